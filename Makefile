@@ -1,0 +1,59 @@
+# Two commands set everything up on a fresh machine:
+#   make portraits   virtual environment, install, raw data, processed data, every portrait
+#   make test        virtual environment (if needed), system tools for the tests, the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Where the raw public files are mirrored; library code never assumes this path.
+PORTRAITS_DATA_MIRROR ?= ../shared/data
+export PORTRAITS_DATA_MIRROR
+JOBS ?=
+BUILD_ARGS ?=
+
+.PHONY: venv data portraits test test-fast bench system-deps clean help
+
+help:
+	@echo "make portraits  - set up, prepare data, build all 183 portraits and the catalogue"
+	@echo "make test       - set up and run the test suite"
+	@echo "make data       - set up and prepare data/raw and data/processed"
+	@echo "make bench      - run the benchmarks in benchmarks/"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (portraits)" >/dev/null
+	touch $@
+
+data: venv
+	$(BIN)/portraits data
+
+portraits: data
+	$(BIN)/portraits build --all $(if $(JOBS),--jobs $(JOBS)) $(BUILD_ARGS)
+
+# Debian packages the tests drive: pdftotext/pdftoppm (poppler-utils) and headless Chromium.
+system-deps:
+	@missing=""; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v chromium  >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: data system-deps
+	$(BIN)/python -m pytest
+
+test-fast: venv
+	$(BIN)/python -m pytest -m "not e2e and not browser"
+
+bench: data
+	$(BIN)/python benchmarks/bench_data.py
+	$(BIN)/python benchmarks/bench_build.py
+
+clean:
+	rm -rf output data/processed

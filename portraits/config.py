@@ -1,0 +1,42 @@
+"""Where things live. Every path can be overridden by the environment, so tests and CI
+can point the suite elsewhere; the raw-data mirror has no default on purpose."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("PORTRAITS_PROJECT_DIR", PACKAGE_DIR.parent)).resolve()
+
+MIRROR_ENV = "PORTRAITS_DATA_MIRROR"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("PORTRAITS_DATA_DIR", PROJECT_DIR / "data")).resolve()
+
+
+def manifest_path() -> Path:
+    return data_dir() / "sources.toml"
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def processed_dir() -> Path:
+    return Path(os.environ.get("PORTRAITS_PROCESSED_DIR", data_dir() / "processed")).resolve()
+
+
+def output_dir() -> Path:
+    return Path(os.environ.get("PORTRAITS_OUTPUT_DIR", PROJECT_DIR / "output")).resolve()
+
+
+def template_path() -> Path:
+    return PROJECT_DIR / "portrait_template.qmd"
+
+
+def mirror_dir(explicit: str | os.PathLike | None = None) -> Path | None:
+    """The mirror given on the command line, else by PORTRAITS_DATA_MIRROR, else None."""
+    value = explicit or os.environ.get(MIRROR_ENV)
+    return Path(value).resolve() if value else None
