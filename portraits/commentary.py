@@ -441,12 +441,20 @@ def _approx(row) -> bool:
         return False
 
 
+def is_change(row) -> bool:
+    """Changes (ids ``*_growth``) are shown signed: "+3,2 %"."""
+    return str(_field(row, "indicator_id", "")).endswith("_growth")
+
+
 def shown(row, key: str = "territory", with_unit: bool = True) -> str:
     """The formatted value of one column of an indicator row (n.d./s if missing)."""
     x = _field(row, key)
     status = _field(row, "status") if key == "territory" else None
-    return fmt.value(x, _field(row, "unit"), status=status if isinstance(status, str) else None,
-                     with_unit=with_unit)
+    status = status if isinstance(status, str) else None
+    unit = _field(row, "unit")
+    if is_change(row) and (unit or "").strip() == "%":
+        return fmt.signed_percent(x, status=status)
+    return fmt.value(x, unit, status=status, with_unit=with_unit)
 
 
 def versus(row, keys=("france", "all_territories")) -> str | None:
