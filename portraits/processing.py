@@ -1,0 +1,528 @@
+"""raw tables -> data/processed/: territories, members, communes, indicators (four levels,
+ranks), series, breakdowns, A38 specificity and coverage.
+
+:func:`build_processed` builds everything into a staging directory next to
+``data/processed`` and swaps it in only when complete (a killed run leaves the previous
+tables untouched). It skips the work when the inputs (raw checksums, code of the data
+modules, indicators.toml) are unchanged, unless ``force``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import atomic, config, indicators, schemas, sources, territories
+from .territories import Crosswalk, fold_arm, dep_of
+
+STAMP = "_build.json"
+DATA_MODULES = ("schemas.py", "territories.py", "indicators.py", "processing.py", "indicators.toml")
+
+RAW_USED = ("ti_territoires", "ti_groupements", "ti_communes_cog2023", "ti_communes_cog2024",
+            "comparateur_2024", "comparateur_2022", "statloc_revenus", "urssaf_private_jobs",
+            "flores_a38_ze", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k", "ptod_iris",
+            "cog_appartenance_2022", "cog_zones_2022")
+
+FRANCE_LABEL = "France"
+TI_LABEL = "Ensemble des Territoires d'industrie"
+
+SECTORS = [  # (sector_id, label, PTOD column)
+    ("agriculture", "Agriculture", "eco_sectagri_pct_22"),
+    ("industry", "Industrie", "eco_sectindus_pct_22"),
+    ("construction", "Construction", "eco_sectconst_pct_22"),
+    ("services", "Commerce, transports et services divers", "eco_sectservi_pct_22"),
+    ("public", "Administration publique, enseignement, santé et action sociale", "eco_sectadmin_pct_22"),
+]
+EST_SECTORS = [  # (category, label, column of comparateur 2022)
+    ("AZ", "Agriculture", "ETAZ18"),
+    ("BE", "Industrie", "ETBE18"),
+    ("FZ", "Construction", "ETFZ18"),
+    ("GU", "Commerce, transports et services divers", "ETGU18"),
+    ("OQ", "Administration publique, enseignement, santé et action sociale", "ETOQ18"),
+]
+INDUSTRY_A38 = {"BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL",
+                "CM", "DZ", "EZ"}
+URSSAF_YEARS = list(range(2014, 2025))
+
+
+# ------------------------------------------------------------------ inputs fingerprint
+
+def inputs_hash(srcs: dict[str, sources.Source]) -> str:
+    h = hashlib.sha256()
+    for sid in sorted(srcs):
+        h.update(f"{sid}:{srcs[sid].sha256}\n".encode())
+    for name in DATA_MODULES:
+        h.update(name.encode())
+        h.update((config.PACKAGE_DIR / name).read_bytes())
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ reading and preparing
+
+def read_raw(raw_dir: Path | None = None, srcs=None) -> dict[str, pd.DataFrame]:
+    srcs = srcs or sources.load_manifest()
+    return {sid: schemas.read(sid, raw_dir=raw_dir, sources=srcs) for sid in RAW_USED}
+
+
+def make_crosswalk(raw: dict[str, pd.DataFrame]) -> Crosswalk:
+    cmp24 = raw["comparateur_2024"]
+    comd = cmp24[cmp24.commune_type == "COMD"]
+    comd_parent = dict(zip(comd.insee_com, comd.insee_parente))
+    cog = raw["cog_appartenance_2022"]
+    dep_to_reg = dict(zip(cog.DEP, cog.REG))
+    epci_2022 = dict(zip(cog.CODGEO, cog.EPCI))
+    return Crosswalk(raw["ti_communes_cog2023"], raw["ti_communes_cog2024"], comd_parent,
+                     dep_to_reg, epci_2022)
+
+
+def prep_rp2021(raw) -> pd.DataFrame:
+    """Comparateur 2024: one row per commune (COM rows deduplicated over postal codes, ARM
+    rows folded into Paris/Lyon/Marseille, which have no COM row). Mayotte's rows carry 0
+    for every census count (no RP 2021 there): they are set to missing."""
+    c = raw["comparateur_2024"]
+    com = c[c.commune_type == "COM"].drop_duplicates("insee_com")
+    arm = c[c.commune_type == "ARM"]
+    plm_present = set(com.insee_com) & territories.PLM
+    arm = arm[~arm.insee_parente.isin(plm_present)]
+    df = pd.concat([com, arm], ignore_index=True)
+    df["code"] = fold_arm(df.insee_com)
+    cols = ["superficie_km2", "population_2021", "population_2015", "menages_2021",
+            "pop_15_64_totale_2021", "pop_15_64_chomage_2021", "pop_15_64_active_2021"]
+    out = df.groupby("code", as_index=False)[cols].sum(min_count=1)
+    mayotte = dep_of(out.code) == "976"
+    out.loc[mayotte, cols] = np.nan
+    return out
+
+
+def prep_rp2018(raw) -> pd.DataFrame:
+    """Comparateur 2022 (COG 2021): the ARM rows are dropped (their communes have a row)."""
+    c = raw["comparateur_2022"]
+    c = c[~c.CODGEO.isin(territories.ARM_PARENT.keys())].rename(columns={"CODGEO": "code"})
+    return c.reset_index(drop=True)
+
+
+def prep_revenus(raw) -> pd.DataFrame:
+    r = raw["statloc_revenus"]
+    r = r[~r.Code.isin(territories.ARM_PARENT.keys())]
+    return pd.DataFrame({"code": r.Code.to_numpy(),
+                         "menfisc21": r["Nb de ménages fiscaux 2021"].to_numpy(),
+                         "med21": r["Médiane du niveau de vie 2021"].to_numpy()})
+
+
+def prep_iris(raw) -> pd.DataFrame:
+    i = raw["ptod_iris"]
+    out = i.drop(columns=["COM"]).rename(columns={"code": "iris"})
+    out.insert(0, "code", fold_arm(i["COM"].astype("str")).to_numpy())
+    return out
+
+
+def prep_urssaf(raw) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], pd.DataFrame]:
+    """URSSAF private jobs: commune-year pivot (ARM folded), and the published region and
+    France rows (codes re-padded: the file writes region 1 for 01)."""
+    u = raw["urssaf_private_jobs"]
+    u = u[u.year.isin(URSSAF_YEARS)]
+    com = u[u.echelon == "communes"].copy()
+    com["code"] = fold_arm(com.code.astype("str"))
+    piv = com.pivot_table(index="code", columns="year", values="eff_total", aggfunc="sum")
+    piv = piv.reindex(columns=URSSAF_YEARS)
+    piv.columns = [f"eff_{y}" for y in piv.columns]
+    piv = piv.fillna(0.0).reset_index()   # no row = no private employer that year
+    reg = u[u.echelon == "reg"].copy()
+    reg["code"] = reg.code.astype("str").str.zfill(2)
+    reg_piv = reg.pivot_table(index="code", columns="year", values="eff_total", aggfunc="sum")
+    reg_piv.columns = [f"eff_{y}" for y in reg_piv.columns]
+    fr = u[u.echelon == "france"]
+    fr_piv = fr.pivot_table(index="code", columns="year", values="eff_total", aggfunc="sum")
+    fr_piv.columns = [f"eff_{y}" for y in fr_piv.columns]
+    fr_piv.index = ["FR"]
+    return piv, {"region": reg_piv, "france": fr_piv}, com
+
+
+def attach_epci_values(df: pd.DataFrame, values: dict[str, pd.DataFrame], communes: pd.DataFrame,
+                       commune_values: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Give each commune row the value of the unit it is counted in (see indicators.toml):
+    its EPCI when the EPCI is whole in the territory (or outside any territory); for the
+    members that are not whole EPCI, the EPT's value, else the commune's own value when
+    it has 5,000 inhabitants or more, else its EPCI's value."""
+    unit = pd.concat([v for v in values.values()]).groupby(level=0).first()
+    info = communes.set_index("insee_com")
+    ref = df["ref"].astype("str")
+    whole = ref.map(info["whole_epci"]).fillna(True).astype(bool).to_numpy()
+    grp_type = ref.map(info["type_groupement"]).to_numpy()
+    grp_siren = ref.map(info["siren_groupement"]).to_numpy()
+    in_ti = df["territory_id"].notna().to_numpy()
+    out = df.copy()
+    for new, col in columns.items():
+        epci_val = df["epci"].map(unit[col]).to_numpy(dtype="float64") if col in unit else np.nan
+        com_val = (ref.map(commune_values[col]).to_numpy(dtype="float64")
+                   if col in commune_values else np.full(len(df), np.nan))
+        ept_val = pd.Series(grp_siren).map(unit[col]).to_numpy(dtype="float64") if col in unit else np.nan
+        partial_val = np.where(grp_type == "EPT", ept_val, np.nan)
+        partial_val = np.where(np.isnan(partial_val), com_val, partial_val)
+        partial_val = np.where(np.isnan(partial_val), epci_val, partial_val)
+        outside_val = np.where(np.isnan(epci_val), com_val, epci_val)
+        out[new] = np.where(in_ti & ~whole, partial_val, np.where(in_ti, epci_val, outside_val))
+    return out
+
+
+# ------------------------------------------------------------------ indicators
+
+def _geo_labels(terr: pd.DataFrame) -> dict:
+    return {"region": territories.REGION_NAMES, "france": {"FR": FRANCE_LABEL},
+            "all_territories": {"TI": TI_LABEL}}
+
+
+def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
+                       overrides: dict[str, dict], terr: pd.DataFrame,
+                       notes: dict[str, dict]) -> pd.DataFrame:
+    tids = terr.territory_id.to_numpy()
+    regs = terr.region_code.to_numpy()
+    labels = _geo_labels(terr)
+    frames = []
+    for ind in cat:
+        vals = indicators.compute(ind, tables[ind["table"]], overrides.get(ind["table"]))
+        t = vals["territory"].reindex(tids)
+        ranks, n_ranked = indicators.rank_desc(t)
+        base = dict(indicator_id=ind["id"], year=str(ind["millesime"]), unit=ind["unit"],
+                    approx=bool(ind["approximation"]))
+        note_for = notes.get(ind["id"], {})
+        parts = {
+            "territory": pd.DataFrame({"territory_id": tids, "level": "territory", "geo_code": tids,
+                                       "geo_label": terr.name.to_numpy(), "value": t.to_numpy(),
+                                       "rank": ranks.to_numpy(), "n_ranked": n_ranked}),
+            "region": pd.DataFrame({"territory_id": tids, "level": "region", "geo_code": regs,
+                                    "geo_label": [labels["region"][r] for r in regs],
+                                    "value": vals["region"].reindex(regs).to_numpy()}),
+            "france": pd.DataFrame({"territory_id": tids, "level": "france", "geo_code": "FR",
+                                    "geo_label": FRANCE_LABEL,
+                                    "value": float(vals["france"].get("FR", np.nan))}),
+            "all_territories": pd.DataFrame({"territory_id": tids, "level": "all_territories",
+                                             "geo_code": "TI", "geo_label": TI_LABEL,
+                                             "value": float(vals["all_territories"].get("TI", np.nan))}),
+        }
+        for level, p in parts.items():
+            for k, v in base.items():
+                p[k] = v
+            p["note"] = note_for.get(level, "")
+            frames.append(p)
+    out = pd.concat(frames, ignore_index=True)
+    out["rank"] = out["rank"].astype("Int64")
+    out["n_ranked"] = out["n_ranked"].astype("Int64")
+    out["status"] = np.where(out.value.notna(), "ok", "nd")
+    order = {i["id"]: k for k, i in enumerate(cat)}
+    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
+    out = (out.assign(_i=out.indicator_id.map(order), _l=out.level.map(lorder))
+           .sort_values(["territory_id", "_i", "_l"]).drop(columns=["_i", "_l"]).reset_index(drop=True))
+    cols = ["territory_id", "level", "geo_code", "geo_label", "indicator_id", "year", "value", "unit",
+            "status", "approx", "rank", "n_ranked", "note"]
+    return out[cols]
+
+
+def gap_notes(cat, ind_df: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
+    """Explain every missing value (status nd) in the note column."""
+    srcs_metro = {"ptod_iris", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k"}
+    src_of = {i["id"]: i["source"] for i in cat}
+    table_of = {i["id"]: i["table"] for i in cat}
+    overseas = set(terr.loc[terr.overseas, "territory_id"])
+    miss = ind_df.value.isna()
+    notes = []
+    for row in ind_df[miss].itertuples():
+        geo = row.geo_code
+        src = src_of[row.indicator_id]
+        if src in srcs_metro and (row.territory_id in overseas or geo in territories.OVERSEAS_REGIONS):
+            n = "Non disponible outre-mer : la source (fichiers Insee retraités par EPCI/IRIS) ne couvre que la France métropolitaine."
+        elif geo == "06" or row.territory_id == "ti-0601" and row.level == "territory":
+            n = "Non disponible à Mayotte dans cette source (recensement non annuel à Mayotte, établissements et revenus non diffusés)."
+        elif table_of[row.indicator_id] == "revenus":
+            n = "Non diffusé : secret statistique (communes trop petites)."
+        else:
+            n = "Non disponible dans la source pour ce territoire."
+        notes.append(n)
+    ind_df.loc[miss, "note"] = notes
+    return ind_df
+
+
+# ------------------------------------------------------------------ breakdowns
+
+def _benchmark_rows(terr, per_level: dict[str, pd.DataFrame], key_cols: list[str]) -> pd.DataFrame:
+    """Expand level tables (index = geo code, columns = key_cols...) to one block per territory."""
+    tids = terr.territory_id.to_numpy()
+    regs = terr.region_code.to_numpy()
+    names = terr.name.to_numpy()
+    blocks = []
+    spec = [("territory", tids, names), ("region", regs, [territories.REGION_NAMES[r] for r in regs]),
+            ("france", np.array(["FR"] * len(tids)), [FRANCE_LABEL] * len(tids)),
+            ("all_territories", np.array(["TI"] * len(tids)), [TI_LABEL] * len(tids))]
+    for level, codes, labels in spec:
+        lt = per_level[level]
+        idx = pd.DataFrame({"territory_id": tids, "level": level, "geo_code": codes, "geo_label": labels})
+        blocks.append(idx.merge(lt, left_on="geo_code", right_index=True, how="left"))
+    return pd.concat(blocks, ignore_index=True)
+
+
+def series_private_jobs(urssaf_tab, overrides, terr) -> pd.DataFrame:
+    cols = [f"eff_{y}" for y in URSSAF_YEARS]
+    sums = indicators.level_sums(urssaf_tab, cols)
+    sums["region"] = overrides["region"][cols]
+    sums["france"] = overrides["france"][cols]
+    wide = _benchmark_rows(terr, sums, cols)
+    long = wide.melt(id_vars=["territory_id", "level", "geo_code", "geo_label"], value_vars=cols,
+                     var_name="year", value_name="value")
+    long["year"] = long.year.str[4:].astype(int)
+    base = long[long.year == URSSAF_YEARS[0]].set_index(["territory_id", "level"])["value"]
+    b = pd.MultiIndex.from_frame(long[["territory_id", "level"]]).map(base.to_dict())
+    long["index"] = 100.0 * long.value / np.where(np.asarray(b, dtype=float) > 0, b, np.nan)
+    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
+    return (long.assign(_l=long.level.map(lorder)).sort_values(["territory_id", "_l", "year"])
+            .drop(columns="_l").reset_index(drop=True))
+
+
+def jobs_by_sector(rp18_attr, terr) -> pd.DataFrame:
+    rows = []
+    for sector_id, label, _ in SECTORS:
+        col = f"sect_{sector_id}"
+        ind = {"id": col, "aggregation": "weighted", "numerator": f"{col} * P18_EMPLT",
+               "denominator": "P18_EMPLT", "scale": 1}
+        vals = indicators.compute(ind, rp18_attr)
+        per = {lv: s.to_frame("share") for lv, s in vals.items()}
+        blk = _benchmark_rows(terr, per, ["share"])
+        blk["sector_id"] = sector_id
+        blk["sector_label"] = label
+        rows.append(blk)
+    out = pd.concat(rows, ignore_index=True)
+    out["year"] = "2022"
+    out["approx"] = True
+    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
+    sorder = {s[0]: k for k, s in enumerate(SECTORS)}
+    out = (out.assign(_l=out.level.map(lorder), _s=out.sector_id.map(sorder))
+           .sort_values(["territory_id", "_l", "_s"]).drop(columns=["_l", "_s"]).reset_index(drop=True))
+    return out[["territory_id", "level", "geo_code", "geo_label", "sector_id", "sector_label",
+                "share", "year", "approx"]]
+
+
+def establishments_breakdown(rp18, terr) -> pd.DataFrame:
+    df = rp18.copy()
+    df["size_0"] = df.ETTOT18 - df.ETTEF118 - df.ETTEFP1018
+    cats = [("sector", c, l, col) for c, l, col in EST_SECTORS] + [
+        ("size", "0", "Sans salarié", "size_0"),
+        ("size", "1-9", "1 à 9 salariés", "ETTEF118"),
+        ("size", "10+", "10 salariés ou plus", "ETTEFP1018")]
+    cols = [c[3] for c in cats] + ["ETTOT18"]
+    known = df[cols].notna().all(axis=1)
+    sums = indicators.level_sums(df[known], cols)
+    wide = _benchmark_rows(terr, sums, cols)
+    rows = []
+    for dim, cat, label, col in cats:
+        blk = wide[["territory_id", "level", "geo_code", "geo_label"]].copy()
+        blk["dimension"], blk["category"], blk["label"] = dim, cat, label
+        blk["count"] = wide[col]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            blk["share"] = 100.0 * wide[col] / wide["ETTOT18"].where(wide["ETTOT18"] > 0)
+        rows.append(blk)
+    out = pd.concat(rows, ignore_index=True)
+    out["year"] = "2018"
+    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
+    corder = {c[1]: k for k, c in enumerate(cats)}
+    return (out.assign(_l=out.level.map(lorder), _c=out.category.map(corder))
+            .sort_values(["territory_id", "_l", "dimension", "_c"]).drop(columns=["_l", "_c"])
+            .reset_index(drop=True))
+
+
+def a38_table(raw, rp21, terr) -> pd.DataFrame:
+    """Flores 2023 salaried jobs by A38 sector of the zones d'emploi, apportioned to each
+    territory by the share of the zone's population (RP 2021) living in the territory."""
+    cog = raw["cog_appartenance_2022"]
+    ze_of = dict(zip(cog.CODGEO, cog.ZE2020))
+    pop = rp21[["code", "territory_id", "ref", "population_2021"]].copy()
+    pop["ze"] = pop.code.map(ze_of)
+    pop.loc[pop.ze.isna(), "ze"] = pop.loc[pop.ze.isna(), "ref"].map(ze_of)
+    pop = pop[pop.ze.notna() & pop.population_2021.notna()]
+    ze_pop = pop.groupby("ze").population_2021.sum()
+    tz = pop[pop.territory_id.notna()].groupby(["territory_id", "ze"]).population_2021.sum().reset_index()
+    tz["weight"] = tz.population_2021 / tz.ze.map(ze_pop)
+    fl = raw["flores_a38_ze"]
+    jobs = fl.pivot_table(index="code_ze", columns="a38", values="eff_23", aggfunc="sum")
+    labels = fl.drop_duplicates("a38").set_index("a38")["lib"]
+    fr = jobs.sum(min_count=1)
+    fr_share = 100.0 * fr / fr.sum()
+    zlab = raw["cog_zones_2022"]
+    zlab = dict(zip(zlab.loc[zlab.NIVGEO == "ZE2020", "CODGEO"], zlab.loc[zlab.NIVGEO == "ZE2020", "LIBGEO"]))
+    rows = []
+    for tid, g in tz.groupby("territory_id", sort=True):
+        g = g[g.ze.isin(jobs.index)]
+        if g.empty:
+            continue
+        est = (jobs.loc[g.ze].mul(g.weight.to_numpy(), axis=0)).sum(min_count=1)
+        share = 100.0 * est / est.sum()
+        tpop = g.population_2021.sum()
+        zones = "; ".join(f"{z} {zlab.get(z, '')} ({100 * p / tpop:.0f} % de la population du territoire, "
+                          f"{100 * w:.0f} % de celle de la zone)".replace("  ", " ")
+                          for z, p, w in g.sort_values("population_2021", ascending=False)
+                          [["ze", "population_2021", "weight"]].itertuples(index=False))
+        rows.append(pd.DataFrame({"territory_id": tid, "a38": est.index, "label": est.index.map(labels),
+                                  "jobs": est.to_numpy(), "share": share.to_numpy(),
+                                  "share_france": fr_share.reindex(est.index).to_numpy(),
+                                  "zones": zones}))
+    out = pd.concat(rows, ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["specificity"] = out.share / out.share_france
+    out["industry"] = out.a38.isin(INDUSTRY_A38)
+    out["year"] = "2023"
+    out["match_method"] = ("Emplois salariés Flores 2023 des zones d'emploi 2020 ventilés au prorata de la "
+                           "part de la population de chaque zone (RP 2021) qui réside dans le territoire ; "
+                           "communes rattachées aux zones par la table d'appartenance Insee 2022.")
+    return out[["territory_id", "a38", "label", "jobs", "share", "share_france", "specificity", "year",
+                "zones", "match_method", "industry"]]
+
+
+def coverage_table(matched: dict[str, pd.DataFrame], communes: pd.DataFrame,
+                   comd_parent: dict[str, str], unmatched: dict[str, int]) -> pd.DataFrame:
+    """Per territory and source: member communes (COG 2023) reached by the source's rows,
+    directly or through a merger (old code -> parent, or a commune merged into a 2024 one)."""
+    parent = {k: v for k, v in comd_parent.items() if k != v}
+    com = communes[["territory_id", "insee_com"]]
+    group = com.insee_com.map(lambda c: parent.get(c, c))
+    n = com.groupby("territory_id").size()
+    rows = []
+    for sid, df in matched.items():
+        refs = set(df["ref"].dropna().astype(str))
+        reached_groups = {parent.get(r, r) for r in refs}
+        hit = com.insee_com.isin(refs) | group.isin(reached_groups)
+        m = hit.groupby(com.territory_id).sum()
+        rows.append(pd.DataFrame({"territory_id": n.index, "source_id": sid,
+                                  "n_member_communes": n.to_numpy(),
+                                  "n_matched": m.reindex(n.index).fillna(0).astype(int).to_numpy(),
+                                  "n_source_codes_unmatched": unmatched.get(sid, 0)}))
+    out = pd.concat(rows, ignore_index=True)
+    out["share_matched"] = (100.0 * out.n_matched / out.n_member_communes).round(2)
+    return out[["territory_id", "source_id", "n_member_communes", "n_matched", "share_matched",
+                "n_source_codes_unmatched"]].sort_values(["territory_id", "source_id"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ build
+
+def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    tabs = territories.build_tables(raw)
+    terr, communes = tabs["territories"], tabs["communes"]
+    cw = make_crosswalk(raw)
+    cat = indicators.load_catalogue()
+
+    rp21 = cw.attach(prep_rp2021(raw))
+    rp18 = cw.attach(prep_rp2018(raw))
+    rev = cw.attach(prep_revenus(raw))
+    iris = cw.attach(prep_iris(raw))
+    urssaf, urssaf_over, _ = prep_urssaf(raw)
+    urssaf = cw.attach(urssaf)
+
+    # EPCI-level percentages (PTOD), attributed to communes
+    ex = raw["ptod_epci_exdeco"].set_index("code")
+    ep = raw["ptod_epci"].set_index("code")
+    c5 = raw["ptod_communes_5k"].set_index("code")
+    epci_vals = {"exdeco": ex, "indic": ep}
+    colmap18 = {f"sect_{sid}": col for sid, _, col in SECTORS}
+    colmap18.update({"sectindus": "eco_sectindus_pct_22", "effgrandes": "eco_eff_grandes_pct_23"})
+    rp18 = attach_epci_values(rp18, epci_vals, communes, c5, colmap18)
+    rp21 = attach_epci_values(rp21, {"indic": ep}, communes, c5, {"txpauv21": "rev_txpauv_21"})
+
+    tables = {"rp2021": rp21, "rp2018": rp18, "revenus": rev, "iris": iris, "urssaf": urssaf}
+    overrides = {"urssaf": urssaf_over}
+    ind = compute_indicators(cat, tables, overrides, terr, notes={})
+    ind = gap_notes(cat, ind, terr)
+    # the region benchmark of a territory spanning two regions is the region of its id
+    two = set(terr.loc[terr.regions.str.contains(";"), "territory_id"])
+    m = ind.level.eq("region") & ind.territory_id.isin(two) & ind.note.eq("")
+    ind.loc[m, "note"] = "Territoire sur deux régions : la région de référence est celle de son identifiant."
+    fr_metro = {i["id"] for i in cat if i["source"] in ("ptod_iris", "ptod_epci", "ptod_epci_exdeco")}
+    m = ind.level.eq("france") & ind.indicator_id.isin(fr_metro) & ind.note.eq("")
+    ind.loc[m, "note"] = "France métropolitaine (la source ne couvre pas l'outre-mer)."
+    fr_all = ind.level.eq("france") & ~ind.indicator_id.isin(fr_metro) & ind.note.eq("")
+    ind.loc[fr_all, "note"] = "France métropolitaine et départements d'outre-mer couverts par la source."
+
+    # coverage
+    cmp24 = raw["comparateur_2024"]
+    comd = cmp24[cmp24.commune_type == "COMD"]
+    comd_parent = dict(zip(comd.insee_com, comd.insee_parente))
+    matched = {"comparateur_2024": rp21[rp21.population_2021.notna()],
+               "comparateur_2022": rp18[rp18.P18_POP.notna()],
+               "statloc_revenus": rev[rev.med21.notna()],
+               "ptod_iris": iris,
+               "urssaf_private_jobs": urssaf,
+               "ptod_epci_exdeco": rp18[rp18.sectindus.notna()]}
+    # source codes that reach no commune of today's geography (neither a current commune,
+    # nor an old commune with a known parent): reported, they could hide member communes
+    known = (set(cmp24.insee_com[cmp24.commune_type != "COMD"]) | set(raw["cog_appartenance_2022"].CODGEO)
+             | set(cw.ref23) | set(cw.ref24) | set(cw.parent))
+    unmatched = {sid: int((~df.code.isin(known)).sum())
+                 for sid, df in {"comparateur_2024": rp21, "comparateur_2022": rp18,
+                                 "statloc_revenus": rev, "ptod_iris": iris.drop_duplicates("code"),
+                                 "urssaf_private_jobs": urssaf}.items()}
+    cov = coverage_table(matched, communes, comd_parent, unmatched)
+
+    out = dict(tabs)
+    out["indicators"] = ind
+    out["series_private_jobs"] = series_private_jobs(urssaf, urssaf_over, terr)
+    out["jobs_by_sector"] = jobs_by_sector(rp18, terr)
+    out["establishments_breakdown"] = establishments_breakdown(rp18, terr)
+    out["a38"] = a38_table(raw, rp21, terr)
+    out["coverage"] = cov
+    return out
+
+
+PARQUET = {"territories", "indicators"}
+
+
+def _write(tables: dict[str, pd.DataFrame], target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        df.to_csv(target / f"{name}.csv", index=False, encoding="utf-8")
+        if name in PARQUET:
+            df.to_parquet(target / f"{name}.parquet", index=False)
+
+
+def build_processed(force: bool = False, raw_dir: Path | None = None,
+                    processed_dir: Path | None = None) -> str:
+    """Build data/processed/ (see module docstring); returns a printable summary."""
+    t0 = time.perf_counter()
+    srcs = sources.load_manifest()
+    raw_dir = raw_dir or config.raw_dir()
+    target = processed_dir or config.processed_dir()
+    sources.verify({k: v for k, v in srcs.items() if k in RAW_USED}, raw_dir)
+    digest = inputs_hash(srcs)
+    stamp = target / STAMP
+    if not force and stamp.is_file():
+        try:
+            if json.loads(stamp.read_text(encoding="utf-8")).get("inputs") == digest:
+                return f"data/processed: up to date ({target}), nothing rebuilt (use --force to rebuild)"
+        except (OSError, ValueError):
+            pass
+    raw = read_raw(raw_dir, srcs)
+    tables = build_all(raw)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    try:
+        _write(tables, staging)
+        ind = tables["indicators"]
+        summary = {
+            "inputs": digest,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "seconds": round(time.perf_counter() - t0, 2),
+            "territories": int(len(tables["territories"])),
+            "indicators": int(ind.indicator_id.nunique()),
+            "rows": {k: int(len(v)) for k, v in tables.items()},
+        }
+        (staging / STAMP).write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        atomic.replace_dir(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    t = ind[ind.level == "territory"]
+    nd = int(t.value.isna().sum())
+    return (f"data/processed: {summary['territories']} territories, {summary['indicators']} indicators "
+            f"({len(t)} territory values, {nd} not available), "
+            f"{len(tables['communes'])} member communes; built in {time.perf_counter() - t0:.1f} s -> {target}")

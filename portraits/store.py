@@ -1,0 +1,330 @@
+"""Read API over data/processed/ for the template and the batch build.
+
+Tables are read once per process (functools.lru_cache) and split by territory once, so a
+territory's data comes back in well under 50 ms after the first load. Every function
+accepts a territory id in any case/spacing variant (``TI-8413``, `` ti-8413 ``) and raises
+:class:`UnknownTerritory` with close matches for an unknown one."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .indicators import LEVELS, catalogue_frame
+
+
+class UnknownTerritory(ValueError):
+    """A territory id that is not one of the 183."""
+
+
+class ProcessedDataMissing(FileNotFoundError):
+    """data/processed has not been built."""
+
+
+DTYPES = {"territory_id": "str", "geo_code": "str", "siren": "str", "insee_com": "str",
+          "dep": "str", "reg": "str", "siren_epci": "str", "siren_groupement": "str",
+          "region_code": "str", "year": "str", "a38": "str", "category": "str",
+          "epci_siren": "str", "partial_epci": "str", "regions": "str", "departments": "str"}
+
+LEVEL_LABELS = {"territory": "Territoire", "region": "Région", "france": "France",
+                "all_territories": "Ensemble des TI"}
+
+
+def _dir() -> Path:
+    return config.processed_dir()
+
+
+@lru_cache(maxsize=None)
+def _table(name: str, directory: str) -> pd.DataFrame:
+    path = Path(directory) / f"{name}.csv"
+    pq = Path(directory) / f"{name}.parquet"
+    if pq.is_file():
+        return pd.read_parquet(pq)
+    if not path.is_file():
+        raise ProcessedDataMissing(f"{path} is missing: run `portraits data` first")
+    df = pd.read_csv(path, dtype={k: v for k, v in DTYPES.items()}, keep_default_na=True,
+                     na_values=[""])
+    for col in ("name", "note", "label", "zones", "partial_epci", "partial_epci_names"):
+        if col in df and df[col].dtype != object:
+            df[col] = df[col].fillna("")
+    return df
+
+
+def table(name: str) -> pd.DataFrame:
+    """A whole processed table (cached)."""
+    return _table(name, str(_dir()))
+
+
+@lru_cache(maxsize=None)
+def _split(name: str, directory: str) -> dict[str, pd.DataFrame]:
+    df = _table(name, directory)
+    return {tid: g.reset_index(drop=True) for tid, g in df.groupby("territory_id", sort=False)}
+
+
+def _slice(name: str, tid: str) -> pd.DataFrame:
+    tid = resolve_territory(tid)
+    parts = _split(name, str(_dir()))
+    if tid in parts:
+        return parts[tid].copy()
+    return table(name).iloc[0:0].copy()
+
+
+def clear_cache() -> None:
+    for f in (_table, _split, _territory, _indicators_wide, _sources_doc, catalogue_frame):
+        f.cache_clear()
+
+
+# ------------------------------------------------------------------ territories
+
+def list_territories() -> pd.DataFrame:
+    return table("territories").copy()
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s_]+", "", str(s)).lower()
+
+
+def resolve_territory(tid: str) -> str:
+    """The canonical id (``ti-8413``) of ``tid``, or :class:`UnknownTerritory`."""
+    terr = table("territories")
+    ids = list(terr.territory_id)
+    key = _norm(tid)
+    lookup = {_norm(i): i for i in ids}
+    if key in lookup:
+        return lookup[key]
+    m = re.fullmatch(r"(?:ti)?-?(\d{4})", key)
+    if m and f"ti-{m.group(1)}" in ids:
+        return f"ti-{m.group(1)}"
+    names = dict(zip(terr.territory_id, terr.name))
+    close_ids = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)
+    by_name = {_norm(n): i for i, n in names.items()}
+    close_names = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6)
+    hits = []
+    for k in close_ids:
+        hits.append(lookup[k])
+    for k in close_names:
+        if by_name[k] not in hits:
+            hits.append(by_name[k])
+    if hits:
+        hint = ", ".join(f"{h} ({names[h]})" for h in hits[:5])
+        raise UnknownTerritory(f"unknown territory {tid!r}; did you mean {hint}?")
+    raise UnknownTerritory(f"unknown territory {tid!r}: ids look like ti-8413 "
+                           f"(183 territories, see `list_territories()`)")
+
+
+@dataclass(frozen=True)
+class Territory:
+    id: str
+    name: str
+    region_code: str
+    region_name: str
+    overseas: bool
+    regions: list[str]
+    region_names: list[str]
+    departments: list[str]
+    members: pd.DataFrame = field(repr=False)
+    n_communes: int = 0
+    n_epci: int = 0
+    n_ept: int = 0
+    n_single_communes: int = 0
+    has_partial_epci: bool = False
+    partial_epci: list[str] = field(default_factory=list)
+    partial_epci_names: list[str] = field(default_factory=list)
+    composition_text: str = ""
+    partial_text: str = ""
+
+
+_NATURE = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "Métropole", "MET": "Métropole", "EPT": "EPT"}
+
+
+def _composition(members: pd.DataFrame, n_communes: int) -> str:
+    from .territories import REGION_NAMES  # noqa: F401  (keeps import cheap)
+    parts = []
+    inter = members[members.type.isin(["EPCI", "EPT"])]
+    coms = members[members.type == "COM"]
+
+    def fr_int(n):
+        return f"{n:,}".replace(",", "\u202f")
+    if len(inter):
+        word = "intercommunalité" if len(inter) == 1 else "intercommunalités"
+        names = ", ".join(inter.name.tolist()[:6]) + (", …" if len(inter) > 6 else "")
+        parts.append(f"{len(inter)} {word} ({names})")
+    if len(coms):
+        word = "commune isolée" if len(coms) == 1 else "communes isolées"
+        names = ", ".join(coms.name.tolist()[:4]) + (", …" if len(coms) > 4 else "")
+        parts.append(f"{len(coms)} {word} ({names})")
+    parts.append(f"{fr_int(n_communes)} commune" + ("s" if n_communes > 1 else ""))
+    return ", ".join(parts)
+
+
+def _list(v) -> list[str]:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or str(v) == "":
+        return []
+    return [x for x in str(v).split(";") if x]
+
+
+@lru_cache(maxsize=None)
+def _territory(tid: str, directory: str) -> Territory:
+    from .territories import REGION_NAMES
+    terr = _table("territories", directory).set_index("territory_id")
+    row = terr.loc[tid]
+    members = _split("members", directory)[tid].copy()
+    regions = _list(row.regions)
+    partial = _list(row.get("partial_epci", ""))
+    partial_names = _list(row.get("partial_epci_names", ""))
+    partial_text = ""
+    if partial:
+        pm = members[members.partial]
+        partial_text = ("Périmètre infracommunautaire : seules une partie des communes de "
+                        + ", ".join(partial_names or partial)
+                        + f" font partie du territoire ({len(pm)} membre(s) pris commune par commune"
+                        + (" ou par établissement public territorial" if (pm.type == "EPT").any() else "")
+                        + ").")
+    return Territory(
+        id=tid, name=row["name"], region_code=row.region_code, region_name=row.region_name,
+        overseas=bool(row.overseas), regions=regions,
+        region_names=[REGION_NAMES.get(r, r) for r in regions],
+        departments=_list(row.departments), members=members,
+        n_communes=int(row.n_communes), n_epci=int(row.n_epci), n_ept=int(row.n_ept),
+        n_single_communes=int(row.n_single_communes), has_partial_epci=bool(row.has_partial_epci),
+        partial_epci=partial, partial_epci_names=partial_names,
+        composition_text=_composition(members, int(row.n_communes)), partial_text=partial_text)
+
+
+def territory(tid: str) -> Territory:
+    tid = resolve_territory(tid)
+    return _territory(tid, str(_dir()))
+
+
+def communes(tid: str) -> pd.DataFrame:
+    return _slice("communes", tid)
+
+
+def members(tid: str) -> pd.DataFrame:
+    return _slice("members", tid)
+
+
+# ------------------------------------------------------------------ catalogue and sources
+
+def catalogue() -> pd.DataFrame:
+    return catalogue_frame().copy()
+
+
+@lru_cache(maxsize=1)
+def _sources_doc(path: str) -> dict[str, dict]:
+    doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return {s["id"]: s for s in doc.get("source", [])}
+
+
+def source_citation(source_id: str) -> str:
+    """Short French citation of a source, e.g. 'Insee, recensement de la population 2021'."""
+    s = _sources_doc(str(config.manifest_path())).get(source_id)
+    if s is None:
+        raise KeyError(f"unknown source {source_id!r}")
+    return s.get("citation") or f"{s['producer']}, {s['title']} ({s['millesime']})"
+
+
+# ------------------------------------------------------------------ indicators
+
+@lru_cache(maxsize=None)
+def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
+    ind = _table("indicators", directory)
+    cat = catalogue_frame()
+    vals = ind.pivot_table(index=["territory_id", "indicator_id"], columns="level", values="value",
+                           aggfunc="first", dropna=False)
+    vals = vals.reindex(columns=list(LEVELS))
+    t = ind[ind.level == "territory"].set_index(["territory_id", "indicator_id"])
+    r = ind[ind.level == "region"].set_index(["territory_id", "indicator_id"])
+    wide = vals.join(t[["status", "rank", "n_ranked", "note", "year"]])
+    wide["region_label"] = r["geo_label"]
+    wide["region_note"] = r["note"]
+    wide = wide.reset_index()
+    meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
+                "definition", "key", "higher_is"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
+    meta["source_id"] = meta["source"]
+    meta["source"] = meta["source_id"].map(source_citation)
+    meta["_order"] = range(len(meta))
+    wide = wide.merge(meta, on="indicator_id", how="inner").sort_values(["territory_id", "_order"])
+    wide = wide.rename(columns={lv: lv for lv in LEVELS})
+    cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
+            "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
+            "status", "rank", "n_ranked", "region_label", "note", "region_note", "higher_is"]
+    wide = wide[["territory_id"] + cols]
+    return {tid: g.drop(columns="territory_id").reset_index(drop=True)
+            for tid, g in wide.groupby("territory_id", sort=False)}
+
+
+def indicators(tid: str) -> pd.DataFrame:
+    """One row per indicator (catalogue order) with the territory and its benchmarks."""
+    tid = resolve_territory(tid)
+    return _indicators_wide(str(_dir()))[tid].copy()
+
+
+def indicators_long(tid: str) -> pd.DataFrame:
+    return _slice("indicators", tid)
+
+
+def series(tid: str) -> pd.DataFrame:
+    return _slice("series_private_jobs", tid)
+
+
+def jobs_by_sector(tid: str) -> pd.DataFrame:
+    return _slice("jobs_by_sector", tid)
+
+
+def establishments(tid: str) -> pd.DataFrame:
+    return _slice("establishments_breakdown", tid)
+
+
+def a38(tid: str) -> pd.DataFrame:
+    return _slice("a38", tid)
+
+
+def coverage(tid: str) -> pd.DataFrame:
+    return _slice("coverage", tid)
+
+
+def comparison_table(tid: str) -> pd.DataFrame:
+    """The figures with their benchmarks, French headers, raw numbers (for CSV/XLSX)."""
+    w = indicators(tid)
+    return pd.DataFrame({
+        "Indicateur": w.label,
+        "Unité": w.unit,
+        "Territoire": w.territory,
+        "Région": w.region,
+        "France": w.france,
+        "Ensemble des TI": w.all_territories,
+        "Rang": w["rank"],
+        "Sur": w.n_ranked,
+        "Millésime": w.year,
+        "Source": w.source,
+        "Approximation": w.approx.map({True: "oui", False: "non"}),
+        "Note": w.note.fillna(""),
+    })
+
+
+PORTRAIT_TABLES = ("territories", "members", "communes", "indicators", "series_private_jobs",
+                   "jobs_by_sector", "establishments_breakdown", "a38", "coverage")
+
+
+def fingerprint(tid: str) -> str:
+    """Stable hash of every processed row the territory's portrait reads (its slices, which
+    hold its benchmarks) plus the catalogue and the source citations."""
+    tid = resolve_territory(tid)
+    h = hashlib.sha256()
+    terr = table("territories")
+    h.update(terr[terr.territory_id == tid].to_csv(index=False).encode())
+    for name in PORTRAIT_TABLES[1:]:
+        h.update(name.encode())
+        h.update(_slice(name, tid).to_csv(index=False, float_format="%.10g").encode())
+    h.update(catalogue_frame().to_csv(index=False).encode())
+    h.update(config.manifest_path().read_bytes())
+    return h.hexdigest()
