@@ -1,0 +1,661 @@
+"""Batch build: execute and render many territories, fast, incrementally, without losing work.
+
+- Plan (parent process, before any kernel starts): resolve the ids, hash every input of each
+  territory (template, package code, the territory's data, engine and options) and compare
+  with ``output/.build/manifest.json``; only stale territories are built.
+- Pool: explicit worker processes (forked, so start-up is cheap), each with one warm Jupyter
+  kernel reset between territories (``portraits.execute.WarmKernel``). Explicit workers
+  rather than ``ProcessPoolExecutor``: a hung or killed worker must be replaced on its own
+  without breaking the pool, and its kernel killed with it.
+- A worker executes, writes the notebook (even when it failed), the data files and the
+  renders; the parent updates the manifest after each territory, atomically, so a build
+  killed at any moment resumes with only what is missing.
+- ``output/.build/lock`` (filelock) keeps two builds from interleaving on one output dir.
+- The build report (``output/build-report.json/.html``) says what changed since last time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import time
+import traceback
+from collections import deque
+from pathlib import Path
+from typing import Any, Iterable
+
+import nbformat
+from filelock import FileLock, Timeout
+
+from . import atomic, config, store
+
+MANIFEST_VERSION = 1
+# Package files that cannot change a portrait: editing them must not make 183 portraits stale.
+_NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py"}
+_NOT_PORTRAIT_DIRS = {"__pycache__", "build"}  # templates/build: the build report's own template
+# Libraries whose version can change what a notebook or a render contains.
+_ENGINE_PACKAGES = ("papermill", "nbclient", "ipykernel", "pandas", "numpy", "matplotlib", "seaborn",
+                    "babel", "pypandoc-binary", "typst", "jinja2")
+_KILL_GRACE = 60.0  # seconds a worker may run past the territory timeout before it is killed
+
+
+class BuildUsageError(ValueError):
+    """Bad input for a build (unknown territory, bad template, output dir busy): exit status 2."""
+
+
+@dataclasses.dataclass
+class Failure:
+    territory: str
+    stage: str                       # execute, data, render, worker
+    ename: str
+    message: str
+    cell_index: int | None = None
+    execution_count: int | None = None
+    notebook: str | None = None
+
+    def describe(self) -> str:
+        where = (f"cell {self.cell_index} (In [{self.execution_count}])" if self.cell_index is not None
+                 else self.stage)
+        return f"{self.territory}: {where}: {self.ename}: {self.message}"
+
+
+@dataclasses.dataclass
+class BuildResult:
+    ok: bool
+    built: list[str] = dataclasses.field(default_factory=list)
+    skipped: list[str] = dataclasses.field(default_factory=list)
+    failed: list[Failure] = dataclasses.field(default_factory=list)
+    durations: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
+    wall_s: float = 0.0
+    report: Path | None = None
+
+
+# ----------------------------------------------------------------------------------------------
+# Inputs and the manifest
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sha256_json(obj: Any) -> str:
+    return _sha256_bytes(json.dumps(obj, sort_keys=True, default=str).encode())
+
+
+def package_hash(package_dir: Path = config.PACKAGE_DIR) -> str:
+    """Content hash of the package code and resources that a portrait depends on."""
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.rglob("*")):
+        rel = path.relative_to(package_dir)
+        if (not path.is_file() or path.suffix in {".pyc", ".tmp"} or rel.name.startswith(".")
+                or set(rel.parts[:-1]) & _NOT_PORTRAIT_DIRS or str(rel) in _NOT_PORTRAIT_INPUTS):
+            continue
+        digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def engine_fingerprint(engine: str, formats: list[str]) -> dict[str, Any]:
+    versions = {}
+    for name in _ENGINE_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    options = {"engine": engine, "formats": sorted(formats), "python": sys.version.split()[0],
+               "versions": versions}
+    quarto_yml = config.PROJECT_DIR / "_quarto.yml"
+    if engine == "quarto" and quarto_yml.exists():
+        options["_quarto.yml"] = _sha256_bytes(quarto_yml.read_bytes())
+    return options
+
+
+def data_state() -> str:
+    """Hash of everything ``store.fingerprint`` reads: while it is unchanged, the per-territory
+    fingerprints of the last build are reused (computing 183 of them costs about 6 s)."""
+    digest = hashlib.sha256()
+    files = [p for p in sorted(config.processed_dir().glob("*")) if p.is_file() and p.name[0] not in "_."]
+    files += [config.manifest_path()] + [config.PACKAGE_DIR / n for n in ("store.py", "indicators.py",
+                                                                          "indicators.toml", "config.py")]
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def manifest_path(output_dir: Path) -> Path:
+    return output_dir / ".build" / "manifest.json"
+
+
+def load_manifest(output_dir: Path) -> dict[str, Any]:
+    path = manifest_path(output_dir)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("version") == MANIFEST_VERSION:
+            return manifest
+    except (FileNotFoundError, ValueError):
+        pass
+    return {"version": MANIFEST_VERSION, "territories": {}}
+
+
+def save_manifest(output_dir: Path, manifest: dict[str, Any]) -> None:
+    atomic.write_text(manifest_path(output_dir), json.dumps(manifest, indent=1, sort_keys=True, default=str))
+
+
+def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_dir: Path,
+                  force: bool = False) -> list[str]:
+    """Why a territory must be rebuilt; [] when it is up to date."""
+    if force:
+        return ["forced"]
+    if not entry:
+        return ["new"]
+    reasons = [name for name, value in inputs.items() if entry.get("inputs", {}).get(name) != value]
+    if entry.get("status") != "ok":
+        reasons.append("failed last time")
+    if any(not (output_dir / rel).exists() for rel in entry.get("outputs", [])):
+        reasons.append("outputs missing")
+    return reasons
+
+
+# ----------------------------------------------------------------------------------------------
+# Territories and the template
+
+def _territory_ids(listing: Any) -> list[str]:
+    """``store.list_territories()`` may give a DataFrame, ids or records."""
+    if hasattr(listing, "columns"):
+        return [str(t) for t in listing["territory_id"]]
+    return [str(t if isinstance(t, str) else t["territory_id"]) for t in listing]
+
+
+def resolve_ids(ids: Iterable[str], all_territories: bool) -> list[str]:
+    """Canonical ids, in order, without duplicates. Unknown ids raise before any kernel starts."""
+    try:
+        if all_territories:
+            return _territory_ids(store.list_territories())
+        resolved = []
+        for tid in ids:
+            found = store.resolve_territory(tid)
+            canonical = found if isinstance(found, str) else (
+                found["territory_id"] if "territory_id" in found else tid)
+            resolved.append(str(canonical))
+    except ValueError as exc:  # store.UnknownTerritory: its message names the closest ids
+        raise BuildUsageError(str(exc)) from exc
+    return list(dict.fromkeys(resolved))
+
+
+def load_template(path: Path, sample_params: dict[str, Any]) -> nbformat.NotebookNode:
+    """The template as a notebook; refuses one papermill would run with its defaults."""
+    if not path.exists():
+        raise BuildUsageError(f"template not found: {path}")
+    from . import qmd
+
+    try:
+        if path.suffix == ".qmd":
+            nb = qmd.read_qmd(path)
+        else:
+            nb = nbformat.read(path, as_version=4)
+        qmd.check_template(nb, sample_params, name=path.name)
+    except ValueError as exc:  # qmd.TemplateError, nbformat validation
+        raise BuildUsageError(f"{path.name}: {exc}") from exc
+    return nb
+
+
+# ----------------------------------------------------------------------------------------------
+# What a worker does for one territory
+
+@dataclasses.dataclass
+class _Job:
+    template: nbformat.NotebookNode
+    template_path: Path
+    output_dir: Path
+    formats: list[str]
+    engine: str
+    timeout: float
+
+
+def output_paths(output_dir: Path, tid: str) -> dict[str, Path]:
+    return {
+        "notebook": output_dir / "notebooks" / f"{tid}.ipynb",
+        "html": output_dir / "html" / f"{tid}.html",
+        "pdf": output_dir / "pdf" / f"{tid}.pdf",
+        "csv": output_dir / "data" / f"{tid}.csv",
+        "xlsx": output_dir / "data" / f"{tid}.xlsx",
+    }
+
+
+def _write_data_files(tid: str, paths: dict[str, Path]):
+    table = store.comparison_table(tid)
+    with atomic.atomic_path(paths["csv"]) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8")
+    with atomic.atomic_path(paths["xlsx"]) as tmp:
+        table.to_excel(tmp, index=False, engine="openpyxl", sheet_name=tid[:31])
+    return table
+
+
+def _render(job: _Job, tid: str, paths: dict[str, Path]) -> dict[str, Path]:
+    from . import render
+
+    return render.render(paths["notebook"],
+                         html=paths["html"] if "html" in job.formats else None,
+                         pdf=paths["pdf"] if "pdf" in job.formats else None,
+                         engine=job.engine, context=render_context(tid))
+
+
+def render_context(tid: str) -> dict[str, Any]:
+    """Page metadata only the build knows (the template's front matter is the same for all)."""
+    try:
+        terr = store.territory(tid)
+    except Exception:  # a fixture or partial data set: the template's own title stays
+        return {}
+    return {"title": terr.name, "pagetitle": f"{terr.name} : portrait du Territoire d'industrie",
+            "subtitle": f"Portrait du Territoire d'industrie · {terr.region_name}",
+            "description": f"Portrait socio-économique du Territoire d'industrie {terr.name} ({tid})"}
+
+
+def build_one(kernel, job: _Job, tid: str) -> dict[str, Any]:
+    """Execute, save, write data files, render. Never raises: failures are returned."""
+    from . import report_build
+
+    paths = output_paths(job.output_dir, tid)
+    out: dict[str, Any] = {"territory": tid, "status": "ok", "durations": {}, "outputs": [],
+                           "error": None, "extract": None, "kernel_restarted": False}
+    started = time.monotonic()
+    result = kernel.execute(job.template, {"territory": tid}, timeout=job.timeout,
+                            input_path=str(job.template_path), output_path=str(paths["notebook"]))
+    out["durations"]["execute"] = result.duration
+    out["kernel_restarted"] = result.kernel_restarted
+    with atomic.atomic_open(paths["notebook"]) as fh:
+        nbformat.write(result.nb, fh)
+    out["outputs"].append(paths["notebook"])
+    if result.error is not None:
+        err = result.error
+        out.update(status="failed", error=dataclasses.asdict(Failure(
+            tid, "execute", err.ename, err.evalue, err.cell_index, err.execution_count,
+            str(paths["notebook"]))))
+        out["durations"]["total"] = time.monotonic() - started
+        return out
+    stage = "data"
+    try:
+        t0 = time.monotonic()
+        table = _write_data_files(tid, paths)
+        out["outputs"] += [paths["csv"], paths["xlsx"]]
+        out["durations"]["data"] = time.monotonic() - t0
+        stage = "render"
+        t0 = time.monotonic()
+        if job.formats:
+            out["outputs"] += list(_render(job, tid, paths).values())
+        out["durations"]["render"] = time.monotonic() - t0
+        stage = "extract"
+        out["extract"] = report_build.extract(result.nb, table)
+    except Exception as exc:  # one territory's broken render must not stop the others
+        out.update(status="failed", error=dataclasses.asdict(Failure(
+            tid, stage, type(exc).__name__, str(exc) or traceback.format_exc(limit=2),
+            notebook=str(paths["notebook"]))))
+    out["durations"]["total"] = time.monotonic() - started
+    return out
+
+
+def _worker_main(conn, job: _Job, parent_pid: int, lock_fd: int | None) -> None:
+    """Worker process: one warm kernel, territories received one at a time on ``conn``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if lock_fd is not None:  # forked copy of the build lock: only the parent holds it
+        try:
+            os.close(lock_fd)
+        except OSError:
+            pass
+    from .execute import WarmKernel
+
+    try:
+        kernel = WarmKernel(cwd=job.template_path.parent).start()
+    except Exception as exc:
+        conn.send(("fatal", f"{type(exc).__name__}: {exc}", None))
+        return
+    conn.send(("ready", None, kernel.pid))
+    try:
+        while True:
+            if not conn.poll(1.0):
+                if os.getppid() != parent_pid:  # the build was killed: do not linger
+                    return
+                continue
+            tid = conn.recv()
+            if tid is None:
+                return
+            try:
+                res = build_one(kernel, job, tid)
+            except Exception as exc:  # a bug of ours: report it as this territory's failure
+                res = {"territory": tid, "status": "failed", "durations": {}, "outputs": [],
+                       "extract": None, "kernel_restarted": False,
+                       "error": dataclasses.asdict(Failure(tid, "worker", type(exc).__name__,
+                                                           f"{exc}\n{traceback.format_exc(limit=3)}"))}
+            res["outputs"] = [str(p) for p in res["outputs"]]
+            conn.send(("done", res, kernel.pid))
+    except (EOFError, BrokenPipeError):
+        return
+    finally:
+        kernel.shutdown()
+
+
+class _Worker:
+    def __init__(self, ctx, job: _Job, lock_fd: int | None):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, job, os.getpid(), lock_fd), daemon=True)
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.kernel_pid: int | None = None
+        self.task: str | None = None
+        self.since = 0.0
+
+    def assign(self, tid: str) -> None:
+        self.task, self.since = tid, time.monotonic()
+        self.conn.send(tid)
+
+    def kill(self) -> None:
+        for pid in (self.kernel_pid, self.proc.pid):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+
+
+# ----------------------------------------------------------------------------------------------
+# The build
+
+def _clean_leftovers(output_dir: Path) -> int:
+    """Temporary files of a killed build (portraits.atomic names them .NAME.XXXX.tmp)."""
+    count = 0
+    for sub in ("notebooks", "html", "pdf", "data", ".build", "."):
+        folder = output_dir / sub
+        if folder.is_dir():
+            for path in folder.glob(".*.tmp"):
+                path.unlink(missing_ok=True)
+                count += 1
+    return count
+
+
+def _acquire_lock(output_dir: Path, lock_timeout: float | None) -> FileLock:
+    build_dir = output_dir / ".build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(build_dir / "lock")
+    info_path = build_dir / "lock-owner.json"
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        try:
+            owner = json.loads(info_path.read_text())
+            who = f"pid {owner['pid']}, started {owner['started']}"
+        except (OSError, ValueError, KeyError):
+            who = "another process"
+        if lock_timeout == 0:
+            raise BuildUsageError(f"another build is running on {output_dir} ({who}); "
+                                  "try again when it has finished") from None
+        print(f"portraits: another build is running on {output_dir} ({who}); waiting for it to finish...",
+              file=sys.stderr, flush=True)
+        try:
+            lock.acquire(timeout=-1 if lock_timeout is None else lock_timeout)
+        except Timeout:
+            raise BuildUsageError(f"another build is still running on {output_dir} ({who}) after "
+                                  f"{lock_timeout:g} s; gave up") from None
+    atomic.write_text(info_path, json.dumps({"pid": os.getpid(), "started": _now()}))
+    return lock
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _rel(path: str | Path, output_dir: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(output_dir))
+    except ValueError:
+        return str(path)
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: workers may be forked after the bar starts
+    return tqdm(total=total, unit="territory", desc="portraits", disable=not enabled or total == 0,
+                dynamic_ncols=True, smoothing=0.1)
+
+
+def run_build(ids: list[str] | None = None, all_territories: bool = False,
+              formats: list[str] | None = None, engine: str = "auto", force: bool = False,
+              jobs: int | None = None, timeout: float = 300.0, template: Path | None = None,
+              output_dir: Path | None = None, *, progress: bool | None = None,
+              lock_timeout: float | None = None) -> BuildResult:
+    """Build the given territories (or all), only those whose inputs changed unless ``force``.
+
+    Raises BuildUsageError for bad input, before any kernel starts. Failures of single
+    territories do not raise: they are in ``result.failed`` (and ``result.ok`` is False)."""
+    from . import report_build
+
+    wall0 = time.monotonic()
+    formats = ["html", "pdf"] if formats is None else list(formats)
+    output_dir = Path(output_dir or config.output_dir()).resolve()
+    template = Path(template or config.template_path()).resolve()
+    tids = resolve_ids(ids or [], all_territories)
+    if not tids:
+        raise BuildUsageError("no territory to build")
+    nb_template = load_template(template, {"territory": tids[0]})
+    engine_name = _choose_engine(engine) if formats else "none"
+
+    lock = _acquire_lock(output_dir, lock_timeout)
+    try:
+        _clean_leftovers(output_dir)
+        manifest = load_manifest(output_dir)
+        previous_build = manifest.get("last_build", {})
+        common = {"template": _sha256_bytes(template.read_bytes()), "package": package_hash(),
+                  "engine": _sha256_json(engine_fingerprint(engine_name, formats))}
+        state = data_state()
+        known = manifest.get("data_fingerprints", {}) if manifest.get("data_state") == state else {}
+        fingerprints = {tid: known.get(tid) or store.fingerprint(tid) for tid in tids}
+        manifest["data_state"] = state
+        manifest["data_fingerprints"] = {**known, **fingerprints}
+        plan: dict[str, dict[str, Any]] = {}
+        for tid in tids:
+            inputs = {**common, "data": fingerprints[tid]}
+            entry = manifest["territories"].get(tid)
+            plan[tid] = {"inputs": inputs, "reasons": stale_reasons(entry, inputs, output_dir, force)}
+        todo = [tid for tid in tids if plan[tid]["reasons"]]
+        result = BuildResult(ok=True, skipped=[tid for tid in tids if not plan[tid]["reasons"]])
+
+        job = _Job(nb_template, template, output_dir, formats, engine_name, timeout)
+        show = sys.stderr.isatty() if progress is None else progress
+        outcomes = _run_pool(job, todo, jobs, lock, show,
+                             lambda res: _record(res, plan, manifest, output_dir, result))
+
+        manifest["last_build"] = {"finished": _now(), "built": len(result.built),
+                                  "failed": len(result.failed), "skipped": len(result.skipped)}
+        save_manifest(output_dir, manifest)
+        result.wall_s = time.monotonic() - wall0
+        result.report = report_build.write_report(
+            output_dir, tids=tids, plan=plan, manifest=manifest, outcomes=outcomes, result=result,
+            previous_build=previous_build, context={"template": str(template), "engine": engine_name,
+                                                    "formats": formats, "jobs": _jobs(jobs, len(todo))})
+        _write_catalogue(output_dir, result, manifest)
+    finally:
+        lock.release()
+    result.ok = not result.failed
+    _print_summary(result, output_dir)
+    return result
+
+
+def _choose_engine(engine: str) -> str:
+    from . import render
+
+    try:
+        return render.choose_engine(engine)
+    except (ValueError, render.RenderError) as exc:
+        raise BuildUsageError(str(exc)) from exc
+
+
+def _write_catalogue(output_dir: Path, result: BuildResult, manifest: dict[str, Any]) -> None:
+    """Rewrite output/index.html unless nothing it shows can have changed (keeps no-op builds fast)."""
+    from . import catalogue
+
+    key = _sha256_json({"data": manifest.get("data_state"),
+                        "code": _sha256_bytes(Path(catalogue.__file__).read_bytes()),
+                        "portraits": {t: e.get("outputs") for t, e in manifest["territories"].items()}})
+    if not result.built and manifest.get("catalogue_key") == key and (output_dir / "index.html").exists():
+        return
+    try:
+        catalogue.write_catalogue(output_dir)
+    except Exception as exc:  # a step failure: reported, exit status 1, portraits kept
+        result.failed.append(Failure("catalogue", "catalogue", type(exc).__name__, str(exc)))
+        return
+    manifest["catalogue_key"] = key
+    save_manifest(output_dir, manifest)
+
+
+def default_jobs() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _jobs(jobs: int | None, n_todo: int) -> int:
+    return max(1, min(jobs or default_jobs(), n_todo)) if n_todo else 0
+
+
+def _record(res: dict[str, Any], plan, manifest, output_dir: Path, result: BuildResult) -> None:
+    """Parent side, after each territory: extract diff, manifest entry (saved atomically)."""
+    from . import report_build
+
+    tid = res["territory"]
+    previous = manifest["territories"].get(tid, {})
+    entry = {"inputs": plan[tid]["inputs"], "status": res["status"], "finished": _now(),
+             "durations": res["durations"], "reasons": plan[tid]["reasons"],
+             "outputs": [_rel(p, output_dir) for p in res["outputs"]],
+             "kernel_restarted": res.get("kernel_restarted", False), "error": res.get("error")}
+    if res["status"] == "ok":
+        # Once ok, the previous good outputs are kept as the reference for "what changed".
+        entry["changes"], entry["warnings"] = report_build.save_extract(output_dir, tid, res["extract"])
+        entry["changed_inputs"] = [k for k, v in plan[tid]["inputs"].items()
+                                   if previous.get("inputs", {}).get(k) not in (None, v)]
+        result.built.append(tid)
+    else:
+        # Keep what the last good build recorded, so the next successful one is diffed against it.
+        entry["outputs"] = [_rel(p, output_dir) for p in res["outputs"]]
+        result.failed.append(Failure(**res["error"]))
+    result.durations[tid] = res["durations"]
+    manifest["territories"][tid] = entry
+    save_manifest(output_dir, manifest)
+
+
+def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show: bool,
+              on_result) -> dict[str, dict[str, Any]]:
+    """Dispatch ``todo`` to warm workers; returns each territory's outcome."""
+    outcomes: dict[str, dict[str, Any]] = {}
+    if not todo:
+        return outcomes
+    ctx = multiprocessing.get_context("fork")  # cheap start: the parent already imported everything
+    lock_fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
+    n_workers = _jobs(jobs, len(todo))
+    pending = deque(todo)
+    attempts: dict[str, int] = {}
+    workers = [_Worker(ctx, job, lock_fd) for _ in range(n_workers)]
+    bar = _progress(len(todo), show)
+    fatal: str | None = None
+
+    def finish(res: dict[str, Any]) -> None:
+        outcomes[res["territory"]] = res
+        on_result(res)
+        bar.update(1)
+        if res["status"] != "ok":
+            bar.write(f"failed: {Failure(**res['error']).describe()}")
+
+    def lost(worker: _Worker, why: str) -> None:
+        """The worker died or hung: kill it (and its kernel), retry its territory once."""
+        tid = worker.task
+        worker.kill()
+        workers[workers.index(worker)] = _Worker(ctx, job, lock_fd)
+        if tid is None:
+            return
+        attempts[tid] = attempts.get(tid, 0) + 1
+        if attempts[tid] < 2 and why != "timeout":
+            pending.appendleft(tid)
+            return
+        paths = output_paths(job.output_dir, tid)
+        message = (f"no result after {job.timeout + _KILL_GRACE:g} s: worker and kernel killed"
+                   if why == "timeout" else "the worker process died twice (out of memory? crash?)")
+        finish({"territory": tid, "status": "failed", "durations": {}, "outputs": [], "extract": None,
+                "error": dataclasses.asdict(Failure(tid, "worker", why, message,
+                                                    notebook=str(paths["notebook"])))})
+
+    try:
+        while pending or any(w.task for w in workers):
+            if fatal and not any(w.task for w in workers):
+                break
+            for w in workers:
+                if w.ready and w.task is None and pending and not fatal:
+                    w.assign(pending.popleft())
+            by_conn = {w.conn: w for w in workers}
+            by_sentinel = {w.proc.sentinel: w for w in workers}
+            for ready in multiprocessing.connection.wait(list(by_conn) + list(by_sentinel), timeout=1.0):
+                if ready in by_conn:
+                    w = by_conn[ready]
+                    try:
+                        kind, payload, kernel_pid = w.conn.recv()
+                    except (EOFError, OSError):
+                        continue  # its sentinel reports the death
+                    w.kernel_pid = kernel_pid
+                    if kind == "ready":
+                        w.ready = True
+                    elif kind == "fatal":
+                        fatal = payload
+                        w.ready = False
+                    elif kind == "done":
+                        w.task = None
+                        finish(payload)
+                elif ready in by_sentinel:
+                    w = by_sentinel[ready]
+                    if w in workers and not w.proc.is_alive() and (w.task or not fatal):
+                        lost(w, "died")
+            now = time.monotonic()
+            for w in list(workers):
+                if w.task and now - w.since > job.timeout + _KILL_GRACE:
+                    lost(w, "timeout")
+        if fatal:
+            for tid in list(pending):
+                finish({"territory": tid, "status": "failed", "durations": {}, "outputs": [], "extract": None,
+                        "error": dataclasses.asdict(Failure(tid, "worker", "KernelStartError", fatal))})
+            pending.clear()
+    finally:
+        bar.close()
+        for w in workers:
+            w.stop()
+        deadline = time.monotonic() + 10
+        for w in workers:
+            w.proc.join(max(0.1, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.kill()
+    return outcomes
+
+
+def _print_summary(result: BuildResult, output_dir: Path) -> None:
+    n_built, n_failed = len(result.built), len([f for f in result.failed if f.stage != "catalogue"])
+    print(f"portraits: {n_built} built, {len(result.skipped)} up to date, {n_failed} failed "
+          f"in {result.wall_s:.1f} s -> {output_dir}")
+    for failure in result.failed:
+        print(f"  FAILED {failure.describe()}")
+        if failure.notebook:
+            print(f"         executed notebook: {failure.notebook}")
+    if result.report:
+        print(f"build report: {result.report}")
+

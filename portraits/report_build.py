@@ -1,0 +1,249 @@
+"""The build report: what each territory's build did and what changed since the previous one.
+
+After a territory is executed, ``extract`` keeps what a reviewer compares: the commentary
+(Markdown outputs, split into sentences), the figures (the comparison table also written to
+output/data/ID.csv) and the warnings (missing values, approximations, Python warnings). The
+previous extract lives in output/.build/extracts/ID.json; ``save_extract`` diffs and replaces it.
+``write_report`` writes output/build-report.json and build-report.html (jinja2), so a template
+edit can be reviewed across 183 portraits at a glance.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nbformat
+
+from . import atomic
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s])")
+_MARKUP = re.compile(r"[*_`]+|<[^>]+>")
+MAX_LISTED = 40  # per territory and kind of change, in the report (counts are always complete)
+
+
+# ----------------------------------------------------------------------------------------------
+# Extract
+
+def sentences_of(markdown: str) -> list[str]:
+    """Sentences of a Markdown text: one per item, headings and list items on their own."""
+    out = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.|#+)\s)", markdown):
+        text = " ".join(_MARKUP.sub("", block).split())
+        text = re.sub(r"^(?:[-*+]|\d+\.|#+)\s+", "", text)
+        out += [s for s in _SENTENCE_END.split(text) if s]
+    return out
+
+
+def _markdown_outputs(nb: nbformat.NotebookNode) -> list[str]:
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type in ("display_data", "execute_result") and "text/markdown" in output.data:
+                texts.append(output.data["text/markdown"])
+            elif (output.output_type == "stream" and output.name == "stdout"
+                  and "output: asis" in cell.source):
+                texts.append(output.text)
+    return texts
+
+
+def _python_warnings(nb: nbformat.NotebookNode) -> list[str]:
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream" and output.name == "stderr":
+                for line in output.text.splitlines():
+                    if "Warning" in line and line.strip() not in found:
+                        found.append(line.strip())
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly scalar; NaN becomes None (a missing value)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is not None and type(value).__name__ == "NAType":  # pandas' missing integer
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _figures(table) -> dict[str, Any]:
+    """Rows keyed by their label (first text column, or all text columns if not unique)."""
+    if table is None or not hasattr(table, "columns"):
+        return {"key_columns": [], "rows": {}}
+    import pandas as pd
+
+    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    keys = text[:1] if text and table[text[0]].is_unique else text
+    rows: dict[str, dict[str, Any]] = {}
+    for record in table.to_dict("records"):
+        key = " | ".join(str(_plain(record[c])) for c in keys) or str(len(rows))
+        if key in rows:  # duplicate labels: keep rows apart
+            key = f"{key} #{sum(k.startswith(key) for k in rows) + 1}"
+        rows[key] = {str(c): _plain(record[c]) for c in table.columns if c not in keys}
+    return {"key_columns": [str(k) for k in keys], "rows": rows}
+
+
+# The comparison table (store.comparison_table) has French headers; a long table has these.
+_VALUE_COLUMNS = ("Territoire", "value")
+_APPROX_COLUMNS = ("Approximation", "approx")
+_LABEL_COLUMNS = ("Indicateur", "indicator_id", "label")
+
+
+def _first(columns, candidates):
+    return next((c for c in candidates if c in columns), None)
+
+
+def _table_warnings(table) -> list[str]:
+    """Missing values and approximations of the territory's own figures."""
+    if table is None or not hasattr(table, "columns"):
+        return []
+    if "level" in table.columns:
+        table = table[table["level"] == "territory"]
+    label = _first(table.columns, _LABEL_COLUMNS)
+    names = lambda rows: ", ".join(str(v) for v in rows[label])[:400] if label else ""  # noqa: E731
+    warnings = []
+    value = _first(table.columns, _VALUE_COLUMNS)
+    if value:
+        missing = table[table[value].isna()]
+        if len(missing):
+            warnings.append(f"{len(missing)} missing value(s): {names(missing)}")
+    approx = _first(table.columns, _APPROX_COLUMNS)
+    if approx:
+        flags = table[approx].map(lambda v: v is True or str(v).lower() in {"oui", "true", "1"})
+        if flags.any():
+            warnings.append(f"{int(flags.sum())} approximate value(s): {names(table[flags])}")
+    return warnings
+
+
+def extract(nb: nbformat.NotebookNode, table=None) -> dict[str, Any]:
+    """What a reviewer compares between two builds of one territory."""
+    sentences = [s for text in _markdown_outputs(nb) for s in sentences_of(text)]
+    return {
+        "sentences": sentences,
+        "figures": _figures(table),
+        "warnings": _table_warnings(table) + _python_warnings(nb),
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Diff
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
+
+
+def diff_extracts(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
+    if before is None:
+        return {"first_build": True, "values_changed": [], "n_values_changed": 0, "rows_added": [],
+                "rows_removed": [], "sentences_added": [], "sentences_removed": [], "n_changes": 0}
+    old_rows = before.get("figures", {}).get("rows", {})
+    new_rows = after.get("figures", {}).get("rows", {})
+    changed = []
+    for key in new_rows.keys() & old_rows.keys():
+        for col, value in new_rows[key].items():
+            if not _same(old_rows[key].get(col), value):
+                changed.append({"row": key, "column": col, "before": old_rows[key].get(col), "after": value})
+    changed.sort(key=lambda c: (c["row"], c["column"]))
+    added_rows = sorted(new_rows.keys() - old_rows.keys())
+    removed_rows = sorted(old_rows.keys() - new_rows.keys())
+    sm = difflib.SequenceMatcher(a=before.get("sentences", []), b=after["sentences"], autojunk=False)
+    s_added, s_removed = [], []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            s_removed += before["sentences"][i1:i2]
+            s_added += after["sentences"][j1:j2]
+    n = len(changed) + len(added_rows) + len(removed_rows) + len(s_added) + len(s_removed)
+    return {"first_build": False, "n_values_changed": len(changed), "values_changed": changed[:MAX_LISTED],
+            "rows_added": added_rows[:MAX_LISTED], "rows_removed": removed_rows[:MAX_LISTED],
+            "n_sentences_added": len(s_added), "n_sentences_removed": len(s_removed),
+            "sentences_added": s_added[:MAX_LISTED], "sentences_removed": s_removed[:MAX_LISTED],
+            "n_changes": n}
+
+
+def extract_path(output_dir: Path, tid: str) -> Path:
+    return output_dir / ".build" / "extracts" / f"{tid}.json"
+
+
+def save_extract(output_dir: Path, tid: str, new: dict[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+    """Diff ``new`` against the previous build's extract, then make it the reference."""
+    if new is None:
+        return {}, []
+    path = extract_path(output_dir, tid)
+    try:
+        before = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        before = None
+    changes = diff_extracts(before, new)
+    atomic.write_text(path, json.dumps(new, ensure_ascii=False, default=str))
+    return changes, new.get("warnings", [])
+
+
+# ----------------------------------------------------------------------------------------------
+# Report files
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("portraits", "templates/build"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True, lstrip_blocks=True)
+
+
+def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dict, outcomes: dict,
+                 result, previous_build: dict, context: dict) -> Path:
+    """output/build-report.json and build-report.html for the territories of this build."""
+    territories = []
+    for tid in tids:
+        entry = manifest["territories"].get(tid, {})
+        if tid in outcomes:
+            status = "built" if outcomes[tid]["status"] == "ok" else "failed"
+            changes = entry.get("changes", {}) if status == "built" else {}
+        else:
+            status, changes = "up to date", {}
+        territories.append({
+            "territory": tid, "status": status,
+            "reasons": plan[tid]["reasons"] if tid in outcomes else [],
+            "durations": {k: round(v, 3) for k, v in (entry.get("durations") or {}).items()}
+            if tid in outcomes else {},
+            "warnings": entry.get("warnings", []), "error": entry.get("error") if status == "failed" else None,
+            "kernel_restarted": entry.get("kernel_restarted", False) if tid in outcomes else False,
+            "changes": changes,
+        })
+    built = [t for t in territories if t["status"] == "built"]
+    totals = [t["durations"].get("total", 0.0) for t in territories if t["durations"]]
+    report = {
+        "finished": manifest.get("last_build", {}).get("finished"),
+        "previous_build": previous_build or None,
+        "wall_s": round(result.wall_s, 2),
+        "context": context,
+        "counts": {"built": len(result.built), "failed": sum(t["status"] == "failed" for t in territories),
+                   "up_to_date": len(result.skipped), "total": len(tids)},
+        "summary": {
+            "territories_with_changes": sum(bool(t["changes"].get("n_changes")) for t in built),
+            "values_changed": sum(t["changes"].get("n_values_changed", 0) for t in built),
+            "sentences_added": sum(t["changes"].get("n_sentences_added", 0) for t in built),
+            "sentences_removed": sum(t["changes"].get("n_sentences_removed", 0) for t in built),
+            "with_warnings": sum(bool(t["warnings"]) for t in territories),
+            "territory_seconds": round(sum(totals), 2),
+        },
+        "step_failures": [f.describe() for f in result.failed if f.stage == "catalogue"],
+        "territories": territories,
+    }
+    atomic.write_text(output_dir / "build-report.json",
+                      json.dumps(report, indent=1, ensure_ascii=False, default=str))
+    html_path = output_dir / "build-report.html"
+    atomic.write_text(html_path, _environment().get_template("report.html.j2").render(report=report))
+    return html_path
