@@ -1,0 +1,99 @@
+"""The portraits' typeface, shipped by the project (PyPI `font-source-sans-pro`, SIL OFL), not
+taken from the machine: the same font in the PDF (Typst), the HTML page (embedded subset)
+and the charts (matplotlib), whatever is installed on the building machine.
+
+For matplotlib (charts module):
+    from matplotlib import font_manager
+    for path in fonts.font_paths():
+        font_manager.fontManager.addfont(str(path))
+    matplotlib.rcParams["font.family"] = fonts.font_family()
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import importlib.resources
+import io
+import tempfile
+from pathlib import Path
+
+from portraits import atomic
+
+_CSS_VERSION = 1
+
+FAMILY = "Source Sans Pro"
+_STYLES = {  # file stem -> (CSS weight, CSS style)
+    "SourceSansPro-Regular": (400, "normal"),
+    "SourceSansPro-It": (400, "italic"),
+    "SourceSansPro-Semibold": (600, "normal"),
+    "SourceSansPro-Bold": (700, "normal"),
+    "SourceSansPro-BoldIt": (700, "italic"),
+}
+# What French statistical prose needs: Latin-1, œ/Œ, general punctuation (U+202F narrow
+# no-break space, typographic quotes, dashes, ellipsis), €, minus sign, ≤ ≥, arrows.
+_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x100), 0x152, 0x153, 0x178, *range(0x2000, 0x2070),
+             0x20AC, 0x2212, 0x2264, 0x2265, 0x2190, 0x2191, 0x2192, 0x2193, 0x2022, 0x2122]
+
+
+def font_family() -> str:
+    """The family name to ask for (matplotlib, Typst, CSS)."""
+    return FAMILY
+
+
+@functools.cache
+def font_paths() -> list[Path]:
+    """The font files (TrueType) of the shipped family, regular, italic, semibold and bold."""
+    root = importlib.resources.files("font_source_sans_pro") / "files"
+    paths = [Path(str(root / f"{stem}.ttf")) for stem in _STYLES]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"font files missing (reinstall font-source-sans-pro): {missing}")
+    return paths
+
+
+def font_dir() -> Path:
+    """The directory holding the font files: what Typst's font_paths wants (it ignores
+    single files)."""
+    return font_paths()[0].parent
+
+
+@functools.cache
+def html_font_css() -> str:
+    """@font-face rules with subset WOFF2 fonts as data URIs (about 100 kB for five styles).
+
+    Subsetting takes about 2 s, so the result is cached per process and on disk (temp dir,
+    keyed by the font files and the subset settings)."""
+    key = hashlib.sha256(repr((_CSS_VERSION, _UNICODES, sorted(_STYLES.items()),
+                               [(p.name, p.stat().st_size) for p in font_paths()])).encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"portraits-fonts-{key}.css"
+    if cache.is_file():
+        return cache.read_text(encoding="ascii")
+    css = _build_font_css()
+    atomic.write_text(cache, css)
+    return css
+
+
+def _build_font_css() -> str:
+    from fontTools import subset  # fontTools ships with matplotlib; imported only for HTML
+
+    rules = []
+    for path in font_paths():
+        weight, style = _STYLES[path.stem]
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["kern", "liga", "lnum", "tnum", "onum", "pnum"]
+        options.hinting = False  # screens do without; halves the size
+        options.name_IDs = ["*"]  # keep the copyright and licence notices of the OFL font
+        font = subset.load_font(str(path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=_UNICODES)
+        subsetter.subset(font)
+        buf = io.BytesIO()
+        subset.save_font(font, buf, options)
+        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        rules.append(
+            f'@font-face{{font-family:"{FAMILY}";font-weight:{weight};font-style:{style};'
+            f'font-display:swap;src:url(data:font/woff2;base64,{data}) format("woff2");}}')
+    return "\n".join(rules) + "\n"
