@@ -1,0 +1,475 @@
+"""The portraits' charts: one house style, each chart a ``Chart(fig, alt)``.
+
+- Figures are ``matplotlib.figure.Figure`` objects, not pyplot figures: nothing is left in
+  pyplot's global state of a reused kernel, and a figure is displayed once, when the report
+  shows it (the inline backend would otherwise show every pyplot figure of the cell).
+- Style: the territory in a strong colour, benchmarks in greys and muted tones; the project's
+  font (``portraits.render.fonts``), else DejaVu Sans; applied with ``rc_context`` so that no
+  global matplotlib setting changes.
+- Every chart carries a source line under the plot and returns an alternative text that
+  states what the chart shows, with the key figures (French formatting from ``fmt``).
+- Missing data never raises: the chart is ``None`` and the alt text says it is unavailable.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Iterable
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from . import fmt
+
+# --- house style -----------------------------------------------------------------------------
+TERRITORY = "#1f4e8c"      # strong blue: the territory
+REGION = "#8d99a6"         # blue-grey
+FRANCE = "#c3c3c3"         # light grey
+ALL_TI = "#d8b98a"         # muted sand: all Territoires d'industrie
+GRID = "#e6e6e6"
+TEXT = "#333333"
+SOURCE_GREY = "#6f6f6f"
+LEVEL_COLORS = {"territory": TERRITORY, "region": REGION, "france": FRANCE, "all_territories": ALL_TI}
+LEVEL_ORDER = ("territory", "region", "france", "all_territories")
+LEVEL_NAMES = {"territory": "Territoire", "region": "Région", "france": "France",
+               "all_territories": "Ensemble des TI"}
+WIDTH = 6.3                 # inches: the A4 text width (16 cm)
+FONT_SIZE = 8
+SOURCE_SIZE = 6.5
+INDUSTRY_A38 = ("BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL",
+                "CM", "DZ", "EZ")
+
+
+@dataclass
+class Chart:
+    """A figure (None when data are missing) and its alternative text."""
+    fig: Figure | None
+    alt: str
+
+    def __iter__(self):  # allows ``fig, alt = charts.sectors(...)``
+        return iter((self.fig, self.alt))
+
+
+@functools.cache
+def font_family() -> list[str]:
+    """The project's font registered with matplotlib (once per process), with fallbacks."""
+    try:
+        from matplotlib import font_manager
+
+        from .render import fonts
+
+        for path in fonts.font_paths():
+            font_manager.fontManager.addfont(str(path))
+        return [fonts.font_family(), "DejaVu Sans"]
+    except Exception:  # the font package is optional for the charts: fall back, never fail
+        return ["DejaVu Sans"]
+
+
+def rc() -> dict:
+    """rcParams of the house style (seaborn's white style, small sizes, project font)."""
+    params = dict(sns.axes_style("white"))
+    params.update({
+        # concrete families, not "sans-serif": a generic family is resolved at draw time,
+        # outside this context (inline backend), and would fall back to matplotlib's default
+        "font.family": font_family(),
+        "font.sans-serif": font_family(),
+        "font.size": FONT_SIZE,
+        "axes.titlesize": FONT_SIZE + 1,
+        "axes.labelsize": FONT_SIZE,
+        "axes.labelcolor": TEXT,
+        "axes.edgecolor": "#999999",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "xtick.labelsize": FONT_SIZE,
+        "ytick.labelsize": FONT_SIZE,
+        "xtick.color": TEXT,
+        "ytick.color": TEXT,
+        "legend.fontsize": FONT_SIZE,
+        "legend.frameon": False,
+        "svg.fonttype": "path",      # glyphs as paths: same rendering in any viewer / Typst
+        "svg.hashsalt": "portraits",  # stable ids: identical SVG for identical data
+        "axes.unicode_minus": True,
+        "figure.dpi": 100,
+    })
+    return params
+
+
+CHAR_WIDTH = 0.062   # inches per character of a tick label at FONT_SIZE (generous estimate)
+LINE_HEIGHT = 0.16   # inches per text line at FONT_SIZE
+
+
+def new_figure(height: float, label_chars: Iterable[int] = (0,), width: float = WIDTH,
+               legend: bool = False, xlabel: bool = True, title: bool = False,
+               right: float = 0.15) -> tuple[Figure, object]:
+    """A figure with one panel per entry of ``label_chars`` (the width, in characters, of
+    each panel's y tick labels), laid out side by side with fixed margins in inches.
+
+    Fixed margins instead of constrained layout: the layout engine costs more than drawing
+    the chart (about 0.15 s per figure), and our charts have predictable text."""
+    label_chars = list(label_chars)
+    bottom = 0.22 + 0.2 + (LINE_HEIGHT + 0.05 if xlabel else 0)  # source line, ticks, x label
+    top = 0.08 + (LINE_HEIGHT + 0.1 if legend else 0) + (LINE_HEIGHT + 0.06 if title else 0)
+    lefts = [0.12 + CHAR_WIDTH * n for n in label_chars]
+    gap = 0.25
+    plot_width = width - sum(lefts) - right * len(label_chars) - gap * (len(label_chars) - 1)
+    weights = [1.35] + [1.0] * (len(label_chars) - 1) if len(label_chars) > 1 else [1.0]
+    with matplotlib.rc_context(rc()):
+        fig = Figure(figsize=(width, height))
+        axes, x = [], 0.0
+        for n, left, w in zip(label_chars, lefts, weights):
+            x += left
+            pw = plot_width * w / sum(weights)
+            ax = fig.add_axes((x / width, bottom / height, pw / width, (height - bottom - top) / height))
+            # tick labels are created at draw time, outside this rc_context: pin the font
+            ax.tick_params(labelfontfamily=font_family()[0])
+            axes.append(ax)
+            x += pw + right + gap
+    return fig, (axes[0] if len(axes) == 1 else axes)
+
+
+def add_source(fig: Figure, source: str | None) -> None:
+    """The source line under the chart ("Source : Insee, RP 2021 ; traitement ANCT")."""
+    if source:
+        fig.text(0.005, 0.008, source, fontsize=SOURCE_SIZE, color=SOURCE_GREY,
+                 ha="left", va="bottom", fontfamily=font_family())
+
+
+def source_line(*sources: str, treatment: str = "traitement ANCT") -> str:
+    """"Source : Insee, RP 2021 ; traitement ANCT" with French spacing before : and ;."""
+    parts = [s for s in sources if s] + ([treatment] if treatment else [])
+    label = "Sources" if len(parts) > 2 or (len(parts) == 2 and not treatment) else "Source"
+    return f"{label}{fmt.NBSP}: " + f"{fmt.NNBSP}; ".join(parts)
+
+
+def _pct_axis(ax, axis: str = "x", digits: int = 0) -> None:
+    formatter = FuncFormatter(lambda v, _: fmt.percent(v, digits))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
+
+
+def _num_axis(ax, axis: str = "y", digits: int = 0) -> None:
+    formatter = FuncFormatter(lambda v, _: fmt.number(v, digits))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
+
+
+def _empty(df) -> bool:
+    return df is None or len(df) == 0
+
+
+def _unavailable(what: str) -> Chart:
+    return Chart(None, f"Graphique non disponible : {what} ({fmt.MISSING}).")
+
+
+def _levels(df: pd.DataFrame, present: Iterable[str] | None = None) -> list[str]:
+    have = set(df["level"]) if present is None else set(present)
+    return [lv for lv in LEVEL_ORDER if lv in have]
+
+
+def _level_name(level: str, df: pd.DataFrame | None = None) -> str:
+    if df is not None and level in ("territory", "region") and "geo_label" in df:
+        labels = df.loc[df["level"] == level, "geo_label"].dropna()
+        if len(labels) and level == "region":
+            return str(labels.iloc[0])
+    return LEVEL_NAMES[level]
+
+
+def _grouped_barh(ax, categories: list[str], values: dict[str, list[float]], levels: list[str],
+                  label_level: str = "territory", legend_names: dict[str, str] | None = None) -> None:
+    n = len(levels)
+    height = 0.8 / max(n, 1)
+    y = np.arange(len(categories))
+    for i, lv in enumerate(levels):
+        vals = np.array([np.nan if fmt.is_missing(v) else v for v in values[lv]], dtype=float)
+        pos = y - 0.4 + height * (i + 0.5)
+        ax.barh(pos, np.nan_to_num(vals), height=height * 0.92, color=LEVEL_COLORS[lv],
+                label=(legend_names or LEVEL_NAMES).get(lv, lv), zorder=2)
+        if lv == label_level:
+            for p, v in zip(pos, vals):
+                text = fmt.percent(v, 1) if not math.isnan(v) else fmt.MISSING
+                ax.text((0 if math.isnan(v) else v) + 0.6, p, text, va="center", ha="left",
+                        fontsize=FONT_SIZE - 0.5, color=TERRITORY, fontweight="semibold")
+    ax.set_yticks(y, [_wrap(c) for c in categories])
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color=GRID, zorder=0)
+    _pct_axis(ax, "x")
+
+
+# --- (a) jobs by broad sector ----------------------------------------------------------------
+def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire") -> Chart:
+    """Grouped horizontal bars: share of jobs by broad sector, territory vs region, France and
+    all territories. ``df`` = the territory's slice of ``jobs_by_sector``."""
+    if _empty(df) or df["share"].notna().sum() == 0:
+        return _unavailable("répartition des emplois par secteur")
+    df = df.copy()
+    if df.loc[df["level"] == "territory", "share"].notna().sum() == 0:
+        return _unavailable("répartition des emplois par secteur pour le territoire")
+    order = list(dict.fromkeys(df["sector_label"]))  # the table's order (catalogue order)
+    levels = _levels(df)
+    table = df.pivot_table(index="sector_label", columns="level", values="share", aggfunc="first")
+    values = {lv: [table.at[s, lv] if s in table.index and lv in table else np.nan for s in order]
+              for lv in levels}
+    names = {lv: _level_name(lv, df) for lv in levels}
+    names["territory"] = _short(name[:1].upper() + name[1:], 38)
+    fig, ax = new_figure(0.9 + 0.42 * len(order), [_label_width(order)], legend=True, right=0.4)
+    with matplotlib.rc_context(rc()):
+        _grouped_barh(ax, order, values, levels, legend_names=names)
+        ax.set_xlabel("Part des emplois")
+        _legend_top(ax, len(levels))
+        xmax = np.nanmax([np.nanmax(np.asarray(v, dtype=float)) for v in values.values()])
+        ax.set_xlim(0, xmax * 1.15)
+    year = _first(df, "year")
+    add_source(fig, source or source_line(f"Insee, RP {year}" if year else "Insee, RP"))
+    parts = []
+    for s, t in zip(order, values.get("territory", [np.nan] * len(order))):
+        bench = ", ".join(f"{names[lv]} {fmt.percent(values[lv][order.index(s)])}"
+                          for lv in levels if lv != "territory")
+        parts.append(f"{s} {fmt.percent(t)} ({bench})")
+    alt = (f"Diagramme en barres horizontales : répartition des emplois au lieu de travail par grand "
+           f"secteur{' en ' + str(year) if year else ''}, pour {name} comparé à "
+           f"{', '.join(names[lv] for lv in levels if lv != 'territory')}. " + " ; ".join(parts) + ".")
+    return Chart(fig, alt)
+
+
+def _first(df: pd.DataFrame, col: str):
+    if col not in df:
+        return None
+    vals = df[col].dropna()
+    return vals.iloc[0] if len(vals) else None
+
+
+# --- (b) private salaried jobs, indexed -----------------------------------------------------
+def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire") -> Chart:
+    """Lines: private salaried jobs indexed to the first year (= 100), territory vs region and
+    France. ``df`` = the territory's slice of ``series_private_jobs``."""
+    if _empty(df):
+        return _unavailable("série de l'emploi salarié privé")
+    df = df.copy()
+    df["year"] = pd.to_numeric(df["year"], errors="coerce")
+    if "index" not in df or df["index"].isna().all():
+        # index to the first year with a value, level by level
+        df = df.sort_values("year")
+        df["index"] = df.groupby("level")["value"].transform(lambda s: s / s.dropna().iloc[0] * 100
+                                                             if s.notna().any() else s)
+    df = df.dropna(subset=["year", "index"]).sort_values("year")
+    if df.empty or "territory" not in set(df["level"]):
+        return _unavailable("série de l'emploi salarié privé")
+    first, last = int(df["year"].min()), int(df["year"].max())
+    levels = [lv for lv in ("territory", "region", "france") if lv in set(df["level"])]
+    fig, ax = new_figure(2.6, [7], legend=True, xlabel=False, right=0.1)  # 7: ticks + y label
+    names = {lv: _level_name(lv, df) for lv in levels}
+    names["territory"] = _short(name[:1].upper() + name[1:], 38)
+    styles = {"territory": dict(lw=2.4, ls="-"), "region": dict(lw=1.4, ls="-"),
+              "france": dict(lw=1.4, ls="--"), "all_territories": dict(lw=1.2, ls=":")}
+    ends = {}
+    with matplotlib.rc_context(rc()):
+        for lv in reversed(levels):  # territory drawn last, on top
+            d = df[df["level"] == lv]
+            ax.plot(d["year"], d["index"], color=LEVEL_COLORS[lv] if lv != "france" else "#9a9a9a",
+                    label=names[lv], zorder=3 if lv == "territory" else 2, **styles[lv])
+            ends[lv] = float(d["index"].iloc[-1])
+        ax.axhline(100, color="#999999", lw=0.8, zorder=1)
+        ax.annotate(fmt.number(ends["territory"], 1), (last, ends["territory"]),
+                    xytext=(4, 0), textcoords="offset points", va="center",
+                    color=TERRITORY, fontweight="semibold")
+        ax.set_xlim(first, last + 0.8)
+        ax.set_xticks(range(first, last + 1, 2 if last - first > 6 else 1))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=True))
+        _num_axis(ax, "y")
+        ax.set_ylabel(f"Indice base 100 en {first}")
+        ax.grid(axis="y", color=GRID, zorder=0)
+        handles, labels = ax.get_legend_handles_labels()
+        _legend_top(ax, len(levels), handles[::-1], labels[::-1])
+    add_source(fig, source or source_line(f"Urssaf, effectifs salariés privés {first}-{last}"))
+    bench = ", ".join(f"{names[lv]} {fmt.number(ends[lv], 1)}" for lv in levels if lv != "territory")
+    alt = (f"Graphique en courbes : emploi salarié privé de {first} à {last}, en indice base 100 "
+           f"en {first}. En {last}, l'indice atteint {fmt.number(ends['territory'], 1)} pour {name}"
+           + (f" ({bench})." if bench else "."))
+    return Chart(fig, alt)
+
+
+# --- (c) position among the territories -----------------------------------------------------
+def positions(values: pd.DataFrame | None, territory_id: str, source: str | None = None,
+              name: str = "le territoire") -> Chart:
+    """Dot plot, one row per indicator: every territory at its percentile (0 = lowest value,
+    100 = highest) in light grey, the territory highlighted with its value.
+
+    ``values``: one row per territory x indicator, columns ``indicator_id, short_label, unit,
+    territory_id, value`` (labels may come from the catalogue)."""
+    if _empty(values):
+        return _unavailable("position parmi les Territoires d'industrie")
+    df = values.dropna(subset=["value"]).copy()
+    ids = list(dict.fromkeys(df["indicator_id"]))
+    if not ids:
+        return _unavailable("position parmi les Territoires d'industrie")
+    df["pct"] = df.groupby("indicator_id")["value"].rank(pct=True, method="average") * 100
+    # deterministic spread of the dots (golden-ratio sequence), no random state involved
+    df["jitter"] = ((np.arange(len(df)) * 0.6180339887) % 1 - 0.5) * 0.5
+    labels, alt_parts, rows_y = [], [], {}
+    for i, ind in enumerate(ids):
+        rows_y[ind] = i
+        d = df[df["indicator_id"] == ind]
+        own = d[d["territory_id"] == territory_id]
+        label = str(_first(d, "short_label") or ind)
+        unit = _first(d, "unit")
+        if len(own):
+            v = own["value"].iloc[0]
+            shown = fmt.value(v, unit, with_unit=False) if not str(ind).endswith("_growth") \
+                or unit != "%" else fmt.signed_percent(v)
+            labels.append(f"{label} ({shown})")
+            rank = int((d["value"] > v).sum()) + 1
+            alt_parts.append(f"{label} {shown}, {fmt.ordinal(rank)} sur {len(d)}")
+        else:
+            labels.append(f"{label} ({fmt.MISSING})")
+            alt_parts.append(f"{label} {fmt.MISSING}")
+    fig, ax = new_figure(0.7 + 0.34 * len(ids), [max(len(t) for t in labels)], right=0.3)
+    with matplotlib.rc_context(rc()):
+        y = df["indicator_id"].map(rows_y) + df["jitter"]
+        ax.scatter(df["pct"], y, s=7, color="#b9b9b9", alpha=0.7, linewidths=0, zorder=2)
+        own = df[df["territory_id"] == territory_id]
+        ax.scatter(own["pct"], own["indicator_id"].map(rows_y), s=46, color=TERRITORY,
+                   edgecolor="white", linewidths=0.8, zorder=3, label=name)
+        ax.set_yticks(range(len(ids)), labels)
+        ax.set_ylim(len(ids) - 0.5, -0.5)
+        ax.set_xlim(-3, 103)
+        ax.set_xticks([0, 50, 100], ["valeur la plus faible", "médiane", "valeur la plus élevée"])
+        ax.axvline(50, color="#999999", lw=0.8, ls="--", zorder=1)
+        ax.tick_params(axis="y", length=0)
+        for i in range(len(ids)):
+            ax.axhline(i + 0.5, color=GRID, lw=0.6, zorder=0)
+        ax.spines["left"].set_visible(False)
+    add_source(fig, source)
+    alt = (f"Graphique en points : position de {name} parmi les {df['territory_id'].nunique()} "
+           f"Territoires d'industrie pour {len(ids)} indicateurs, de la valeur la plus faible à la "
+           f"plus élevée (rang 1 = valeur la plus élevée). " + " ; ".join(alt_parts) + ".")
+    return Chart(fig, alt)
+
+
+# --- (d) establishments by sector and by size ---------------------------------------------
+def establishments(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire") -> Chart:
+    """Two panels of grouped bars: establishments by broad sector and by size band (shares),
+    territory vs France and all territories. ``df`` = slice of ``establishments_breakdown``."""
+    if _empty(df) or df["share"].notna().sum() == 0:
+        return _unavailable("répartition des établissements")
+    if df.loc[df["level"] == "territory", "share"].notna().sum() == 0:
+        return _unavailable("répartition des établissements du territoire")
+    dims = [d for d in ("sector", "size") if d in set(df["dimension"])]
+    cats_by_dim = {dim: list(dict.fromkeys(df.loc[df["dimension"] == dim, "label"])) for dim in dims}
+    n_bars = max(len(c) for c in cats_by_dim.values())
+    fig, axes = new_figure(1.0 + 0.4 * n_bars, [_label_width(cats_by_dim[d]) for d in dims],
+                           legend=True, title=True, xlabel=False, right=0.3)
+    axes = np.atleast_1d(axes)
+    titles = {"sector": "Par secteur d'activité", "size": "Par taille (salariés)"}
+    alt_parts = []
+    levels = [lv for lv in ("territory", "france", "all_territories") if lv in set(df["level"])]
+    names = {lv: _level_name(lv, df) for lv in levels}
+    names["territory"] = _short(name[:1].upper() + name[1:], 38)
+    with matplotlib.rc_context(rc()):
+        for ax, dim in zip(axes, dims):
+            d = df[df["dimension"] == dim]
+            cats = cats_by_dim[dim]
+            table = d.pivot_table(index="label", columns="level", values="share", aggfunc="first")
+            values = {lv: [table.at[c, lv] if lv in table else np.nan for c in cats] for lv in levels}
+            _grouped_barh(ax, cats, values, levels, legend_names=names)
+            ax.set_title(titles[dim], loc="left", fontweight="semibold")
+            xmax = np.nanmax([np.nanmax(np.asarray(v, dtype=float)) for v in values.values()])
+            ax.set_xlim(0, xmax * 1.25)
+            alt_parts.append(titles[dim].lower() + " : " + ", ".join(
+                f"{c} {fmt.percent(v)}" for c, v in zip(cats, values.get("territory", []))))
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.01, 0.995), ncols=len(levels),
+                   frameon=False, handlelength=1.4)
+    year = _first(df, "year")
+    add_source(fig, source or source_line(f"Insee, établissements {year}" if year else "Insee"))
+    alt = (f"Diagrammes en barres : répartition des établissements de {name}"
+           f"{' en ' + str(year) if year else ''}, comparée à "
+           f"{', '.join(names[lv] for lv in levels if lv != 'territory')} ; " + " ; ".join(alt_parts) + ".")
+    return Chart(fig, alt)
+
+
+# --- (e) industrial sub-sectors (A38) and specificity -----------------------------------------
+def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire",
+        top: int = 8) -> Chart:
+    """Horizontal bars of the specificity index of the main industrial A38 sub-sectors (by
+    jobs), index annotated, reference line at 1 (= same weight as in France)."""
+    if _empty(df):
+        return _unavailable("sous-secteurs industriels")
+    d = df[df["a38"].isin(INDUSTRY_A38)] if "a38" in df else df
+    d = d.dropna(subset=["specificity"])
+    if "jobs" in d and d["jobs"].notna().any():
+        d = d.sort_values("jobs", ascending=False)
+    d = d.head(top)
+    if d.empty:
+        return _unavailable("sous-secteurs industriels")
+    labels = [_short(str(s)) for s in d["label"]]
+    spec = d["specificity"].astype(float).to_numpy()
+    share = d["share"].astype(float).to_numpy() if "share" in d else np.full(len(d), np.nan)
+    fig, ax = new_figure(0.8 + 0.3 * len(d), [max(len(x) for x in labels)], right=0.1)
+    with matplotlib.rc_context(rc()):
+        colors = [TERRITORY if s >= 1 else REGION for s in spec]
+        y = np.arange(len(d))
+        ax.barh(y, spec, color=colors, height=0.7, zorder=2)
+        ax.axvline(1, color="#555555", lw=1, ls="--", zorder=3)
+        for yi, s, sh in zip(y, spec, share):
+            text = fmt.number(s, 1) + (f"  ({fmt.percent(sh)} des emplois)" if not fmt.is_missing(sh) else "")
+            # right of the bar, and right of the reference line for bars shorter than 1
+            ax.text(max(s, 1) + 0.03 * max(spec.max(), 1.2), yi, text, va="center", fontsize=FONT_SIZE - 0.5,
+                    color=TEXT)
+        ax.set_yticks(y, labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(spec.max(), 1.2) * 1.45)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel("Indice de spécificité (1 = même poids qu'en France)")
+        digits = 0 if spec.max() > 6 else 1
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, digits)))
+        ax.grid(axis="x", color=GRID, zorder=0)
+    year = _first(d, "year")
+    add_source(fig, source or source_line(f"Insee, Flores {year}" if year else "Insee, Flores"))
+    alt = (f"Diagramme en barres : indice de spécificité des {len(d)} principaux secteurs industriels "
+           f"(A38) de {name}, rangés par nombre d'emplois salariés ; un indice supérieur à 1 signale un "
+           f"secteur plus présent qu'en France. " + " ; ".join(
+               f"{lab} {fmt.number(s, 1)}" for lab, s in zip(labels, spec)) + ".")
+    return Chart(fig, alt)
+
+
+def _label_width(labels, width: int = 30) -> int:
+    """Characters of the widest line of the wrapped labels."""
+    return max((len(line) for lab in labels for line in _wrap(lab, width).split("\n")), default=0)
+
+
+def _wrap(label: str, width: int = 30) -> str:
+    return textwrap.fill(str(label), width)
+
+
+def _legend_top(ax, ncols: int, handles=None, labels=None) -> None:
+    """Legend in one row above the plot (constrained layout makes room for it)."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols,
+              borderaxespad=0, handlelength=1.4, columnspacing=1.2)
+
+
+def _short(label: str, width: int = 42) -> str:
+    """Shorten long A38 labels at a word boundary (… appended)."""
+    if len(label) <= width:
+        return label
+    cut = label[:width].rsplit(" ", 1)[0].rstrip(",;: ")
+    return cut + "…"
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as SVG text (what the notebook and the PDF carry)."""
+    import io
+
+    buf = io.StringIO()
+    with matplotlib.rc_context(rc()):
+        # no date in the metadata and a fixed hash salt: identical data give identical SVG
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()

@@ -1,0 +1,114 @@
+"""Locator map: the territory (strong colour) within its region(s), other Territoires
+d'industrie in light grey, neighbouring regions as faint outlines.
+
+Polygons come from the source manifest (ids ``ti_polygons`` and ``regions_polygons``); they are
+read, projected and simplified once per process (``lru_cache``): the kernel stays warm across
+territories. Projection: Lambert-93 (EPSG:2154) in metropolitan France, the official local
+UTM projection of each overseas region.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import matplotlib
+import numpy as np
+
+from . import charts, fmt
+from .charts import Chart
+
+METROPOLE_CRS = "EPSG:2154"
+OVERSEAS_CRS = {  # RGAF09 / RGFG95 / RGR92 / RGM04 UTM zones (IGN)
+    "01": "EPSG:5490", "02": "EPSG:5490", "03": "EPSG:2972", "04": "EPSG:2975", "06": "EPSG:4471",
+}
+SIMPLIFY_M = 400          # metres: under a pixel at locator-map scale (~1 km), much lighter SVG
+OTHER_TI = "#dcdcdc"
+REGION_EDGE = "#555555"
+NEIGHBOUR_EDGE = "#c8c8c8"
+RASTER_DPI = 200
+SIZE = 2.7                # inches (square)
+
+
+def crs_for(region_code: str) -> str:
+    return OVERSEAS_CRS.get(str(region_code).zfill(2), METROPOLE_CRS)
+
+
+@lru_cache(maxsize=None)
+def _raw():
+    import geopandas as gpd
+
+    from . import sources
+
+    manifest = sources.load_manifest()
+    ti = gpd.read_file(manifest["ti_polygons"].raw_path())
+    reg = gpd.read_file(manifest["regions_polygons"].raw_path())
+    ti = ti.rename(columns={"id_territoire": "territory_id", "lib_territoire": "name"})
+    reg = reg.rename(columns={"insee_reg": "region_code", "lib_reg": "region_name"})
+    return ti[["territory_id", "name", "geometry"]], reg[["region_code", "region_name", "geometry"]]
+
+
+@lru_cache(maxsize=None)
+def layers(crs: str):
+    """(territories, regions) GeoDataFrames projected to ``crs`` and simplified (cached)."""
+    ti, reg = _raw()
+    ti = ti.to_crs(crs)
+    reg = reg.to_crs(crs)
+    ti["geometry"] = ti.geometry.simplify(SIMPLIFY_M, preserve_topology=True)
+    reg["geometry"] = reg.geometry.simplify(SIMPLIFY_M, preserve_topology=True)
+    return ti, reg
+
+
+def locator(territory_id: str, region_codes: list[str], name: str | None = None,
+            region_names: list[str] | None = None, source: str | None = None) -> Chart:
+    """The locator map of ``territory_id`` within ``region_codes`` (first = main region)."""
+    codes = [str(c).zfill(2) for c in region_codes if c]
+    if not codes:
+        return charts._unavailable("carte de situation")
+    try:
+        ti, reg = layers(crs_for(codes[0]))
+    except Exception as exc:  # missing raw file: the portrait goes on without its map
+        return Chart(None, f"Carte non disponible ({type(exc).__name__}).")
+    own = ti[ti["territory_id"] == territory_id]
+    if own.empty:
+        return charts._unavailable("périmètre du territoire")
+    regions = reg[reg["region_code"].isin(codes)]
+    frame = regions if not regions.empty else own
+    xmin, ymin, xmax, ymax = np.array(frame.total_bounds)
+    oxmin, oymin, oxmax, oymax = own.total_bounds
+    xmin, ymin, xmax, ymax = min(xmin, oxmin), min(ymin, oymin), max(xmax, oxmax), max(ymax, oymax)
+    # square extent, 4 % margin, so every map has the same shape in the header
+    cx, cy, half = (xmin + xmax) / 2, (ymin + ymax) / 2, max(xmax - xmin, ymax - ymin) / 2 * 1.04
+    xmin, xmax, ymin, ymax = cx - half, cx + half, cy - half, cy + half
+    neighbours = reg.cx[xmin:xmax, ymin:ymax]
+    others = ti.cx[xmin:xmax, ymin:ymax]
+    others = others[others["territory_id"] != territory_id]
+
+    with matplotlib.rc_context(charts.rc()):
+        from matplotlib.figure import Figure
+
+        # background layers are rasterised (at this dpi) inside the SVG: detailed outlines of
+        # neighbouring regions and territories would weigh hundreds of kB as vector paths
+        fig = Figure(figsize=(SIZE, SIZE + 0.2), dpi=RASTER_DPI)
+        ax = fig.add_axes((0, 0.2 / (SIZE + 0.2), 1, SIZE / (SIZE + 0.2)))
+        neighbours.plot(ax=ax, facecolor="#f7f7f7", edgecolor=NEIGHBOUR_EDGE, linewidth=0.4, rasterized=True)
+        regions.plot(ax=ax, facecolor="white", edgecolor="none", rasterized=True)
+        if not others.empty:
+            others.plot(ax=ax, facecolor=OTHER_TI, edgecolor="white", linewidth=0.3, rasterized=True)
+        own.plot(ax=ax, facecolor=charts.TERRITORY, edgecolor=charts.TERRITORY, linewidth=0.4)
+        regions.boundary.plot(ax=ax, color=REGION_EDGE, linewidth=0.8)
+        ax.set_xlim(xmin, xmax)
+        ax.set_ylim(ymin, ymax)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+    charts.add_source(fig, source or charts.source_line("ANCT, juillet 2024", treatment=""))
+    region_names = region_names or list(regions["region_name"])
+    where = " et ".join(region_names) if region_names else "sa région"
+    label = name or territory_id
+    alt = (f"Carte de situation : le Territoire d'industrie {label} (en bleu) dans "
+           f"{'les régions' if len(region_names) > 1 else 'la région'} {where} (contour foncé) ; "
+           f"les autres Territoires d'industrie sont en gris clair "
+           f"({len(others)} visible{'s' if len(others) > 1 else ''} sur la carte).")
+    return Chart(fig, alt)
+
+
+__all__ = ["locator", "layers", "crs_for", "fmt"]

@@ -1,0 +1,38 @@
+import pytest
+
+from portraits import charts, maps
+
+
+def _need_polygons():
+    try:
+        maps.layers(maps.METROPOLE_CRS)
+    except Exception as exc:
+        pytest.skip(f"polygons unavailable: {exc}")
+
+
+@pytest.mark.parametrize("tid, regions, crs", [
+    ("ti-8413", ["84"], "EPSG:2154"),
+    ("ti-0101", ["01"], "EPSG:5490"),
+    ("ti-2703", ["27", "84"], "EPSG:2154"),
+])
+def test_locator_map(tid, regions, crs):
+    _need_polygons()
+    assert maps.crs_for(regions[0]) == crs
+    chart = maps.locator(tid, regions, name="Test")
+    assert chart.fig is not None
+    assert chart.alt.startswith("Carte de situation : le Territoire d'industrie Test")
+    if len(regions) > 1:
+        assert "les régions" in chart.alt
+    svg = charts.to_svg(chart.fig)
+    assert "<svg" in svg
+
+
+def test_layers_are_cached_per_process():
+    _need_polygons()
+    assert maps.layers("EPSG:2154") is maps.layers("EPSG:2154")
+
+
+def test_unknown_territory_or_region_gives_no_map():
+    _need_polygons()
+    assert maps.locator("ti-9999", ["84"]).fig is None
+    assert maps.locator("ti-8413", []).fig is None
