@@ -90,7 +90,9 @@ def prep_rp2021(raw) -> pd.DataFrame:
     arm = c[c.commune_type == "ARM"]
     plm_present = set(com.insee_com) & territories.PLM
     arm = arm[~arm.insee_parente.isin(plm_present)]
-    df = pd.concat([com, arm], ignore_index=True)
+    # one row per code: a commune (or ARM) with several postal codes is repeated
+    # (e.g. 75116, Paris 16e, has two rows); the figures are the commune's each time
+    df = pd.concat([com, arm], ignore_index=True).drop_duplicates("insee_com")
     df["code"] = fold_arm(df.insee_com)
     cols = ["superficie_km2", "population_2021", "population_2015", "menages_2021",
             "pop_15_64_totale_2021", "pop_15_64_chomage_2021", "pop_15_64_active_2021"]
@@ -224,27 +226,62 @@ def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
     return out[cols]
 
 
+METRO_ONLY_SOURCES = {"ptod_iris", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k"}
+GAP_NOTES = {
+    "metro_only": "Non disponible outre-mer : la source (indicateurs Insee par IRIS ou par EPCI) "
+                  "ne couvre que la France métropolitaine.",
+    "comparateur_2024": "Non disponible à Mayotte : le recensement n'y est pas annuel et le comparateur "
+                        "ne publie pas de chiffres 2021 pour ses communes.",
+    "comparateur_2022": "Non disponible à Mayotte : le comparateur 2022 ne publie pas de chiffres "
+                        "2018 pour ses communes.",
+    "urssaf_private_jobs": "Non disponible à Mayotte : la série URSSAF ne couvre pas ce département.",
+    "statloc_revenus": "Non diffusé : Filosofi 2021 ne publie pas de médiane pour les communes de ce "
+                       "département (Guadeloupe, Guyane, Mayotte).",
+    "secret": "Non diffusé : secret statistique (communes trop petites).",
+    "other": "Non disponible dans la source pour ce territoire.",
+}
+
+
 def gap_notes(cat, ind_df: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
-    """Explain every missing value (status nd) in the note column."""
-    srcs_metro = {"ptod_iris", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k"}
+    """Explain every missing value in the note column and set its status: ``nd`` when the
+    source does not cover the place, ``s`` when it covers it but withholds the value."""
     src_of = {i["id"]: i["source"] for i in cat}
-    table_of = {i["id"]: i["table"] for i in cat}
     overseas = set(terr.loc[terr.overseas, "territory_id"])
+    reg_val = ind_df[ind_df.level == "region"].set_index(["territory_id", "indicator_id"]).value
     miss = ind_df.value.isna()
-    notes = []
+    notes, status = [], []
     for row in ind_df[miss].itertuples():
-        geo = row.geo_code
         src = src_of[row.indicator_id]
-        if src in srcs_metro and (row.territory_id in overseas or geo in territories.OVERSEAS_REGIONS):
-            n = "Non disponible outre-mer : la source (fichiers Insee retraités par EPCI/IRIS) ne couvre que la France métropolitaine."
-        elif geo == "06" or row.territory_id == "ti-0601" and row.level == "territory":
-            n = "Non disponible à Mayotte dans cette source (recensement non annuel à Mayotte, établissements et revenus non diffusés)."
-        elif table_of[row.indicator_id] == "revenus":
-            n = "Non diffusé : secret statistique (communes trop petites)."
+        in_overseas = row.territory_id in overseas if row.level == "territory" else (
+            row.geo_code in territories.OVERSEAS_REGIONS)
+        st = "nd"
+        if src in METRO_ONLY_SOURCES and in_overseas:
+            n = GAP_NOTES["metro_only"]
+        elif src in GAP_NOTES and in_overseas:
+            n = GAP_NOTES[src]
+        elif row.level == "territory" and pd.notna(reg_val.get((row.territory_id, row.indicator_id))):
+            n, st = GAP_NOTES["secret"], "s"
         else:
-            n = "Non disponible dans la source pour ce territoire."
+            n = GAP_NOTES["other"]
         notes.append(n)
+        status.append(st)
     ind_df.loc[miss, "note"] = notes
+    ind_df.loc[miss, "status"] = status
+    return ind_df
+
+
+def secrecy_notes(ind_df: pd.DataFrame, rev: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Median income: say how many member communes have no published median (excluded)."""
+    have = set(rev.loc[rev.med21.notna(), "ref"].astype(str))
+    n = communes.groupby("territory_id").size()
+    k = communes[~communes.insee_com.isin(have)].groupby("territory_id").size()
+    m = ind_df.level.eq("territory") & ind_df.indicator_id.eq("median_income") & ind_df.value.notna()
+    for idx in ind_df.index[m]:
+        tid = ind_df.at[idx, "territory_id"]
+        miss = int(k.get(tid, 0))
+        if miss:
+            ind_df.at[idx, "note"] = (f"Médiane non diffusée (secret statistique) pour {miss} commune(s) "
+                                      f"sur {int(n[tid])}, exclues du calcul.")
     return ind_df
 
 
@@ -310,7 +347,7 @@ def establishments_breakdown(rp18, terr) -> pd.DataFrame:
     df = rp18.copy()
     df["size_0"] = df.ETTOT18 - df.ETTEF118 - df.ETTEFP1018
     cats = [("sector", c, l, col) for c, l, col in EST_SECTORS] + [
-        ("size", "0", "Sans salarié", "size_0"),
+        ("size", "0", "Aucun salarié au 31 décembre", "size_0"),
         ("size", "1-9", "1 à 9 salariés", "ETTEF118"),
         ("size", "10+", "10 salariés ou plus", "ETTEFP1018")]
     cols = [c[3] for c in cats] + ["ETTOT18"]
@@ -382,13 +419,15 @@ def a38_table(raw, rp21, terr) -> pd.DataFrame:
 
 
 def coverage_table(matched: dict[str, pd.DataFrame], communes: pd.DataFrame,
-                   comd_parent: dict[str, str], unmatched: dict[str, int]) -> pd.DataFrame:
+                   comd_parent: dict[str, str], unmatched: dict[str, int],
+                   merged_2024: set[str] = frozenset()) -> pd.DataFrame:
     """Per territory and source: member communes (COG 2023) reached by the source's rows,
     directly or through a merger (old code -> parent, or a commune merged into a 2024 one)."""
     parent = {k: v for k, v in comd_parent.items() if k != v}
     com = communes[["territory_id", "insee_com"]]
     group = com.insee_com.map(lambda c: parent.get(c, c))
     n = com.groupby("territory_id").size()
+    gone = com.insee_com.isin(merged_2024).groupby(com.territory_id).sum()
     rows = []
     for sid, df in matched.items():
         refs = set(df["ref"].dropna().astype(str))
@@ -398,11 +437,12 @@ def coverage_table(matched: dict[str, pd.DataFrame], communes: pd.DataFrame,
         rows.append(pd.DataFrame({"territory_id": n.index, "source_id": sid,
                                   "n_member_communes": n.to_numpy(),
                                   "n_matched": m.reindex(n.index).fillna(0).astype(int).to_numpy(),
-                                  "n_source_codes_unmatched": unmatched.get(sid, 0)}))
+                                  "n_source_codes_unmatched": unmatched.get(sid, 0),
+                                  "n_merged_2024": gone.reindex(n.index).fillna(0).astype(int).to_numpy()}))
     out = pd.concat(rows, ignore_index=True)
     out["share_matched"] = (100.0 * out.n_matched / out.n_member_communes).round(2)
     return out[["territory_id", "source_id", "n_member_communes", "n_matched", "share_matched",
-                "n_source_codes_unmatched"]].sort_values(["territory_id", "source_id"]).reset_index(drop=True)
+                "n_source_codes_unmatched", "n_merged_2024"]].sort_values(["territory_id", "source_id"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ build
@@ -434,6 +474,7 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     overrides = {"urssaf": urssaf_over}
     ind = compute_indicators(cat, tables, overrides, terr, notes={})
     ind = gap_notes(cat, ind, terr)
+    ind = secrecy_notes(ind, rev, communes)
     # the region benchmark of a territory spanning two regions is the region of its id
     two = set(terr.loc[terr.regions.str.contains(";"), "territory_id"])
     m = ind.level.eq("region") & ind.territory_id.isin(two) & ind.note.eq("")
@@ -462,7 +503,9 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                  for sid, df in {"comparateur_2024": rp21, "comparateur_2022": rp18,
                                  "statloc_revenus": rev, "ptod_iris": iris.drop_duplicates("code"),
                                  "urssaf_private_jobs": urssaf}.items()}
-    cov = coverage_table(matched, communes, comd_parent, unmatched)
+    merged_2024 = set(raw["ti_communes_cog2023"].insee_com) - set(raw["ti_communes_cog2024"].insee_com) \
+        - set(cmp24.insee_com)
+    cov = coverage_table(matched, communes, comd_parent, unmatched, merged_2024)
 
     out = dict(tabs)
     out["indicators"] = ind
