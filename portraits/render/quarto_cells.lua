@@ -235,7 +235,6 @@ local function code_cell(div)
   -- alt text on every image of the cell (accessibility)
   if alt then
     blocks = blocks:walk({ Image = function(img)
-      img.caption = pandoc.Inlines(alt)
       img.attributes.alt = alt
       return img
     end })
@@ -519,7 +518,7 @@ local function typst_image(img)
   local fh = assert(io.open(name, "wb"))
   fh:write(contents)
   fh:close()
-  local alt = img.attributes.alt or stringify(img.caption)
+  local alt = img.attributes["fig-alt"] or img.attributes.alt or stringify(img.caption)
   local args = '"' .. name .. '"'
   if alt ~= "" then args = args .. ', alt: "' .. typst_str(alt) .. '"' end
   return pandoc.RawInline("typst", "#fitimage(" .. args .. ")")
@@ -538,7 +537,21 @@ local function finish(doc)
       return div
     end,
   }
-  if is_typst then filter.Image = typst_image end
+  if is_typst then
+    filter.Image = typst_image
+  else
+    -- one alt text: an `alt` attribute (per-mime output metadata, fig-alt) becomes the
+    -- image description, which the HTML writer turns into alt="..."
+    filter.Image = function(img)
+      local alt = img.attributes["fig-alt"] or img.attributes.alt
+      if alt then
+        img.attributes.alt = nil
+        img.attributes["fig-alt"] = nil
+        img.caption = pandoc.Inlines(alt)
+      end
+      return img
+    end
+  end
   if is_html then
     filter.Table = function(t)
       return { pandoc.RawBlock("html", '<div class="table-wrap">'), t, pandoc.RawBlock("html", "</div>") }
