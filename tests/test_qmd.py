@@ -101,6 +101,10 @@ print("pas exécuté")
 not_a_cell = True
 ```
 
+```{{python}}
+shown_verbatim = True
+```
+
 ```{python}
 real = 1
 ```
@@ -110,7 +114,7 @@ real = 1
     assert len(cells) == 1 and cells[0].source == "real = 1"
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert 'print("pas exécuté")' in md and "1 + 1" in md and "{=html}" in md
-    assert "not_a_cell" in md
+    assert "not_a_cell" in md and "shown_verbatim" in md
 
 
 def test_longer_cell_fence_contains_shorter_fence(tmp_path):

@@ -72,7 +72,7 @@ def test_command_lines_and_outputs_in_place(stub, tmp_path):
         assert args[args.index("--to") + 1] == to
         assert "--no-execute" in args
         assert "title:Territoire d’industrie — X" in args
-        assert "lang:fr" in args
+        assert "lang:fr" in args and "echo:false" in args
         # Quarto works on a copy in a temporary directory, never next to the notebook
         assert Path(call["cwd"]) != FIXTURE.parent and not Path(call["cwd"]).exists()
     assert "embed-resources:true" in to_html["args"]

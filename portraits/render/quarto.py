@@ -15,10 +15,12 @@ from pathlib import Path
 from portraits import atomic
 from portraits.render.errors import RenderError
 
-# --to FORMAT, the extension Quarto gives the result, format options passed with -M
+# --to FORMAT, the extension Quarto gives the result, format options passed with -M (the
+# temporary directory has no _quarto.yml, so the essentials of it are repeated here)
+_COMMON = {"lang": "fr", "echo": "false", "warning": "false"}
 FORMATS = {
-    "html": ("html", "html", {"embed-resources": "true", "lang": "fr"}),
-    "pdf": ("typst", "pdf", {"papersize": "a4", "lang": "fr"}),
+    "html": ("html", "html", {**_COMMON, "embed-resources": "true"}),
+    "pdf": ("typst", "pdf", {**_COMMON, "papersize": "a4"}),
 }
 
 
