@@ -40,6 +40,7 @@ LEVEL_COLORS = {"territory": TERRITORY, "region": REGION, "france": FRANCE, "all
 LEVEL_ORDER = ("territory", "region", "france", "all_territories")
 LEVEL_NAMES = {"territory": "Territoire", "region": "Région", "france": "France",
                "all_territories": "Ensemble des TI"}
+RASTER_DPI = 200            # resolution of rasterised layers inside SVG figures
 WIDTH = 6.3                 # inches: the A4 text width (16 cm)
 FONT_SIZE = 8
 SOURCE_SIZE = 6.5
@@ -67,7 +68,9 @@ def font_family() -> list[str]:
 
         for path in fonts.font_paths():
             font_manager.fontManager.addfont(str(path))
-        return [fonts.font_family(), "DejaVu Sans"]
+        # the shipped family only: listing a fallback makes matplotlib look up every weight in
+        # it too, and warn for DejaVu's missing semibold
+        return [fonts.font_family()]
     except Exception:  # the font package is optional for the charts: fall back, never fail
         return ["DejaVu Sans"]
 
@@ -101,21 +104,23 @@ def rc() -> dict:
     return params
 
 
+LEGEND_ROW_CHARS = 80  # characters that fit on one legend row across the plot
 CHAR_WIDTH = 0.062   # inches per character of a tick label at FONT_SIZE (generous estimate)
 LINE_HEIGHT = 0.16   # inches per text line at FONT_SIZE
 
 
 def new_figure(height: float, label_chars: Iterable[int] = (0,), width: float = WIDTH,
-               legend: bool = False, xlabel: bool = True, title: bool = False,
+               legend: int = 0, xlabel: bool = True, title: bool = False,
                right: float = 0.15) -> tuple[Figure, object]:
     """A figure with one panel per entry of ``label_chars`` (the width, in characters, of
-    each panel's y tick labels), laid out side by side with fixed margins in inches.
+    each panel's y tick labels), laid out side by side with fixed margins in inches;
+    ``legend`` = number of legend rows above the plot.
 
     Fixed margins instead of constrained layout: the layout engine costs more than drawing
     the chart (about 0.15 s per figure), and our charts have predictable text."""
     label_chars = list(label_chars)
     bottom = 0.22 + 0.2 + (LINE_HEIGHT + 0.05 if xlabel else 0)  # source line, ticks, x label
-    top = 0.08 + (LINE_HEIGHT + 0.1 if legend else 0) + (LINE_HEIGHT + 0.06 if title else 0)
+    top = 0.08 + (int(legend) * LINE_HEIGHT + 0.1 if legend else 0) + (LINE_HEIGHT + 0.06 if title else 0)
     lefts = [0.12 + CHAR_WIDTH * n for n in label_chars]
     gap = 0.25
     plot_width = width - sum(lefts) - right * len(label_chars) - gap * (len(label_chars) - 1)
@@ -217,7 +222,8 @@ def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le 
               for lv in levels}
     names = {lv: _level_name(lv, df) for lv in levels}
     names["territory"] = _short(name[:1].upper() + name[1:], 38)
-    fig, ax = new_figure(0.9 + 0.42 * len(order), [_label_width(order)], legend=True, right=0.4)
+    fig, ax = new_figure(0.9 + 0.42 * len(order), [_label_width(order)], legend=_legend_rows(names),
+                         right=0.4)
     with matplotlib.rc_context(rc()):
         _grouped_barh(ax, order, values, levels, legend_names=names)
         ax.set_xlabel("Part des emplois")
@@ -262,9 +268,9 @@ def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str =
         return _unavailable("série de l'emploi salarié privé")
     first, last = int(df["year"].min()), int(df["year"].max())
     levels = [lv for lv in ("territory", "region", "france") if lv in set(df["level"])]
-    fig, ax = new_figure(2.6, [7], legend=True, xlabel=False, right=0.1)  # 7: ticks + y label
     names = {lv: _level_name(lv, df) for lv in levels}
     names["territory"] = _short(name[:1].upper() + name[1:], 38)
+    fig, ax = new_figure(2.6, [7], legend=_legend_rows(names), xlabel=False, right=0.1)  # 7: y label
     styles = {"territory": dict(lw=2.4, ls="-"), "region": dict(lw=1.4, ls="-"),
               "france": dict(lw=1.4, ls="--"), "all_territories": dict(lw=1.2, ls=":")}
     ends = {}
@@ -330,9 +336,12 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
             labels.append(f"{label} ({fmt.MISSING})")
             alt_parts.append(f"{label} {fmt.MISSING}")
     fig, ax = new_figure(0.7 + 0.34 * len(ids), [max(len(t) for t in labels)], right=0.3)
+    fig.set_dpi(RASTER_DPI)
     with matplotlib.rc_context(rc()):
         y = df["indicator_id"].map(rows_y) + df["jitter"]
-        ax.scatter(df["pct"], y, s=7, color="#b9b9b9", alpha=0.7, linewidths=0, zorder=2)
+        # the ~1,500 grey dots are rasterised inside the SVG (one <use> each would weigh 250 kB)
+        ax.scatter(df["pct"], y, s=7, color="#b9b9b9", alpha=0.7, linewidths=0, zorder=2,
+                   rasterized=True)
         own = df[df["territory_id"] == territory_id]
         ax.scatter(own["pct"], own["indicator_id"].map(rows_y), s=46, color=TERRITORY,
                    edgecolor="white", linewidths=0.8, zorder=3, label=name)
@@ -364,7 +373,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
     cats_by_dim = {dim: list(dict.fromkeys(df.loc[df["dimension"] == dim, "label"])) for dim in dims}
     n_bars = max(len(c) for c in cats_by_dim.values())
     fig, axes = new_figure(1.0 + 0.4 * n_bars, [_label_width(cats_by_dim[d]) for d in dims],
-                           legend=True, title=True, xlabel=False, right=0.3)
+                           legend=1, title=True, xlabel=False, right=0.3)
     axes = np.atleast_1d(axes)
     titles = {"sector": "Par secteur d'activité", "size": "Par taille (salariés)"}
     alt_parts = []
@@ -448,10 +457,17 @@ def _wrap(label: str, width: int = 30) -> str:
     return textwrap.fill(str(label), width)
 
 
+def _legend_rows(names: dict[str, str]) -> int:
+    n = len(names)
+    return 1 if sum(len(v) + 6 for v in names.values()) <= LEGEND_ROW_CHARS else (n + 1) // 2
+
+
 def _legend_top(ax, ncols: int, handles=None, labels=None) -> None:
     """Legend in one row above the plot (constrained layout makes room for it)."""
     if handles is None:
         handles, labels = ax.get_legend_handles_labels()
+    if sum(len(lab) + 6 for lab in labels) > LEGEND_ROW_CHARS:
+        ncols = min(ncols, 2)  # long names (territory, region): two rows rather than clipping
     ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols,
               borderaxespad=0, handlelength=1.4, columnspacing=1.2)
 

@@ -615,7 +615,11 @@ def growth_title(row, key: str = "france") -> str | None:
     b_sign = 0 if bench_trend == "quasi stable" else (1 if float(b) > 0 else -1)
     if t_sign == 0 and b_sign == 0:
         return title + f", comme {where}"
-    if t_sign == 0 or b_sign == 0 or t_sign != b_sign:
+    if t_sign == 0:
+        verb = "augmente" if b_sign > 0 else "diminue"
+        pronoun = subject.pronoun()
+        return title + f", alors qu'{pronoun} {verb} {where}"
+    if b_sign == 0 or t_sign != b_sign:
         return title + (", à rebours de la tendance nationale" if key == "france"
                         else f", à la différence de la tendance observée {where}")
     if cmp.kind in ("equal", "near"):

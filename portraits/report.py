@@ -1,0 +1,344 @@
+"""The facade the portrait template calls: one call per block, each returning an object the
+notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for charts).
+
+    p = Portrait("ti-8413")
+    p.header()            composition, region(s)            (Markdown)
+    p.chart("map")        locator map                       (figure)
+    p.key_figures()       "L'essentiel": 7 key figures      (Markdown fenced divs)
+    p.section("jobs")     title stating a finding + 2-4 sentences
+    p.chart("sectors")    sectors | private_jobs | establishments | a38 | positions | map
+    p.comparison_table()  Indicateur | Territoire | Région | France | Ensemble des TI | Rang
+    p.understand()        "Pour comprendre": definitions, sources, methods, approximations
+    p.downloads()         links to ../data/ID.csv and ../data/ID.xlsx
+    p.navigation()        links to the catalogue and the region's other portraits (HTML only)
+
+Markdown conventions (styled by the renderer, docs/RENDERING.md): ``.key-figures`` holding
+``.key-figure`` divs with ``[…]{.value}``, ``[…]{.label}``, ``[…]{.benchmark}`` spans;
+``.source`` notes; ``.portrait-nav`` inside ``.content-visible when-format="html"``.
+
+Charts carry their alternative text in the output metadata (``image/svg+xml: {alt: …}``),
+which pandoc's ipynb reader turns into the image's ``alt`` attribute: alt texts are written
+from the data, whereas Quarto's ``fig-alt`` cell option is static. Templates should therefore
+set ``fig-cap`` but not ``fig-alt`` on chart cells.
+
+No module-level mutable state: a warm kernel renders many territories in turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from . import charts, commentary, config, fmt, store
+from .charts import Chart
+
+APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
+
+# The key figures of "L'essentiel": (indicator, label after the value, benchmark levels)
+KEY_FIGURES: list[tuple[str, str]] = [
+    ("population", "habitants"),
+    ("industry_jobs_share", "des emplois dans l'industrie"),
+    ("jobs", "emplois au lieu de travail"),
+    ("private_jobs_growth", "d'emplois salariés privés"),
+    ("industry_establishments_share", "des établissements dans l'industrie"),
+    ("unemployment_rate", "taux de chômage des 15-64 ans"),
+    ("median_income", "niveau de vie médian"),
+    ("poverty_rate", "taux de pauvreté"),
+]
+# Key figures whose benchmark line is a change rather than a comparison
+KEY_FIGURE_TREND = {"population": "population_growth", "jobs": "jobs_growth"}
+
+# Indicators placed on the "position among the territories" chart
+POSITION_INDICATORS = ["industry_jobs_share", "industry_establishments_share",
+                       "private_jobs_growth", "population_growth", "unemployment_rate",
+                       "managers_share", "median_income", "poverty_rate"]
+
+CHART_SOURCES = {  # chart -> indicators whose sources the chart uses
+    "sectors": ["industry_jobs_share"],
+    "private_jobs": ["private_jobs_growth"],
+    "establishments": ["establishments"],
+    "a38": [],
+}
+
+LEVEL_HEADERS = {"territory": "Territoire", "region": "Région", "france": "France",
+                 "all_territories": "Ensemble des TI"}
+
+
+class FigureOutput:
+    """A chart for the notebook: SVG with its alt text in the output metadata; when data are
+    missing, an italic Markdown note saying so."""
+
+    def __init__(self, chart: Chart):
+        self.chart = chart
+
+    @property
+    def alt(self) -> str:
+        return self.chart.alt
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if self.chart.fig is None:
+            return {"text/markdown": f"*{self.chart.alt}*", "text/plain": self.chart.alt}, {}
+        svg = charts.to_svg(self.chart.fig)
+        return ({"image/svg+xml": svg, "text/plain": self.chart.alt},
+                {"image/svg+xml": {"alt": self.chart.alt}})
+
+
+def _markdown(text: str):
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+@lru_cache(maxsize=4)
+def _all_territory_values(directory: str) -> pd.DataFrame:
+    """Territory-level values of every territory for the position chart (once per process)."""
+    ind = store.table("indicators")
+    values = ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)]
+    values = values[["territory_id", "indicator_id", "value", "unit"]].copy()
+    cat = store.catalogue().set_index("id")
+    values["short_label"] = values["indicator_id"].map(cat["short_label"])
+    values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
+    order = {k: i for i, k in enumerate(POSITION_INDICATORS)}
+    values["_order"] = values["indicator_id"].map(order)
+    return values.sort_values(["_order", "territory_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+def _md_escape(text: str) -> str:
+    """Escape what Markdown would read as markup in data-driven text (names, labels)."""
+    out = str(text)
+    for ch in ("\\", "*", "_", "[", "]", "|", "<", ">", "`"):
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+@dataclass
+class Portrait:
+    territory_id: str
+
+    def __post_init__(self):
+        self.territory = store.territory(self.territory_id)
+        self.territory_id = self.territory.id
+        self.indicators = store.indicators(self.territory_id)
+        # rows keyed by indicator id, as plain dicts (what commentary expects)
+        self.rows: dict[str, dict] = {}
+        for rec in self.indicators.to_dict("records"):
+            rec["territory_id"] = self.territory_id
+            rec["region_code"] = self.territory.region_code
+            rec = {k: (None if _na(v) else v) for k, v in rec.items()}
+            self.rows[rec["indicator_id"]] = rec
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def name(self) -> str:
+        return self.territory.name
+
+    def value(self, indicator_id: str, level: str = "territory", approx_mark: bool = True) -> str:
+        """An indicator's value formatted the French way ("n.d."/"s" if missing, "≈" if approximate)."""
+        row = self.rows.get(indicator_id)
+        if row is None:
+            return fmt.MISSING
+        text = commentary.shown(row, level)
+        if approx_mark and row.get("approx") and not fmt.is_missing(row.get(level)):
+            text = f"{APPROX}{fmt.NBSP}{text}"
+        return text
+
+    def _source(self, indicator_ids) -> str:
+        cites = []
+        for ind in indicator_ids:
+            row = self.rows.get(ind)
+            if row and row.get("source") and row["source"] not in cites:
+                cites.append(row["source"])
+        return charts.source_line(*cites)
+
+    # ------------------------------------------------------------------ blocks
+    def header(self):
+        """Composition and region(s) of the territory (the title comes from the page)."""
+        t = self.territory
+        if len(t.region_names) > 1:
+            where = (f"Territoire d'industrie à cheval sur les régions {' et '.join(t.region_names)} "
+                     f"(région de rattachement pour les comparaisons : {t.region_name}).")
+        else:
+            where = f"Territoire d'industrie de la région {t.region_name}."
+        lines = [where, "", f"Composition : {_md_escape(t.composition_text)}."]
+        if t.partial_text:
+            lines += ["", _md_escape(t.partial_text)]
+        lines += ["", f"Génération 2023-2027 des Territoires d'industrie, identifiant {t.id}."]
+        return _markdown("\n".join(lines))
+
+    def _key_figure(self, indicator_id: str, label: str) -> str | None:
+        row = self.rows.get(indicator_id)
+        if row is None:
+            return None
+        value = self.value(indicator_id)
+        when = commentary.period_words(row.get("year"))
+        bench_parts = []
+        trend_id = KEY_FIGURE_TREND.get(indicator_id)
+        if trend_id and trend_id in self.rows:
+            trow = self.rows[trend_id]
+            bench_parts.append(f"{self.value(trend_id)} {commentary.period_words(trow.get('year'))}"
+                               + (f" (France : {self.value(trend_id, 'france')})"
+                                  if not fmt.is_missing(trow.get("france")) else ""))
+        elif not fmt.is_missing(row.get("territory")):
+            for level, name in (("france", "France"), ("all_territories", "ensemble des TI")):
+                if not fmt.is_missing(row.get(level)):
+                    bench_parts.append(f"{name} : {self.value(indicator_id, level)}")
+        else:
+            bench_parts.append("valeur non disponible pour ce territoire")
+        label_text = f"{label} {when}".strip()
+        return (":::: {.key-figure}\n"
+                f"[{value}]{{.value}} [{_md_escape(label_text)}]{{.label}} "
+                f"[{' · '.join(bench_parts)}]{{.benchmark}}\n"
+                "::::")
+
+    def key_figures(self):
+        """ "L'essentiel": the key figures with their benchmarks, as fenced divs."""
+        items = [self._key_figure(i, lab) for i, lab in KEY_FIGURES]
+        items = [i for i in items if i]
+        notes = []
+        if any(self.rows.get(i, {}).get("approx") for i, _ in KEY_FIGURES):
+            notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")
+        if any(fmt.is_missing(self.rows.get(i, {}).get("territory")) for i, _ in KEY_FIGURES if i in self.rows):
+            notes.append(f"{fmt.MISSING} : non disponible")
+        text = "::::: {.key-figures}\n" + "\n\n".join(items) + "\n:::::\n"
+        if notes:
+            text += "\n::: {.source}\n" + " ; ".join(notes) + ".\n:::\n"
+        return _markdown(text)
+
+    def section_title(self, section_id: str) -> str:
+        return commentary.section_title(section_id, self.rows)
+
+    def section(self, section_id: str, level: int = 2):
+        """Section heading stating a finding, then two to four sentences."""
+        title = self.section_title(section_id)
+        sentences = commentary.section_sentences(section_id, self.rows)
+        body = " ".join(sentences) if sentences else "Les données de cette section ne sont pas disponibles pour ce territoire."
+        return _markdown(f"{'#' * level} {title}\n\n{body}\n")
+
+    def chart(self, kind: str) -> FigureOutput:
+        """A chart of the portrait: sectors, private_jobs, establishments, a38, positions, map."""
+        tid, name = self.territory_id, self.name
+        if kind == "sectors":
+            chart = charts.sectors(store.jobs_by_sector(tid), self._source(CHART_SOURCES["sectors"]), name)
+        elif kind == "private_jobs":
+            chart = charts.private_jobs(store.series(tid), self._source(CHART_SOURCES["private_jobs"]), name)
+        elif kind == "establishments":
+            chart = charts.establishments(store.establishments(tid),
+                                          self._source(CHART_SOURCES["establishments"]), name)
+        elif kind == "a38":
+            a38 = store.a38(tid)
+            chart = charts.a38(a38, self._a38_source(a38), name)
+        elif kind == "positions":
+            chart = charts.positions(_all_territory_values(str(config.processed_dir())), tid,
+                                     self._source(POSITION_INDICATORS), name)
+        elif kind == "map":
+            from . import maps
+
+            t = self.territory
+            regions = t.regions or [t.region_code]
+            chart = maps.locator(tid, regions, name, t.region_names or [t.region_name])
+        else:
+            raise ValueError(f"unknown chart {kind!r}: sectors, private_jobs, establishments, a38, "
+                             "positions or map")
+        return FigureOutput(chart)
+
+    def _a38_source(self, a38: pd.DataFrame) -> str:
+        try:
+            cite = store.source_citation("flores_a38_ze")
+        except Exception:
+            cite = "Insee, Flores"
+        return charts.source_line(cite)
+
+    def comparison_table(self):
+        """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table)."""
+        header = ["Indicateur", "Territoire", "Région", "France", "Ensemble des TI", "Rang"]
+        # dash counts set the relative column widths when pandoc wraps the table
+        lines = ["| " + " | ".join(header) + " |",
+                 "|:" + "-" * 38 + "|" + "|".join(["-" * 11 + ":"] * 4) + "|" + "-" * 8 + ":|"]
+        for ind, row in self.rows.items():
+            label = f"{row.get('short_label') or row.get('label')} ({row.get('year')})"
+            cells = [_md_escape(label)]
+            cells += [self.value(ind, lv) for lv in ("territory", "region", "france", "all_territories")]
+            rank, n = row.get("rank"), row.get("n_ranked")
+            cells.append(f"{fmt.ordinal(rank)}/{int(n)}" if not fmt.is_missing(rank) and not fmt.is_missing(n)
+                         else fmt.MISSING)
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        region = self.territory.region_name
+        note = (f"\n::: {{.source}}\nRégion : {region}. France : France métropolitaine et départements "
+                f"d'outre-mer, sauf mention contraire dans « Pour comprendre ». Rang : 1 = valeur la plus "
+                f"élevée parmi les Territoires d'industrie renseignés. {APPROX} : valeur approchée ; "
+                f"{fmt.MISSING} : non disponible ; {fmt.SECRET} : secret statistique.\n:::\n")
+        return _markdown("\n".join(lines) + "\n" + note)
+
+    def understand(self, level: int = 2):
+        """"Pour comprendre": definitions, sources and millésimes, methods and approximations.
+
+        Kept to what a reader needs: one line per indicator (definition, millésime), the
+        method only where the value is an approximation, the sources grouped."""
+        h = "#" * level
+        out = [f"{h} Pour comprendre", "",
+               "Chaque indicateur est calculé sur le périmètre du territoire (ses communes membres) et "
+               "comparé à sa région, à la France et à l'ensemble des 183 Territoires d'industrie "
+               "(valeurs cumulées de tous les territoires). Le rang classe les territoires de la valeur la "
+               f"plus élevée (1) à la plus faible. {APPROX} signale une valeur approchée, {fmt.MISSING} "
+               f"une valeur non disponible, {fmt.SECRET} une valeur couverte par le secret statistique.", "",
+               f"{h}# Définitions et méthodes", ""]
+        for row in self.rows.values():
+            year = str(row.get("year") or "")
+            text = (f"- **{_md_escape(row.get('short_label') or row.get('label'))}** ({year}) : "
+                    f"{_md_escape(row.get('definition') or '')}")
+            if row.get("approx"):
+                text += f" {APPROX} *{_md_escape(row.get('method') or '')}*"
+            if row.get("note"):
+                text += f" {_md_escape(row['note'])}"
+            if fmt.is_missing(row.get("territory")):
+                text += f" Non disponible pour ce territoire ({fmt.missing_marker(row.get('status'))})."
+            out.append(text)
+        a38 = store.a38(self.territory_id)
+        if len(a38):
+            zones = _first_text(a38, "zones")
+            method = _first_text(a38, "match_method")
+            out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
+                       f"d'emploi. {_md_escape(method)} Zone(s) : {_md_escape(zones)}.")
+        if self.territory.partial_text:
+            out.append(f"- **Périmètre** : {_md_escape(self.territory.partial_text)}")
+        out += ["", f"{h}# Sources", ""]
+        by_source: dict[str, list[str]] = {}
+        for row in self.rows.values():
+            by_source.setdefault(row.get("source") or "Source non précisée", []).append(
+                f"{row.get('short_label')}")
+        for source, inds in by_source.items():
+            out.append(f"- {_md_escape(source)} : {_md_escape(', '.join(inds))}.")
+        return _markdown("\n".join(out) + "\n")
+
+    def downloads(self):
+        tid = self.territory_id
+        return _markdown(
+            f"Les chiffres de ce portrait, avec leurs comparaisons, sources et millésimes, sont "
+            f"téléchargeables : [CSV](../data/{tid}.csv) · [Excel (XLSX)](../data/{tid}.xlsx).\n")
+
+    def navigation(self):
+        """Links to the catalogue and to the other portraits of the region (HTML only)."""
+        terr = store.list_territories()
+        same = terr[(terr["region_code"] == self.territory.region_code)
+                    & (terr["territory_id"] != self.territory_id)].sort_values("name")
+        links = " · ".join(f"[{_md_escape(r.name)}]({r.territory_id}.html)" for r in same.itertuples())
+        body = "[← Tous les Territoires d'industrie](../index.html)"
+        if links:
+            body += f"\n\nAutres territoires de la région {self.territory.region_name} : {links}"
+        return _markdown(":::: {.content-visible when-format=\"html\"}\n::: {.portrait-nav}\n"
+                         f"{body}\n:::\n::::\n")
+
+
+def _first_text(df: pd.DataFrame, col: str) -> str:
+    if col not in df or not df[col].notna().any():
+        return ""
+    return str(df[col].dropna().iloc[0])
+
+
+def _na(v) -> bool:
+    try:
+        return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
+    except (TypeError, ValueError):
+        return False
