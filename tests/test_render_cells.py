@@ -129,3 +129,14 @@ def test_multiline_caption_and_table_without_index_name(tmp_path, fmt):
         text = PdfReader(out).pages[0].extract_text()
         assert "Tableau\u00a01\u00a0: Un tableau" in text and "1\u202f234" in text
         assert "nom" not in text
+
+
+def test_wide_pipe_table_gets_automatic_widths(tmp_path):
+    header = "| Indicateur | Territoire | Région | France | Ensemble des Territoires d'industrie | Rang |"
+    row = "| Part de l'industrie dans l'emploi (2022) | 34,6 % | 14,7 % | 11,7 % | 13,2 % | 2e/173 |"
+    table = "\n".join([header, "|:--|--:|--:|--:|--:|--:|", row, "", ": Comparaison {#tbl-c}", ""])
+    main = render_html(tmp_path, code("#| output: asis\nprint(t)", stream(table)))
+    html_table = main.find("table", id="tbl-c")
+    assert html_table.find("colgroup") is None  # no squeezed relative widths
+    assert html_table.caption.get_text().startswith("Tableau\u00a01")
+    assert "right" in html_table.tbody.find_all("td")[1].get("style", "")

@@ -552,10 +552,14 @@ local function finish(doc)
       return img
     end
   end
-  if is_html then
-    filter.Table = function(t)
+  -- Column widths: automatic. Pandoc gives a pipe table wider than 72 characters relative
+  -- widths from its dashes, which squeezes the label column of the comparison table.
+  filter.Table = function(t)
+    for i, spec in ipairs(t.colspecs) do t.colspecs[i] = { spec[1], pandoc.ColWidthDefault } end
+    if is_html then
       return { pandoc.RawBlock("html", '<div class="table-wrap">'), t, pandoc.RawBlock("html", "</div>") }
     end
+    return t
   end
   doc.blocks = doc.blocks:walk(filter)
   return doc
