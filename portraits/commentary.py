@@ -744,6 +744,25 @@ _SENTENCES = {
 }
 
 
+_MISSING_SENTENCE = re.compile(r"^(.*) n'(?:est|sont) pas disponibles? pour ce territoire \(([^)]*)\)\.$")
+
+
+def _merge_missing(sentences: list[str]) -> list[str]:
+    """Several "X n'est pas disponible…" sentences become one listing the indicators."""
+    missing = [(i, _MISSING_SENTENCE.match(s)) for i, s in enumerate(sentences)]
+    missing = [(i, m) for i, m in missing if m]
+    if len(missing) < 2:
+        return sentences
+    subjects = [m.group(1)[:1].lower() + m.group(1)[1:] for _, m in missing]
+    markers = sorted({m.group(2) for _, m in missing})
+    merged = (f"Ne sont pas disponibles pour ce territoire ({', '.join(markers)}) : "
+              f"{', '.join(subjects[:-1])} et {subjects[-1]}.")
+    first = missing[0][0]
+    drop = {i for i, _ in missing}
+    return [merged if i == first else s for i, s in enumerate(sentences) if i == first or i not in drop]
+
+
 def section_sentences(section_id: str, rows: Mapping[str, Any]) -> list[str]:
-    """Two to four sentences for a section, from the indicator rows (keyed by indicator id)."""
-    return _SENTENCES[section_id](rows)[:4]
+    """Two to four sentences for a section, from the indicator rows (keyed by indicator id);
+    unavailable indicators are named together in one sentence."""
+    return _merge_missing(_SENTENCES[section_id](rows))[:4]

@@ -21,6 +21,7 @@ METROPOLE_CRS = "EPSG:2154"
 OVERSEAS_CRS = {  # RGAF09 / RGFG95 / RGR92 / RGM04 UTM zones (IGN)
     "01": "EPSG:5490", "02": "EPSG:5490", "03": "EPSG:2972", "04": "EPSG:2975", "06": "EPSG:4471",
 }
+METROPOLE_BOUNDS = (-6.0, 41.0, 10.0, 51.5)  # lon/lat window of metropolitan France and Corsica
 SIMPLIFY_M = 400          # metres: under a pixel at locator-map scale (~1 km), much lighter SVG
 OTHER_TI = "#dcdcdc"
 REGION_EDGE = "#555555"
@@ -51,6 +52,16 @@ def _raw():
 def layers(crs: str):
     """(territories, regions) GeoDataFrames projected to ``crs`` and simplified (cached)."""
     ti, reg = _raw()
+    # keep the features near the regions drawn in this projection: far-away ones (metropolitan
+    # France in a UTM zone of the Indian Ocean) project to non-finite coordinates
+    codes = [c for c, v in OVERSEAS_CRS.items() if v == crs]
+    if codes:
+        xmin, ymin, xmax, ymax = reg[reg["region_code"].isin(codes)].total_bounds
+        xmin, ymin, xmax, ymax = xmin - 3, ymin - 3, xmax + 3, ymax + 3
+    else:
+        xmin, ymin, xmax, ymax = METROPOLE_BOUNDS
+    ti = ti.cx[xmin:xmax, ymin:ymax]
+    reg = reg.cx[xmin:xmax, ymin:ymax]
     ti = ti.to_crs(crs)
     reg = reg.to_crs(crs)
     ti["geometry"] = ti.geometry.simplify(SIMPLIFY_M, preserve_topology=True)

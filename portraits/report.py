@@ -175,7 +175,9 @@ class Portrait:
         when = commentary.period_words(row.get("year"))
         bench_parts = []
         trend_id = KEY_FIGURE_TREND.get(indicator_id)
-        if trend_id and trend_id in self.rows:
+        if trend_id and trend_id in self.rows and fmt.is_missing(self.rows[trend_id].get("territory")):
+            bench_parts.append("évolution non disponible")
+        elif trend_id and trend_id in self.rows:
             trow = self.rows[trend_id]
             bench_parts.append(f"{self.value(trend_id)} {commentary.period_words(trow.get('year'))}"
                                + (f" (France : {self.value(trend_id, 'france')})"

@@ -229,3 +229,18 @@ def test_section_sentences_are_two_to_four_and_skip_absent_indicators():
     assert 2 <= len(sentences) <= 4
     assert sentences[-1] == f"Le territoire compte 45{NN}210{NB}emplois au lieu de travail en 2021."
     assert c.section_sentences("income", {}) == []
+
+
+def test_growth_title_stable_against_a_moving_benchmark():
+    g = dict(indicator_id="population_growth", unit="%/an", year="2015-2021", territory=0.01,
+             france=0.33)
+    assert c.growth_title(g) == ("Une population quasi stable entre 2015 et 2021, alors qu'elle "
+                                 "augmente en France")
+
+
+def test_unavailable_indicators_are_named_in_one_sentence():
+    rows = {"median_income": dict(indicator_id="median_income", unit="€", territory=None, status="nd"),
+            "poverty_rate": dict(indicator_id="poverty_rate", unit="%", territory=None, status="s")}
+    assert c.section_sentences("income", rows) == [
+        "Ne sont pas disponibles pour ce territoire (n.d., s) : le niveau de vie médian et le taux "
+        "de pauvreté."]

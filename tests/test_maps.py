@@ -36,3 +36,10 @@ def test_unknown_territory_or_region_gives_no_map():
     _need_polygons()
     assert maps.locator("ti-9999", ["84"]).fig is None
     assert maps.locator("ti-8413", []).fig is None
+
+
+def test_overseas_projection_keeps_only_nearby_features():
+    _need_polygons()
+    ti, reg = maps.layers(maps.crs_for("06"))  # Mayotte, UTM 38S
+    assert set(reg["region_code"]) == {"06"}
+    assert maps.locator("ti-0601", ["06"], name="Mayotte").fig is not None

@@ -1,0 +1,136 @@
+import re
+
+import pytest
+
+from portraits import commentary, fmt
+
+NB = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def store():
+    store = pytest.importorskip("portraits.store")
+    try:
+        store.territory("ti-8413")
+    except Exception as exc:
+        pytest.skip(f"processed data unavailable: {exc}")
+    return store
+
+
+@pytest.fixture(scope="module")
+def report(store):
+    from portraits import report
+    return report
+
+
+def _expected(row, level="territory"):
+    x = row[level]
+    if str(row["indicator_id"]).endswith("_growth") and row["unit"] == "%":
+        text = fmt.signed_percent(x)
+    else:
+        text = fmt.value(x, row["unit"], status=row["status"] if level == "territory" else None)
+    if row["approx"] and not fmt.is_missing(x):
+        text = f"≈{NB}{text}"
+    return text
+
+
+@pytest.mark.parametrize("tid", ["ti-8413", "ti-0101", "ti-0601"])
+def test_key_figures_match_store_values(store, report, tid):
+    p = report.Portrait(tid)
+    md = p.key_figures().data
+    values = re.findall(r"\[([^\]]*)\]\{\.value\}", md)
+    wide = store.indicators(tid).set_index("indicator_id")
+    expected = []
+    for ind, _label in report.KEY_FIGURES:
+        if ind in wide.index:
+            row = wide.loc[ind].to_dict()
+            row["indicator_id"] = ind
+            expected.append(_expected(row))
+    assert values == expected
+    assert 6 <= len(values) <= 8
+    assert md.count("{.key-figure}") == len(values)
+    assert md.startswith("::::: {.key-figures}")
+
+
+def test_key_figure_benchmark_is_the_france_value(store, report):
+    p = report.Portrait("ti-8413")
+    md = p.key_figures().data
+    row = store.indicators("ti-8413").set_index("indicator_id").loc["unemployment_rate"]
+    assert f"France : {fmt.percent(row['france'])}" in md
+
+
+def test_missing_values_show_nd_and_no_comparison(report):
+    p = report.Portrait("ti-0601")  # Mayotte: census figures not available
+    md = p.key_figures().data
+    assert "[n.d.]{.value}" in md and "n.d. : non disponible" in md
+    text = p.section("population").data
+    assert "n.d." in text and "contre" not in text
+
+
+def test_sections_have_a_finding_title_and_sentences(report):
+    p = report.Portrait("ti-8413")
+    for section in commentary.SECTIONS:
+        md = p.section(section).data
+        title, body = md.split("\n\n", 1)
+        assert title.startswith("## ") and len(title) > 5
+        assert body.strip().endswith(".")
+    assert p.section("private_jobs", level=3).data.startswith("### ")
+
+
+def test_comparison_table_has_every_indicator_formatted(store, report):
+    p = report.Portrait("ti-8413")
+    md = p.comparison_table().data
+    lines = [ln for ln in md.splitlines() if ln.startswith("|")]
+    assert lines[0] == "| Indicateur | Territoire | Région | France | Ensemble des TI | Rang |"
+    wide = store.indicators("ti-8413")
+    assert len(lines) == 2 + len(wide)
+    for line, row in zip(lines[2:], wide.to_dict("records")):
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        assert cells[1] == _expected(row).replace("|", "\\|")
+        if not fmt.is_missing(row["rank"]):
+            assert cells[5] == f"{fmt.ordinal(row['rank'])}/{int(row['n_ranked'])}"
+
+
+def test_charts_carry_svg_and_alt_text(report):
+    p = report.Portrait("ti-8413")
+    for kind in ("sectors", "private_jobs", "establishments", "a38", "positions", "map"):
+        data, meta = p.chart(kind)._repr_mimebundle_()
+        assert "image/svg+xml" in data, kind
+        assert meta["image/svg+xml"]["alt"] == data["text/plain"] and len(data["text/plain"]) > 40
+    with pytest.raises(ValueError):
+        p.chart("pie")
+
+
+def test_missing_chart_is_a_note(report):
+    data, meta = report.Portrait("ti-0601").chart("sectors")._repr_mimebundle_()
+    assert "image/svg+xml" not in data and "non disponible" in data["text/markdown"]
+
+
+def test_understand_downloads_navigation(report):
+    p = report.Portrait("ti-8413")
+    und = p.understand().data
+    assert und.startswith("## Pour comprendre") and "### Sources" in und and "≈" in und
+    assert "(../data/ti-8413.csv)" in p.downloads().data and "(../data/ti-8413.xlsx)" in p.downloads().data
+    nav = p.navigation().data
+    assert 'content-visible when-format="html"' in nav and "{.portrait-nav}" in nav
+    assert "(../index.html)" in nav and "(ti-8401.html)" in nav and "(ti-8413.html)" not in nav
+
+
+def test_header_names_region_and_composition(report):
+    md = report.Portrait("ti-8413").header().data
+    assert "Auvergne-Rhône-Alpes" in md and "Composition" in md
+
+
+def test_template_is_thin_and_parameterised():
+    from portraits import config, qmd
+
+    nb = qmd.read_qmd(config.template_path())
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and 'territory = "ti-8413"' in params[0].source
+    code = [c for c in nb.cells if c.cell_type == "code" and c is not params[0]]
+    for cell in code:
+        body = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith(("#|", "%"))]
+        assert len(body) <= 3, cell.source  # one call per block, no data wrangling
+        assert not any("set_option" in ln or "matplotlib.use" in ln for ln in body)
+    charts = [c for c in code if "p.chart(" in c.source]
+    assert charts and all("fig-cap" in c.source and "fig-alt" not in c.source for c in charts)
