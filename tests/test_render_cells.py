@@ -83,6 +83,15 @@ def test_asis_stream_and_markdown_outputs(tmp_path):
     assert "IPython" not in main.get_text()
 
 
+def test_asis_prints_split_across_stream_outputs(tmp_path):
+    main = render_html(tmp_path, code("#| output: asis\nprint(...)",
+                                      stream("::: {.key-figures}\n::: {.key-figure}\n"),
+                                      stream("[1]{.value}\n[un]{.label}\n:::\n"),
+                                      stream(":::\n")))
+    assert main.select_one(".key-figures .key-figure .value").get_text() == "1"
+    assert ":::" not in main.get_text()
+
+
 def test_warnings_hidden_unless_asked(tmp_path):
     main = render_html(
         tmp_path,

@@ -162,7 +162,7 @@ local function choose_output(div, asis)
   if stream then
     local cb = div.content[1]
     if not cb or cb.t ~= "CodeBlock" then return div.content end
-    if asis then return parse_md(cb.text) end
+    if asis and not has_class(div, "stderr") then return parse_md(cb.text) end
     return { pandoc.CodeBlock(cb.text, pandoc.Attr("", { "cell-output" })) }
   end
   if has_class(div, "error") then
@@ -215,16 +215,27 @@ local function code_cell(div)
     blocks:insert(pandoc.CodeBlock(code, pandoc.Attr("", { "python", "cell-code" })))
   end
   if output ~= false then
+    -- asis: consecutive prints are one Markdown text (a fenced div may span several)
+    local pending = nil
+    local function flush()
+      if pending then blocks:extend(parse_md(pending)); pending = nil end
+    end
     for i = 2, #div.content do
       local out = div.content[i]
       if out.t == "Div" and has_class(out, "output") then
-        if not (has_class(out, "stderr") and warning ~= true) then
+        local is_stdout = has_class(out, "stream") and not has_class(out, "stderr")
+        if asis and is_stdout and out.content[1] and out.content[1].t == "CodeBlock" then
+          pending = (pending or "") .. out.content[1].text
+        elseif not (has_class(out, "stderr") and warning ~= true) then
+          flush()
           blocks:extend(choose_output(out, asis))
         end
       else
+        flush()
         blocks:insert(out)
       end
     end
+    flush()
   end
 
   local label = opts.label and stringify(opts.label) or nil
