@@ -99,6 +99,9 @@ def compute(ind: dict, table: pd.DataFrame,
         cols.append("_den")
     known = work[cols].notna().all(axis=1)
     sums = level_sums(work[known], cols)
+    # places with no known row stay in the result, as missing
+    sums["territory"] = sums["territory"].reindex(pd.Index(work["territory_id"].dropna().unique()))
+    sums["region"] = sums["region"].reindex(pd.Index(work["reg"].dropna().unique()))
     if overrides:
         for level, frame in overrides.items():
             f = pd.DataFrame({"_num": frame.eval(ind["numerator"])})

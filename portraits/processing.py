@@ -51,6 +51,11 @@ INDUSTRY_A38 = {"BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ"
 URSSAF_YEARS = list(range(2014, 2025))
 
 
+def isin(s: pd.Series, values) -> pd.Series:
+    """Fast membership test for text columns (pyarrow-backed strings are slow with large sets)."""
+    return pd.Series(pd.Index(s.to_numpy(dtype=object), dtype=object).isin(list(values)), index=s.index)
+
+
 # ------------------------------------------------------------------ inputs fingerprint
 
 def inputs_hash(srcs: dict[str, sources.Source]) -> str:
@@ -274,7 +279,7 @@ def secrecy_notes(ind_df: pd.DataFrame, rev: pd.DataFrame, communes: pd.DataFram
     """Median income: say how many member communes have no published median (excluded)."""
     have = set(rev.loc[rev.med21.notna(), "ref"].astype(str))
     n = communes.groupby("territory_id").size()
-    k = communes[~communes.insee_com.isin(have)].groupby("territory_id").size()
+    k = communes[~isin(communes.insee_com, have)].groupby("territory_id").size()
     m = ind_df.level.eq("territory") & ind_df.indicator_id.eq("median_income") & ind_df.value.notna()
     for idx in ind_df.index[m]:
         tid = ind_df.at[idx, "territory_id"]
@@ -384,29 +389,29 @@ def a38_table(raw, rp21, terr) -> pd.DataFrame:
     tz = pop[pop.territory_id.notna()].groupby(["territory_id", "ze"]).population_2021.sum().reset_index()
     tz["weight"] = tz.population_2021 / tz.ze.map(ze_pop)
     fl = raw["flores_a38_ze"]
-    jobs = fl.pivot_table(index="code_ze", columns="a38", values="eff_23", aggfunc="sum")
     labels = fl.drop_duplicates("a38").set_index("a38")["lib"]
-    fr = jobs.sum(min_count=1)
+    fr = fl.groupby("a38").eff_23.sum(min_count=1)
     fr_share = 100.0 * fr / fr.sum()
-    zlab = raw["cog_zones_2022"]
-    zlab = dict(zip(zlab.loc[zlab.NIVGEO == "ZE2020", "CODGEO"], zlab.loc[zlab.NIVGEO == "ZE2020", "LIBGEO"]))
-    rows = []
-    for tid, g in tz.groupby("territory_id", sort=True):
-        g = g[g.ze.isin(jobs.index)]
-        if g.empty:
-            continue
-        est = (jobs.loc[g.ze].mul(g.weight.to_numpy(), axis=0)).sum(min_count=1)
-        share = 100.0 * est / est.sum()
+    zl = raw["cog_zones_2022"]
+    zl = zl[zl.NIVGEO == "ZE2020"]
+    zlab = dict(zip(zl.CODGEO.tolist(), zl.LIBGEO.tolist()))
+    tz = tz[isin(tz.ze, set(fl.code_ze))]
+    m = tz.merge(fl[["code_ze", "a38", "eff_23"]], left_on="ze", right_on="code_ze")
+    m["est"] = m.weight * m.eff_23
+    est = m.groupby(["territory_id", "a38"]).est.sum(min_count=1).rename("jobs").reset_index()
+    est["share"] = 100.0 * est.jobs / est.groupby("territory_id").jobs.transform("sum")
+    est["label"] = est.a38.map(labels)
+    est["share_france"] = est.a38.map(fr_share)
+    zones = {}
+    for tid, g in tz.groupby("territory_id", sort=False):
         tpop = g.population_2021.sum()
-        zones = "; ".join(f"{z} {zlab.get(z, '')} ({100 * p / tpop:.0f} % de la population du territoire, "
-                          f"{100 * w:.0f} % de celle de la zone)".replace("  ", " ")
-                          for z, p, w in g.sort_values("population_2021", ascending=False)
-                          [["ze", "population_2021", "weight"]].itertuples(index=False))
-        rows.append(pd.DataFrame({"territory_id": tid, "a38": est.index, "label": est.index.map(labels),
-                                  "jobs": est.to_numpy(), "share": share.to_numpy(),
-                                  "share_france": fr_share.reindex(est.index).to_numpy(),
-                                  "zones": zones}))
-    out = pd.concat(rows, ignore_index=True)
+        g = g.sort_values("population_2021", ascending=False)
+        zones[tid] = "; ".join(
+            f"{z} {zlab.get(z, '')} ({100 * p / tpop:.0f} % de la population du territoire, "
+            f"{100 * w:.0f} % de celle de la zone)"
+            for z, p, w in zip(g.ze.tolist(), g.population_2021.tolist(), g.weight.tolist()))
+    est["zones"] = est.territory_id.map(zones)
+    out = est
     with np.errstate(divide="ignore", invalid="ignore"):
         out["specificity"] = out.share / out.share_france
     out["industry"] = out.a38.isin(INDUSTRY_A38)
@@ -427,12 +432,12 @@ def coverage_table(matched: dict[str, pd.DataFrame], communes: pd.DataFrame,
     com = communes[["territory_id", "insee_com"]]
     group = com.insee_com.map(lambda c: parent.get(c, c))
     n = com.groupby("territory_id").size()
-    gone = com.insee_com.isin(merged_2024).groupby(com.territory_id).sum()
+    gone = isin(com.insee_com, merged_2024).groupby(com.territory_id).sum()
     rows = []
     for sid, df in matched.items():
         refs = set(df["ref"].dropna().astype(str))
         reached_groups = {parent.get(r, r) for r in refs}
-        hit = com.insee_com.isin(refs) | group.isin(reached_groups)
+        hit = isin(com.insee_com, refs) | isin(group, reached_groups)
         m = hit.groupby(com.territory_id).sum()
         rows.append(pd.DataFrame({"territory_id": n.index, "source_id": sid,
                                   "n_member_communes": n.to_numpy(),
@@ -499,7 +504,7 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     # nor an old commune with a known parent): reported, they could hide member communes
     known = (set(cmp24.insee_com[cmp24.commune_type != "COMD"]) | set(raw["cog_appartenance_2022"].CODGEO)
              | set(cw.ref23) | set(cw.ref24) | set(cw.parent))
-    unmatched = {sid: int((~df.code.isin(known)).sum())
+    unmatched = {sid: int((~isin(df.code, known)).sum())
                  for sid, df in {"comparateur_2024": rp21, "comparateur_2022": rp18,
                                  "statloc_revenus": rev, "ptod_iris": iris.drop_duplicates("code"),
                                  "urssaf_private_jobs": urssaf}.items()}

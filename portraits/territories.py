@@ -19,6 +19,7 @@ source readers before the crosswalk, and a commune row is never summed with its 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # Arrondissements municipaux: Paris 75101-75120, Marseille 13201-13216, Lyon 69381-69389.
@@ -41,7 +42,7 @@ OVERSEAS_REGIONS = {"01", "02", "03", "04", "06"}
 
 def dep_of(codes: pd.Series) -> pd.Series:
     """Department of a commune code (3 characters overseas, 2 otherwise)."""
-    codes = codes.astype("str")
+    codes = codes.astype(object)
     return codes.str[:2].where(~codes.str.startswith("97"), codes.str[:3])
 
 
@@ -161,11 +162,27 @@ class Crosswalk:
         return (parent or code), None, 0, epci
 
     def map(self, codes: pd.Series) -> pd.DataFrame:
-        """One row per distinct code: code, ref, territory_id, step (0 = no territory), reg, epci."""
-        uniq = pd.Index(pd.unique(codes.astype("str")))
-        rows = [self._one(c) for c in uniq]
-        out = pd.DataFrame(rows, columns=["ref", "territory_id", "step", "epci"])
-        out.insert(0, "code", uniq)
+        """One row per distinct code: code, ref, territory_id, step (0 = no territory), reg, epci.
+        (Vectorised form of :meth:`_one`.)"""
+        uniq = pd.Series(pd.unique(codes.astype(object).to_numpy()), dtype=object)
+        parent = uniq.map(self.parent)
+        has_parent = parent.notna()
+        p = parent.where(has_parent, uniq)
+        in23, in24 = uniq.map(self.ref23), uniq.map(self.ref24)
+        p23, p24 = p.map(self.ref23), p.map(self.ref24)
+        step = np.select([in23.notna(), in24.notna(), has_parent & (p23.notna() | p24.notna())],
+                         [1, 2, 3], 0)
+        ref = np.where(step == 1, uniq, np.where(step == 2, uniq, p))
+        tid = np.select([step == 1, step == 2, step == 3],
+                        [in23, in24, p23.fillna(p24)], None)
+        e_direct = uniq.map(self.epci23).fillna(uniq.map(self.epci24))
+        e_parent = p.map(self.epci23).fillna(p.map(self.epci24))
+        e_other = uniq.map(self.epci_2022).fillna(p.map(self.epci_2022))
+        epci = np.select([step == 1, step == 2, step == 3], [e_direct, e_direct, e_parent], None)
+        epci = pd.Series(epci, dtype=object).where(step > 0, e_other)
+        out = pd.DataFrame({"code": uniq, "ref": pd.Series(ref, dtype=object),
+                            "territory_id": pd.Series(tid, dtype=object), "step": step,
+                            "epci": epci})
         out["reg"] = dep_of(out.code).map(self.dep_to_reg)
         return out
 

@@ -1,0 +1,88 @@
+"""The read API used by the template and the batch build."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from _data_support import ensure_processed
+from portraits import store
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _processed():
+    ensure_processed()
+
+
+def test_resolve_variants():
+    assert store.resolve_territory("ti-8413") == "ti-8413"
+    assert store.resolve_territory(" TI-8413 ") == "ti-8413"
+    assert store.resolve_territory("ti_8413") == "ti-8413"
+    assert store.resolve_territory("8413") == "ti-8413"
+
+
+def test_unknown_territory_suggests_ids_and_names():
+    with pytest.raises(store.UnknownTerritory) as exc:
+        store.resolve_territory("ti-8431")
+    msg = str(exc.value)
+    assert "unknown territory 'ti-8431'" in msg and "did you mean" in msg and "ti-84" in msg
+    with pytest.raises(store.UnknownTerritory, match=r"ti-8413 \(Plastics Vallée"):
+        store.resolve_territory("Plastics Vallee Oyonnax")
+    assert isinstance(exc.value, ValueError)
+
+
+def test_every_territory_has_a_full_slice():
+    for tid in store.list_territories().territory_id:
+        t = store.territory(tid)
+        assert t.n_communes > 0 and t.composition_text
+        ind = store.indicators(tid)
+        assert len(ind) >= 20
+        assert list(ind.columns[:6]) == ["indicator_id", "label", "short_label", "unit", "theme", "year"]
+        for col in ["territory", "region", "france", "all_territories", "status", "rank", "n_ranked",
+                    "region_label", "source", "approx", "method", "definition", "key"]:
+            assert col in ind.columns
+        assert len(store.series(tid)) > 0 or tid == "ti-0601"
+        assert len(store.jobs_by_sector(tid)) == 20
+        assert len(store.establishments(tid)) == 32
+        assert len(store.coverage(tid)) >= 5
+
+
+def test_speed_after_first_load():
+    store.indicators("ti-8413")
+    t0 = time.perf_counter()
+    for tid in ["ti-0101", "ti-5203", "ti-9301"]:
+        store.territory(tid), store.indicators(tid), store.series(tid), store.a38(tid)
+        store.jobs_by_sector(tid), store.establishments(tid), store.comparison_table(tid)
+    assert (time.perf_counter() - t0) / 3 < 0.05
+
+
+def test_comparison_table():
+    t = store.comparison_table("ti-8413")
+    for col in ["Indicateur", "Territoire", "Région", "France", "Ensemble des TI", "Rang",
+                "Millésime", "Source"]:
+        assert col in t.columns
+    assert t.Territoire.dtype.kind == "f"
+    assert t.loc[t.Indicateur == "Population municipale", "Territoire"].iloc[0] == 63434
+
+
+def test_fingerprint_stable_and_specific():
+    a = store.fingerprint("ti-8413")
+    assert a == store.fingerprint("TI-8413")
+    assert a != store.fingerprint("ti-8412")
+    assert len(a) == 64
+
+
+def test_breakdowns_have_benchmarks():
+    s = store.series("ti-8413")
+    assert set(s.level) == {"territory", "region", "france", "all_territories"}
+    first = s[s.year == s.year.min()]
+    assert (first["index"] == 100).all()
+    j = store.jobs_by_sector("ti-8413")
+    tot = j.groupby("level").share.sum()
+    assert ((tot - 100).abs() < 0.2).all()
+    a = store.a38("ti-8413")
+    cg = a.set_index("a38").loc["CG"]
+    assert cg.specificity > 5                           # plastics in the Plastics Vallée
+    assert "8425" in cg.zones
+    assert abs(a.share.sum() - 100) < 1e-6
