@@ -517,7 +517,8 @@ def value_sentence(row, keys=("france", "all_territories"), with_proportion: boo
     return text + "."
 
 
-def gap_sentence(row, key: str = "france", with_rank: bool = True) -> str | None:
+def gap_sentence(row, key: str = "france", with_rank: bool = True,
+                 with_value: bool = False) -> str | None:
     """"Elle est nettement supérieure à la moyenne nationale (+6,1 points) ; le territoire se
     classe au 12e rang des 183 Territoires d'industrie." None when nothing can be said."""
     t, b, unit = _field(row, "territory"), _field(row, key), _field(row, "unit")
@@ -532,7 +533,11 @@ def gap_sentence(row, key: str = "france", with_rank: bool = True) -> str | None
         clause = f"{capitalize(ph.noun.pronoun())} {'sont' if ph.noun.plural else 'est'} " \
                  f"{_qualified(cmp, ph.noun, target)}"
         gap = signed_gap(cmp)
-        if gap and (cmp.kind != "near" or cmp.in_points):
+        if not (gap and (cmp.kind != "near" or cmp.in_points)):
+            gap = None
+        if with_value:  # the benchmark's own value, when no earlier sentence gave it
+            gap = shown(row, key) + (f", soit {gap}" if gap else "")
+        if gap:
             clause += f" ({gap})"
         parts.append(clause)
     if with_rank:
@@ -688,7 +693,7 @@ def _sentences_jobs(rows) -> list[str]:
     if "industry_jobs_share" in rows:
         row = rows["industry_jobs_share"]
         out.append(value_sentence(row, ("region", "france")))
-        gap = gap_sentence(row, "all_territories")
+        gap = gap_sentence(row, "all_territories", with_value=True)
         if gap:
             out.append(gap)
     if "jobs" in rows:

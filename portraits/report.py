@@ -26,6 +26,7 @@ No module-level mutable state: a warm kernel renders many territories in turn.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -154,18 +155,24 @@ class Portrait:
 
     # ------------------------------------------------------------------ blocks
     def header(self):
-        """Composition and region(s) of the territory (the title comes from the page)."""
+        """One paragraph: generation, id, region(s), composition (the page title and subtitle
+        come from the build's render context)."""
         t = self.territory
-        if len(t.region_names) > 1:
-            where = (f"Territoire d'industrie à cheval sur les régions {' et '.join(t.region_names)} "
-                     f"(région de rattachement pour les comparaisons : {t.region_name}).")
+        names = t.region_names or [t.region_name]
+        if len(names) > 1:
+            where = (f"à cheval sur les régions {' et '.join(names)} (les comparaisons régionales "
+                     f"portent sur sa région de rattachement, {t.region_name})")
         else:
-            where = f"Territoire d'industrie de la région {t.region_name}."
-        lines = [where, "", f"Composition : {_md_escape(t.composition_text)}."]
+            where = commentary.region_in(t.region_name, t.region_code)
+        composition = t.composition_text
+        m = re.match(r"^(.*), ([\d\u202f\u00a0 ]+ communes?)$", composition)
+        if m:  # "1 intercommunalité (…), 42 communes" -> "42 communes : 1 intercommunalité (…)"
+            composition = f"{m.group(2)} : {m.group(1)}"
+        text = (f"Territoire d'industrie de la génération 2023-2027 (identifiant {t.id}) situé "
+                f"{where}. Il regroupe {_md_escape(composition)}.")
         if t.partial_text:
-            lines += ["", _md_escape(t.partial_text)]
-        lines += ["", f"Génération 2023-2027 des Territoires d'industrie, identifiant {t.id}."]
-        return _markdown("\n".join(lines))
+            text += " " + _md_escape(t.partial_text)
+        return _markdown(text + "\n")
 
     def _key_figure(self, indicator_id: str, label: str) -> str | None:
         row = self.rows.get(indicator_id)

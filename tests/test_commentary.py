@@ -244,3 +244,9 @@ def test_unavailable_indicators_are_named_in_one_sentence():
     assert c.section_sentences("income", rows) == [
         "Ne sont pas disponibles pour ce territoire (n.d., s) : le niveau de vie médian et le taux "
         "de pauvreté."]
+
+
+def test_gap_sentence_can_state_the_benchmark_value():
+    text = c.gap_sentence(share_row(), "all_territories", with_rank=False, with_value=True)
+    assert text == (f"Elle est nettement supérieure à la moyenne des Territoires d'industrie "
+                    f"(18,0{NN}%, soit +6,1{NB}points).")

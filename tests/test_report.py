@@ -118,7 +118,9 @@ def test_understand_downloads_navigation(report):
 
 def test_header_names_region_and_composition(report):
     md = report.Portrait("ti-8413").header().data
-    assert "Auvergne-Rhône-Alpes" in md and "Composition" in md
+    assert "en Auvergne-Rhône-Alpes" in md and "Il regroupe 42 communes : 1 intercommunalité" in md
+    two = report.Portrait("ti-2703").header().data
+    assert "à cheval sur les régions" in two
 
 
 def test_template_is_thin_and_parameterised():
