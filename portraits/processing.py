@@ -175,6 +175,11 @@ def attach_epci_values(df: pd.DataFrame, values: dict[str, pd.DataFrame], commun
         partial_val = np.where(np.isnan(partial_val), epci_val, partial_val)
         outside_val = np.where(np.isnan(epci_val), com_val, epci_val)
         out[new] = np.where(in_ti & ~whole, partial_val, np.where(in_ti, epci_val, outside_val))
+        # where the value of a member commune that is not part of a whole EPCI came from
+        src = np.where(grp_type == "EPT", "ept", "commune")
+        src = np.where((grp_type == "EPT") & np.isnan(ept_val), "commune", src)
+        src = np.where((src == "commune") & np.isnan(com_val), "epci_entier", src)
+        out[f"_src_{new}"] = np.where(in_ti & ~whole, src, "")
     return out
 
 
@@ -287,6 +292,32 @@ def secrecy_notes(ind_df: pd.DataFrame, rev: pd.DataFrame, communes: pd.DataFram
         if miss:
             ind_df.at[idx, "note"] = (f"Médiane non diffusée (secret statistique) pour {miss} commune(s) "
                                       f"sur {int(n[tid])}, exclues du calcul.")
+    return ind_df
+
+
+def partial_notes(ind_df, src_cols: dict[str, pd.Series], tables: dict[str, pd.DataFrame],
+                  communes: pd.DataFrame) -> pd.DataFrame:
+    """EPCI-based indicators: say, for territories whose members are not all whole EPCI, which
+    value their other member communes received."""
+    names = dict(zip(communes.siren_epci.tolist(), communes.epci_name.tolist()))
+    for iid, src in src_cols.items():
+        tab = tables[iid]
+        df = pd.DataFrame({"tid": tab.territory_id, "src": src, "ref": tab.ref, "epci": tab.epci})
+        df = df[df.src != ""].drop_duplicates("ref")
+        for tid, g in df.groupby("tid"):
+            parts = []
+            n = g.src.value_counts()
+            if n.get("ept"):
+                parts.append(f"{n['ept']} commune(s) d'EPT comptée(s) avec la valeur de leur EPT")
+            if n.get("commune"):
+                parts.append(f"{n['commune']} commune(s) de 5 000 habitants ou plus avec leur propre valeur")
+            if n.get("epci_entier"):
+                e = sorted({names.get(x, x) for x in g.loc[g.src == "epci_entier", "epci"].dropna()})
+                parts.append(f"{n['epci_entier']} commune(s) avec la valeur de leur EPCI entier "
+                             f"({', '.join(e)}), faute de donnée communale")
+            m = ind_df.level.eq("territory") & ind_df.territory_id.eq(tid) & ind_df.indicator_id.eq(iid)
+            m &= ind_df.value.notna()
+            ind_df.loc[m, "note"] = "Membres hors EPCI entiers : " + " ; ".join(parts) + "."
     return ind_df
 
 
@@ -480,6 +511,11 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     ind = compute_indicators(cat, tables, overrides, terr, notes={})
     ind = gap_notes(cat, ind, terr)
     ind = secrecy_notes(ind, rev, communes)
+    ind = partial_notes(ind, {"industry_jobs_share": rp18["_src_sectindus"],
+                              "large_establishments_jobs_share": rp18["_src_effgrandes"],
+                              "poverty_rate": rp21["_src_txpauv21"]},
+                        {"industry_jobs_share": rp18, "large_establishments_jobs_share": rp18,
+                         "poverty_rate": rp21}, communes)
     # the region benchmark of a territory spanning two regions is the region of its id
     two = set(terr.loc[terr.regions.str.contains(";"), "territory_id"])
     m = ind.level.eq("region") & ind.territory_id.isin(two) & ind.note.eq("")
