@@ -749,13 +749,12 @@ def _sort_key(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
 
 
-def write_catalogue(output_dir: Path | None = None) -> Path:
-    """Write ``index.html`` (atomically) into ``output_dir`` (default: ``output/``)."""
+def write_catalogue(output_dir: Path | None = None, processed_dir: Path | None = None) -> Path:
+    """Write ``index.html`` (atomically) into ``output_dir`` (default: ``output/``), from the
+    processed tables of ``processed_dir`` (default: ``data/processed``)."""
     output_dir = Path(output_dir) if output_dir else config.output_dir()
     output_dir.mkdir(parents=True, exist_ok=True)
-    page = render_catalogue(output_dir)
+    page = render_catalogue(output_dir, processed_dir=processed_dir)
     target = output_dir / "index.html"
-    with atomic.atomic_path(target) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-        tmp.chmod(0o644)  # mkstemp makes 0600 files; the catalogue is meant to be served and shared
+    atomic.write_text(target, page)
     return target

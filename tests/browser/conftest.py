@@ -1,0 +1,160 @@
+"""Browser test setup: Debian's Chromium driven by Playwright, axe-core from the npm registry,
+and built output directories to look at.
+
+- Chromium: /usr/bin/chromium (``apt-get install chromium``, done by ``make system-deps``);
+  Playwright's own browser download does not work here.
+- axe-core: pinned in tests/browser/package.json + package-lock.json; ``npm ci`` installs it
+  into tests/browser/node_modules when missing.
+- Screenshots go to ``output/screenshots/`` (or $PORTRAITS_OUTPUT_DIR/screenshots) for review.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from portraits import catalogue, config
+
+HERE = Path(__file__).resolve().parent
+FIXTURE_PROCESSED = HERE.parent / "fixtures" / "catalogue" / "processed"
+CHROMIUM = os.environ.get("PORTRAITS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE, DESKTOP = 390, 1280
+#: Territories given fake portrait files in the catalogue-only site (link checks).
+FAKE_BUILT = ("ti-8413", "ti-8424", "ti-2703", "ti-0101")
+FAKE_PDF_ONLY = ("ti-7601",)
+E2E_IDS = ["ti-8413", "ti-0101"]
+
+
+def processed_dir_for_tests() -> Path:
+    """The real processed tables when `portraits data` has run, else the small fixture."""
+    real = config.processed_dir()
+    return real if (real / "territories.csv").is_file() and (real / "indicators.csv").is_file() else FIXTURE_PROCESSED
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    path = config.output_dir() / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"{CHROMIUM} missing: `apt-get install -y chromium` (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Tab:
+    """A page plus what went wrong in it (console errors, uncaught exceptions, failed loads)."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+
+    def assert_no_errors(self) -> None:
+        assert not self.errors, "browser console errors:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture
+def open_page(browser):
+    contexts = []
+
+    def _open(url: str, width: int = DESKTOP, height: int = 900) -> Tab:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        contexts.append(context)
+        page = context.new_page()
+        tab = Tab(page)
+        page.on("console", lambda m: tab.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: tab.errors.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: tab.errors.append(f"request failed: {r.url} {r.failure}"))
+        page.goto(url)
+        page.wait_for_load_state("load")
+        return tab
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed from the lock file if node_modules is missing."""
+    script = HERE / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.skip("npm missing: cannot install axe-core (apt-get install -y npm)")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True,
+                       timeout=300)
+    return script.read_text(encoding="utf-8")
+
+
+def run_axe(page, axe_source: str) -> list[dict]:
+    """axe-core's violations of impact serious or critical on the page as it is now."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _write_fake_portraits(out: Path) -> None:
+    for tid in FAKE_BUILT + FAKE_PDF_ONLY:
+        kinds = ("pdf",) if tid in FAKE_PDF_ONLY else [k for k, _, _ in catalogue.FILE_KINDS]
+        for key, pattern, _ in catalogue.FILE_KINDS:
+            if key not in kinds:
+                continue
+            path = out / pattern.format(id=tid)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if key == "html":
+                path.write_text(
+                    f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Portrait {tid}</title>'
+                    f'<link rel="icon" href="data:,"></head><body><main><h1>Portrait factice {tid}</h1>'
+                    f'<p><a href="../index.html">Catalogue</a></p></main></body></html>',
+                    encoding="utf-8")
+            else:
+                path.write_text(f"fichier factice {key} {tid}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def catalogue_site(tmp_path_factory) -> Path:
+    """An output dir with the catalogue from the processed tables and a few fake portraits."""
+    out = tmp_path_factory.mktemp("catalogue-site")
+    _write_fake_portraits(out)
+    catalogue.write_catalogue(out, processed_dir=processed_dir_for_tests())
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """Real portraits of E2E_IDS built by `portraits build` into a temporary output dir."""
+    try:
+        from portraits import build
+    except ImportError as exc:
+        pytest.skip(f"portraits.build not available yet ({exc})")
+    if not config.template_path().is_file():
+        pytest.skip(f"portrait template not written yet ({config.template_path().name} missing)")
+    if not (config.processed_dir() / "indicators.csv").is_file():
+        pytest.skip("data/processed missing: run `portraits data` first")
+    out = tmp_path_factory.mktemp("built-site")
+    result = build.run_build(ids=E2E_IDS, all_territories=False, formats=["html", "pdf"], engine="builtin",
+                             force=False, jobs=None, timeout=300, template=None, output_dir=out)
+    assert result.ok, f"build of {E2E_IDS} failed: {result}"
+    return out
