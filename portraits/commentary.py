@@ -99,6 +99,8 @@ ETABLISSEMENT = CountNoun("établissement", "établissements")
 HABITANT = CountNoun("habitant", "habitants")
 PERSONNE = CountNoun("personne", "personnes", "f")
 ACTIF = CountNoun("actif", "actifs")
+PERSONNE_15 = CountNoun("personne de 15 ans ou plus", "personnes de 15 ans ou plus", "f")
+SALARIE = CountNoun("salarié", "salariés")
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,13 @@ PHRASINGS: dict[str, Phrasing] = {
     "activity_rate": Phrasing(Noun("taux d'activité des 15-64 ans")),
     "employment_rate": Phrasing(Noun("taux d'emploi des 15-64 ans")),
     "unemployment_rate": Phrasing(Noun("taux de chômage des 15-64 ans")),
-    "workers_share": Phrasing(Noun("part des ouvriers", "f"), ACTIF),
-    "managers_share": Phrasing(Noun("part des cadres", "f"), ACTIF),
-    "no_diploma_share": Phrasing(Noun("part des personnes sans diplôme", "f"), PERSONNE),
+    "workers_share": Phrasing(Noun("part des ouvriers parmi les 15 ans ou plus", "f"), PERSONNE_15),
+    "managers_share": Phrasing(Noun("part des cadres parmi les 15 ans ou plus", "f"), PERSONNE_15),
+    # the population is "non-scolarisés de 15 ans ou plus": no proportion in words, too long
+    "no_diploma_share": Phrasing(Noun("part des personnes sans diplôme de niveau bac", "f")),
+    "higher_education_share": Phrasing(Noun("part des diplômés du supérieur (bac+2 ou plus)", "f")),
+    "active_population": Phrasing(Noun("population active de 15 à 64 ans", "f")),
+    "private_jobs": Phrasing(Noun("nombre d'emplois salariés privés")),
     "jobs": Phrasing(Noun("nombre d'emplois")),
     "jobs_growth": Phrasing(Noun("évolution de l'emploi", "f"), subject=Noun("nombre d'emplois")),
     "salaried_jobs_share": Phrasing(Noun("part de l'emploi salarié", "f"), EMPLOI),
@@ -135,7 +141,7 @@ PHRASINGS: dict[str, Phrasing] = {
     "establishments_10plus_share": Phrasing(
         Noun("part des établissements de 10 salariés ou plus", "f"), ETABLISSEMENT),
     "large_establishments_jobs_share": Phrasing(
-        Noun("part de l'emploi dans les grands établissements", "f"), EMPLOI),
+        Noun("part des salariés dans les établissements de 100 salariés ou plus", "f"), SALARIE),
     "median_income": Phrasing(Noun("niveau de vie médian")),
     "poverty_rate": Phrasing(Noun("taux de pauvreté")),
 }
@@ -647,29 +653,51 @@ def count_sentence(row, word: str, qualifier: str = "") -> str:
 # --- sections --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Section:
+    """A portrait section. Its title states a finding: the first of ``leads`` whose
+    comparison with ``lead_benchmark`` is marked ("nettement"), else the first lead with a
+    value; the neutral ``heading`` when none has one. Leads are indicators the section's
+    sentences mention, so the title never states something the text does not support."""
     id: str
     heading: str                    # neutral title, used when no finding can be stated
-    lead: str                       # indicator whose comparison makes the title
+    leads: tuple[str, ...]          # candidate indicators for the title
     lead_benchmark: str             # france, region or all_territories
-    growth_lead: bool = False       # the lead is a change: title by trend_words
+    growth_lead: bool = False       # the leads are changes: title by trend_words
 
 
 SECTIONS: dict[str, Section] = {
-    "population": Section("population", "Population", "population_growth", "france", True),
-    "jobs": Section("jobs", "Emploi et secteurs d'activité", "industry_jobs_share", "all_territories"),
-    "private_jobs": Section("private_jobs", "Emploi salarié privé", "private_jobs_growth", "france", True),
-    "industry": Section("industry", "Tissu productif", "industry_establishments_share", "france"),
-    "active": Section("active", "Population active", "unemployment_rate", "france"),
-    "income": Section("income", "Revenus", "median_income", "france"),
+    "population": Section("population", "Population", ("population_growth",), "france", True),
+    "jobs": Section("jobs", "Emploi et secteurs d'activité", ("industry_jobs_share",), "all_territories"),
+    "private_jobs": Section("private_jobs", "Emploi salarié privé", ("private_jobs_growth",), "france", True),
+    "industry": Section("industry", "Tissu productif", ("industry_establishments_share",
+                        "establishments_10plus_share", "large_establishments_jobs_share"), "france"),
+    "active": Section("active", "Population active", ("unemployment_rate", "workers_share",
+                      "activity_rate"), "france"),
+    "income": Section("income", "Revenus", ("median_income", "poverty_rate"), "france"),
 }
+
+
+def section_lead(section_id: str, rows: Mapping[str, Any]) -> str | None:
+    """The indicator the section title is about (see :class:`Section`)."""
+    section = SECTIONS[section_id]
+    available = [i for i in section.leads
+                 if i in rows and not fmt.is_missing(_field(rows[i], "territory"))
+                 and not fmt.is_missing(_field(rows[i], section.lead_benchmark))]
+    if section.growth_lead:
+        return available[0] if available else None
+    for ind in available:
+        row = rows[ind]
+        if compare(row["territory"], row[section.lead_benchmark], _field(row, "unit")).strong:
+            return ind
+    return available[0] if available else None
 
 
 def section_title(section_id: str, rows: Mapping[str, Any]) -> str:
     """A title stating a finding from the section's lead indicator, else the neutral heading."""
     section = SECTIONS[section_id]
-    row = rows.get(section.lead)
+    lead = section_lead(section_id, rows)
     title = None
-    if row is not None:
+    if lead is not None:
+        row = rows[lead]
         title = (growth_title(row, section.lead_benchmark) if section.growth_lead
                  else comparison_title(row, section.lead_benchmark))
     return title or section.heading

@@ -250,3 +250,17 @@ def test_gap_sentence_can_state_the_benchmark_value():
     text = c.gap_sentence(share_row(), "all_territories", with_rank=False, with_value=True)
     assert text == (f"Elle est nettement supérieure à la moyenne des Territoires d'industrie "
                     f"(18,0{NN}%, soit +6,1{NB}points).")
+
+
+def test_section_title_prefers_a_marked_difference():
+    rows = {
+        "unemployment_rate": dict(indicator_id="unemployment_rate", unit="%", territory=11.2, france=12.1),
+        "workers_share": dict(indicator_id="workers_share", unit="%", territory=21.8, france=11.7),
+    }
+    assert c.section_lead("active", rows) == "workers_share"
+    assert c.section_title("active", rows) == (
+        "Une part des ouvriers parmi les 15 ans ou plus nettement supérieure à la moyenne nationale")
+    rows["workers_share"]["territory"] = 12.0  # no marked difference: the first lead
+    assert c.section_lead("active", rows) == "unemployment_rate"
+    rows["unemployment_rate"]["territory"] = None
+    assert c.section_lead("active", rows) == "workers_share"
