@@ -243,6 +243,13 @@ def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le 
     return Chart(fig, alt)
 
 
+def _de(name: str) -> str:
+    """"de Vallée X", "d'Alençon", "du Creusot" (French elision and contraction)."""
+    from .commentary import de
+
+    return de(name)
+
+
 def _first(df: pd.DataFrame, col: str):
     if col not in df:
         return None
@@ -355,7 +362,7 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
             ax.axhline(i + 0.5, color=GRID, lw=0.6, zorder=0)
         ax.spines["left"].set_visible(False)
     add_source(fig, source)
-    alt = (f"Graphique en points : position de {name} parmi les {df['territory_id'].nunique()} "
+    alt = (f"Graphique en points : position {_de(name)} parmi les {df['territory_id'].nunique()} "
            f"Territoires d'industrie pour {len(ids)} indicateurs, de la valeur la plus faible à la "
            f"plus élevée (rang 1 = valeur la plus élevée). " + " ; ".join(alt_parts) + ".")
     return Chart(fig, alt)
@@ -397,7 +404,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
                    frameon=False, handlelength=1.4)
     year = _first(df, "year")
     add_source(fig, source or source_line(f"Insee, établissements {year}" if year else "Insee"))
-    alt = (f"Diagrammes en barres : répartition des établissements de {name}"
+    alt = (f"Diagrammes en barres : répartition des établissements {_de(name)}"
            f"{' en ' + str(year) if year else ''}, comparée à "
            f"{', '.join(names[lv] for lv in levels if lv != 'territory')} ; " + " ; ".join(alt_parts) + ".")
     return Chart(fig, alt)
@@ -442,7 +449,7 @@ def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le terr
     year = _first(d, "year")
     add_source(fig, source or source_line(f"Insee, Flores {year}" if year else "Insee, Flores"))
     alt = (f"Diagramme en barres : indice de spécificité des {len(d)} principaux secteurs industriels "
-           f"(A38) de {name}, rangés par nombre d'emplois salariés ; un indice supérieur à 1 signale un "
+           f"(A38) {_de(name)}, rangés par nombre d'emplois salariés ; un indice supérieur à 1 signale un "
            f"secteur plus présent qu'en France. " + " ; ".join(
                f"{lab} {fmt.number(s, 1)}" for lab, s in zip(labels, spec)) + ".")
     return Chart(fig, alt)

@@ -252,7 +252,7 @@ def _row_benchmarks(row) -> dict[str, Benchmark]:
 
 def de(phrase: str) -> str:
     """"de" + phrase with French contraction and elision: du, des, d'."""
-    for article, contracted in (("le ", "du "), ("les ", "des ")):
+    for article, contracted in (("le ", "du "), ("les ", "des "), ("Le ", "du "), ("Les ", "des ")):
         if phrase.startswith(article):
             return contracted + phrase[len(article):]
     return ("d'" if _starts_with_vowel(phrase) else "de ") + phrase

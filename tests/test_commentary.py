@@ -264,3 +264,11 @@ def test_section_title_prefers_a_marked_difference():
     assert c.section_lead("active", rows) == "unemployment_rate"
     rows["unemployment_rate"]["territory"] = None
     assert c.section_lead("active", rows) == "workers_share"
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("Alençon", "d'Alençon"), ("Le Creusot", "du Creusot"), ("les emplois", "des emplois"),
+    ("la moyenne", "de la moyenne"), ("Haute Vallée", "de Haute Vallée"), ("Est Réunion", "d'Est Réunion"),
+])
+def test_de_elision_and_contraction(phrase, expected):
+    assert c.de(phrase) == expected
