@@ -475,12 +475,16 @@ def national_map_svg(
     links: Mapping[str, Mapping[str, str]] | None = None,
     geometry: dict | None = None,
     output_dir: Path | None = None,
+    href_prefix: str = "",
+    element_id: str = "map",
 ) -> str:
     """The national map as inline SVG, coloured by ``indicator_id`` (quantile classes).
 
     Each territory is ``<a href="html/ID.html"><path><title>Name — value</title></path></a>``
     when its portrait exists, a bare ``<path>`` otherwise. The page's JS recolours the same
-    paths when the reader picks another indicator."""
+    paths when the reader picks another indicator. ``href_prefix`` makes links work from
+    elsewhere than the output dir (the notebook uses ``"../output/"``); ``element_id``
+    keeps ids unique when several maps share a page."""
     output_dir = Path(output_dir) if output_dir else config.output_dir()
     data = data or load_data()
     geometry = geometry or map_geometry(output_dir / ".build" / "catalogue")
@@ -495,22 +499,24 @@ def national_map_svg(
     w, h = geometry["width"], geometry["height"]
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="national-map" '
-        f'role="group" aria-labelledby="map-title map-desc">',
-        f'<title id="map-title">Carte des Territoires d\'industrie : {_esc(meta.label)}</title>',
-        '<desc id="map-desc">Chaque Territoire d\'industrie est coloré selon la classe de sa valeur ; '
-        'les régions d\'outre-mer figurent en encarts, à des échelles différentes. '
+        f'role="group" aria-labelledby="{element_id}-title {element_id}-desc">',
+        f'<title id="{element_id}-title">Carte des Territoires d’industrie : {_esc(meta.label)}</title>',
+        f'<desc id="{element_id}-desc">Chaque Territoire d’industrie est coloré selon la classe de sa valeur ; '
+        'les régions d’outre-mer figurent en encarts, à des échelles différentes. '
         'Un clic sur un territoire ouvre son portrait.</desc>',
-        '<g class="regions-fill" aria-hidden="true">',
+        # Presentation attributes make the SVG stand alone (notebook); the page's CSS refines them.
+        '<g class="regions-fill" aria-hidden="true" fill="#f1f2f4" stroke="none">',
     ]
     out += [f'<path d="{r["d"]}"/>' for r in geometry["regions"]]
     out.append("</g>")
     for inset in geometry["insets"]:
         out.append(
-            f'<g class="inset" aria-hidden="true"><rect x="{inset["x"]}" y="{inset["y"]}" '
+            f'<g class="inset" aria-hidden="true" fill="none" stroke="#9aa0a8"><rect x="{inset["x"]}" y="{inset["y"]}" '
             f'width="{inset["w"]}" height="{inset["h"]}" rx="4"/>'
-            f'<text x="{inset["x"] + 6}" y="{inset["y"] + 19}">{_esc(inset["name"])}</text></g>'
+            f'<text x="{inset["x"] + 6}" y="{inset["y"] + 19}" fill="#333" stroke="none" font-size="20">'
+            f'{_esc(inset["name"])}</text></g>'
         )
-    out.append('<g class="territories">')
+    out.append('<g class="territories" stroke="#6b707a" stroke-width="0.35">')
     for tid, geo in sorted(geometry["territories"].items()):
         name = table.at[tid, "name"] if tid in table.index else tid
         value = values.get(tid)
@@ -521,14 +527,23 @@ def national_map_svg(
                 f"<title>{_esc(label)}</title></path>")
         href = (links.get(tid) or {}).get("html")
         if href:
-            out.append(f'<a href="{_esc(href)}" aria-label="{_esc(label)}">{path}</a>')
+            out.append(f'<a href="{_esc(href_prefix + href)}" aria-label="{_esc(label)}">{path}</a>')
         else:
             out.append(path)
     out.append("</g>")
-    out.append('<g class="regions-line" aria-hidden="true">')
+    out.append('<g class="regions-line" aria-hidden="true" fill="none" stroke="#4a4f57" stroke-width="0.9">')
     out += [f'<path d="{r["d"]}"/>' for r in geometry["regions"]]
     out.append("</g></svg>")
     return "".join(out)
+
+
+def map_legend(indicator_id: str = DEFAULT_MAP_INDICATOR, data: CatalogueData | None = None) -> list[tuple[str, str]]:
+    """(colour, French label) for each class of the map, then the colour of missing values."""
+    data = data or load_data()
+    meta = next((m for m in data.indicators if m.id == indicator_id), indicator_meta(indicator_id))
+    values = data.table.set_index("territory_id")[indicator_id].to_dict() if indicator_id in data.table else {}
+    classes = classify(values, meta)
+    return list(zip(class_colours(len(classes.labels)), classes.labels)) + [(MISSING_COLOUR, "non disponible")]
 
 
 # --------------------------------------------------------------------------- overview

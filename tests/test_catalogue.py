@@ -343,3 +343,27 @@ def test_real_catalogue_all_territories_small_page(tmp_path):
 
     assert n_communes == len(pd.read_csv(config.processed_dir() / "communes.csv", usecols=["insee_com"]))
     assert len(soup.select("svg.national-map path[data-id]")) == 183
+
+
+@needs_processed
+@needs_raw_maps
+def test_national_overview_notebook_runs(tmp_path, monkeypatch):
+    """The hand-written notebook runs top to bottom and shows the same sentences as the page."""
+    import nbclient
+    import nbformat
+
+    monkeypatch.setenv("PORTRAITS_OUTPUT_DIR", str(tmp_path))  # map cache out of output/
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "national_overview.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    markdown = [o.data["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
+    expected = catalogue.overview(catalogue.load_data(), "industry_jobs_share").sentences
+    assert markdown and markdown[0] == "\n\n".join(expected)
+    html = "".join(o.data["text/html"] for o in outputs if "text/html" in o.get("data", {}))
+    assert 'class="national-map"' in html and 'id="nb-map-title"' in html
+    # Links, if any portrait is built, point into output/ from notebooks/.
+    assert all(h.startswith("../output/html/") for h in re.findall(r'href="([^"]+)"', html))
