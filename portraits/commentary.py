@@ -669,7 +669,7 @@ SECTIONS: dict[str, Section] = {
     "jobs": Section("jobs", "Emploi et secteurs d'activité", ("industry_jobs_share",), "all_territories"),
     "private_jobs": Section("private_jobs", "Emploi salarié privé", ("private_jobs_growth",), "france", True),
     "industry": Section("industry", "Tissu productif", ("industry_establishments_share",
-                        "establishments_10plus_share", "large_establishments_jobs_share"), "france"),
+                        "establishments_10plus_share"), "france"),
     "active": Section("active", "Population active", ("unemployment_rate", "workers_share",
                       "activity_rate"), "france"),
     "income": Section("income", "Revenus", ("median_income", "poverty_rate"), "france"),
