@@ -367,3 +367,11 @@ def test_national_overview_notebook_runs(tmp_path, monkeypatch):
     assert 'class="national-map"' in html and 'id="nb-map-title"' in html
     # Links, if any portrait is built, point into output/ from notebooks/.
     assert all(h.startswith("../output/html/") for h in re.findall(r'href="([^"]+)"', html))
+
+
+def test_build_report_linked_only_when_present(tmp_path):
+    html = catalogue.render_catalogue(tmp_path, processed_dir=FIXTURE)
+    assert "build-report.html" not in html
+    (tmp_path / "build-report.html").write_text("<html></html>", encoding="utf-8")
+    soup = BeautifulSoup(catalogue.render_catalogue(tmp_path, processed_dir=FIXTURE), "html.parser")
+    assert soup.select_one("footer a")["href"] == "build-report.html"
