@@ -22,7 +22,9 @@ from . import atomic, config, indicators, schemas, sources, territories
 from .territories import Crosswalk, fold_arm, dep_of
 
 STAMP = "_build.json"
-DATA_MODULES = ("schemas.py", "territories.py", "indicators.py", "processing.py", "indicators.toml")
+DATA_MODULES = ("schemas.py", "territories.py", "indicators.py", "processing.py", "indicators.toml",
+                "commune_merges_cog2024.csv")
+MERGES_PATH = config.PACKAGE_DIR / "commune_merges_cog2024.csv"
 
 RAW_USED = ("ti_territoires", "ti_groupements", "ti_communes_cog2023", "ti_communes_cog2024",
             "comparateur_2024", "comparateur_2022", "statloc_revenus", "urssaf_private_jobs",
@@ -75,14 +77,25 @@ def read_raw(raw_dir: Path | None = None, srcs=None) -> dict[str, pd.DataFrame]:
     return {sid: schemas.read(sid, raw_dir=raw_dir, sources=srcs) for sid in RAW_USED}
 
 
+def commune_merges(path: Path | None = None) -> dict[str, str]:
+    """Old commune code -> the COG 2024 commune that holds it (see the file's header)."""
+    m = pd.read_csv(path or MERGES_PATH, comment="#", dtype=str)
+    return dict(zip(m.old_code.tolist(), m.new_code.tolist()))
+
+
 def make_crosswalk(raw: dict[str, pd.DataFrame]) -> Crosswalk:
+    """Crosswalk of commune codes. Old codes reach their parent through the merge table
+    derived from the COG 2024 (communes déléguées/associées and absorbed codes); the COMD
+    rows of the comparateur 2024 would be the other candidate, but they carry the code of
+    the commune nouvelle itself, not the old code, so they map nothing."""
     cmp24 = raw["comparateur_2024"]
     comd = cmp24[cmp24.commune_type == "COMD"]
-    comd_parent = dict(zip(comd.insee_com, comd.insee_parente))
+    parent = {k: v for k, v in zip(comd.insee_com.tolist(), comd.insee_parente.tolist()) if k != v}
+    parent.update(commune_merges())
     cog = raw["cog_appartenance_2022"]
-    dep_to_reg = dict(zip(cog.DEP, cog.REG))
-    epci_2022 = dict(zip(cog.CODGEO, cog.EPCI))
-    return Crosswalk(raw["ti_communes_cog2023"], raw["ti_communes_cog2024"], comd_parent,
+    dep_to_reg = dict(zip(cog.DEP.tolist(), cog.REG.tolist()))
+    epci_2022 = dict(zip(cog.CODGEO.tolist(), cog.EPCI.tolist()))
+    return Crosswalk(raw["ti_communes_cog2023"], raw["ti_communes_cog2024"], parent,
                      dep_to_reg, epci_2022)
 
 
@@ -528,8 +541,7 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
     # coverage
     cmp24 = raw["comparateur_2024"]
-    comd = cmp24[cmp24.commune_type == "COMD"]
-    comd_parent = dict(zip(comd.insee_com, comd.insee_parente))
+    comd_parent = cw.parent
     matched = {"comparateur_2024": rp21[rp21.population_2021.notna()],
                "comparateur_2022": rp18[rp18.P18_POP.notna()],
                "statloc_revenus": rev[rev.med21.notna()],

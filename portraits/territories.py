@@ -8,8 +8,10 @@ file ``liste-ti-com2023``). Crosswalk of a source's commune code (see :func:`cro
 1. the code is a member commune of the COG 2023 table -> its territory;
 2. else the code is a member commune of the COG 2024 expansion (communes created or
    re-created on 2024-01-01, e.g. 85165 L'Oie) -> its territory;
-3. else the code is an old commune (commune déléguée / associée) -> its parent commune
-   given by the ``COMD`` rows of the comparateur 2024 (``insee_parente``), then 1 or 2.
+3. else the code is an old commune (merged since: commune déléguée / associée, or absorbed)
+   -> the COG 2024 commune that holds it (``portraits/commune_merges_cog2024.csv``, derived
+   from the COG 2024 of @etalab/decoupage-administratif 4.1.0; the ``COMD`` rows of the
+   comparateur 2024 cannot serve: they repeat the code of the commune nouvelle), then 1 or 2.
 
 Codes that match none of these are either outside every territory or fully absorbed
 communes absent from the COMD list; they are counted per source in ``coverage.csv``.

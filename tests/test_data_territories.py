@@ -101,15 +101,33 @@ def test_arrondissements_and_departments():
 
 
 def test_commune_merges_are_counted_once():
-    """Real merges: communes merged in 2024 are absent from COG 2024 sources; their
-    figures sit in their new commune, which is a member: the territory total is complete."""
+    """Real merges. Gouzangrez (95282), a member on the COG 2023, merged on 2024-01-01 into
+    95169 (merge table, from the COG 2024): absent from the COG 2024 sources, it is reached
+    through its new commune, itself a member, and counted once."""
+    from portraits import processing
+    merges = processing.commune_merges()
+    assert merges["95282"] == "95169" and merges["08294"] == "08053"
     cov = store.table("coverage")
     c = cov[(cov.territory_id == "ti-1102") & (cov.source_id == "comparateur_2024")].iloc[0]
-    assert c.n_merged_2024 == 1 and c.n_matched == c.n_member_communes - 1
-    # L'Oie (85165), re-created on 2024-01-01 out of a member commune, reaches ti-5203
-    # through step 2: ti-5203's population is the sum over the COG 2024 communes
-    ind = store.indicators("ti-5203").set_index("indicator_id")
-    assert ind.loc["population", "territory"] > 0
+    assert c.n_merged_2024 == 1 and c.n_matched == c.n_member_communes
+    com = store.communes("ti-1102")
+    assert {"95282", "95169"} <= set(com.insee_com)
+    # no source code is left without a commune of today's geography
+    assert (cov.n_source_codes_unmatched == 0).all()
+
+
+def test_old_codes_reach_their_territory():
+    """Codes of the comparateur 2022 (COG 2021) merged since then are summed into the
+    territory of their new commune (step 3), e.g. ti-2701 gains its merged communes' jobs."""
+    from portraits import processing
+    raw = processing.read_raw()
+    cw = processing.make_crosswalk(raw)
+    rp18 = cw.attach(processing.prep_rp2018(raw))
+    old = rp18[rp18.step == 3]
+    assert len(old) >= 10 and {"ti-2701", "ti-3214", "ti-5218"} <= set(old.territory_id)
+    assert old.territory_id.notna().all()
+    jobs = store.indicators("ti-2701").set_index("indicator_id").loc["jobs", "territory"]
+    assert jobs == pytest.approx(rp18.loc[rp18.territory_id == "ti-2701", "P18_EMPLT"].sum())
 
 
 def test_marseille_is_counted_once_in_its_territory():
