@@ -356,6 +356,9 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
         ax.set_ylim(len(ids) - 0.5, -0.5)
         ax.set_xlim(-3, 103)
         ax.set_xticks([0, 50, 100], ["valeur la plus faible", "médiane", "valeur la plus élevée"])
+        labels_x = ax.get_xticklabels()
+        labels_x[0].set_horizontalalignment("left")   # keep the end labels inside the figure
+        labels_x[-1].set_horizontalalignment("right")
         ax.axvline(50, color="#999999", lw=0.8, ls="--", zorder=1)
         ax.tick_params(axis="y", length=0)
         for i in range(len(ids)):

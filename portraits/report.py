@@ -240,7 +240,7 @@ class Portrait:
             chart = charts.a38(a38, self._a38_source(a38), name)
         elif kind == "positions":
             chart = charts.positions(_all_territory_values(str(config.processed_dir())), tid,
-                                     self._source(POSITION_INDICATORS), name)
+                                     self._producers(POSITION_INDICATORS), name)
         elif kind == "map":
             from . import maps
 
@@ -251,6 +251,17 @@ class Portrait:
             raise ValueError(f"unknown chart {kind!r}: sectors, private_jobs, establishments, a38, "
                              "positions or map")
         return FigureOutput(chart)
+
+    def _producers(self, indicator_ids) -> str:
+        """Short source line naming the producers only (details in "Pour comprendre"), for
+        charts mixing many sources: "Sources : Insee ; Urssaf ; traitement ANCT"."""
+        producers = []
+        for ind in indicator_ids:
+            cite = (self.rows.get(ind) or {}).get("source") or ""
+            producer = cite.split(",")[0].strip()
+            if producer and producer not in producers:
+                producers.append(producer)
+        return charts.source_line(*producers) + " (détail dans « Pour comprendre »)"
 
     def _a38_source(self, a38: pd.DataFrame) -> str:
         try:
