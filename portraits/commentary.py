@@ -662,17 +662,25 @@ class Section:
     leads: tuple[str, ...]          # candidate indicators for the title
     lead_benchmark: str             # france, region or all_territories
     growth_lead: bool = False       # the leads are changes: title by trend_words
+    indicators: tuple[str, ...] = ()  # every indicator the sentences cite (for source notes)
 
 
 SECTIONS: dict[str, Section] = {
-    "population": Section("population", "Population", ("population_growth",), "france", True),
-    "jobs": Section("jobs", "Emploi et secteurs d'activité", ("industry_jobs_share",), "all_territories"),
-    "private_jobs": Section("private_jobs", "Emploi salarié privé", ("private_jobs_growth",), "france", True),
+    "population": Section("population", "Population", ("population_growth",), "france", True,
+                          ("population", "population_growth", "density", "share_60_plus")),
+    "jobs": Section("jobs", "Emploi et secteurs d'activité", ("industry_jobs_share",), "all_territories",
+                    False, ("industry_jobs_share", "jobs", "jobs_growth")),
+    "private_jobs": Section("private_jobs", "Emploi salarié privé", ("private_jobs_growth",), "france",
+                            True, ("private_jobs_growth",)),
     "industry": Section("industry", "Tissu productif", ("industry_establishments_share",
-                        "establishments_10plus_share"), "france"),
+                        "establishments_10plus_share"), "france", False,
+                        ("establishments", "industry_establishments_share",
+                         "establishments_10plus_share", "large_establishments_jobs_share")),
     "active": Section("active", "Population active", ("unemployment_rate", "workers_share",
-                      "activity_rate"), "france"),
-    "income": Section("income", "Revenus", ("median_income", "poverty_rate"), "france"),
+                      "activity_rate"), "france", False,
+                      ("activity_rate", "unemployment_rate", "workers_share")),
+    "income": Section("income", "Revenus", ("median_income", "poverty_rate"), "france", False,
+                      ("median_income", "poverty_rate")),
 }
 
 

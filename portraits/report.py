@@ -205,14 +205,15 @@ class Portrait:
         """ "L'essentiel": the key figures with their benchmarks, as fenced divs."""
         items = [self._key_figure(i, lab) for i, lab in KEY_FIGURES]
         items = [i for i in items if i]
-        notes = []
+        notes = [self._producers([i for i, _ in KEY_FIGURES] + list(KEY_FIGURE_TREND.values()))
+                 .replace(" (détail dans « Pour comprendre »)", "")]
         if any(self.rows.get(i, {}).get("approx") for i, _ in KEY_FIGURES):
             notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")
         if any(fmt.is_missing(self.rows.get(i, {}).get("territory")) for i, _ in KEY_FIGURES if i in self.rows):
             notes.append(f"{fmt.MISSING} : non disponible")
         text = "::::: {.key-figures}\n" + "\n\n".join(items) + "\n:::::\n"
         if notes:
-            text += "\n::: {.source}\n" + " ; ".join(notes) + ".\n:::\n"
+            text += "\n::: {.source}\n" + ". ".join(notes) + ".\n:::\n"
         return _markdown(text)
 
     def section_title(self, section_id: str) -> str:
@@ -223,7 +224,21 @@ class Portrait:
         title = self.section_title(section_id)
         sentences = commentary.section_sentences(section_id, self.rows)
         body = " ".join(sentences) if sentences else "Les données de cette section ne sont pas disponibles pour ce territoire."
-        return _markdown(f"{'#' * level} {title}\n\n{body}\n")
+        note = self._citations(commentary.SECTIONS[section_id].indicators)
+        note = f"\n::: {{.source}}\n{note}\n:::\n" if note else ""
+        return _markdown(f"{'#' * level} {title}\n\n{body}\n{note}")
+
+    def _citations(self, indicator_ids) -> str:
+        """"Source : Insee, recensement de la population 2021 (…)." for the given indicators."""
+        cites = []
+        for ind in indicator_ids:
+            cite = (self.rows.get(ind) or {}).get("source")
+            if cite and cite not in cites:
+                cites.append(cite)
+        if not cites:
+            return ""
+        label = "Sources" if len(cites) > 1 else "Source"
+        return f"{label}{fmt.NBSP}: " + _md_escape(f"{fmt.NNBSP}; ".join(cites)) + "."
 
     def chart(self, kind: str) -> FigureOutput:
         """A chart of the portrait: sectors, private_jobs, establishments, a38, positions, map."""

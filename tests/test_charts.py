@@ -121,3 +121,11 @@ def test_no_pyplot_figure_is_left_open():
 def test_source_line_typography():
     assert charts.source_line("Insee, RP 2021") == "Source\u00a0: Insee, RP 2021\u202f; traitement ANCT"
     assert charts.source_line("Insee", "Urssaf").startswith("Sources\u00a0:")
+
+
+def test_same_data_gives_identical_svg():
+    df = pd.DataFrame({"a38": ["CG", "CA"], "label": ["Plastique", "Alimentaire"],
+                       "jobs": [100.0, 50.0], "share": [10.0, 5.0], "specificity": [2.5, 0.5],
+                       "year": ["2023"] * 2})
+    first = charts.to_svg(charts.a38(df, name="T").fig)
+    assert first == charts.to_svg(charts.a38(df, name="T").fig)

@@ -73,7 +73,9 @@ def test_sections_have_a_finding_title_and_sentences(report):
         md = p.section(section).data
         title, body = md.split("\n\n", 1)
         assert title.startswith("## ") and len(title) > 5
-        assert body.strip().endswith(".")
+        text, note = body.split("::: {.source}")
+        assert text.strip().endswith(".")
+        assert note.strip().startswith(("Source\u00a0: ", "Sources\u00a0: ")) and note.strip().endswith(":::")
     assert p.section("private_jobs", level=3).data.startswith("### ")
 
 
