@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -92,9 +93,18 @@ def _markdown(text: str):
     return Markdown(text)
 
 
-@lru_cache(maxsize=4)
 def _all_territory_values(directory: str) -> pd.DataFrame:
-    """Territory-level values of every territory for the position chart (once per process)."""
+    """Territory-level values of every territory for the position chart (once per process and
+    version of the processed table: a rebuilt table is read again)."""
+    path = Path(directory) / "indicators.parquet"
+    if not path.is_file():
+        path = Path(directory) / "indicators.csv"
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return _all_territory_values_cached(directory, stamp)
+
+
+@lru_cache(maxsize=2)
+def _all_territory_values_cached(directory: str, stamp: int) -> pd.DataFrame:
     ind = store.table("indicators")
     values = ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)]
     values = values[["territory_id", "indicator_id", "value", "unit"]].copy()
