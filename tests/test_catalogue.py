@@ -281,6 +281,9 @@ def test_map_links_titles_and_missing(page):
     basse_terre = svg.find("path", attrs={"data-id": "ti-0101"})
     assert basse_terre.parent.name != "a" and basse_terre["fill"] == catalogue.MISSING_COLOUR
     assert svg.find("path", attrs={"data-id": "ti-8424"}).parent.name == "a"
+    # The legend is in the page itself (readable without JS), missing values last.
+    items = [li.get_text(strip=True) for li in soup.select("#carte-legende li")]
+    assert len(items) >= 3 and items[0].startswith("moins de") and items[-1] == "non disponible"
 
 
 @needs_raw_maps

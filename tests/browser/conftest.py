@@ -74,8 +74,9 @@ class Tab:
 def open_page(browser):
     contexts = []
 
-    def _open(url: str, width: int = DESKTOP, height: int = 900) -> Tab:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    def _open(url: str, width: int = DESKTOP, height: int = 900, javascript: bool = True) -> Tab:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
+                                      java_script_enabled=javascript)
         contexts.append(context)
         page = context.new_page()
         tab = Tab(page)

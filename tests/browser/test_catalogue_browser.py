@@ -206,6 +206,16 @@ def test_map_recolours_and_dims(catalogue_site, open_page):
     tab.assert_no_errors()
 
 
+def test_page_readable_without_javascript(catalogue_site, open_page, table):
+    tab = open_page(_url(catalogue_site), javascript=False)
+    page = tab.page
+    assert len(_visible_ids(page)) == len(table)
+    assert page.locator("#t-ti-8413 .downloads a").count() == 5
+    if page.locator("svg.national-map").count():
+        assert page.locator("#carte-legende li").count() >= 3
+    tab.assert_no_errors()
+
+
 # ---------------------------------------------------------------- layouts and screenshots
 
 
