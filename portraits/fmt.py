@@ -16,10 +16,12 @@ for Markdown. Conventions:
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 from numbers import Number
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import parse_pattern
 
 LOCALE = "fr_FR"
 NNBSP = "\u202f"  # narrow no-break space: thousands separator, before % (babel's fr group symbol)
@@ -71,7 +73,19 @@ def _format(x, digits: int, signed: bool = False) -> str:
         signed = False
     with decimal.localcontext() as ctx:
         ctx.rounding = decimal.ROUND_HALF_UP
-        return format_decimal(_decimal(value), format=_pattern(digits, signed), locale=LOCALE)
+        return _number_pattern(digits, signed).apply(_decimal(value), _locale())
+
+
+@functools.cache
+def _locale() -> Locale:
+    return Locale.parse(LOCALE)
+
+
+@functools.cache
+def _number_pattern(digits: int, signed: bool):
+    # what babel.numbers.format_decimal does, with the parsed pattern kept (hundreds of calls
+    # per portrait)
+    return parse_pattern(_pattern(digits, signed))
 
 
 def number(x, digits: int = 0, status: str | None = None) -> str:
