@@ -25,6 +25,7 @@ import html
 import json
 import math
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -647,12 +648,13 @@ def overview(data: CatalogueData | None = None, indicator_id: str = DEFAULT_MAP_
 
 
 def _page_json(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
-               search: Mapping[str, Mapping[str, str]], map_ids: Sequence[str]) -> dict:
+               search: Mapping[str, Mapping[str, str]]) -> dict:
+    """What the page's JS needs: per territory raw values (sorting), formatted values and
+    class indices (map), region codes (filter), and the names to search."""
     metas = data.indicators
     classes = {m.id: classify(data.table.set_index("territory_id")[m.id].to_dict(), m) for m in metas}
     territories = []
-    for row in data.table.itertuples(index=False):
-        rec = row._asdict()
+    for rec in data.table.to_dict("records"):
         tid = rec["territory_id"]
         territories.append({
             "id": tid,
@@ -671,7 +673,6 @@ def _page_json(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
                         "colours": class_colours(len(classes[m.id].labels))} for m in metas],
         "missingColour": MISSING_COLOUR,
         "territories": territories,
-        "onMap": list(map_ids),
     }
 
 
@@ -705,10 +706,8 @@ def render_catalogue(output_dir: Path, processed_dir: Path | None = None,
     try:
         geometry = map_geometry(output_dir / ".build" / "catalogue")
     except Exception as exc:  # noqa: BLE001 - a missing raw file must not cost readers the catalogue
-        geometry, map_error = None, str(exc)
-    else:
-        map_error = ""
-    map_ids = sorted(set(geometry["territories"]) & set(ids)) if geometry else []
+        print(f"catalogue: national map left out ({type(exc).__name__}: {exc})", file=sys.stderr)
+        geometry = None
     default = DEFAULT_MAP_INDICATOR if any(m.id == DEFAULT_MAP_INDICATOR for m in data.indicators) else (
         data.indicators[0].id if data.indicators else DEFAULT_MAP_INDICATOR)
     svg = national_map_svg(default, data, links, geometry, output_dir) if geometry else ""
@@ -739,9 +738,8 @@ def render_catalogue(output_dir: Path, processed_dir: Path | None = None,
     page = env.get_template("index.html.j2").render(
         css=markupsafe.Markup((assets / "catalogue.css").read_text(encoding="utf-8")),
         js=markupsafe.Markup((assets / "catalogue.js").read_text(encoding="utf-8")),
-        data_json=markupsafe.Markup(_json_for_script(_page_json(data, links, search, map_ids))),
+        data_json=markupsafe.Markup(_json_for_script(_page_json(data, links, search))),
         map_svg=markupsafe.Markup(svg),
-        map_error=map_error,
         columns=columns,
         map_indicators=data.indicators,
         legend=map_legend(default, data) if svg else [],
@@ -751,7 +749,6 @@ def render_catalogue(output_dir: Path, processed_dir: Path | None = None,
         rows=rows,
         regions=regions,
         overview=ov,
-        palette=PALETTE,
         n_territories=len(ids),
         n_built=n_built,
         n_communes=fmt.number(sum(_count_communes(s.get("c", "")) for s in search.values())),

@@ -378,3 +378,15 @@ def test_build_report_linked_only_when_present(tmp_path):
     (tmp_path / "build-report.html").write_text("<html></html>", encoding="utf-8")
     soup = BeautifulSoup(catalogue.render_catalogue(tmp_path, processed_dir=FIXTURE), "html.parser")
     assert soup.select_one("footer a")["href"] == "build-report.html"
+
+
+def test_page_without_map_when_polygons_missing(tmp_path, monkeypatch, capsys):
+    def missing(cache_dir=None):
+        raise FileNotFoundError("ti_polygons missing")
+
+    monkeypatch.setattr(catalogue, "map_geometry", missing)
+    soup = BeautifulSoup(catalogue.render_catalogue(tmp_path, processed_dir=FIXTURE), "html.parser")
+    assert soup.find("svg", class_="national-map") is None
+    assert "La carte n’est pas disponible" in soup.find(id="carte").get_text()
+    assert len(soup.select("#catalogue tbody tr")) == 6
+    assert "national map left out" in capsys.readouterr().err
