@@ -343,21 +343,6 @@ def signed_gap(cmp: Comparison) -> str | None:
     return fmt.signed_percent(cmp.diff * 100, 0)
 
 
-def gap_words(cmp: Comparison, bench: Benchmark, unit: str | None) -> str | None:
-    """"2,3 points de plus qu'en France", "12 % de moins qu'en Normandie", "deux fois plus"."""
-    if cmp.kind in ("missing", "equal") or cmp.diff is None:
-        return "autant " + que(bench.where) if cmp.kind == "equal" else None
-    more = cmp.diff > 0
-    if cmp.in_points:
-        amount = fmt.points(abs(cmp.diff), signed=False)
-    elif cmp.ratio and (cmp.ratio >= RATIO_WORDS or cmp.ratio <= 1 / RATIO_WORDS):
-        factor = cmp.ratio if cmp.ratio >= 1 else 1 / cmp.ratio
-        return f"{fmt.number(factor, 1)} fois {'plus' if more else 'moins'} {que(bench.where)}"
-    else:
-        amount = fmt.percent(abs(cmp.diff) * 100, 0)
-    return f"{amount} de {'plus' if more else 'moins'} {que(bench.where)}"
-
-
 # --- proportions in words ----------------------------------------------------------------
 # (share in %, numerator word or article form, denominator word)
 FRACTIONS: list[tuple[float, str, str | None]] = [

@@ -14,7 +14,7 @@ from functools import lru_cache
 import matplotlib
 import numpy as np
 
-from . import charts, fmt
+from . import charts
 from .charts import Chart
 
 METROPOLE_CRS = "EPSG:2154"
@@ -121,5 +121,3 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
            f"({len(others)} visible{'s' if len(others) > 1 else ''} sur la carte).")
     return Chart(fig, alt)
 
-
-__all__ = ["locator", "layers", "crs_for", "fmt"]
