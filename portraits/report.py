@@ -325,7 +325,7 @@ class Portrait:
         out = [f"{h} Pour comprendre", "",
                "Chaque indicateur est calculé sur le périmètre du territoire (ses communes membres) et "
                "comparé à sa région, à la France et à l'ensemble des 183 Territoires d'industrie "
-               "(valeurs cumulées de tous les territoires). Le rang classe les territoires de la valeur la "
+               "(les 183 territoires pris comme un seul ensemble). Le rang classe les territoires de la valeur la "
                f"plus élevée (1) à la plus faible. {APPROX} signale une valeur approchée, {fmt.MISSING} "
                f"une valeur non disponible, {fmt.SECRET} une valeur couverte par le secret statistique.", "",
                f"{h}# Définitions et méthodes", ""]
@@ -337,7 +337,7 @@ class Portrait:
                 text += f" {APPROX} *{_md_escape(row.get('method') or '')}*"
             if row.get("note"):
                 text += f" {_md_escape(row['note'])}"
-            if fmt.is_missing(row.get("territory")):
+            if fmt.is_missing(row.get("territory")) and not row.get("note"):  # the note says why
                 text += f" Non disponible pour ce territoire ({fmt.missing_marker(row.get('status'))})."
             out.append(text)
         a38 = store.a38(self.territory_id)
