@@ -138,3 +138,24 @@ def test_template_is_thin_and_parameterised():
         assert not any("set_option" in ln or "matplotlib.use" in ln for ln in body)
     charts = [c for c in code if "p.chart(" in c.source]
     assert charts and all("fig-cap" in c.source and "fig-alt" not in c.source for c in charts)
+
+
+@pytest.mark.e2e
+def test_template_executes_for_metropolitan_and_overseas_territories(store):
+    """The real template in one warm kernel, as the build runs it: no error, every chart an
+    SVG with its alt text in the output metadata (or a note when data are missing)."""
+    from portraits import config, execute, qmd
+
+    nb = qmd.read_qmd(config.template_path())
+    with execute.WarmKernel() as kernel:
+        for tid in ("ti-8413", "ti-0101"):
+            result = kernel.execute(nb, {"territory": tid}, timeout=300)
+            assert result.ok, result.error
+            outputs = [o for c in result.nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+            svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+            assert len(svgs) >= 5
+            assert all(o["metadata"]["image/svg+xml"]["alt"] for o in svgs)
+            markdown = "\n".join(o["data"]["text/markdown"] for o in outputs
+                                 if "text/markdown" in o.get("data", {}))
+            assert "{.key-figures}" in markdown and "| Indicateur |" in markdown
+            assert store.territory(tid).region_name in markdown
