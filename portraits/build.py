@@ -253,8 +253,10 @@ def render_context(tid: str) -> dict[str, Any]:
         terr = store.territory(tid)
     except Exception:  # a fixture or partial data set: the template's own title stays
         return {}
-    return {"title": terr.name, "pagetitle": f"{terr.name} : portrait du Territoire d'industrie",
-            "subtitle": f"Portrait du Territoire d'industrie · {terr.region_name}",
+    regions = ", ".join(terr.region_names or [terr.region_name])
+    return {"title": terr.name, "name": terr.name,
+            "subtitle": " · ".join(x for x in (regions, terr.composition_text) if x),
+            "pagetitle": f"{terr.name} : portrait du Territoire d'industrie",
             "description": f"Portrait socio-économique du Territoire d'industrie {terr.name} ({tid})"}
 
 
@@ -565,6 +567,10 @@ def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show
     if not todo:
         return outcomes
     ctx = multiprocessing.get_context("fork")  # cheap start: the parent already imported everything
+    import openpyxl  # noqa: F401  imported once here, shared by the forked workers
+    from . import execute, report_build  # noqa: F401
+    if job.formats and job.engine == "builtin":
+        from .render import builtin  # noqa: F401
     lock_fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
     n_workers = _jobs(jobs, len(todo))
     pending = deque(todo)

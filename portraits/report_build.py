@@ -31,13 +31,32 @@ MAX_LISTED = 40  # per territory and kind of change, in the report (counts are a
 # Extract
 
 def sentences_of(markdown: str) -> list[str]:
-    """Sentences of a Markdown text: one per item, headings and list items on their own."""
-    out = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.|#+)\s)", markdown):
-        text = " ".join(_MARKUP.sub("", block).split())
-        text = re.sub(r"^(?:[-*+]|\d+\.|#+)\s+", "", text)
-        out += [s for s in _SENTENCE_END.split(text) if s]
-    return out
+    """Comparable items of a Markdown text: sentences of paragraphs, headings and list items
+    on their own, one item per table row (separator rows and column padding ignored)."""
+    items: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(_MARKUP.sub("", " ".join(paragraph)).split())
+        items.extend(s for s in _SENTENCE_END.split(text) if s)
+        paragraph.clear()
+
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            flush()
+            cells = [" ".join(c.split()) for c in stripped.strip("|").split("|")]
+            if not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+                items.append(" | ".join(cells))
+        elif not stripped or re.match(r"(?:[-*+]|\d+\.|#+)\s", stripped):
+            flush()
+            if stripped:
+                paragraph.append(re.sub(r"^(?:[-*+]|\d+\.|#+)\s+", "", stripped))
+                flush()
+        else:
+            paragraph.append(stripped)
+    flush()
+    return items
 
 
 def _markdown_outputs(nb: nbformat.NotebookNode) -> list[str]:

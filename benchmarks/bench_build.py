@@ -1,0 +1,267 @@
+"""Benchmark of the batch build, in one run, on this machine and the same territories.
+
+(a) naive: what users script today, for each territory the papermill CLI (fresh kernel), then
+    pandoc and Typst for the document; run on a sample (default 20, evenly spread) and
+    extrapolated to all territories; serial like a shell loop (also run with as many parallel
+    loops as the build has workers: printed as speedup_vs_naive_parallel, for honesty);
+(b) `portraits build --all --force` (the CLI, as `make portraits` runs it);
+(c) the same command again: a no-op rebuild;
+(d) the plain-Python floor: the template's code run by exec() in warm processes (same number as
+    the build's workers), outputs formatted with IPython's formatters but no kernel and no
+    messaging, each notebook then rendered by the same pandoc + Typst engine.
+
+Prints one line each: full_build_s, speedup_vs_naive, noop_rebuild_ratio, cpu_s_per_territory,
+floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.1 s).
+Everything is written under a temporary directory (or $PORTRAITS_OUTPUT_DIR / --output), never
+to output/.
+
+    python benchmarks/bench_build.py [--sample 20] [--jobs N] [--limit N] [--output DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import io
+import multiprocessing
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+
+from portraits import build, config, qmd, store
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+class PeakRSS:
+    """Peak of the summed resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int):
+        self.root = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                procs = [self.root] + self.root.children(recursive=True)
+            except psutil.Error:
+                break
+            for proc in procs:
+                with contextlib.suppress(psutil.Error):
+                    total += proc.memory_info().rss
+            self.peak = max(self.peak, total)
+            time.sleep(0.1)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 2**20
+
+
+def run_cli(args: list[str]) -> tuple[float, float, float, int]:
+    """Wall s, CPU s (process tree), peak RSS MB, exit status of `portraits ARGS`."""
+    cpu0, t0 = _children_cpu(), time.perf_counter()
+    proc = subprocess.Popen([str(VENV_BIN / "portraits"), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    peak = PeakRSS(proc.pid)
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    rss = peak.stop()
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(out)
+        raise SystemExit(f"portraits {' '.join(args)} exited with {proc.returncode}")
+    last = [line for line in out.splitlines() if line.startswith("portraits:")]
+    print(f"# {' '.join(args[:3])}...: {last[-1] if last else out[-200:]}", flush=True)
+    return wall, _children_cpu() - cpu0, rss, proc.returncode
+
+
+# -- (a) naive ---------------------------------------------------------------------------------
+
+def _naive_one(args: tuple[str, Path, Path]) -> float:
+    tid, ipynb, out = args
+    from portraits import render
+
+    t0 = time.perf_counter()
+    nb_out = out / "notebooks" / f"{tid}.ipynb"
+    nb_out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(VENV_BIN / "papermill"), str(ipynb), str(nb_out), "-p", "territory", tid,
+                    "-k", "python3", "--cwd", str(config.PROJECT_DIR)],
+                   check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    render.render(nb_out, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
+                  engine="builtin", context=build.render_context(tid))
+    return time.perf_counter() - t0
+
+
+def naive(sample: list[str], ipynb: Path, out: Path, processes: int) -> float:
+    """Wall time of the naive pipeline over ``sample`` with ``processes`` parallel loops."""
+    t0 = time.perf_counter()
+    tasks = [(tid, ipynb, out) for tid in sample]
+    if processes == 1:
+        for task in tasks:
+            _naive_one(task)
+    else:
+        # spawn, not fork: this process has used Typst, whose thread pool does not survive a fork
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            pool.map(_naive_one, tasks, chunksize=1)
+    return time.perf_counter() - t0
+
+
+# -- (d) floor ---------------------------------------------------------------------------------
+
+_FLOOR: dict = {}
+
+
+def _floor_init(template_json: str, out: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no Jupyter here: figures are saved explicitly after each cell
+    from IPython.core.formatters import DisplayFormatter
+
+    _FLOOR.update(template=nbformat.reads(template_json, as_version=4), out=Path(out),
+                  formatter=DisplayFormatter())
+
+
+def _strip_magics(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+
+
+def _floor_one(tid: str) -> float:
+    """Run the template's code for ``tid`` in plain Python, then render like the build does."""
+    import matplotlib.pyplot as plt
+    import IPython.display
+    from portraits import render
+
+    t0 = time.perf_counter()
+    nb = nbformat.from_dict(_FLOOR["template"])
+    fmt = _FLOOR["formatter"]
+    namespace: dict = {"__name__": "__main__"}
+    outputs: list = []
+
+    def show(*objs, **_):
+        for obj in objs:
+            data, meta = fmt.format(obj)
+            outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=meta))
+
+    IPython.display.display = show
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = _strip_magics(cell.source)
+        if "parameters" in cell.metadata.get("tags", []):
+            source += f"\nterritory = {tid!r}"
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        outputs = []
+        stdout = io.StringIO()
+        count += 1
+        with contextlib.redirect_stdout(stdout):
+            exec(compile(tree, "<cell>", "exec"), namespace)
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) if last else None
+        if stdout.getvalue():
+            outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=stdout.getvalue()))
+        if value is not None:
+            data, meta = fmt.format(value)
+            outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=meta,
+                                                  execution_count=count))
+        for num in plt.get_fignums():  # what the inline backend does at the end of a cell
+            fig = plt.figure(num)
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg", bbox_inches="tight")
+            outputs.append(nbformat.v4.new_output("display_data", data={"image/svg+xml": buf.getvalue()}))
+            plt.close(fig)
+        cell.outputs, cell.execution_count = outputs, count
+    out = _FLOOR["out"]
+    path = out / "notebooks" / f"{tid}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    render.render(path, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
+                  engine="builtin", context=build.render_context(tid))
+    return time.perf_counter() - t0
+
+
+def floor(tids: list[str], template: nbformat.NotebookNode, out: Path, processes: int) -> float:
+    t0 = time.perf_counter()
+    ctx = multiprocessing.get_context("spawn")  # see naive(): no fork after Typst ran here
+    with ctx.Pool(processes, initializer=_floor_init, initargs=(nbformat.writes(template), str(out))) as pool:
+        pool.map(_floor_one, tids, chunksize=1)
+    return time.perf_counter() - t0
+
+
+# -- main --------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sample", type=int, default=20, help="territories for the naive pipeline (>= 20)")
+    parser.add_argument("--jobs", type=int, default=None, help="build workers (default: cores)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N territories (quick check)")
+    parser.add_argument("--output", help="scratch directory (default: $PORTRAITS_OUTPUT_DIR or a temp dir)")
+    args = parser.parse_args()
+
+    scratch = Path(args.output or os.environ.get("PORTRAITS_OUTPUT_DIR") or tempfile.mkdtemp(prefix="bench-build-"))
+    if scratch.resolve() == (config.PROJECT_DIR / "output").resolve():
+        raise SystemExit("refusing to benchmark into output/: pass --output or PORTRAITS_OUTPUT_DIR")
+    scratch.mkdir(parents=True, exist_ok=True)
+    jobs = args.jobs or build.default_jobs()
+    all_ids = list(store.list_territories().territory_id)
+    tids = all_ids[: args.limit] if args.limit else all_ids
+    n = len(tids)
+    step = max(1, n // max(1, args.sample))
+    sample = tids[::step][: args.sample]
+    template_path = config.template_path()
+    template = qmd.read_qmd(template_path)
+    print(f"# {n} territories, {jobs} worker(s), naive sample {len(sample)}, scratch {scratch}", flush=True)
+
+    # (b) full build and (c) no-op rebuild, through the CLI as users run it.
+    build_out = scratch / "build"
+    shutil.rmtree(build_out, ignore_errors=True)
+    target = ["--all"] if n == len(all_ids) else tids
+    common = ["build", *target, "--output", str(build_out), "--jobs", str(jobs)]
+    full_s, full_cpu, peak_mb, status = run_cli(common + ["--force"])
+    noop_s, _, _, _ = run_cli(common)
+
+    # (d) the plain-Python floor, same territories and number of processes.
+    floor_s = floor(tids, template, scratch / "floor", jobs)
+    print(f"# floor: {floor_s:.1f} s for {n} territories", flush=True)
+
+    # (a) naive, on the sample, extrapolated to n territories.
+    ipynb = scratch / "template.ipynb"  # users convert the .qmd once (quarto convert)
+    nbformat.write(template, ipynb)
+    naive_serial = naive(sample, ipynb, scratch / "naive", 1) / len(sample) * n
+    naive_par = naive(sample, ipynb, scratch / "naive-par", jobs) / len(sample) * n
+    print(f"# naive (extrapolated from {len(sample)} territories to {n}): serial {naive_serial:.1f} s, "
+          f"{jobs} parallel loops {naive_par:.1f} s", flush=True)
+    if status:
+        print("# warning: the full build had failures (exit 1); timings include them", flush=True)
+
+    print(f"full_build_s: {full_s:.1f}")
+    print(f"speedup_vs_naive: {naive_serial / full_s:.2f}")
+    print(f"speedup_vs_naive_parallel: {naive_par / full_s:.2f}")
+    print(f"noop_rebuild_ratio: {noop_s / full_s:.3f}")
+    print(f"cpu_s_per_territory: {full_cpu / n:.2f}")
+    print(f"floor_ratio: {full_s / floor_s:.2f}")
+    print(f"peak_rss_mb: {peak_mb:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

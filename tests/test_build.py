@@ -1,0 +1,245 @@
+"""Batch builds: fault isolation, incremental rebuilds, resume after kill -9, lock, report.
+
+The data layer is replaced by small CSV files (tests/fixtures/build/stubs.py) and the template
+by tests/fixtures/build/template.ipynb; everything else (warm kernels, pool, manifest) is real."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from portraits import build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "build"
+sys.path.insert(0, str(FIXTURES))
+import stubs  # noqa: E402
+
+IDS = ["ti-0001", "ti-0002", "ti-0003"]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    stubs.write_data(data, IDS)
+    monkeypatch.setenv("PORTRAITS_TEST_DATA", str(data))
+    monkeypatch.delenv("PORTRAITS_TEST_SLEEP", raising=False)
+    stubs.apply(monkeypatch.setattr)
+    template = tmp_path / "template.ipynb"
+    shutil.copy(stubs.TEMPLATE, template)
+    return {"data": data, "out": tmp_path / "out", "template": template, "tmp": tmp_path}
+
+
+def _build(env, ids=None, **kw):
+    kw.setdefault("formats", [])
+    kw.setdefault("jobs", 2)
+    return build.run_build(ids=ids or [], all_territories=ids is None, template=env["template"],
+                           output_dir=env["out"], progress=False, **kw)
+
+
+def _manifest(env):
+    return json.loads((env["out"] / ".build" / "manifest.json").read_text())
+
+
+def test_failing_territory_does_not_stop_the_others(env):
+    stubs.write_territory(env["data"], "ti-fail", 5)
+    result = _build(env)
+    assert not result.ok
+    assert sorted(result.built) == IDS
+    [failure] = result.failed
+    assert (failure.territory, failure.ename, failure.message) == ("ti-fail", "ValueError",
+                                                                    "injected failure for ti-fail")
+    assert failure.cell_index == 4 and failure.execution_count == 4
+    # The failing notebook is kept, with papermill's error marker and the traceback.
+    nb = nbformat.read(env["out"] / "notebooks" / "ti-fail.ipynb", as_version=4)
+    assert "papermill-error-cell-tag" in nb.cells[0].metadata.tags
+    assert any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    report = json.loads((env["out"] / "build-report.json").read_text())
+    failed = [t for t in report["territories"] if t["status"] == "failed"]
+    assert failed[0]["error"]["cell_index"] == 4
+    assert "injected failure" in (env["out"] / "build-report.html").read_text()
+
+
+def test_outputs_look_like_papermill_and_data_files_are_written(env):
+    result = _build(env, ids=["ti-0002"])
+    assert result.ok and result.built == ["ti-0002"]
+    nb = nbformat.read(env["out"] / "notebooks" / "ti-0002.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'territory = "ti-0002"' in injected[0].source
+    assert nb.metadata.papermill["parameters"] == {"territory": "ti-0002"}
+    assert (env["out"] / "data" / "ti-0002.csv").read_text(encoding="utf-8").startswith("Indicateur,")
+    assert (env["out"] / "data" / "ti-0002.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_unknown_id_is_refused_before_any_kernel_starts(env, monkeypatch):
+    def no_kernel(*a, **k):
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(build, "_run_pool", no_kernel)
+    with pytest.raises(build.BuildUsageError, match="ti-9999.*did you mean"):
+        _build(env, ids=["ti-0001", "ti-9999"])
+
+
+def test_template_without_parameters_cell_is_refused(env):
+    nb = nbformat.read(env["template"], as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None)
+    nbformat.write(nb, env["template"])
+    with pytest.raises(build.BuildUsageError, match="parameters"):
+        _build(env)
+
+
+def test_incremental_template_edit_marks_all_stale_data_edit_only_one(env):
+    first = _build(env)
+    assert sorted(first.built) == IDS
+    noop = _build(env)
+    assert noop.built == [] and sorted(noop.skipped) == IDS
+
+    stubs.write_territory(env["data"], "ti-0002", 99)
+    after_data = _build(env)
+    assert after_data.built == ["ti-0002"]
+    assert _manifest(env)["territories"]["ti-0002"]["changed_inputs"] == ["data"]
+
+    nb = nbformat.read(env["template"], as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("print('edited')"))
+    nbformat.write(nb, env["template"])
+    after_template = _build(env)
+    assert sorted(after_template.built) == IDS
+    assert all(e["changed_inputs"] == ["template"] for e in _manifest(env)["territories"].values())
+
+    assert sorted(_build(env, force=True).built) == IDS
+
+
+def test_missing_output_is_rebuilt(env):
+    _build(env)
+    (env["out"] / "notebooks" / "ti-0003.ipynb").unlink()
+    assert _build(env).built == ["ti-0003"]
+
+
+def test_report_shows_value_and_sentence_changes(env):
+    _build(env)
+    stubs.write_territory(env["data"], "ti-0001", 42)
+    _build(env)
+    report = json.loads((env["out"] / "build-report.json").read_text())
+    [t] = [t for t in report["territories"] if t["territory"] == "ti-0001"]
+    assert t["status"] == "built" and t["reasons"] == ["data"]
+    assert t["changes"]["values_changed"] == [
+        {"row": "Emplois", "column": "Territoire", "before": 10.0, "after": 42.0}]
+    assert t["changes"]["sentences_added"] == ["Le territoire ti-0001 compte 42 emplois."]
+    assert t["changes"]["sentences_removed"] == ["Le territoire ti-0001 compte 10 emplois."]
+    assert "1 missing value(s): Établissements" in t["warnings"]
+    assert "1 approximate value(s): Établissements" in t["warnings"]
+    assert report["summary"]["territories_with_changes"] == 1
+    html = (env["out"] / "build-report.html").read_text()
+    assert "<ins>Le territoire ti-0001 compte 42 emplois.</ins>" in html
+
+
+def test_dead_kernel_is_restarted_and_territory_retried(env, monkeypatch):
+    monkeypatch.setenv("PORTRAITS_TEST_CRASH_FLAG", str(env["tmp"] / "crashed"))
+    stubs.write_territory(env["data"], "ti-crash", 7)
+    result = _build(env, ids=["ti-crash", "ti-0001"], jobs=1)
+    assert result.ok and sorted(result.built) == ["ti-0001", "ti-crash"]
+    assert _manifest(env)["territories"]["ti-crash"]["kernel_restarted"] is True
+
+
+def test_kernel_state_does_not_leak_between_territories(env):
+    nb = nbformat.read(env["template"], as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("seen_before = 'marker' in globals()\nmarker = territory\nseen_before"))
+    nbformat.write(nb, env["template"])
+    assert _build(env, jobs=1).ok  # one worker: the three territories share one kernel
+    for tid in IDS:
+        out = nbformat.read(env["out"] / "notebooks" / f"{tid}.ipynb", as_version=4)
+        assert out.cells[-1].outputs[0].data["text/plain"] == "False"
+
+
+def test_html_and_pdf_are_rendered(env):
+    result = _build(env, ids=["ti-0001"], formats=["html", "pdf"], engine="builtin")
+    assert result.ok, result.failed
+    assert "ti-0001" in (env["out"] / "html" / "ti-0001.html").read_text(encoding="utf-8")
+    assert (env["out"] / "pdf" / "ti-0001.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def _driver(env, *ids, jobs=1, **popen):
+    return subprocess.Popen([sys.executable, str(FIXTURES / "driver.py"), str(env["out"]), str(env["template"]),
+                             str(jobs), *ids], env=os.environ.copy(), **popen)
+
+
+def _wait_for(predicate, what, limit=60.0):
+    deadline = time.monotonic() + limit
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def _ok_in_manifest(env) -> set[str]:
+    try:
+        return {t for t, e in _manifest(env)["territories"].items() if e["status"] == "ok"}
+    except (FileNotFoundError, ValueError):
+        return set()
+
+
+def test_build_killed_with_sigkill_resumes_with_only_what_is_missing(env, monkeypatch):
+    ids = IDS + ["ti-0004", "ti-0005"]
+    stubs.write_data(env["data"], ids)
+    monkeypatch.setenv("PORTRAITS_TEST_SLEEP", "0.4")
+    proc = _driver(env)
+    _wait_for(lambda: len(_ok_in_manifest(env)) >= 2, "two territories built")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = _ok_in_manifest(env)
+    assert done_before < set(ids)
+    # Nothing torn: every notebook under its final name is complete.
+    for path in (env["out"] / "notebooks").glob("*.ipynb"):
+        nbformat.read(path, as_version=4)
+    json.loads((env["out"] / ".build" / "manifest.json").read_text())
+
+    monkeypatch.setenv("PORTRAITS_TEST_SLEEP", "0")
+    result = _build(env)  # waits for the lock if the orphaned worker still holds anything
+    assert result.ok
+    assert set(result.built) == set(ids) - done_before
+    assert set(result.skipped) == done_before
+    assert not list(env["out"].rglob(".*.tmp"))
+
+
+def test_second_concurrent_build_waits_instead_of_interleaving(env, monkeypatch):
+    monkeypatch.setenv("PORTRAITS_TEST_SLEEP", "0.5")
+    first = _driver(env, stdout=subprocess.PIPE, text=True)
+    _wait_for(lambda: (env["out"] / ".build" / "lock-owner.json").exists(), "the first build's lock")
+    second = _driver(env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out1, _ = first.communicate(timeout=120)
+    out2, err2 = second.communicate(timeout=120)
+    assert first.returncode == 0 and second.returncode == 0
+    assert "another build is running" in err2
+    assert "3 built, 0 up to date" in out1
+    assert "0 built, 3 up to date" in out2  # it ran after the first, so found everything done
+
+
+def test_lock_refused_when_asked_not_to_wait(env):
+    from filelock import FileLock
+
+    (env["out"] / ".build").mkdir(parents=True)
+    with FileLock(env["out"] / ".build" / "lock"):
+        with pytest.raises(build.BuildUsageError, match="another build is running"):
+            _build(env, lock_timeout=0)
+
+
+def test_package_hash_ignores_modules_that_cannot_change_a_portrait(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "__pycache__").mkdir(parents=True)
+    (pkg / "charts.py").write_text("A = 1\n")
+    (pkg / "cli.py").write_text("B = 1\n")
+    before = build.package_hash(pkg)
+    (pkg / "cli.py").write_text("B = 2\n")
+    (pkg / "__pycache__" / "charts.cpython-311.pyc").write_bytes(b"\0")
+    assert build.package_hash(pkg) == before
+    (pkg / "charts.py").write_text("A = 2\n")
+    assert build.package_hash(pkg) != before
