@@ -231,11 +231,12 @@ def test_layout_and_screenshots(catalogue_site, open_page, screenshot_dir, width
     page.screenshot(path=str(screenshot_dir / f"catalogue-{width}.png"))
     if width == DESKTOP:  # a full phone page of 183 cards would weigh several MB
         page.screenshot(path=str(screenshot_dir / f"catalogue-{width}-full.png"), full_page=True)
-    _search(page, "saint etienne")
-    page.screenshot(path=str(screenshot_dir / f"catalogue-{width}-search.png"))
     if page.locator("#carte svg").count():
         page.locator("#carte").scroll_into_view_if_needed()
         page.screenshot(path=str(screenshot_dir / f"catalogue-{width}-map.png"))
+        page.evaluate("window.scrollTo(0, 0)")
+    _search(page, "saint etienne")
+    page.screenshot(path=str(screenshot_dir / f"catalogue-{width}-search.png"))
     tab.assert_no_errors()
 
 
