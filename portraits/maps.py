@@ -26,6 +26,7 @@ SIMPLIFY_M = 400          # metres: under a pixel at locator-map scale (~1 km), 
 OTHER_TI = "#dcdcdc"
 REGION_EDGE = "#555555"
 NEIGHBOUR_EDGE = "#c8c8c8"
+SMALL_SHARE = 0.08        # territories narrower than this share of the map get a ring
 RASTER_DPI = 200
 SIZE = 2.7                # inches (square)
 
@@ -107,6 +108,10 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
             others.plot(ax=ax, facecolor=OTHER_TI, edgecolor="white", linewidth=0.3, rasterized=True)
         own.plot(ax=ax, facecolor=charts.TERRITORY, edgecolor=charts.TERRITORY, linewidth=0.4)
         regions.boundary.plot(ax=ax, color=REGION_EDGE, linewidth=0.8)
+        if max(oxmax - oxmin, oymax - oymin) < SMALL_SHARE * 2 * half:
+            # a small territory gets a ring so that the eye finds it
+            ax.scatter([(oxmin + oxmax) / 2], [(oymin + oymax) / 2], s=420, facecolors="none",
+                       edgecolors=charts.TERRITORY, linewidths=1.2, zorder=5)
         ax.set_xlim(xmin, xmax)
         ax.set_ylim(ymin, ymax)
         ax.set_aspect("equal")
