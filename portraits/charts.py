@@ -185,7 +185,8 @@ def _level_name(level: str, df: pd.DataFrame | None = None) -> str:
 
 
 def _grouped_barh(ax, categories: list[str], values: dict[str, list[float]], levels: list[str],
-                  label_level: str = "territory", legend_names: dict[str, str] | None = None) -> None:
+                  label_level: str = "territory", legend_names: dict[str, str] | None = None,
+                  wrap: int = 30) -> None:
     n = len(levels)
     height = 0.8 / max(n, 1)
     y = np.arange(len(categories))
@@ -197,9 +198,10 @@ def _grouped_barh(ax, categories: list[str], values: dict[str, list[float]], lev
         if lv == label_level:
             for p, v in zip(pos, vals):
                 text = fmt.percent(v, 1) if not math.isnan(v) else fmt.MISSING
-                ax.text((0 if math.isnan(v) else v) + 0.6, p, text, va="center", ha="left",
-                        fontsize=FONT_SIZE - 0.5, color=TERRITORY, fontweight="semibold")
-    ax.set_yticks(y, [_wrap(c) for c in categories])
+                ax.annotate(text, (0 if math.isnan(v) else v, p), xytext=(2, 0),
+                            textcoords="offset points", va="center", ha="left",
+                            fontsize=FONT_SIZE - 0.5, color=TERRITORY, fontweight="semibold")
+    ax.set_yticks(y, [_wrap(c, wrap) for c in categories])
     ax.invert_yaxis()
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color=GRID, zorder=0)
@@ -382,7 +384,8 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
     dims = [d for d in ("sector", "size") if d in set(df["dimension"])]
     cats_by_dim = {dim: list(dict.fromkeys(df.loc[df["dimension"] == dim, "label"])) for dim in dims}
     n_bars = max(len(c) for c in cats_by_dim.values())
-    fig, axes = new_figure(1.0 + 0.4 * n_bars, [_label_width(cats_by_dim[d]) for d in dims],
+    wraps = {"sector": 30, "size": 16}
+    fig, axes = new_figure(1.0 + 0.4 * n_bars, [_label_width(cats_by_dim[d], wraps[d]) for d in dims],
                            legend=1, title=True, xlabel=False, right=0.3)
     axes = np.atleast_1d(axes)
     titles = {"sector": "Par secteur d'activité", "size": "Par taille (salariés)"}
@@ -396,7 +399,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
             cats = cats_by_dim[dim]
             table = d.pivot_table(index="label", columns="level", values="share", aggfunc="first")
             values = {lv: [table.at[c, lv] if lv in table else np.nan for c in cats] for lv in levels}
-            _grouped_barh(ax, cats, values, levels, legend_names=names)
+            _grouped_barh(ax, cats, values, levels, legend_names=names, wrap=wraps[dim])
             ax.set_title(titles[dim], loc="left", fontweight="semibold")
             xmax = np.nanmax([np.nanmax(np.asarray(v, dtype=float)) for v in values.values()])
             ax.set_xlim(0, xmax * 1.25)
