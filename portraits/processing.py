@@ -599,6 +599,7 @@ def build_processed(force: bool = False, raw_dir: Path | None = None,
             pass
     raw = read_raw(raw_dir, srcs)
     tables = build_all(raw)
+    schemas.validate_processed(tables)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     try:

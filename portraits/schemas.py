@@ -249,3 +249,59 @@ def read(source_id: str, raw_dir: Path | None = None, sources: dict[str, Source]
         if df[c].dtype.kind not in "fiub":
             df[c] = df[c].astype(object)
     return df
+
+
+# ---------------------------------------------------------------- processed tables (the contract)
+
+_LEVELS = ["territory", "region", "france", "all_territories"]
+
+PROCESSED: dict[str, pa.DataFrameSchema] = {
+    "territories": pa.DataFrameSchema({
+        "territory_id": _code(TI_ID, unique=True),
+        "name": _text(), "region_code": _code(REG), "region_name": _text(),
+        "overseas": pa.Column(bool), "regions": _text(), "departments": _text(),
+        "n_members": pa.Column(int, pa.Check.ge(1)), "n_epci": pa.Column(int),
+        "n_ept": pa.Column(int), "n_single_communes": pa.Column(int),
+        "n_communes": pa.Column(int, pa.Check.ge(1)), "has_partial_epci": pa.Column(bool),
+    }, checks=pa.Check(lambda d: len(d) == 183, error="183 territories expected"), name="territories"),
+    "members": pa.DataFrameSchema({
+        "territory_id": _code(TI_ID), "siren": _code(SIREN, unique=True), "name": _text(),
+        "type": pa.Column(str, pa.Check.isin(["EPCI", "EPT", "COM"])), "nature": _text(),
+        "n_communes": pa.Column(int, pa.Check.ge(1)), "partial": pa.Column(bool),
+    }, name="members"),
+    "communes": pa.DataFrameSchema({
+        "territory_id": _code(TI_ID), "insee_com": _code(COM_CODE, unique=True), "name": _text(),
+        "dep": _text(), "reg": _code(REG), "siren_epci": _code(SIREN), "epci_name": _text(nullable=True),
+    }, name="communes"),
+    "indicators": pa.DataFrameSchema({
+        "territory_id": _code(TI_ID),
+        "level": pa.Column(str, pa.Check.isin(_LEVELS)),
+        "geo_code": _text(), "geo_label": _text(), "indicator_id": _text(), "year": _text(),
+        "value": pa.Column(float, nullable=True), "unit": _text(),
+        "status": pa.Column(str, pa.Check.isin(["ok", "nd", "s"])),
+        "approx": pa.Column(bool),
+        "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        "n_ranked": pa.Column("Int64", nullable=True), "note": pa.Column(str, nullable=True),
+    }, checks=[
+        pa.Check(lambda d: (d.value.isna() == (d.status != "ok")).all(),
+                 error="a missing value must have status nd or s, a present one status ok"),
+        pa.Check(lambda d: (d.status.eq("ok") | d.note.fillna("").str.len().gt(0)).all(),
+                 error="every missing value carries a note"),
+        pa.Check(lambda d: not d.duplicated(["territory_id", "level", "indicator_id"]).any(),
+                 error="one row per territory, level and indicator"),
+    ], name="indicators"),
+    "coverage": pa.DataFrameSchema({
+        "territory_id": _code(TI_ID), "source_id": _text(),
+        "n_member_communes": pa.Column(int, pa.Check.ge(1)), "n_matched": pa.Column(int, pa.Check.ge(0)),
+        "share_matched": pa.Column(float, pa.Check.in_range(0, 100)),
+    }, name="coverage"),
+}
+
+
+def validate_processed(tables: dict[str, pd.DataFrame]) -> None:
+    """Check the processed tables against the contract before they are written."""
+    for name, schema in PROCESSED.items():
+        try:
+            schema.validate(tables[name], lazy=False)
+        except (pa.errors.SchemaError, pa.errors.SchemaErrors) as exc:
+            raise RawSchemaError(f"processed table {name} breaks its contract: {exc}") from None

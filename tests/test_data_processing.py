@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from portraits import processing, sources
+from portraits import processing, schemas, sources
 
 
 @pytest.fixture()
@@ -25,6 +25,7 @@ def fake_build(monkeypatch, tmp_path):
     monkeypatch.setattr(processing, "build_all", build_all)
     monkeypatch.setattr(processing, "read_raw", lambda raw_dir=None, srcs=None: {})
     monkeypatch.setattr(sources, "verify", lambda *a, **k: None)
+    monkeypatch.setattr(schemas, "validate_processed", lambda tables: None)
     return calls
 
 
@@ -81,3 +82,19 @@ def test_inputs_hash_covers_code_and_catalogue():
     h = processing.inputs_hash(srcs)
     assert h == processing.inputs_hash(srcs)
     assert "indicators.toml" in processing.DATA_MODULES and "processing.py" in processing.DATA_MODULES
+
+
+def test_processed_contract_is_checked():
+    from _data_support import ensure_processed
+    from portraits import store
+    ensure_processed()
+    tables = {n: store.table(n).copy() for n in schemas.PROCESSED}
+    tables["indicators"]["rank"] = tables["indicators"]["rank"].astype("Int64")
+    tables["indicators"]["n_ranked"] = tables["indicators"]["n_ranked"].astype("Int64")
+    schemas.validate_processed(tables)
+    bad = dict(tables)
+    ind = tables["indicators"].copy()
+    ind.loc[ind.value.isna().idxmax(), "status"] = "ok"      # a gap passed off as a value
+    bad["indicators"] = ind
+    with pytest.raises(schemas.RawSchemaError, match="indicators"):
+        schemas.validate_processed(bad)
