@@ -145,7 +145,7 @@ def load_manifest(output_dir: Path) -> dict[str, Any]:
 
 
 def save_manifest(output_dir: Path, manifest: dict[str, Any]) -> None:
-    atomic.write_text(manifest_path(output_dir), json.dumps(manifest, indent=1, sort_keys=True, default=str))
+    atomic.write_text(manifest_path(output_dir), json.dumps(manifest, sort_keys=True, default=str))
 
 
 def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_dir: Path,
@@ -547,7 +547,10 @@ def _record(res: dict[str, Any], plan, manifest, output_dir: Path, result: Build
              "kernel_restarted": res.get("kernel_restarted", False), "error": res.get("error")}
     if res["status"] == "ok":
         # Once ok, the previous good outputs are kept as the reference for "what changed".
-        entry["changes"], entry["warnings"] = report_build.save_extract(output_dir, tid, res["extract"])
+        # The diff goes to the report (via the outcome), not the manifest: the manifest is
+        # rewritten after every territory and must stay small.
+        res["changes"], entry["warnings"] = report_build.save_extract(output_dir, tid, res["extract"])
+        res["extract"] = None
         entry["changed_inputs"] = [k for k, v in plan[tid]["inputs"].items()
                                    if previous.get("inputs", {}).get(k) not in (None, v)]
         result.built.append(tid)
@@ -578,6 +581,7 @@ def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show
     workers = [_Worker(ctx, job, lock_fd) for _ in range(n_workers)]
     bar = _progress(len(todo), show)
     fatal: str | None = None
+    respawns = 0
 
     def finish(res: dict[str, Any]) -> None:
         outcomes[res["territory"]] = res
@@ -588,9 +592,15 @@ def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show
 
     def lost(worker: _Worker, why: str) -> None:
         """The worker died or hung: kill it (and its kernel), retry its territory once."""
+        nonlocal respawns, fatal
         tid = worker.task
         worker.kill()
-        workers[workers.index(worker)] = _Worker(ctx, job, lock_fd)
+        respawns += 1
+        if respawns > 2 * len(todo) + n_workers:  # workers die on start: stop trying
+            fatal = fatal or "worker processes keep dying"
+            workers.remove(worker)
+        else:
+            workers[workers.index(worker)] = _Worker(ctx, job, lock_fd)
         if tid is None:
             return
         attempts[tid] = attempts.get(tid, 0) + 1
@@ -642,6 +652,10 @@ def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show
                 finish({"territory": tid, "status": "failed", "durations": {}, "outputs": [], "extract": None,
                         "error": dataclasses.asdict(Failure(tid, "worker", "KernelStartError", fatal))})
             pending.clear()
+    except BaseException:  # Ctrl-C or a bug here: do not wait for territories in progress
+        for w in workers:
+            w.kill()
+        raise
     finally:
         bar.close()
         for w in workers:

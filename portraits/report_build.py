@@ -229,7 +229,7 @@ def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dic
         entry = manifest["territories"].get(tid, {})
         if tid in outcomes:
             status = "built" if outcomes[tid]["status"] == "ok" else "failed"
-            changes = entry.get("changes", {}) if status == "built" else {}
+            changes = outcomes[tid].get("changes") or {} if status == "built" else {}
         else:
             status, changes = "up to date", {}
         territories.append({
