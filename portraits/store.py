@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -89,7 +90,10 @@ def list_territories() -> pd.DataFrame:
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"[\s_]+", "", str(s)).lower()
+    """Lower case, without spaces, underscores or accents (' TI-8413 ' -> 'ti-8413')."""
+    text = unicodedata.normalize("NFKD", str(s))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s_]+", "", text).lower()
 
 
 def resolve_territory(tid: str) -> str:
@@ -104,15 +108,26 @@ def resolve_territory(tid: str) -> str:
     if m and f"ti-{m.group(1)}" in ids:
         return f"ti-{m.group(1)}"
     names = dict(zip(terr.territory_id, terr.name))
-    close_ids = difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6)
+    exact_names = {_norm(n): i for i, n in names.items()}
+    if key in exact_names and list(exact_names.values()).count(exact_names[key]) == 1:
+        return exact_names[key]                  # the exact name of a territory
+
+    def score(a: str, b: str) -> float:
+        # difflib's ratio, with a bonus for the same characters in another order (ti-8431 ->
+        # ti-8413), the commonest typing slip in an id
+        return difflib.SequenceMatcher(None, a, b).ratio() + (0.1 if sorted(a) == sorted(b) else 0.0)
+
+    ranked = sorted(((score(key, k), i) for k, i in lookup.items()), reverse=True)
+    hits = [i for sc, i in ranked[:3] if sc >= 0.6]
     by_name = {_norm(n): i for i, n in names.items()}
-    close_names = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6)
-    hits = []
-    for k in close_ids:
-        hits.append(lookup[k])
-    for k in close_names:
+    for k in difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6):
         if by_name[k] not in hits:
             hits.append(by_name[k])
+    # a fragment of a name (e.g. "oyonnax") also points to its territory
+    if len(key) >= 4:
+        for k, i in by_name.items():
+            if key in k and i not in hits:
+                hits.append(i)
     if hits:
         hint = ", ".join(f"{h} ({names[h]})" for h in hits[:5])
         raise UnknownTerritory(f"unknown territory {tid!r}; did you mean {hint}?")

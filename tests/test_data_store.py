@@ -20,13 +20,14 @@ def test_resolve_variants():
     assert store.resolve_territory(" TI-8413 ") == "ti-8413"
     assert store.resolve_territory("ti_8413") == "ti-8413"
     assert store.resolve_territory("8413") == "ti-8413"
+    assert store.resolve_territory("Vallée de la Maurienne") == "ti-8423"     # an exact name
 
 
 def test_unknown_territory_suggests_ids_and_names():
     with pytest.raises(store.UnknownTerritory) as exc:
         store.resolve_territory("ti-8431")
     msg = str(exc.value)
-    assert "unknown territory 'ti-8431'" in msg and "did you mean" in msg and "ti-84" in msg
+    assert "unknown territory 'ti-8431'" in msg and "did you mean ti-8413 (Plastics Vallée – Oyonnax)" in msg
     with pytest.raises(store.UnknownTerritory, match=r"ti-8413 \(Plastics Vallée"):
         store.resolve_territory("Plastics Vallee Oyonnax")
     assert isinstance(exc.value, ValueError)
