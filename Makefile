@@ -34,11 +34,13 @@ data: venv
 portraits: data
 	$(BIN)/portraits build --all $(if $(JOBS),--jobs $(JOBS)) $(BUILD_ARGS)
 
-# Debian packages the tests drive: pdftotext/pdftoppm (poppler-utils) and headless Chromium.
+# Debian packages the tests drive: pdftotext/pdftoppm (poppler-utils), headless Chromium, and npm
+# (axe-core for the accessibility checks comes from the npm registry, pinned in tests/browser).
 system-deps:
 	@missing=""; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v chromium  >/dev/null || missing="$$missing chromium"; \
+	command -v npm       >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

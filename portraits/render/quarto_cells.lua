@@ -568,7 +568,13 @@ local function finish(doc)
   filter.Table = function(t)
     for i, spec in ipairs(t.colspecs) do t.colspecs[i] = { spec[1], pandoc.ColWidthDefault } end
     if is_html then
-      return { pandoc.RawBlock("html", '<div class="table-wrap">'), t, pandoc.RawBlock("html", "</div>") }
+      -- A scrollable region must be reachable by keyboard and named (axe: scrollable-region-focusable).
+      local name = "Tableau (défilement horizontal)"
+      if t.caption and t.caption.long and #t.caption.long > 0 then
+        name = pandoc.utils.stringify(t.caption.long):gsub('"', "&quot;")
+      end
+      return { pandoc.RawBlock("html", '<div class="table-wrap" tabindex="0" role="region" aria-label="' .. name .. '">'),
+               t, pandoc.RawBlock("html", "</div>") }
     end
     return t
   end
