@@ -536,6 +536,10 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     fr_metro = {i["id"] for i in cat if i["source"] in ("ptod_iris", "ptod_epci", "ptod_epci_exdeco")}
     m = ind.level.eq("france") & ind.indicator_id.isin(fr_metro) & ind.note.eq("")
     ind.loc[m, "note"] = "France métropolitaine (la source ne couvre pas l'outre-mer)."
+    n_metro = int((~terr.overseas).sum())
+    m = ind.level.eq("all_territories") & ind.indicator_id.isin(fr_metro) & ind.note.eq("")
+    ind.loc[m, "note"] = (f"Les {n_metro} territoires de France métropolitaine (la source ne couvre pas "
+                          "l'outre-mer).")
     fr_all = ind.level.eq("france") & ~ind.indicator_id.isin(fr_metro) & ind.note.eq("")
     ind.loc[fr_all, "note"] = "France métropolitaine et départements d'outre-mer couverts par la source."
 
