@@ -79,7 +79,8 @@ def _slice(name: str, tid: str) -> pd.DataFrame:
 
 
 def clear_cache() -> None:
-    for f in (_table, _split, _territory, _indicators_wide, _sources_doc, catalogue_frame):
+    for f in (_table, _split, _territory, _indicators_wide, _sources_doc, catalogue_frame, _static_digest, _ids,
+              _row_digests):
         f.cache_clear()
 
 
@@ -96,8 +97,15 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s_]+", "", text).lower()
 
 
+@lru_cache(maxsize=None)
+def _ids(directory: str) -> frozenset[str]:
+    return frozenset(_table("territories", directory).territory_id.tolist())
+
+
 def resolve_territory(tid: str) -> str:
     """The canonical id (``ti-8413``) of ``tid``, or :class:`UnknownTerritory`."""
+    if tid in _ids(str(_dir())):
+        return tid                                   # the fast path: already canonical
     terr = table("territories")
     ids = list(terr.territory_id)
     key = _norm(tid)
@@ -330,16 +338,36 @@ PORTRAIT_TABLES = ("territories", "members", "communes", "indicators", "series_p
                    "jobs_by_sector", "establishments_breakdown", "a38", "coverage")
 
 
+@lru_cache(maxsize=None)
+def _static_digest(directory: str) -> bytes:
+    """Hash of what every portrait reads besides its slice: the catalogue and the sources."""
+    h = hashlib.sha256()
+    h.update(catalogue_frame().to_csv(index=False).encode())
+    h.update(config.manifest_path().read_bytes())
+    return h.digest()
+
+
+@lru_cache(maxsize=None)
+def _row_digests(name: str, directory: str) -> dict[str, bytes]:
+    """territory id -> digest of that territory's rows of one table (all at once: one
+    vectorised hash of the table, then the rows of each territory in order)."""
+    df = _table(name, directory)
+    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    head = ("|".join(map(str, df.columns)) + "|" + name).encode()
+    out = {}
+    tids = df["territory_id"].to_numpy(dtype=object)
+    order = pd.Series(range(len(df))).groupby(tids, sort=False).indices
+    for tid, idx in order.items():
+        out[tid] = hashlib.sha256(head + rows[idx].tobytes()).digest()
+    return out
+
+
 def fingerprint(tid: str) -> str:
     """Stable hash of every processed row the territory's portrait reads (its slices, which
     hold its benchmarks) plus the catalogue and the source citations."""
     tid = resolve_territory(tid)
-    h = hashlib.sha256()
-    terr = table("territories")
-    h.update(terr[terr.territory_id == tid].to_csv(index=False).encode())
-    for name in PORTRAIT_TABLES[1:]:
-        h.update(name.encode())
-        h.update(_slice(name, tid).to_csv(index=False, float_format="%.10g").encode())
-    h.update(catalogue_frame().to_csv(index=False).encode())
-    h.update(config.manifest_path().read_bytes())
+    directory = str(_dir())
+    h = hashlib.sha256(_static_digest(directory))
+    for name in PORTRAIT_TABLES:
+        h.update(_row_digests(name, directory).get(tid, name.encode()))
     return h.hexdigest()

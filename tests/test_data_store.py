@@ -94,3 +94,20 @@ def test_breakdowns_have_benchmarks():
     assert cg.specificity > 5                           # plastics in the Plastics Vallée
     assert "8425" in cg.zones
     assert abs(a.share.sum() - 100) < 1e-6
+
+
+def test_fingerprint_changes_only_for_the_changed_territory(tmp_path, monkeypatch):
+    import shutil
+
+    from portraits import config
+    before = {t: store.fingerprint(t) for t in ["ti-8413", "ti-0101"]}
+    copy = tmp_path / "processed"
+    shutil.copytree(config.processed_dir(), copy)
+    ind = store.table("indicators").copy()
+    m = (ind.territory_id == "ti-8413") & (ind.indicator_id == "jobs") & (ind.level == "territory")
+    ind.loc[m, "value"] += 1
+    ind.to_parquet(copy / "indicators.parquet", index=False)
+    monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(copy))
+    after = {t: store.fingerprint(t) for t in ["ti-8413", "ti-0101"]}
+    assert after["ti-8413"] != before["ti-8413"]
+    assert after["ti-0101"] == before["ti-0101"]
