@@ -217,24 +217,26 @@ def read(source_id: str, raw_dir: Path | None = None, sources: dict[str, Source]
     if path is None:
         source = (sources or load_manifest())[source_id]
         path = source.raw_path(raw_dir or config.raw_dir())
-    wanted = list(spec.columns)
     header = pd.read_csv(path, sep=spec.sep, skiprows=spec.skiprows, nrows=0,
                          encoding="utf-8-sig").columns
-    present = [c for c in wanted if c in header]
-    dtypes = {c: ("float64" if getattr(col.dtype, "type", None) in (float, "float64")
-                  or str(col.dtype).startswith("float") else "str")
-              for c, col in spec.columns.items() if c in present}
-    # counts and rates may be written as text ("N/A ...") in some exports: read those as str
-    kwargs = dict(sep=spec.sep, skiprows=spec.skiprows, usecols=present,
-                  encoding="utf-8-sig", keep_default_na=True)
+    # read only the declared columns that are there; a missing one is reported by the
+    # schema below (with the column's name), not by the CSV reader
+    present = [c for c in spec.columns if c in header]
+    dtypes = {}
+    for c in present:
+        kind = str(spec.columns[c].dtype)
+        if kind.startswith("float"):
+            dtypes[c] = "float64"            # numbers: "N/A ..." markers become NaN (na_values)
+        elif kind.startswith("int"):
+            continue                         # integers: parsed, then coerced by the schema
+        else:
+            dtypes[c] = "string" if spec.engine == "pyarrow" else "str"   # codes keep leading zeros
+    kwargs = dict(sep=spec.sep, skiprows=spec.skiprows, usecols=present, dtype=dtypes,
+                  encoding="utf-8-sig")
     if spec.na_values:
         kwargs["na_values"] = list(spec.na_values)
     if spec.engine == "pyarrow":
         kwargs["engine"] = "pyarrow"
-        kwargs["dtype"] = {c: ("string" if d == "str" else d) for c, d in dtypes.items()
-                           if str(spec.columns[c].dtype) != "int64"}
-    else:
-        kwargs["dtype"] = {c: d for c, d in dtypes.items() if str(spec.columns[c].dtype) != "int64"}
     try:
         df = pd.read_csv(path, **kwargs)
     except ValueError as exc:
