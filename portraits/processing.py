@@ -540,8 +540,18 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     m = ind.level.eq("all_territories") & ind.indicator_id.isin(fr_metro) & ind.note.eq("")
     ind.loc[m, "note"] = (f"Les {n_metro} territoires de France métropolitaine (la source ne couvre pas "
                           "l'outre-mer).")
-    fr_all = ind.level.eq("france") & ~ind.indicator_id.isin(fr_metro) & ind.note.eq("")
-    ind.loc[fr_all, "note"] = "France métropolitaine et départements d'outre-mer couverts par la source."
+    france_notes = {
+        "comparateur_2024": "France métropolitaine et départements d'outre-mer, hors Mayotte.",
+        "comparateur_2022": "France métropolitaine et départements d'outre-mer, hors Mayotte.",
+        "urssaf_private_jobs": "France entière publiée par l'URSSAF (hors Mayotte).",
+        "statloc_revenus": "France métropolitaine, Martinique et La Réunion (pas de médiane publiée en "
+                           "Guadeloupe, Guyane et Mayotte).",
+    }
+    src_of = {i["id"]: i["source"] for i in cat}
+    for iid, src in src_of.items():
+        if src in france_notes:
+            m = ind.level.eq("france") & ind.indicator_id.eq(iid) & ind.note.eq("")
+            ind.loc[m, "note"] = france_notes[src]
 
     # coverage
     cmp24 = raw["comparateur_2024"]

@@ -266,9 +266,13 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     vals = vals.reindex(columns=list(LEVELS))
     t = ind[ind.level == "territory"].set_index(["territory_id", "indicator_id"])
     r = ind[ind.level == "region"].set_index(["territory_id", "indicator_id"])
+    f = ind[ind.level == "france"].set_index(["territory_id", "indicator_id"])
+    a = ind[ind.level == "all_territories"].set_index(["territory_id", "indicator_id"])
     wide = vals.join(t[["status", "rank", "n_ranked", "note", "year"]])
     wide["region_label"] = r["geo_label"]
     wide["region_note"] = r["note"]
+    wide["france_note"] = f["note"]
+    wide["all_territories_note"] = a["note"]
     wide = wide.reset_index()
     meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
                 "definition", "key", "higher_is"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
@@ -279,7 +283,8 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     wide = wide.rename(columns={lv: lv for lv in LEVELS})
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
-            "status", "rank", "n_ranked", "region_label", "note", "region_note", "higher_is"]
+            "status", "rank", "n_ranked", "region_label", "note", "region_note", "france_note",
+            "all_territories_note", "higher_is"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
             for tid, g in wide.groupby("territory_id", sort=False)}
