@@ -585,6 +585,8 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 PARQUET = {"territories", "indicators"}
+TABLES = ("territories", "members", "communes", "indicators", "series_private_jobs", "jobs_by_sector",
+          "establishments_breakdown", "a38", "coverage")
 
 
 def _write(tables: dict[str, pd.DataFrame], target: Path) -> None:
@@ -605,7 +607,8 @@ def build_processed(force: bool = False, raw_dir: Path | None = None,
     sources.verify({k: v for k, v in srcs.items() if k in RAW_USED}, raw_dir)
     digest = inputs_hash(srcs)
     stamp = target / STAMP
-    if not force and stamp.is_file():
+    tables_there = all((target / f"{n}.csv").is_file() for n in TABLES)
+    if not force and stamp.is_file() and tables_there:
         try:
             if json.loads(stamp.read_text(encoding="utf-8")).get("inputs") == digest:
                 return f"data/processed: up to date ({target}), nothing rebuilt (use --force to rebuild)"

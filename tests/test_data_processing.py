@@ -34,8 +34,13 @@ def test_skip_when_unchanged_and_force(fake_build, tmp_path, monkeypatch):
     s1 = processing.build_processed(processed_dir=target)
     assert fake_build["n"] == 1 and "183" not in s1 and (target / "indicators.csv").is_file()
     assert (target / "indicators.parquet").is_file()
+    monkeypatch.setattr(processing, "TABLES", ("territories", "indicators", "communes"))
     s2 = processing.build_processed(processed_dir=target)
     assert fake_build["n"] == 1 and "up to date" in s2
+    (target / "communes.csv").unlink()                   # a table gone -> rebuilt
+    processing.build_processed(processed_dir=target)
+    assert fake_build["n"] == 2
+    fake_build["n"] = 1
     processing.build_processed(processed_dir=target, force=True)
     assert fake_build["n"] == 2
     # changed inputs (e.g. another checksum in the manifest) -> rebuilt
