@@ -29,7 +29,7 @@ MERGES_PATH = config.PACKAGE_DIR / "commune_merges_cog2024.csv"
 RAW_USED = ("ti_territoires", "ti_groupements", "ti_communes_cog2023", "ti_communes_cog2024",
             "comparateur_2024", "comparateur_2022", "statloc_revenus", "urssaf_private_jobs",
             "flores_a38_ze", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k", "ptod_iris",
-            "cog_appartenance_2022", "cog_zones_2022")
+            "cog_appartenance_2022", "cog_zones_2022", "naf_a38")
 
 FRANCE_LABEL = "France"
 TI_LABEL = "Ensemble des Territoires d'industrie"
@@ -445,6 +445,9 @@ def a38_table(raw, rp21, terr) -> pd.DataFrame:
     est = m.groupby(["territory_id", "a38"]).est.sum(min_count=1).rename("jobs").reset_index()
     est["share"] = 100.0 * est.jobs / est.groupby("territory_id").jobs.transform("sum")
     est["label"] = est.a38.map(labels)
+    naf = raw["naf_a38"]
+    est["label_naf"] = est.a38.map(dict(zip(naf["Code\nA 38"].tolist(),
+                                            naf["Description\n (Français)"].str.strip().tolist())))
     est["share_france"] = est.a38.map(fr_share)
     zones = {}
     for tid, g in tz.groupby("territory_id", sort=False):
@@ -464,7 +467,7 @@ def a38_table(raw, rp21, terr) -> pd.DataFrame:
                            "part de la population de chaque zone (RP 2021) qui réside dans le territoire ; "
                            "communes rattachées aux zones par la table d'appartenance Insee 2022.")
     return out[["territory_id", "a38", "label", "jobs", "share", "share_france", "specificity", "year",
-                "zones", "match_method", "industry"]]
+                "zones", "match_method", "industry", "label_naf"]]
 
 
 def coverage_table(matched: dict[str, pd.DataFrame], communes: pd.DataFrame,
