@@ -232,3 +232,11 @@ def test_catalogue_is_complete():
         assert c["definition"] and c["method"] and c["label"]
         if c["aggregation"] != "sum":
             assert c["denominator"]
+
+
+def test_population_growth_on_constant_geography(ind):
+    """ti-5215 holds Montaigu-Vendée (85146), a commune nouvelle of 2019. The comparateur
+    2024 gives its 2015 population on today's geography (19,942); the annual population file
+    gives the old commune's (5,180), which would make the growth +7.2 %/year. Same awk as in
+    the module docstring with t=ti-5215: pop21=50102 pop15=47742 growth=0.807399."""
+    assert val(ind, "ti-5215", "population_growth") == pytest.approx(0.807399, abs=1e-6)
