@@ -169,23 +169,24 @@ _NATURE = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "Métropole", "MET": "M�
 
 
 def _composition(members: pd.DataFrame, n_communes: int) -> str:
-    from .territories import REGION_NAMES  # noqa: F401  (keeps import cheap)
-    parts = []
-    inter = members[members.type.isin(["EPCI", "EPT"])]
-    coms = members[members.type == "COM"]
+    """French composition line, e.g. "2 intercommunalités (CC …, CA …), 1 commune isolée (…), 45 communes"."""
+    from babel.numbers import format_decimal
 
-    def fr_int(n):
-        return f"{n:,}".replace(",", "\u202f")
-    if len(inter):
-        word = "intercommunalité" if len(inter) == 1 else "intercommunalités"
-        names = ", ".join(inter.name.tolist()[:6]) + (", …" if len(inter) > 6 else "")
-        parts.append(f"{len(inter)} {word} ({names})")
-    if len(coms):
-        word = "commune isolée" if len(coms) == 1 else "communes isolées"
-        names = ", ".join(coms.name.tolist()[:4]) + (", …" if len(coms) > 4 else "")
-        parts.append(f"{len(coms)} {word} ({names})")
-    parts.append(f"{fr_int(n_communes)} commune" + ("s" if n_communes > 1 else ""))
-    return ", ".join(parts)
+    def group(frame: pd.DataFrame, one: str, many: str, shown: int) -> str | None:
+        if frame.empty:
+            return None
+        names = ", ".join(frame.name.tolist()[:shown]) + (", …" if len(frame) > shown else "")
+        return f"{len(frame)} {one if len(frame) == 1 else many} ({names})"
+
+    parts = [
+        group(members[members.type == "EPCI"], "intercommunalité", "intercommunalités", 6),
+        # An EPT is not an EPCI: name it as such (Greater Paris territories).
+        group(members[members.type == "EPT"], "établissement public territorial",
+              "établissements publics territoriaux", 3),
+        group(members[members.type == "COM"], "commune isolée", "communes isolées", 4),
+    ]
+    total = format_decimal(n_communes, locale="fr_FR")
+    return ", ".join([p for p in parts if p] + [f"{total} commune" + ("s" if n_communes > 1 else "")])
 
 
 def _list(v) -> list[str]:
@@ -206,9 +207,10 @@ def _territory(tid: str, directory: str) -> Territory:
     partial_text = ""
     if partial:
         pm = members[members.partial]
-        partial_text = ("Périmètre infracommunautaire : seules une partie des communes de "
+        partial_text = ("Périmètre infracommunautaire : seule une partie des communes de "
                         + ", ".join(partial_names or partial)
-                        + f" font partie du territoire ({len(pm)} membre(s) pris commune par commune"
+                        + f" fait partie du territoire ({len(pm)} {'membre pris' if len(pm) == 1 else 'membres pris'}"
+                        + " commune par commune"
                         + (" ou par établissement public territorial" if (pm.type == "EPT").any() else "")
                         + ").")
     return Territory(
