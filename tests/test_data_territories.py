@@ -71,6 +71,17 @@ def test_composition_text():
     assert t.composition_text.endswith("42 communes")
 
 
+def test_composition_names_ept_and_single_communes():
+    # ti-1101 is one établissement public territorial of Greater Paris, not an EPCI.
+    assert store.territory("ti-1101").composition_text.startswith("1 établissement public territorial (Boucle Nord de Seine)")
+    # ti-7506: 9 EPCI + the 11 Creuse communes of CC Haute-Corrèze Communauté taken one by one.
+    t = store.territory("ti-7506")
+    assert t.composition_text.startswith("9 intercommunalités (")
+    assert "11 communes isolées (" in t.composition_text
+    assert t.partial_text.startswith("Périmètre infracommunautaire : seule une partie des communes de CC Haute-Corrèze")
+    assert "(11 membres pris commune par commune)" in t.partial_text
+
+
 # -------------------------------------------------------------- crosswalk
 
 @pytest.fixture()
