@@ -254,9 +254,12 @@ def render_context(tid: str) -> dict[str, Any]:
     except Exception:  # a fixture or partial data set: the template's own title stays
         return {}
     regions = ", ".join(terr.region_names or [terr.region_name])
-    return {"title": terr.name, "name": terr.name,
+    # design/portrait.md: the document title is "Territoire d'industrie — <name>"; the templates
+    # show `name` large under a kicker and use `title` for <title> and the PDF metadata.
+    title = f"Territoire d'industrie — {terr.name}"
+    return {"title": title, "name": terr.name,
             "subtitle": " · ".join(x for x in (regions, terr.composition_text) if x),
-            "pagetitle": f"{terr.name} : portrait du Territoire d'industrie",
+            "pagetitle": title,
             "description": f"Portrait socio-économique du Territoire d'industrie {terr.name} ({tid})"}
 
 
