@@ -13,7 +13,9 @@
 Prints one line each: full_build_s, speedup_vs_naive, noop_rebuild_ratio, cpu_s_per_territory,
 floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.1 s).
 Everything is written under a temporary directory (or $PORTRAITS_OUTPUT_DIR / --output), never
-to output/.
+to output/. The package and the template are first copied there and used from the copy
+(PYTHONPATH), so that editing the working tree during the run cannot make the no-op rebuild
+rebuild (--no-snapshot to use the tree as is).
 
     python benchmarks/bench_build.py [--sample 20] [--jobs N] [--limit N] [--output DIR]
 """
@@ -24,6 +26,7 @@ import argparse
 import ast
 import contextlib
 import io
+import json
 import multiprocessing
 import os
 import resource
@@ -38,7 +41,40 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from portraits import build, config, qmd, store
+SNAPSHOT_ENV = "PORTRAITS_BENCH_SNAPSHOT"
+
+
+def _snapshot_and_reexec(argv: list[str]) -> None:
+    """Copy the package and template to the scratch dir and run this script again on the copy."""
+    import argparse as _ap
+
+    known, _ = _ap.ArgumentParser(add_help=False).parse_known_args(argv)
+    project = Path(__file__).resolve().parent.parent
+    scratch = Path(os.environ.get("PORTRAITS_OUTPUT_DIR") or tempfile.mkdtemp(prefix="bench-build-"))
+    for i, arg in enumerate(argv):
+        if arg == "--output" and i + 1 < len(argv):
+            scratch = Path(argv[i + 1])
+        elif arg.startswith("--output="):
+            scratch = Path(arg.split("=", 1)[1])
+    snap = scratch / "snapshot"
+    shutil.rmtree(snap, ignore_errors=True)
+    shutil.copytree(project / "portraits", snap / "portraits",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*.tmp"))
+    for name in ("portrait_template.qmd", "_quarto.yml"):
+        if (project / name).exists():
+            shutil.copy2(project / name, snap / name)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(snap), os.environ.get("PYTHONPATH")])),
+               PORTRAITS_DATA_DIR=os.environ.get("PORTRAITS_DATA_DIR", str(project / "data")),
+               PORTRAITS_PROJECT_DIR=str(snap), **{SNAPSHOT_ENV: str(snap)})
+    if "--output" not in " ".join(argv):
+        argv = [*argv, "--output", str(scratch)]
+    os.execve(sys.executable, [sys.executable, __file__, *argv], env)
+
+
+if __name__ == "__main__" and SNAPSHOT_ENV not in os.environ and "--no-snapshot" not in sys.argv:
+    _snapshot_and_reexec(sys.argv[1:])
+
+from portraits import build, config, qmd, store  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -49,27 +85,32 @@ def _children_cpu() -> float:
 
 
 class PeakRSS:
-    """Peak of the summed resident memory of a process and all its descendants."""
+    """Peak memory of a process and all its descendants: summed PSS (proportional set size, so
+    pages shared by forked workers count once), and summed RSS (shared pages counted per process)."""
 
     def __init__(self, pid: int):
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.peak_rss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = 0
+            total = total_rss = 0
             try:
                 procs = [self.root] + self.root.children(recursive=True)
             except psutil.Error:
                 break
             for proc in procs:
                 with contextlib.suppress(psutil.Error):
-                    total += proc.memory_info().rss
+                    info = proc.memory_full_info()
+                    total += getattr(info, "pss", info.rss)
+                    total_rss += info.rss
             self.peak = max(self.peak, total)
-            time.sleep(0.1)
+            self.peak_rss = max(self.peak_rss, total_rss)
+            time.sleep(0.2)
 
     def stop(self) -> float:
         self._stop.set()
@@ -86,6 +127,8 @@ def run_cli(args: list[str]) -> tuple[float, float, float, int]:
     out, _ = proc.communicate()
     wall = time.perf_counter() - t0
     rss = peak.stop()
+    print(f"# memory of the process tree: peak summed PSS {rss:.0f} MB, "
+          f"peak summed RSS {peak.peak_rss / 2**20:.0f} MB", flush=True)
     if proc.returncode not in (0, 1):
         sys.stderr.write(out)
         raise SystemExit(f"portraits {' '.join(args)} exited with {proc.returncode}")
@@ -199,12 +242,19 @@ def _floor_one(tid: str) -> float:
     return time.perf_counter() - t0
 
 
+def _floor_warm(tid: str) -> float:
+    time.sleep(0.5)  # every process gets one warm-up territory
+    return _floor_one(tid)
+
+
 def floor(tids: list[str], template: nbformat.NotebookNode, out: Path, processes: int) -> float:
-    t0 = time.perf_counter()
+    """Wall time once imports are done (one warm-up territory per process, not timed)."""
     ctx = multiprocessing.get_context("spawn")  # see naive(): no fork after Typst ran here
     with ctx.Pool(processes, initializer=_floor_init, initargs=(nbformat.writes(template), str(out))) as pool:
+        pool.map(_floor_warm, tids[:processes], chunksize=1)
+        t0 = time.perf_counter()
         pool.map(_floor_one, tids, chunksize=1)
-    return time.perf_counter() - t0
+        return time.perf_counter() - t0
 
 
 # -- main --------------------------------------------------------------------------------------
@@ -215,6 +265,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None, help="build workers (default: cores)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N territories (quick check)")
     parser.add_argument("--output", help="scratch directory (default: $PORTRAITS_OUTPUT_DIR or a temp dir)")
+    parser.add_argument("--no-snapshot", action="store_true", help="run the working tree, not a copy")
     args = parser.parse_args()
 
     scratch = Path(args.output or os.environ.get("PORTRAITS_OUTPUT_DIR") or tempfile.mkdtemp(prefix="bench-build-"))
@@ -229,7 +280,8 @@ def main() -> int:
     sample = tids[::step][: args.sample]
     template_path = config.template_path()
     template = qmd.read_qmd(template_path)
-    print(f"# {n} territories, {jobs} worker(s), naive sample {len(sample)}, scratch {scratch}", flush=True)
+    print(f"# {n} territories, {jobs} worker(s), naive sample {len(sample)}, scratch {scratch}, "
+          f"package {Path(build.__file__).parent}", flush=True)
 
     # (b) full build and (c) no-op rebuild, through the CLI as users run it.
     build_out = scratch / "build"
@@ -238,6 +290,10 @@ def main() -> int:
     common = ["build", *target, "--output", str(build_out), "--jobs", str(jobs)]
     full_s, full_cpu, peak_mb, status = run_cli(common + ["--force"])
     noop_s, _, _, _ = run_cli(common)
+    report = json.loads((build_out / "build-report.json").read_text())
+    if report["counts"]["built"]:  # the tree changed meanwhile (someone edited the package)
+        print("# the no-op rebuild rebuilt territories (inputs changed meanwhile); measuring again", flush=True)
+        noop_s, _, _, _ = run_cli(common)
 
     # (d) the plain-Python floor, same territories and number of processes.
     floor_s = floor(tids, template, scratch / "floor", jobs)
@@ -259,7 +315,7 @@ def main() -> int:
     print(f"noop_rebuild_ratio: {noop_s / full_s:.3f}")
     print(f"cpu_s_per_territory: {full_cpu / n:.2f}")
     print(f"floor_ratio: {full_s / floor_s:.2f}")
-    print(f"peak_rss_mb: {peak_mb:.0f}")
+    print(f"peak_rss_mb: {peak_mb:.0f}")  # summed PSS of the build's process tree, see above
     return 0
 
 

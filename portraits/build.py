@@ -186,6 +186,8 @@ def resolve_ids(ids: Iterable[str], all_territories: bool) -> list[str]:
             resolved.append(str(canonical))
     except ValueError as exc:  # store.UnknownTerritory: its message names the closest ids
         raise BuildUsageError(str(exc)) from exc
+    except FileNotFoundError as exc:  # store.ProcessedDataMissing
+        raise BuildUsageError(str(exc)) from exc
     return list(dict.fromkeys(resolved))
 
 
@@ -488,12 +490,12 @@ def run_build(ids: list[str] | None = None, all_territories: bool = False,
         manifest["last_build"] = {"finished": _now(), "built": len(result.built),
                                   "failed": len(result.failed), "skipped": len(result.skipped)}
         save_manifest(output_dir, manifest)
+        _write_catalogue(output_dir, result, manifest)
         result.wall_s = time.monotonic() - wall0
         result.report = report_build.write_report(
             output_dir, tids=tids, plan=plan, manifest=manifest, outcomes=outcomes, result=result,
             previous_build=previous_build, context={"template": str(template), "engine": engine_name,
                                                     "formats": formats, "jobs": _jobs(jobs, len(todo))})
-        _write_catalogue(output_dir, result, manifest)
     finally:
         lock.release()
     result.ok = not result.failed
@@ -514,8 +516,9 @@ def _write_catalogue(output_dir: Path, result: BuildResult, manifest: dict[str, 
     """Rewrite output/index.html unless nothing it shows can have changed (keeps no-op builds fast)."""
     from . import catalogue
 
+    code = [Path(catalogue.__file__)] + sorted((config.PACKAGE_DIR / "templates" / "catalogue").glob("*"))
     key = _sha256_json({"data": manifest.get("data_state"),
-                        "code": _sha256_bytes(Path(catalogue.__file__).read_bytes()),
+                        "code": [_sha256_bytes(p.read_bytes()) for p in code if p.is_file()],
                         "portraits": {t: e.get("outputs") for t, e in manifest["territories"].items()}})
     if not result.built and manifest.get("catalogue_key") == key and (output_dir / "index.html").exists():
         return
