@@ -164,3 +164,26 @@ def test_tool_failures_are_render_errors(tmp_path):
     with pytest.raises(RenderError, match="typst failed on t.ipynb.*unknown"):
         builtin.render_pdf(path, tmp_path / "t.pdf")
     assert not (tmp_path / "t.pdf").exists() and not (tmp_path / "bad.html").exists()
+
+
+def test_image_alt_from_output_metadata_wins_over_static_fig_alt(tmp_path):
+    # the static fig-alt is the fallback (what Quarto shows); the per-image alt written from the
+    # data wins with the builtin engine
+    main = render_html(
+        tmp_path,
+        code("#| fig-alt: Texte statique\n#| label: fig-a\n#| fig-cap: Un graphique\na",
+             display({"image/svg+xml": SVG}, {"image/svg+xml": {"alt": "Texte écrit à partir des données"}})),
+        code("#| fig-alt: Texte statique\nb", display({"image/svg+xml": SVG})),
+    )
+    assert [i["alt"] for i in main.find_all("img")] == ["Texte écrit à partir des données", "Texte statique"]
+
+
+def test_image_alt_from_output_metadata_wins_in_pdf(tmp_path):
+    cell = code("#| fig-alt: Texte statique\na",
+                display({"image/svg+xml": SVG}, {"image/svg+xml": {"alt": "Alternative dynamique"}}))
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    path = tmp_path / "a.ipynb"
+    nbformat.write(nb, path)
+    data = builtin.render_pdf(path, tmp_path / "a.pdf").read_bytes()
+    assert b"Alternative dynamique" in data and b"Texte statique" not in data
+

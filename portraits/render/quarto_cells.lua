@@ -243,10 +243,12 @@ local function code_cell(div)
   local fig_cap = opt_inlines(opts["fig-cap"])
   local tbl_cap = opt_inlines(opts["tbl-cap"])
 
-  -- alt text on every image of the cell (accessibility)
+  -- alt text on every image of the cell (accessibility); an image's own alt (output
+  -- metadata, written from the data) wins: a static fig-alt is the fallback, which is what
+  -- the Quarto engine (ignoring output metadata) shows
   if alt then
     blocks = blocks:walk({ Image = function(img)
-      img.attributes.alt = alt
+      if (img.attributes.alt or "") == "" then img.attributes.alt = alt end
       return img
     end })
   end
