@@ -279,7 +279,7 @@ def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str =
     levels = [lv for lv in ("territory", "region", "france") if lv in set(df["level"])]
     names = {lv: _level_name(lv, df) for lv in levels}
     names["territory"] = _short(name[:1].upper() + name[1:], 38)
-    fig, ax = new_figure(2.6, [7], legend=_legend_rows(names), xlabel=False, right=0.1)  # 7: y label
+    fig, ax = new_figure(2.3, [7], legend=_legend_rows(names), xlabel=False, right=0.1)  # 7: y label
     styles = {"territory": dict(lw=2.4, ls="-"), "region": dict(lw=1.4, ls="-"),
               "france": dict(lw=1.4, ls="--"), "all_territories": dict(lw=1.2, ls=":")}
     ends = {}
@@ -344,7 +344,7 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
         else:
             labels.append(f"{label} ({fmt.MISSING})")
             alt_parts.append(f"{label} {fmt.MISSING}")
-    fig, ax = new_figure(0.7 + 0.34 * len(ids), [max(len(t) for t in labels)], right=0.3)
+    fig, ax = new_figure(0.6 + 0.27 * len(ids), [max(len(t) for t in labels)], right=0.3)
     fig.set_dpi(RASTER_DPI)
     with matplotlib.rc_context(rc()):
         y = df["indicator_id"].map(rows_y) + df["jitter"]
@@ -433,7 +433,7 @@ def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le terr
     labels = [_short(str(s)) for s in d["label"]]
     spec = d["specificity"].astype(float).to_numpy()
     share = d["share"].astype(float).to_numpy() if "share" in d else np.full(len(d), np.nan)
-    fig, ax = new_figure(0.8 + 0.3 * len(d), [max(len(x) for x in labels)], right=0.1)
+    fig, ax = new_figure(0.7 + 0.24 * len(d), [max(len(x) for x in labels)], right=0.1)
     with matplotlib.rc_context(rc()):
         colors = [TERRITORY if s >= 1 else REGION for s in spec]
         y = np.arange(len(d))

@@ -322,7 +322,8 @@ class Portrait:
         Kept to what a reader needs: one line per indicator (definition, millésime), the
         method only where the value is an approximation, the sources grouped."""
         h = "#" * level
-        out = [f"{h} Pour comprendre", "",
+        # the .understand div lets the PDF set this reference text small, in two columns
+        out = [f"{h} Pour comprendre", "", "::::: {.understand}", "",
                "Chaque indicateur est calculé sur le périmètre du territoire (ses communes membres) et "
                "comparé à sa région, à la France et à l'ensemble des 183 Territoires d'industrie "
                "(les 183 territoires pris comme un seul ensemble). Le rang classe les territoires de la valeur la "
@@ -355,6 +356,7 @@ class Portrait:
                 f"{row.get('short_label')}")
         for source, inds in by_source.items():
             out.append(f"- {_md_escape(source)} : {_md_escape(', '.join(inds))}.")
+        out += ["", ":::::"]
         return _markdown("\n".join(out) + "\n")
 
     def downloads(self):

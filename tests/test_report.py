@@ -112,6 +112,7 @@ def test_understand_downloads_navigation(report):
     p = report.Portrait("ti-8413")
     und = p.understand().data
     assert und.startswith("## Pour comprendre") and "### Sources" in und and "≈" in und
+    assert "::::: {.understand}" in und  # small, two columns in the PDF
     assert "(../data/ti-8413.csv)" in p.downloads().data and "(../data/ti-8413.xlsx)" in p.downloads().data
     nav = p.navigation().data
     assert 'content-visible when-format="html"' in nav and "{.portrait-nav}" in nav

@@ -286,6 +286,11 @@ local function code_cell(div)
       blocks = result
     end
   end
+  -- Quarto's `column: margin`: kept as a .column-margin div, set beside the previous block
+  -- by the `beside` pass
+  if opts.column and stringify(opts.column) == "margin" and #blocks > 0 then
+    return { pandoc.Div(blocks, pandoc.Attr("", { "column-margin" })) }
+  end
   return blocks
 end
 
@@ -499,11 +504,44 @@ local function portrait_classes(doc)
       if has_class(div, "source") and is_typst then
         return typst_wrap("#source-note[", div.content, "]")
       end
+      if has_class(div, "understand") and is_typst then
+        return typst_wrap("#understand[", div.content, "]")
+      end
       local c = class_prefixed(div, "callout-")
       if c then return callout(div, c:sub(9)) end
       return nil
     end,
   })
+  return doc
+end
+
+-- A top-level .column-margin div and the block before it become one two-column block
+-- (Typst: grid; HTML: a div the stylesheet lays out side by side on wide screens).
+local function beside(doc)
+  local out = pandoc.List()
+  for _, b in ipairs(doc.blocks) do
+    local prev = out[#out]
+    if b.t == "Div" and has_class(b, "column-margin") and prev and prev.t ~= "Header"
+      and (is_typst or is_html) then
+      out:remove(#out)
+      if is_typst then
+        out:insert(pandoc.RawBlock("typst", "#beside(["))
+        out:insert(prev)
+        out:insert(pandoc.RawBlock("typst", "], ["))
+        out:extend(b.content)
+        out:insert(pandoc.RawBlock("typst", "])"))
+      else
+        out:insert(pandoc.RawBlock("html", '<div class="with-margin"><div class="with-margin-main">'))
+        out:insert(prev)
+        out:insert(pandoc.RawBlock("html", "</div>"))
+        out:insert(b)
+        out:insert(pandoc.RawBlock("html", "</div>"))
+      end
+    else
+      out:insert(b)
+    end
+  end
+  doc.blocks = out
   return doc
 end
 
@@ -591,5 +629,6 @@ return {
   { Pandoc = conditionals },
   { Pandoc = crossrefs },
   { Pandoc = portrait_classes },
+  { Pandoc = beside },
   { Pandoc = finish },
 }
