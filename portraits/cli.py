@@ -92,14 +92,27 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean bad input (exit 2), imported lazily to keep `--help` fast."""
+    from .qmd import TemplateError
     from .sources import SourceError
+    from .store import UnknownTerritory
 
+    errors: list[type[Exception]] = [UsageError, SourceError, UnknownTerritory, TemplateError]
+    try:
+        from .build import BuildUsageError
+        errors.append(BuildUsageError)
+    except ImportError:  # build needs the full stack; `portraits data` must work without it
+        pass
+    return tuple(errors)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, SourceError) as exc:
+    except _usage_errors() as exc:
         print(f"portraits: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
