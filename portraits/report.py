@@ -373,7 +373,9 @@ class Portrait:
         links = " · ".join(f"[{_md_escape(r.name)}]({r.territory_id}.html)" for r in same.itertuples())
         body = "[← Tous les Territoires d'industrie](../index.html)"
         if links:
-            body += f"\n\nAutres territoires de la région {self.territory.region_name} : {links}"
+            # The catalogue reads its region filter from the address: one click to compare them.
+            body += (f" · [Comparer les territoires de la région](../index.html#region={self.territory.region_code})"
+                     f"\n\nAutres territoires de la région {self.territory.region_name} : {links}")
         return _markdown(":::: {.content-visible when-format=\"html\"}\n::: {.portrait-nav}\n"
                          f"{body}\n:::\n::::\n")
 

@@ -117,6 +117,7 @@ def test_understand_downloads_navigation(report):
     nav = p.navigation().data
     assert 'content-visible when-format="html"' in nav and "{.portrait-nav}" in nav
     assert "(../index.html)" in nav and "(ti-8401.html)" in nav and "(ti-8413.html)" not in nav
+    assert "(../index.html#region=84)" in nav  # the catalogue filtered to the region
 
 
 def test_header_names_region_and_composition(report):

@@ -17,6 +17,8 @@ from .conftest import DESKTOP, E2E_IDS, FAKE_BUILT, FAKE_PDF_ONLY, PHONE, proces
 pytestmark = pytest.mark.browser
 
 VISIBLE_ROWS = "#catalogue tbody tr:not([hidden])"
+# Territories carried by another region with communes in Auvergne-Rhône-Alpes (listed under both).
+_TWO_REGION_IN_84 = {"ti-2703", "ti-7601", "ti-7603", "ti-9307"}
 
 
 def _url(site: Path, fragment: str = "") -> str:
@@ -288,4 +290,18 @@ def test_portrait_navigation_and_accessibility(built_site, open_page, axe_source
     page.screenshot(path=str(screenshot_dir / f"portrait-{tid}-{width}.png"))
     violations = run_axe(page, axe_source)
     assert violations == [], violations
+    tab.assert_no_errors()
+
+
+@pytest.mark.e2e
+def test_portrait_region_link_opens_the_catalogue_filtered(built_site, open_page):
+    tab = open_page((built_site / "html" / "ti-8413.html").as_uri())
+    page = tab.page
+    with page.expect_navigation():
+        page.click("a[href$='index.html#region=84']")
+    page.wait_for_function("document.querySelectorAll('#catalogue tbody tr:not([hidden])').length < 183")
+    assert page.input_value("#region") == "84"
+    shown = page.eval_on_selector_all(
+        "#catalogue tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.id)")
+    assert "ti-8413" in shown and all(t.startswith("ti-84") or t in _TWO_REGION_IN_84 for t in shown)
     tab.assert_no_errors()
