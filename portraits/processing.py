@@ -48,6 +48,30 @@ EST_SECTORS = [  # (category, label, column of comparateur 2022)
     ("GU", "Commerce, transports et services divers", "ETGU18"),
     ("OQ", "Administration publique, enseignement, santé et action sociale", "ETOQ18"),
 ]
+# Flores' broad sector (a5) -> sector_id of SECTORS: the same five groups as the census's
+A5_SECTORS = {"AZ": "agriculture", "BE": "industry", "FZ": "construction", "GU": "services",
+              "OQ": "public"}
+FLORES_NOTE = ("Outre-mer : part de l'industrie dans l'emploi salarié (Flores 2023), estimée à partir "
+               "des zones d'emploi (emplois de chaque zone au prorata de la part de sa population qui "
+               "réside dans le territoire), faute de données du recensement par secteur ; non comparable "
+               "à la valeur de la France ni à celle de l'ensemble des Territoires d'industrie (tous "
+               "emplois, recensement 2022) ; non classée parmi les territoires, la définition étant "
+               "différente.")
+FLORES_SECTORS_NOTE = ("Outre-mer : répartition de l'emploi salarié (Flores 2023), estimée à partir des "
+                       "zones d'emploi, faute de données du recensement par secteur ; non comparable à la "
+                       "France ni à l'ensemble des Territoires d'industrie (tous emplois, recensement 2022).")
+FLORES_REGION_NOTE = ("Même base que le territoire : emploi salarié Flores 2023 des zones d'emploi de la "
+                      "région, au prorata de leur population qui réside dans la région.")
+FLORES_BENCH_NOTE = {
+    "france": "France métropolitaine, recensement 2022 (tous emplois) : pas la même base que la valeur "
+              "de ce territoire d'outre-mer (emploi salarié Flores 2023), non comparable.",
+    "all_territories": "Les {n} territoires de France métropolitaine, recensement 2022 (tous emplois) : "
+                       "pas la même base que la valeur de ce territoire d'outre-mer (emploi salarié "
+                       "Flores 2023), non comparable.",
+}
+MAYOTTE_SECTORS_NOTE = ("Non disponible à Mayotte : les parts par secteur du recensement n'existent que "
+                        "pour la France métropolitaine et le fichier Flores par zone d'emploi n'a pas de "
+                        "zone à Mayotte.")
 INDUSTRY_A38 = {"BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL",
                 "CM", "DZ", "EZ"}
 URSSAF_YEARS = list(range(2014, 2025))
@@ -420,15 +444,21 @@ def establishments_breakdown(rp18, terr) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
+def ze_population(raw, rp21) -> pd.DataFrame:
+    """Communes with their population 2021 and zone d'emploi 2020 (table d'appartenance
+    2022; a code it does not know is looked up through its commune of today's geography)."""
+    cog = raw["cog_appartenance_2022"]
+    ze_of = dict(zip(cog.CODGEO, cog.ZE2020))
+    pop = rp21[["code", "territory_id", "ref", "reg", "population_2021"]].copy()
+    pop["ze"] = pop.code.map(ze_of)
+    pop.loc[pop.ze.isna(), "ze"] = pop.loc[pop.ze.isna(), "ref"].map(ze_of)
+    return pop[pop.ze.notna() & pop.population_2021.notna()]
+
+
 def a38_table(raw, rp21, terr) -> pd.DataFrame:
     """Flores 2023 salaried jobs by A38 sector of the zones d'emploi, apportioned to each
     territory by the share of the zone's population (RP 2021) living in the territory."""
-    cog = raw["cog_appartenance_2022"]
-    ze_of = dict(zip(cog.CODGEO, cog.ZE2020))
-    pop = rp21[["code", "territory_id", "ref", "population_2021"]].copy()
-    pop["ze"] = pop.code.map(ze_of)
-    pop.loc[pop.ze.isna(), "ze"] = pop.loc[pop.ze.isna(), "ref"].map(ze_of)
-    pop = pop[pop.ze.notna() & pop.population_2021.notna()]
+    pop = ze_population(raw, rp21)
     ze_pop = pop.groupby("ze").population_2021.sum()
     tz = pop[pop.territory_id.notna()].groupby(["territory_id", "ze"]).population_2021.sum().reset_index()
     tz["weight"] = tz.population_2021 / tz.ze.map(ze_pop)
@@ -468,6 +498,76 @@ def a38_table(raw, rp21, terr) -> pd.DataFrame:
                            "communes rattachées aux zones par la table d'appartenance Insee 2022.")
     return out[["territory_id", "a38", "label", "jobs", "share", "share_france", "specificity", "year",
                 "zones", "match_method", "industry", "label_naf"]]
+
+
+def flores_broad_sectors(raw, rp21) -> dict[str, pd.DataFrame]:
+    """Shares (%) of Flores 2023 salaried jobs by broad sector (columns = sector_id) for each
+    territory and region: each zone's jobs apportioned by the share of the zone's population
+    (RP 2021) living in the place, as for the A38 table. Places without a zone of the file
+    (Mayotte) are absent."""
+    pop = ze_population(raw, rp21)
+    ze_pop = pop.groupby("ze").population_2021.sum()
+    fl = raw["flores_a38_ze"]
+    ze_jobs = (fl.assign(sector=fl.a5.map(A5_SECTORS))
+               .groupby(["code_ze", "sector"], as_index=False).eff_23.sum(min_count=1))
+    out = {}
+    for level, key in (("territory", "territory_id"), ("region", "reg")):
+        g = pop[pop[key].notna()].groupby([key, "ze"]).population_2021.sum().reset_index()
+        g["weight"] = g.population_2021 / g.ze.map(ze_pop)
+        m = g.merge(ze_jobs, left_on="ze", right_on="code_ze")
+        m["est"] = m.weight * m.eff_23
+        jobs = m.pivot_table(index=key, columns="sector", values="est", aggfunc="sum")
+        jobs = jobs.reindex(columns=[s[0] for s in SECTORS])
+        out[level] = 100.0 * jobs.div(jobs.sum(axis=1), axis=0)
+    return out
+
+
+def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.DataFrame],
+                     terr: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Where the census-based industry share is missing (overseas: the PTOD EPCI files are
+    metropolitan), fill the territory and its region from Flores 2023 (``flores_broad_sectors``),
+    flagged and explained, unranked (another definition); the France and all-territories rows
+    stay census-based and their note says so. Mayotte, without a zone, stays ``nd``."""
+    ind, jbs = ind.copy(), jbs.copy()
+    jbs["note"] = ""
+    jbs["source_id"] = np.where(jbs.share.notna(), "ptod_epci_exdeco", "")
+    key = ind.indicator_id.eq("industry_jobs_share")
+    t = ind[key & ind.level.eq("territory") & ind.value.isna()]
+    tids = [tid for tid in t.territory_id if tid in shares["territory"].index
+            and shares["territory"].loc[tid].notna().all()]
+    region_of = dict(zip(terr.territory_id, terr.region_code))
+    n_metro = int((~terr.overseas).sum())
+    for tid in tids:
+        reg = region_of[tid]
+        reg_ok = reg in shares["region"].index and shares["region"].loc[reg].notna().all()
+        rows = key & ind.territory_id.eq(tid)
+        m = rows & ind.level.eq("territory")
+        ind.loc[m, ["value", "year", "status", "approx", "note"]] = [
+            shares["territory"].at[tid, "industry"], "2023", "ok", True, FLORES_NOTE]
+        ind.loc[m, "rank"] = pd.NA      # n_ranked stays: the count of the census-based values
+        if reg_ok:
+            m = rows & ind.level.eq("region")
+            ind.loc[m, ["value", "year", "status", "note"]] = [
+                shares["region"].at[reg, "industry"], "2023", "ok", FLORES_REGION_NOTE]
+        for level, note in FLORES_BENCH_NOTE.items():
+            ind.loc[rows & ind.level.eq(level), "note"] = note.format(n=n_metro)
+        jt = jbs.territory_id.eq(tid)
+        for level, geo, note in (("territory", tid, FLORES_SECTORS_NOTE),
+                                 ("region", reg, FLORES_REGION_NOTE)):
+            if level == "region" and not reg_ok:
+                continue
+            m = jt & jbs.level.eq(level)
+            jbs.loc[m, "share"] = jbs.loc[m, "sector_id"].map(shares[level].loc[geo]).to_numpy()
+            jbs.loc[m, ["year", "approx", "note", "source_id"]] = ["2023", True, note, "flores_a38_ze"]
+        for level, note in FLORES_BENCH_NOTE.items():
+            jbs.loc[jt & jbs.level.eq(level), "note"] = note.format(n=n_metro)
+    # what stays missing overseas (Mayotte) says that neither source covers it
+    uncovered = set(terr.loc[terr.overseas, "territory_id"]) - set(tids)
+    m = key & ind.value.isna() & ind.territory_id.isin(uncovered) & ind.level.isin(["territory", "region"])
+    ind.loc[m, "note"] = MAYOTTE_SECTORS_NOTE
+    m = jbs.share.isna() & jbs.territory_id.isin(uncovered) & jbs.level.isin(["territory", "region"])
+    jbs.loc[m, "note"] = MAYOTTE_SECTORS_NOTE
+    return ind, jbs
 
 
 def coverage_table(matched: dict[str, pd.DataFrame], communes: pd.DataFrame,
@@ -580,7 +680,9 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = dict(tabs)
     out["indicators"] = ind
     out["series_private_jobs"] = series_private_jobs(urssaf, urssaf_over, terr)
-    out["jobs_by_sector"] = jobs_by_sector(rp18, terr)
+    ind, out["jobs_by_sector"] = overseas_sectors(ind, jobs_by_sector(rp18, terr),
+                                                  flores_broad_sectors(raw, rp21), terr)
+    out["indicators"] = ind
     out["establishments_breakdown"] = establishments_breakdown(rp18, terr)
     out["a38"] = a38_table(raw, rp21, terr)
     out["coverage"] = cov

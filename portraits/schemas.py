@@ -149,6 +149,7 @@ _spec(RawSpec("urssaf_private_jobs", ";", {
 _spec(RawSpec("flores_a38_ze", ";", {
     "code_ze": _code(r"^\d{4}$"),
     "a38": _code(r"^[A-Z]{2}$"),
+    "a5": _code(r"^(AZ|BE|FZ|GU|OQ)$"),
     "lib": _text(),
     "eff_22": _num(),
     "eff_23": _num(),
