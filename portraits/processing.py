@@ -51,12 +51,9 @@ EST_SECTORS = [  # (category, label, column of comparateur 2022)
 # Flores' broad sector (a5) -> sector_id of SECTORS: the same five groups as the census's
 A5_SECTORS = {"AZ": "agriculture", "BE": "industry", "FZ": "construction", "GU": "services",
               "OQ": "public"}
-FLORES_NOTE = ("Outre-mer : part de l'industrie dans l'emploi salarié (Flores 2023), estimée à partir "
-               "des zones d'emploi (emplois de chaque zone au prorata de la part de sa population qui "
-               "réside dans le territoire), faute de données du recensement par secteur ; non comparable "
-               "à la valeur de la France ni à celle de l'ensemble des Territoires d'industrie (tous "
-               "emplois, recensement 2022) ; non classée parmi les territoires, la définition étant "
-               "différente.")
+FLORES_NOTE = ("Outre-mer : part dans l'emploi salarié (Flores 2023) estimée par zones d'emploi, faute "
+               "de recensement par secteur ; non comparable à la France ni à l'ensemble des Territoires "
+               "d'industrie (tous emplois, recensement 2022), donc non classée.")
 FLORES_SECTORS_NOTE = ("Outre-mer : répartition de l'emploi salarié (Flores 2023), estimée à partir des "
                        "zones d'emploi, faute de données du recensement par secteur ; non comparable à la "
                        "France ni à l'ensemble des Territoires d'industrie (tous emplois, recensement 2022).")
