@@ -317,10 +317,16 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
     100 = highest) in light grey, the territory highlighted with its value.
 
     ``values``: one row per territory x indicator, columns ``indicator_id, short_label, unit,
-    territory_id, value`` (labels may come from the catalogue)."""
+    territory_id, value`` (labels may come from the catalogue), optionally ``ranked``: a value
+    with ``ranked`` false (another definition) is not placed among the others; the
+    territory's own is shown in its label as "non classé"."""
     if _empty(values):
         return _unavailable("position parmi les Territoires d'industrie")
     df = values.dropna(subset=["value"]).copy()
+    unranked = df.iloc[0:0]
+    if "ranked" in df:
+        keep = df["ranked"].fillna(True).astype(bool)
+        unranked, df = df[~keep], df[keep].copy()
     ids = list(dict.fromkeys(df["indicator_id"]))
     if not ids:
         return _unavailable("position parmi les Territoires d'industrie")
@@ -332,15 +338,20 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
         rows_y[ind] = i
         d = df[df["indicator_id"] == ind]
         own = d[d["territory_id"] == territory_id]
+        own_unranked = unranked[(unranked["indicator_id"] == ind) & (unranked["territory_id"] == territory_id)]
         label = str(_first(d, "short_label") or ind)
         unit = _first(d, "unit")
-        if len(own):
-            v = own["value"].iloc[0]
+        if len(own) or len(own_unranked):
+            v = (own if len(own) else own_unranked)["value"].iloc[0]
             shown = fmt.value(v, unit, with_unit=False) if not str(ind).endswith("_growth") \
                 or unit != "%" else fmt.signed_percent(v)
-            labels.append(f"{label} ({shown})")
-            rank = int((d["value"] > v).sum()) + 1
-            alt_parts.append(f"{label} {shown}, {fmt.ordinal(rank)} sur {len(d)}")
+            if len(own):
+                labels.append(f"{label} ({shown})")
+                rank = int((d["value"] > v).sum()) + 1
+                alt_parts.append(f"{label} {shown}, {fmt.ordinal(rank)} sur {len(d)}")
+            else:
+                labels.append(f"{label} ({shown}, non classé)")
+                alt_parts.append(f"{label} {shown}, non classé (autre définition)")
         else:
             labels.append(f"{label} ({fmt.MISSING})")
             alt_parts.append(f"{label} {fmt.MISSING}")

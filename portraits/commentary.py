@@ -24,6 +24,11 @@ Trends (``trend_words``): an annual change whose absolute value is below ``STABL
 
 A missing value (NaN, status "nd" or "s") is said to be unavailable with its marker, and no
 comparison, rank or proportion is drawn from it. Ranks: 1 = highest value (``rank_words``).
+
+A value whose note says it is "non comparable" (``NOT_COMPARABLE``: e.g. the overseas industry
+share, from Flores salaried jobs while France and the territories come from the census) is
+never compared with France nor with all the territories (``comparable``): its sentence gives
+the figure and the region only, and says why; titles fall back to the neutral heading.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ SLIGHT_ANNUAL = 0.5
 STABLE_TOTAL = 0.5         # % over the period
 SLIGHT_TOTAL = 2.0
 TOP_SHARE = 0.10           # rank within the first (last) 10 % -> "parmi les plus élevé(e)s (faibles)"
+
+NOT_COMPARABLE = "non comparable"  # in a territory note: France/all-territories are another basis
 
 ALL_TI = "Territoires d'industrie"
 N_TERRITORIES = 183
@@ -424,6 +431,14 @@ def extreme_words(rank, n_ranked, noun: Noun) -> str | None:
 
 
 # --- sentences -------------------------------------------------------------------------------
+def comparable(row, key: str) -> bool:
+    """False for the France and all-territories benchmarks of a value whose note says it is
+    not on their basis (``NOT_COMPARABLE``); the region is then on the value's own basis."""
+    if key not in ("france", "all_territories"):
+        return True
+    return NOT_COMPARABLE not in str(_field(row, "note", "") or "").lower()
+
+
 def _approx(row) -> bool:
     value = _field(row, "approx", False)
     try:
@@ -459,7 +474,7 @@ def versus(row, keys=("france", "all_territories")) -> str | None:
     parts = []
     for key in keys:
         b = _field(row, key)
-        if fmt.is_missing(b):
+        if fmt.is_missing(b) or not comparable(row, key):
             continue
         cmp = compare(t, b, unit)
         if cmp.kind == "equal":
@@ -516,6 +531,11 @@ def gap_sentence(row, key: str = "france", with_rank: bool = True,
     if fmt.is_missing(t):
         return None
     ph = phrasing(row)
+    if not comparable(row, key):
+        return (f"{capitalize(agree('établi', ph.noun))} sur une autre base que les valeurs de la France "
+                f"et de l'ensemble des {ALL_TI}, {ph.noun.pronoun()} "
+                f"{'ne leur sont' if ph.noun.plural else 'ne leur est'} pas {agree('comparable', ph.noun)} "
+                f"(voir « Pour comprendre »).")
     bench = _row_benchmarks(row)[key]
     cmp = compare(t, b, unit)
     parts = []
@@ -584,7 +604,7 @@ def comparison_title(row, key: str = "france") -> str | None:
     Territoires d'industrie". None if the value or the benchmark is missing."""
     t, b, unit = _field(row, "territory"), _field(row, key), _field(row, "unit")
     cmp = compare(t, b, unit)
-    if not cmp.available:
+    if not cmp.available or not comparable(row, key):
         return None
     noun = phrasing(row).noun
     bench = _row_benchmarks(row)[key]
@@ -674,7 +694,8 @@ def section_lead(section_id: str, rows: Mapping[str, Any]) -> str | None:
     section = SECTIONS[section_id]
     available = [i for i in section.leads
                  if i in rows and not fmt.is_missing(_field(rows[i], "territory"))
-                 and not fmt.is_missing(_field(rows[i], section.lead_benchmark))]
+                 and not fmt.is_missing(_field(rows[i], section.lead_benchmark))
+                 and comparable(rows[i], section.lead_benchmark)]
     if section.growth_lead:
         return available[0] if available else None
     for ind in available:

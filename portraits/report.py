@@ -107,7 +107,10 @@ def _all_territory_values(directory: str) -> pd.DataFrame:
 def _all_territory_values_cached(directory: str, stamp: int) -> pd.DataFrame:
     ind = store.table("indicators")
     values = ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)]
-    values = values[["territory_id", "indicator_id", "value", "unit"]].copy()
+    # a value the data layer left unranked (another definition, e.g. overseas industry share)
+    # is not placed among the territories
+    values = values.assign(ranked=values["rank"].notna() | values["value"].isna())
+    values = values[["territory_id", "indicator_id", "value", "unit", "ranked"]].copy()
     cat = store.catalogue().set_index("id")
     values["short_label"] = values["indicator_id"].map(cat["short_label"])
     values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
@@ -200,7 +203,10 @@ class Portrait:
                                + (f" (France : {self.value(trend_id, 'france')})"
                                   if not fmt.is_missing(trow.get("france")) else ""))
         elif not fmt.is_missing(row.get("territory")):
-            for level, name in (("france", "France"), ("all_territories", "ensemble des TI")):
+            levels = (("france", "France"), ("all_territories", "ensemble des TI"))
+            if not commentary.comparable(row, "france"):   # another basis: its region only
+                levels = (("region", self.territory.region_name),)
+            for level, name in levels:
                 if not fmt.is_missing(row.get(level)):
                     bench_parts.append(f"{name} : {self.value(indicator_id, level)}")
         else:
@@ -254,7 +260,7 @@ class Portrait:
         """A chart of the portrait: sectors, private_jobs, establishments, a38, positions, map."""
         tid, name = self.territory_id, self.name
         if kind == "sectors":
-            chart = charts.sectors(store.jobs_by_sector(tid), self._source(CHART_SOURCES["sectors"]), name)
+            chart = charts.sectors(*self._sectors_data(), name)
         elif kind == "private_jobs":
             chart = charts.private_jobs(store.series(tid), self._source(CHART_SOURCES["private_jobs"]), name)
         elif kind == "establishments":
@@ -276,6 +282,20 @@ class Portrait:
             raise ValueError(f"unknown chart {kind!r}: sectors, private_jobs, establishments, a38, "
                              "positions or map")
         return FigureOutput(chart)
+
+    def _sectors_data(self) -> tuple[pd.DataFrame, str]:
+        """The sector breakdown and its source line. When the territory's shares are on
+        another basis than the benchmarks (overseas: Flores salaried jobs; France and the
+        territories: census), only the territory and its region (same basis) are drawn."""
+        df = store.jobs_by_sector(self.territory_id)
+        source = self._source(CHART_SOURCES["sectors"])
+        if "note" in df and "source_id" in df:
+            own = df[df["level"] == "territory"]
+            if own["note"].fillna("").str.lower().str.contains(commentary.NOT_COMPARABLE).any():
+                df = df[df["level"].isin(["territory", "region"])]
+                ids = [i for i in dict.fromkeys(df["source_id"].dropna()) if i]
+                source = charts.source_line(*[store.source_citation(i) for i in ids])
+        return df, source
 
     def _producers(self, indicator_ids) -> str:
         """Short source line naming the producers only (details in "Pour comprendre"), for

@@ -161,3 +161,25 @@ def test_template_executes_for_metropolitan_and_overseas_territories(store):
                                  if "text/markdown" in o.get("data", {}))
             assert "{.key-figures}" in markdown and "| Indicateur |" in markdown
             assert store.territory(tid).region_name in markdown
+
+
+def test_overseas_industry_share_is_not_compared_with_france(store, report):
+    """ti-0101: Flores-based share (another basis than France's census figure): the key figure
+    gives the region, the sector chart draws the territory and its region, the position chart
+    does not place it among the territories."""
+    p = report.Portrait("ti-0101")
+    row = p.rows["industry_jobs_share"]
+    assert "non comparable" in row["note"]
+    md = p.key_figures().data
+    block = next(b for b in md.split("::::") if "des emplois dans l'industrie" in b)
+    assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
+    jobs = p.section("jobs").data
+    assert "nettement" not in jobs and "en France" not in jobs.split("\n\n")[1].split(".")[0]
+    sectors, source = p._sectors_data()
+    assert set(sectors["level"]) == {"territory", "region"} and "Flores" in source
+    chart = p.chart("sectors")
+    assert "France" not in chart.alt and "Guadeloupe" in chart.alt
+    assert "non classé" in p.chart("positions").alt
+    # a metropolitan territory keeps its full comparison
+    m = report.Portrait("ti-8413")
+    assert set(m._sectors_data()[0]["level"]) == {"territory", "region", "france", "all_territories"}
