@@ -25,8 +25,8 @@ Trends (``trend_words``): an annual change whose absolute value is below ``STABL
 A missing value (NaN, status "nd" or "s") is said to be unavailable with its marker, and no
 comparison, rank or proportion is drawn from it. Ranks: 1 = highest value (``rank_words``).
 
-A value whose note says it is "non comparable" (``NOT_COMPARABLE``: e.g. the overseas industry
-share, from Flores salaried jobs while France and the territories come from the census) is
+A value the data layer marks ``comparable = False`` (e.g. the overseas industry share, from
+Flores salaried jobs while France and the territories come from the census) is
 never compared with France nor with all the territories (``comparable``): its sentence gives
 the figure and the region only, and says why; titles fall back to the neutral heading.
 """
@@ -57,7 +57,6 @@ STABLE_TOTAL = 0.5         # % over the period
 SLIGHT_TOTAL = 2.0
 TOP_SHARE = 0.10           # rank within the first (last) 10 % -> "parmi les plus élevé(e)s (faibles)"
 
-NOT_COMPARABLE = "non comparable"  # in a territory note: France/all-territories are another basis
 
 ALL_TI = "Territoires d'industrie"
 N_TERRITORIES = 183
@@ -432,11 +431,12 @@ def extreme_words(rank, n_ranked, noun: Noun) -> str | None:
 
 # --- sentences -------------------------------------------------------------------------------
 def comparable(row, key: str) -> bool:
-    """False for the France and all-territories benchmarks of a value whose note says it is
-    not on their basis (``NOT_COMPARABLE``); the region is then on the value's own basis."""
+    """False for the France and all-territories benchmarks of a value the data layer marks as
+    on another basis (``comparable`` false); the region is then on the value's own basis."""
     if key not in ("france", "all_territories"):
         return True
-    return NOT_COMPARABLE not in str(_field(row, "note", "") or "").lower()
+    flag = _field(row, "comparable", True)
+    return True if flag is None or (isinstance(flag, float) and math.isnan(flag)) else bool(flag)
 
 
 def _approx(row) -> bool:

@@ -265,8 +265,11 @@ def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
     lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
     out = (out.assign(_i=out.indicator_id.map(order), _l=out.level.map(lorder))
            .sort_values(["territory_id", "_i", "_l"]).drop(columns=["_i", "_l"]).reset_index(drop=True))
+    # False where a value is on another basis than the France and all-territories benchmarks
+    # (set by overseas_sectors): the portrait then compares it with its region only.
+    out["comparable"] = True
     cols = ["territory_id", "level", "geo_code", "geo_label", "indicator_id", "year", "value", "unit",
-            "status", "approx", "rank", "n_ranked", "note"]
+            "status", "approx", "rank", "n_ranked", "note", "comparable"]
     return out[cols]
 
 
@@ -528,6 +531,7 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
     ind, jbs = ind.copy(), jbs.copy()
     jbs["note"] = ""
     jbs["source_id"] = np.where(jbs.share.notna(), "ptod_epci_exdeco", "")
+    jbs["comparable"] = True
     key = ind.indicator_id.eq("industry_jobs_share")
     t = ind[key & ind.level.eq("territory") & ind.value.isna()]
     tids = [tid for tid in t.territory_id if tid in shares["territory"].index
@@ -539,13 +543,13 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
         reg_ok = reg in shares["region"].index and shares["region"].loc[reg].notna().all()
         rows = key & ind.territory_id.eq(tid)
         m = rows & ind.level.eq("territory")
-        ind.loc[m, ["value", "year", "status", "approx", "note"]] = [
-            shares["territory"].at[tid, "industry"], "2023", "ok", True, FLORES_NOTE]
+        ind.loc[m, ["value", "year", "status", "approx", "note", "comparable"]] = [
+            shares["territory"].at[tid, "industry"], "2023", "ok", True, FLORES_NOTE, False]
         ind.loc[m, "rank"] = pd.NA      # n_ranked stays: the count of the census-based values
         if reg_ok:
             m = rows & ind.level.eq("region")
-            ind.loc[m, ["value", "year", "status", "note"]] = [
-                shares["region"].at[reg, "industry"], "2023", "ok", FLORES_REGION_NOTE]
+            ind.loc[m, ["value", "year", "status", "note", "comparable"]] = [
+                shares["region"].at[reg, "industry"], "2023", "ok", FLORES_REGION_NOTE, False]
         for level, note in FLORES_BENCH_NOTE.items():
             ind.loc[rows & ind.level.eq(level), "note"] = note.format(n=n_metro)
         jt = jbs.territory_id.eq(tid)
@@ -555,7 +559,8 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
                 continue
             m = jt & jbs.level.eq(level)
             jbs.loc[m, "share"] = jbs.loc[m, "sector_id"].map(shares[level].loc[geo]).to_numpy()
-            jbs.loc[m, ["year", "approx", "note", "source_id"]] = ["2023", True, note, "flores_a38_ze"]
+            jbs.loc[m, ["year", "approx", "note", "source_id", "comparable"]] = [
+                "2023", True, note, "flores_a38_ze", False]
         for level, note in FLORES_BENCH_NOTE.items():
             jbs.loc[jt & jbs.level.eq(level), "note"] = note.format(n=n_metro)
     # what stays missing overseas (Mayotte) says that neither source covers it

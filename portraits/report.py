@@ -289,9 +289,9 @@ class Portrait:
         territories: census), only the territory and its region (same basis) are drawn."""
         df = store.jobs_by_sector(self.territory_id)
         source = self._source(CHART_SOURCES["sectors"])
-        if "note" in df and "source_id" in df:
+        if "comparable" in df and "source_id" in df:
             own = df[df["level"] == "territory"]
-            if own["note"].fillna("").str.lower().str.contains(commentary.NOT_COMPARABLE).any():
+            if not own["comparable"].fillna(True).astype(bool).all():
                 df = df[df["level"].isin(["territory", "region"])]
                 ids = [i for i in dict.fromkeys(df["source_id"].dropna()) if i]
                 source = charts.source_line(*[store.source_citation(i) for i in ids])

@@ -285,6 +285,7 @@ PROCESSED: dict[str, pa.DataFrameSchema] = {
         "approx": pa.Column(bool),
         "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         "n_ranked": pa.Column("Int64", nullable=True), "note": pa.Column(str, nullable=True),
+        "comparable": pa.Column(bool),
     }, checks=[
         pa.Check(lambda d: (d.value.isna() == (d.status != "ok")).all(),
                  error="a missing value must have status nd or s, a present one status ok"),

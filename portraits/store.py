@@ -270,7 +270,7 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     r = ind[ind.level == "region"].set_index(["territory_id", "indicator_id"])
     f = ind[ind.level == "france"].set_index(["territory_id", "indicator_id"])
     a = ind[ind.level == "all_territories"].set_index(["territory_id", "indicator_id"])
-    wide = vals.join(t[["status", "rank", "n_ranked", "note", "year"]])
+    wide = vals.join(t[["status", "rank", "n_ranked", "note", "year", "comparable"]])
     wide["region_label"] = r["geo_label"]
     wide["region_note"] = r["note"]
     wide["france_note"] = f["note"]
@@ -286,7 +286,7 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
             "status", "rank", "n_ranked", "region_label", "note", "region_note", "france_note",
-            "all_territories_note", "higher_is"]
+            "all_territories_note", "higher_is", "comparable"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
             for tid, g in wide.groupby("territory_id", sort=False)}

@@ -274,13 +274,13 @@ def test_de_elision_and_contraction(phrase, expected):
     assert c.de(phrase) == expected
 
 
-# --- a value on another basis than France (note "non comparable") -----------------------------
+# --- a value on another basis than France (comparable = False) ---------------------------------
 def test_not_comparable_value_gives_figure_and_region_only():
     note = ("Outre-mer : part de l'industrie dans l'emploi salarié (Flores 2023) … ; non comparable "
             "à la valeur de la France ni à celle de l'ensemble des Territoires d'industrie.")
     row = share_row(territory=6.64, region=8.0, france=11.7, all_territories=13.2, rank=None,
                     n_ranked=173, year="2023", approx=True, note=note, region_label="Guadeloupe",
-                    territory_id="ti-0101")
+                    territory_id="ti-0101", comparable=False)
     assert not c.comparable(row, "france") and not c.comparable(row, "all_territories")
     assert c.comparable(row, "region")
     rows = {"industry_jobs_share": row}
@@ -292,6 +292,6 @@ def test_not_comparable_value_gives_figure_and_region_only():
                            f"contre 8,0{NN}% en Guadeloupe."
     assert "11,7" not in text and "13,2" not in text and "nettement" not in text and "rang" not in text
     assert "pas comparable" in sentences[1]
-    # without the note, the same figures are compared as usual
-    plain = dict(row, note="")
+    # the flag decides, not the wording of the note: flagged comparable, they are compared as usual
+    plain = dict(row, comparable=True)
     assert "France" in c.value_sentence(plain, ("region", "france"))

@@ -83,7 +83,7 @@ def test_hand_checked_sector_breakdown_ti_0101():
         assert t.loc[sid, "share"] == pytest.approx(v, abs=1e-5), sid
     assert t.share.sum() == pytest.approx(100.0)
     assert (t.year == "2023").all() and t.approx.all()
-    assert (t.source_id == "flores_a38_ze").all()
+    assert (t.source_id == "flores_a38_ze").all() and not t.comparable.any()
     assert t.note.str.contains("Flores 2023").all() and t.note.str.contains("non comparable").all()
     reg = j[j.level == "region"]
     assert (reg.year == "2023").all() and (reg.source_id == "flores_a38_ze").all()
@@ -101,6 +101,7 @@ def test_fallback_flags_notes_and_no_rank(ind, tid):
     assert pd.isna(t["rank"]) and t.n_ranked == 173
     assert "Flores 2023" in t.note and "zones d'emploi" in t.note
     assert "non comparable" in t.note and "non classée" in t.note
+    assert not t.comparable  # the flag the portrait reads to compare with the region only
     r = row(ind, tid, "region")
     assert r.status == "ok" and r.year == "2023" and "Flores 2023" in r.note
     for level in ("france", "all_territories"):
