@@ -62,17 +62,24 @@ def _check_input(ipynb: Path) -> Path:
     return ipynb
 
 
+def _pandoc_args(ipynb: Path, to: str, tmp: Path, context: dict | None) -> list[str]:
+    """What both outputs share: the notebook read with every output kept, the Lua filter
+    choosing among them, the page metadata."""
+    return [str(ipynb), "-f", PANDOC_FROM, "--ipynb-output=all", "-L", str(LUA_FILTER),
+            "--resource-path", f"{ipynb.parent}{os.pathsep}.", "-t", to, "--standalone",
+            "--syntax-highlighting=none", "--wrap=none",
+            "--metadata-file", str(_metadata_file(tmp, context))]
+
+
 def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write a self-contained HTML page (fonts and images embedded, no external request)."""
     ipynb, out = _check_input(ipynb), Path(out)
     with tempfile.TemporaryDirectory(prefix="portraits-html-") as tmp_name:
         tmp = Path(tmp_name)
         html = tmp / "portrait.html"
-        args = [str(ipynb), "-f", PANDOC_FROM, "--ipynb-output=all", "-L", str(LUA_FILTER),
-                "--resource-path", f"{ipynb.parent}{os.pathsep}.",
-                "-t", "html5", "--standalone", "--embed-resources", "--syntax-highlighting=none", "--wrap=none",
-                "--template", str(TEMPLATES / "portrait.html"), "--css", str(TEMPLATES / "portrait.css"),
-                "--metadata-file", str(_metadata_file(tmp, context)), "-o", str(html)]
+        args = _pandoc_args(ipynb, "html5", tmp, context) + [
+            "--embed-resources", "--template", str(TEMPLATES / "portrait.html"),
+            "--css", str(TEMPLATES / "portrait.css"), "-o", str(html)]
         if (context or {}).get("toc"):
             args += ["--toc", "--toc-depth=2"]
         _run_pandoc(args, cwd=tmp)
@@ -92,11 +99,9 @@ def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
         typ = tmp / "portrait.typ"
         # The filter writes the figures next to the .typ file (cwd): Typst resolves image
         # paths relative to it.
-        _run_pandoc([str(ipynb), "-f", PANDOC_FROM, "--ipynb-output=all", "-L", str(LUA_FILTER),
-                     "--resource-path", f"{ipynb.parent}{os.pathsep}.",
-                     "-t", "typst", "--standalone", "--syntax-highlighting=none", "--wrap=none", "--template", str(TEMPLATES / "portrait.typ"),
-                     "-V", f"mainfont={fonts.font_family()}",
-                     "--metadata-file", str(_metadata_file(tmp, context)), "-o", str(typ)], cwd=tmp)
+        _run_pandoc(_pandoc_args(ipynb, "typst", tmp, context) + [
+            "--template", str(TEMPLATES / "portrait.typ"), "-V", f"mainfont={fonts.font_family()}",
+            "-o", str(typ)], cwd=tmp)
         try:
             pdf = typst.compile(str(typ), root=str(tmp), font_paths=[str(fonts.font_dir())],
                                 ignore_system_fonts=True, timestamp=_timestamp())
