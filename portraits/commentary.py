@@ -104,7 +104,6 @@ EMPLOI = CountNoun("emploi", "emplois")
 ETABLISSEMENT = CountNoun("établissement", "établissements")
 HABITANT = CountNoun("habitant", "habitants")
 PERSONNE = CountNoun("personne", "personnes", "f")
-ACTIF = CountNoun("actif", "actifs")
 PERSONNE_15 = CountNoun("personne de 15 ans ou plus", "personnes de 15 ans ou plus", "f")
 SALARIE = CountNoun("salarié", "salariés")
 

@@ -324,12 +324,5 @@ def _first_error(nb: nbformat.NotebookNode) -> CellError | None:
     return None
 
 
-def execute_once(template: nbformat.NotebookNode, parameters: dict[str, Any], *,
-                 cwd: str | os.PathLike | None = None, timeout: float | None = None) -> ExecutionResult:
-    """One notebook in a kernel of its own (convenience for scripts and tests)."""
-    with WarmKernel(cwd=cwd) as kernel:
-        return kernel.execute(template, parameters, timeout=timeout)
-
-
 if sys.platform == "win32":  # pragma: no cover - the project runs on Linux; keep papermill's fix
     asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())

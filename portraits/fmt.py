@@ -18,7 +18,6 @@ from __future__ import annotations
 import decimal
 import functools
 import math
-from numbers import Number
 
 from babel import Locale
 from babel.numbers import parse_pattern
@@ -93,13 +92,6 @@ def number(x, digits: int = 0, status: str | None = None) -> str:
     if is_missing(x):
         return missing_marker(status)
     return _format(x, digits)
-
-
-def signed_number(x, digits: int = 0, status: str | None = None) -> str:
-    """``1234`` -> ``"+1 234"``, ``-3`` -> ``"−3"``, ``0`` -> ``"0"``."""
-    if is_missing(x):
-        return missing_marker(status)
-    return _format(x, digits, signed=True)
 
 
 def percent(x, digits: int = 1, status: str | None = None) -> str:
@@ -218,5 +210,3 @@ def value(x, unit: str | None = None, digits: int | None = None, status: str | N
     return text
 
 
-def is_number(x) -> bool:
-    return isinstance(x, Number) and not is_missing(x)

@@ -64,8 +64,6 @@ CHART_SOURCES = {  # chart -> indicators whose sources the chart uses
     "a38": [],
 }
 
-LEVEL_HEADERS = {"territory": "Territoire", "region": "Région", "france": "France",
-                 "all_territories": "Ensemble des TI"}
 
 
 class FigureOutput:

@@ -301,17 +301,11 @@ local function typst_inline(inlines)
   return (out:gsub("%s+$", ""))
 end
 
-local function typst_wrap(open, blocks, close)
-  local res = pandoc.List({ pandoc.RawBlock("typst", open) })
+-- blocks between two raw blocks of one output format ("html" or "typst")
+local function raw_wrap(format, open, blocks, close)
+  local res = pandoc.List({ pandoc.RawBlock(format, open) })
   res:extend(blocks)
-  res:insert(pandoc.RawBlock("typst", close))
-  return res
-end
-
-local function html_wrap(open, blocks, close)
-  local res = pandoc.List({ pandoc.RawBlock("html", open) })
-  res:extend(blocks)
-  res:insert(pandoc.RawBlock("html", close))
+  res:insert(pandoc.RawBlock(format, close))
   return res
 end
 
@@ -358,11 +352,11 @@ local function callout(div, kind)
   end
   title = title or CALLOUT_TITLES[kind] or ""
   if is_typst then
-    return typst_wrap("#callout(kind: \"" .. kind .. "\", title: [" ..
+    return raw_wrap("typst", "#callout(kind: \"" .. kind .. "\", title: [" ..
       typst_inline(pandoc.Inlines(title)) .. "])[", body, "]")
   end
   if is_html then
-    return html_wrap('<aside class="callout callout-' .. kind .. '" aria-label="' .. escape_html(title) ..
+    return raw_wrap("html", '<aside class="callout callout-' .. kind .. '" aria-label="' .. escape_html(title) ..
       '"><p class="callout-title">' .. escape_html(title) .. '</p>', body, "</aside>")
   end
   return body
@@ -487,7 +481,7 @@ local function portrait_classes(doc)
       if has_class(div, "key-figures") then
         if is_typst then return key_figures_typst(div) end
         if is_html then
-          return html_wrap('<div class="key-figures" role="list">', div.content:map(function(b)
+          return raw_wrap("html", '<div class="key-figures" role="list">', div.content:map(function(b)
             if b.t == "Div" and has_class(b, "key-figure") then b.attributes.role = "listitem" end
             return b
           end), "</div>")
@@ -497,15 +491,15 @@ local function portrait_classes(doc)
       if has_class(div, "portrait-nav") then
         if is_typst then return {} end
         if is_html then
-          return html_wrap('<nav class="portrait-nav" aria-label="Navigation entre les portraits">',
+          return raw_wrap("html", '<nav class="portrait-nav" aria-label="Navigation entre les portraits">',
             div.content, "</nav>")
         end
       end
       if has_class(div, "source") and is_typst then
-        return typst_wrap("#source-note[", div.content, "]")
+        return raw_wrap("typst", "#source-note[", div.content, "]")
       end
       if has_class(div, "understand") and is_typst then
-        return typst_wrap("#understand[", div.content, "]")
+        return raw_wrap("typst", "#understand[", div.content, "]")
       end
       local c = class_prefixed(div, "callout-")
       if c then return callout(div, c:sub(9)) end
