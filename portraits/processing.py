@@ -268,8 +268,11 @@ def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
     # False where a value is on another basis than the France and all-territories benchmarks
     # (set by overseas_sectors): the portrait then compares it with its region only.
     out["comparable"] = True
+    # The source of each value (a data/sources.toml id): the catalogue's, unless a fallback
+    # replaces it for some rows (overseas_sectors), so every figure names its own source.
+    out["source_id"] = out.indicator_id.map({i["id"]: i["source"] for i in cat})
     cols = ["territory_id", "level", "geo_code", "geo_label", "indicator_id", "year", "value", "unit",
-            "status", "approx", "rank", "n_ranked", "note", "comparable"]
+            "status", "approx", "rank", "n_ranked", "note", "comparable", "source_id"]
     return out[cols]
 
 
@@ -360,8 +363,8 @@ def partial_notes(ind_df, src_cols: dict[str, pd.Series], tables: dict[str, pd.D
 
 # ------------------------------------------------------------------ breakdowns
 
-def _benchmark_rows(terr, per_level: dict[str, pd.DataFrame], key_cols: list[str]) -> pd.DataFrame:
-    """Expand level tables (index = geo code, columns = key_cols...) to one block per territory."""
+def _benchmark_rows(terr, per_level: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Expand level tables (index = geo code, one column per value) to one block per territory."""
     tids = terr.territory_id.to_numpy()
     regs = terr.region_code.to_numpy()
     names = terr.name.to_numpy()
@@ -381,7 +384,7 @@ def series_private_jobs(urssaf_tab, overrides, terr) -> pd.DataFrame:
     sums = indicators.level_sums(urssaf_tab, cols)
     sums["region"] = overrides["region"][cols]
     sums["france"] = overrides["france"][cols]
-    wide = _benchmark_rows(terr, sums, cols)
+    wide = _benchmark_rows(terr, sums)
     long = wide.melt(id_vars=["territory_id", "level", "geo_code", "geo_label"], value_vars=cols,
                      var_name="year", value_name="value")
     long["year"] = long.year.str[4:].astype(int)
@@ -401,7 +404,7 @@ def jobs_by_sector(rp18_attr, terr) -> pd.DataFrame:
                "denominator": "P18_EMPLT", "scale": 1}
         vals = indicators.compute(ind, rp18_attr)
         per = {lv: s.to_frame("share") for lv, s in vals.items()}
-        blk = _benchmark_rows(terr, per, ["share"])
+        blk = _benchmark_rows(terr, per)
         blk["sector_id"] = sector_id
         blk["sector_label"] = label
         rows.append(blk)
@@ -426,7 +429,7 @@ def establishments_breakdown(rp18, terr) -> pd.DataFrame:
     cols = [c[3] for c in cats] + ["ETTOT18"]
     known = df[cols].notna().all(axis=1)
     sums = indicators.level_sums(df[known], cols)
-    wide = _benchmark_rows(terr, sums, cols)
+    wide = _benchmark_rows(terr, sums)
     rows = []
     for dim, cat, label, col in cats:
         blk = wide[["territory_id", "level", "geo_code", "geo_label"]].copy()
@@ -543,13 +546,13 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
         reg_ok = reg in shares["region"].index and shares["region"].loc[reg].notna().all()
         rows = key & ind.territory_id.eq(tid)
         m = rows & ind.level.eq("territory")
-        ind.loc[m, ["value", "year", "status", "approx", "note", "comparable"]] = [
-            shares["territory"].at[tid, "industry"], "2023", "ok", True, FLORES_NOTE, False]
+        ind.loc[m, ["value", "year", "status", "approx", "note", "comparable", "source_id"]] = [
+            shares["territory"].at[tid, "industry"], "2023", "ok", True, FLORES_NOTE, False, "flores_a38_ze"]
         ind.loc[m, "rank"] = pd.NA      # n_ranked stays: the count of the census-based values
         if reg_ok:
             m = rows & ind.level.eq("region")
-            ind.loc[m, ["value", "year", "status", "note", "comparable"]] = [
-                shares["region"].at[reg, "industry"], "2023", "ok", FLORES_REGION_NOTE, False]
+            ind.loc[m, ["value", "year", "status", "note", "comparable", "source_id"]] = [
+                shares["region"].at[reg, "industry"], "2023", "ok", FLORES_REGION_NOTE, False, "flores_a38_ze"]
         for level, note in FLORES_BENCH_NOTE.items():
             ind.loc[rows & ind.level.eq(level), "note"] = note.format(n=n_metro)
         jt = jbs.territory_id.eq(tid)

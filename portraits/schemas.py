@@ -286,6 +286,7 @@ PROCESSED: dict[str, pa.DataFrameSchema] = {
         "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         "n_ranked": pa.Column("Int64", nullable=True), "note": pa.Column(str, nullable=True),
         "comparable": pa.Column(bool),
+        "source_id": _text(),
     }, checks=[
         pa.Check(lambda d: (d.value.isna() == (d.status != "ok")).all(),
                  error="a missing value must have status nd or s, a present one status ok"),

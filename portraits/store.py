@@ -270,7 +270,7 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     r = ind[ind.level == "region"].set_index(["territory_id", "indicator_id"])
     f = ind[ind.level == "france"].set_index(["territory_id", "indicator_id"])
     a = ind[ind.level == "all_territories"].set_index(["territory_id", "indicator_id"])
-    wide = vals.join(t[["status", "rank", "n_ranked", "note", "year", "comparable"]])
+    wide = vals.join(t[["status", "rank", "n_ranked", "note", "year", "comparable", "source_id"]])
     wide["region_label"] = r["geo_label"]
     wide["region_note"] = r["note"]
     wide["france_note"] = f["note"]
@@ -278,10 +278,12 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     wide = wide.reset_index()
     meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
                 "definition", "key", "higher_is"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
-    meta["source_id"] = meta["source"]
-    meta["source"] = meta["source_id"].map(source_citation)
+    meta = meta.rename(columns={"source": "catalogue_source"})
     meta["_order"] = range(len(meta))
     wide = wide.merge(meta, on="indicator_id", how="inner").sort_values(["territory_id", "_order"])
+    # The territory row's own source (a fallback may differ from the catalogue's), cited in French.
+    wide["source_id"] = wide["source_id"].fillna(wide["catalogue_source"])
+    wide["source"] = wide["source_id"].map({i: source_citation(i) for i in wide["source_id"].unique()})
     wide = wide.rename(columns={lv: lv for lv in LEVELS})
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",

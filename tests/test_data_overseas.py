@@ -104,9 +104,11 @@ def test_fallback_flags_notes_and_no_rank(ind, tid):
     assert not t.comparable  # the flag the portrait reads to compare with the region only
     r = row(ind, tid, "region")
     assert r.status == "ok" and r.year == "2023" and "Flores 2023" in r.note
+    assert t.source_id == r.source_id == "flores_a38_ze"  # each value names its own source
     for level in ("france", "all_territories"):
         b = row(ind, tid, level)
         assert b.year == "2022" and "pas la même base" in b.note
+        assert b.source_id == "ptod_epci_exdeco"
         assert b.value == row(ind, "ti-8413", level).value       # unchanged benchmark values
 
 

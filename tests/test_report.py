@@ -181,6 +181,9 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     chart = p.chart("sectors")
     assert "France" not in chart.alt and "Guadeloupe" in chart.alt
     assert "non classé" in p.chart("positions").alt
+    # the jobs section and "Pour comprendre" cite the source the value comes from
+    assert "Flores 2023, emploi salarié par zone d'emploi" in p.section("jobs").data
+    assert "Flores 2023, emploi salarié par zone d'emploi" in p.understand().data
     # a metropolitan territory keeps its full comparison
     m = report.Portrait("ti-8413")
     assert set(m._sectors_data()[0]["level"]) == {"territory", "region", "france", "all_territories"}
