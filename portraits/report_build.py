@@ -124,36 +124,63 @@ def _first(columns, candidates):
     return next((c for c in candidates if c in columns), None)
 
 
-def _table_warnings(table) -> list[str]:
-    """Missing values and approximations of the territory's own figures."""
+WARNING_KINDS = {  # kind -> how the report names it
+    "missing": "missing value",
+    "approximate": "approximate value",
+    "python": "Python warning",
+    "other": "warning",
+}
+
+
+def _table_warnings(table) -> dict[str, list[str]]:
+    """The indicators whose territory value is missing, or approximate."""
+    found: dict[str, list[str]] = {}
     if table is None or not hasattr(table, "columns"):
-        return []
+        return found
     if "level" in table.columns:
         table = table[table["level"] == "territory"]
     label = _first(table.columns, _LABEL_COLUMNS)
-    names = lambda rows: ", ".join(str(v) for v in rows[label])[:400] if label else ""  # noqa: E731
-    warnings = []
+    names = lambda rows: [str(v) for v in rows[label]] if label else [str(i) for i in rows.index]  # noqa: E731
     value = _first(table.columns, _VALUE_COLUMNS)
     if value:
         missing = table[table[value].isna()]
         if len(missing):
-            warnings.append(f"{len(missing)} missing value(s): {names(missing)}")
+            found["missing"] = names(missing)
     approx = _first(table.columns, _APPROX_COLUMNS)
     if approx:
         flags = table[approx].map(lambda v: v is True or str(v).lower() in {"oui", "true", "1"})
         if flags.any():
-            warnings.append(f"{int(flags.sum())} approximate value(s): {names(table[flags])}")
-    return warnings
+            found["approximate"] = names(table[flags])
+    return found
+
+
+def normalize_warnings(warnings: Any) -> dict[str, list[str]]:
+    """Warnings as {kind: [items]}; a list (what builds before this format recorded) is 'other'."""
+    if not warnings:
+        return {}
+    if isinstance(warnings, dict):
+        order = list(WARNING_KINDS)
+        kinds = sorted(warnings, key=lambda k: order.index(k) if k in order else len(order))
+        return {k: list(warnings[k]) for k in kinds if warnings[k]}
+    return {"other": [str(w) for w in warnings]}
+
+
+def warnings_summary(warnings: dict[str, list[str]]) -> str:
+    """One line for a territory: '8 missing values, 9 approximate values'."""
+    parts = []
+    for kind, items in warnings.items():
+        noun = WARNING_KINDS.get(kind, kind)
+        parts.append(f"{len(items)} {noun}{'s' if len(items) > 1 else ''}")
+    return ", ".join(parts)
 
 
 def extract(nb: nbformat.NotebookNode, table=None) -> dict[str, Any]:
     """What a reviewer compares between two builds of one territory."""
     sentences = [s for text in _markdown_outputs(nb) for s in sentences_of(text)]
-    return {
-        "sentences": sentences,
-        "figures": _figures(table),
-        "warnings": _table_warnings(table) + _python_warnings(nb),
-    }
+    warnings = _table_warnings(table)
+    if python := _python_warnings(nb):
+        warnings["python"] = python
+    return {"sentences": sentences, "figures": _figures(table), "warnings": warnings}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -197,10 +224,11 @@ def extract_path(output_dir: Path, tid: str) -> Path:
     return output_dir / ".build" / "extracts" / f"{tid}.json"
 
 
-def save_extract(output_dir: Path, tid: str, new: dict[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+def save_extract(output_dir: Path, tid: str,
+                 new: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Diff ``new`` against the previous build's extract, then make it the reference."""
     if new is None:
-        return {}, []
+        return {}, {}
     path = extract_path(output_dir, tid)
     try:
         before = json.loads(path.read_text(encoding="utf-8"))
@@ -208,7 +236,7 @@ def save_extract(output_dir: Path, tid: str, new: dict[str, Any] | None) -> tupl
         before = None
     changes = diff_extracts(before, new)
     atomic.write_text(path, json.dumps(new, ensure_ascii=False, default=str))
-    return changes, new.get("warnings", [])
+    return changes, normalize_warnings(new.get("warnings"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -219,6 +247,21 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("portraits", "templates/build"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True, lstrip_blocks=True)
+
+
+def warnings_by_item(territories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same warning across territories, once: kind, item (an indicator, a Python warning),
+    and the territories it concerns; most frequent first."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for t in territories:
+        for kind, items in t["warnings"].items():
+            for item in items:
+                groups.setdefault((kind, item), []).append(t["territory"])
+    rows = [{"kind": kind, "kind_label": WARNING_KINDS.get(kind, kind), "item": item,
+             "n": len(tids), "territories": tids} for (kind, item), tids in groups.items()]
+    order = list(WARNING_KINDS)
+    rows.sort(key=lambda r: (order.index(r["kind"]) if r["kind"] in order else len(order), -r["n"], r["item"]))
+    return rows
 
 
 def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dict, outcomes: dict,
@@ -232,17 +275,20 @@ def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dic
             changes = outcomes[tid].get("changes") or {} if status == "built" else {}
         else:
             status, changes = "up to date", {}
+        warnings = normalize_warnings(entry.get("warnings"))
         territories.append({
             "territory": tid, "status": status,
             "reasons": plan[tid]["reasons"] if tid in outcomes else [],
-            "durations": {k: round(v, 3) for k, v in (entry.get("durations") or {}).items()}
-            if tid in outcomes else {},
-            "warnings": entry.get("warnings", []), "error": entry.get("error") if status == "failed" else None,
+            # for an up-to-date territory: when and how long its last build took
+            "last_built": entry.get("finished"),
+            "durations": {k: round(v, 3) for k, v in (entry.get("durations") or {}).items()},
+            "warnings": warnings, "warnings_summary": warnings_summary(warnings),
+            "error": entry.get("error") if status == "failed" else None,
             "kernel_restarted": entry.get("kernel_restarted", False) if tid in outcomes else False,
             "changes": changes,
         })
     built = [t for t in territories if t["status"] == "built"]
-    totals = [t["durations"].get("total", 0.0) for t in territories if t["durations"]]
+    totals = [t["durations"].get("total", 0.0) for t in territories if t["territory"] in outcomes]
     report = {
         "finished": manifest.get("last_build", {}).get("finished"),
         "previous_build": previous_build or None,
@@ -259,6 +305,7 @@ def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dic
             "territory_seconds": round(sum(totals), 2),
         },
         "step_failures": [f.describe() for f in result.failed if f.stage == "catalogue"],
+        "warnings_by_item": warnings_by_item(territories),
         "territories": territories,
     }
     atomic.write_text(output_dir / "build-report.json",

@@ -132,11 +132,32 @@ def test_report_shows_value_and_sentence_changes(env):
         {"row": "Emplois", "column": "Territoire", "before": 10.0, "after": 42.0}]
     assert t["changes"]["sentences_added"] == ["Le territoire ti-0001 compte 42 emplois."]
     assert t["changes"]["sentences_removed"] == ["Le territoire ti-0001 compte 10 emplois."]
-    assert "1 missing value(s): Établissements" in t["warnings"]
-    assert "1 approximate value(s): Établissements" in t["warnings"]
+    assert t["warnings"] == {"missing": ["Établissements"], "approximate": ["Établissements"]}
+    assert t["warnings_summary"] == "1 missing value, 1 approximate value"
+    assert {"kind": "missing", "kind_label": "missing value", "item": "Établissements", "n": len(IDS),
+            "territories": IDS} in report["warnings_by_item"]
     assert report["summary"]["territories_with_changes"] == 1
     html = (env["out"] / "build-report.html").read_text()
     assert "<ins>Le territoire ti-0001 compte 42 emplois.</ins>" in html
+
+
+def test_report_after_noop_keeps_last_durations_and_groups_warnings(env):
+    _build(env)
+    first = {t["territory"]: t for t in json.loads((env["out"] / "build-report.json").read_text())["territories"]}
+    _build(env)
+    report = json.loads((env["out"] / "build-report.json").read_text())
+    assert report["counts"]["up_to_date"] == len(IDS) and report["summary"]["territory_seconds"] == 0
+    for t in report["territories"]:
+        assert t["status"] == "up to date"
+        assert t["durations"] == first[t["territory"]]["durations"] and t["durations"]["total"] > 0
+        assert t["last_built"] == first[t["territory"]]["last_built"] is not None
+    # one row per warning, not one per territory
+    assert [(w["kind"], w["item"], w["n"]) for w in report["warnings_by_item"]] == [
+        ("missing", "Établissements", 3), ("approximate", "Établissements", 3)]
+    html = (env["out"] / "build-report.html").read_text()
+    # the two grouped rows, then each territory's details
+    assert html.count("Établissements") == 2 + 2 * len(IDS)
+    assert html.index("missing: Établissements") < html.index("approximate: Établissements")
 
 
 def test_dead_kernel_is_restarted_and_territory_retried(env, monkeypatch):
