@@ -91,6 +91,10 @@ FILE_KINDS: tuple[tuple[str, str, str], ...] = (
 
 #: Sequential, colour-blind-safe ColorBrewer YlGnBu (5 classes); grey for missing values.
 PALETTE: tuple[str, ...] = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+#: Changes (signed indicators) on ColorBrewer RdBu, diverging at zero: falls in reds (darkest
+#: first), rises in blues (lightest first), so the sign reads before the class.
+FALLS: tuple[str, ...] = ("#b2182b", "#d6604d", "#f4a582", "#fddbc7")
+RISES: tuple[str, ...] = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
 MISSING_COLOUR = "#d0d0d0"
 N_CLASSES = len(PALETTE)
 
@@ -282,6 +286,7 @@ class Classes:
     breaks: list[float]
     labels: list[str]
     index: dict[str, int]  # territory_id -> class (absent when the value is missing)
+    colours: list[str] = field(default_factory=list)  # one per class
 
 
 def classify(values: Mapping[str, float], meta: IndicatorMeta, k: int = N_CLASSES) -> Classes:
@@ -293,17 +298,29 @@ def classify(values: Mapping[str, float], meta: IndicatorMeta, k: int = N_CLASSE
     arr = np.array(sorted(shown.values()))
     raw = np.quantile(arr, [i / k for i in range(1, k)])
     breaks = sorted({_nice(b, meta.digits) for b in raw})
+    if meta.signed and arr[0] < 0 < arr[-1] and 0.0 not in breaks:
+        # a change: the break nearest zero moves to zero, so no class mixes falls and rises
+        nearest = min(breaks, key=abs) if breaks else None
+        breaks = sorted({b for b in breaks if b != nearest} | {0.0})
     # A break equal to the minimum would leave the first class empty.
     breaks = [b for b in breaks if b > arr[0]]
     index = {tid: int(np.searchsorted(breaks, v, side="right")) for tid, v in shown.items()}
-    text = [format_value(b, meta) for b in breaks]
+    # zero as a break reads "0 %", not "0,0 %"
+    text = [re.sub(r"^[+−-]?0,0+(?!\d)", "0", format_value(b, meta)) if b == 0 else format_value(b, meta)
+            for b in breaks]
     if not breaks:
         labels = [format_value(arr[0], meta)]
     else:
         labels = [f"moins de {text[0]}"]
         labels += [f"de {text[i]} à moins de {text[i + 1]}" for i in range(len(breaks) - 1)]
         labels.append(f"{text[-1]} ou plus")
-    return Classes(breaks=breaks, labels=labels, index=index)
+    if meta.signed:
+        # classes below zero: those ending at or under a break <= 0, and the last if all fall
+        falls = sum(b <= 0 for b in breaks) + (1 if arr[-1] < 0 else 0)
+        colours = _spread(FALLS, falls) + _spread(RISES, len(labels) - falls)
+    else:
+        colours = class_colours(len(labels))
+    return Classes(breaks=breaks, labels=labels, index=index, colours=colours)
 
 
 def _nice(value: float, digits: int) -> float:
@@ -317,11 +334,18 @@ def _nice(value: float, digits: int) -> float:
 
 
 def class_colours(n_classes: int) -> list[str]:
-    """Spread the palette when ties leave fewer classes than colours."""
-    if n_classes <= 1:
-        return [PALETTE[len(PALETTE) // 2]]
-    step = (len(PALETTE) - 1) / (n_classes - 1)
-    return [PALETTE[round(i * step)] for i in range(n_classes)]
+    """The sequential palette for ``n_classes`` classes."""
+    return _spread(PALETTE, n_classes)
+
+
+def _spread(palette: Sequence[str], n: int) -> list[str]:
+    """``n`` colours of ``palette``, spread when ties leave fewer classes than colours."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return [palette[len(palette) // 2]]
+    step = (len(palette) - 1) / (n - 1)
+    return [palette[round(i * step)] for i in range(n)]
 
 
 # --------------------------------------------------------------------------- map geometry
@@ -508,7 +532,7 @@ def national_map_svg(
     meta = next((m for m in data.indicators if m.id == indicator_id), indicator_meta(indicator_id))
     values = table[indicator_id].to_dict() if indicator_id in table else {}
     classes = classify(values, meta)
-    colours = class_colours(len(classes.labels))
+    colours = classes.colours
 
     w, h = geometry["width"], geometry["height"]
     out = [
@@ -557,7 +581,7 @@ def map_legend(indicator_id: str = DEFAULT_MAP_INDICATOR, data: CatalogueData | 
     meta = next((m for m in data.indicators if m.id == indicator_id), indicator_meta(indicator_id))
     values = data.table.set_index("territory_id")[indicator_id].to_dict() if indicator_id in data.table else {}
     classes = classify(values, meta)
-    return list(zip(class_colours(len(classes.labels)), classes.labels)) + [(MISSING_COLOUR, "non disponible")]
+    return list(zip(classes.colours, classes.labels)) + [(MISSING_COLOUR, "non disponible")]
 
 
 # --------------------------------------------------------------------------- overview
@@ -670,7 +694,7 @@ def _page_json(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
     return {
         "indicators": [{"id": m.id, "label": m.label, "short": m.short_label, "unit": m.unit, "year": m.year,
                         "classes": classes[m.id].labels,
-                        "colours": class_colours(len(classes[m.id].labels))} for m in metas],
+                        "colours": classes[m.id].colours} for m in metas],
         "missingColour": MISSING_COLOUR,
         "territories": territories,
     }

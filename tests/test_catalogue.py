@@ -113,6 +113,26 @@ def test_classify_ties_and_empty():
     assert len(catalogue.class_colours(1)) == 1 and len(catalogue.class_colours(3)) == 3
 
 
+def test_classify_changes_diverge_at_zero():
+    meta = catalogue.indicator_meta("private_jobs_growth", "%", "2014-2024")
+    assert meta.signed
+    values = {f"t{i}": v for i, v in enumerate([-9.0, -4.0, -1.5, -0.5, 0.4, 2.0, 3.0, 6.0, 8.0, 12.0])}
+    cls = catalogue.classify(values, meta)
+    assert 0.0 in cls.breaks  # no class holds both falls and rises
+    assert f"à moins de 0{NNBSP}%" in " ".join(cls.labels)  # not "0,0 %"
+    falls = cls.breaks.index(0.0) + 1
+    assert cls.colours[:falls] == catalogue._spread(catalogue.FALLS, falls)
+    assert cls.colours[falls:] == catalogue._spread(catalogue.RISES, len(cls.labels) - falls)
+    for tid, v in values.items():
+        assert (cls.index[tid] < falls) == (v < 0)
+    # only falls, or only rises: one side of the diverging palette
+    assert set(catalogue.classify({"a": -3.0, "b": -1.0, "c": -2.0}, meta).colours) <= set(catalogue.FALLS)
+    assert set(catalogue.classify({"a": 3.0, "b": 1.0, "c": 2.0}, meta).colours) <= set(catalogue.RISES)
+    # levels keep the sequential palette
+    level = catalogue.classify({f"t{i}": float(i) for i in range(10)}, _meta("%"))
+    assert level.colours == catalogue.class_colours(len(level.labels))
+
+
 def test_legend_breaks_rounded_for_large_numbers():
     meta = _meta("€")
     cls = catalogue.classify({f"t{i}": 20000 + 137 * i for i in range(20)}, meta)
