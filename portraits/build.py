@@ -26,6 +26,7 @@ import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections import deque
@@ -267,8 +268,15 @@ def render_context(tid: str) -> dict[str, Any]:
 
 def build_one(kernel, job: _Job, tid: str) -> dict[str, Any]:
     """Execute, save, write data files, render. Never raises: failures are returned."""
-    from . import report_build
+    out, pending = execute_one(kernel, job, tid)
+    return finish_one(job, out, pending) if pending else out
 
+
+def execute_one(kernel, job: _Job, tid: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """First half, in the kernel: execute, save the notebook, write the data files.
+
+    Returns the territory's outcome so far and what ``finish_one`` needs, or None when the
+    territory already failed (the outcome then says why). Never raises."""
     paths = output_paths(job.output_dir, tid)
     out: dict[str, Any] = {"territory": tid, "status": "ok", "durations": {}, "outputs": [],
                            "error": None, "extract": None, "kernel_restarted": False}
@@ -286,36 +294,65 @@ def build_one(kernel, job: _Job, tid: str) -> dict[str, Any]:
             tid, "execute", err.ename, err.evalue, err.cell_index, err.execution_count,
             str(paths["notebook"]))))
         out["durations"]["total"] = time.monotonic() - started
-        return out
-    stage = "data"
+        return out, None
     try:
         t0 = time.monotonic()
         table = _write_data_files(tid, paths)
         out["outputs"] += [paths["csv"], paths["xlsx"]]
         out["durations"]["data"] = time.monotonic() - t0
-        stage = "render"
+    except Exception as exc:  # one territory's broken data must not stop the others
+        out.update(status="failed", error=dataclasses.asdict(Failure(
+            tid, "data", type(exc).__name__, str(exc) or traceback.format_exc(limit=2),
+            notebook=str(paths["notebook"]))))
+        out["durations"]["total"] = time.monotonic() - started
+        return out, None
+    return out, {"nb": result.nb, "table": table, "paths": paths, "started": started}
+
+
+def finish_one(job: _Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[str, Any]:
+    """Second half, outside the kernel: render, then extract what the build report compares."""
+    from . import report_build
+
+    tid, paths = out["territory"], pending["paths"]
+    stage = "render"
+    try:
         t0 = time.monotonic()
         if job.formats:
             out["outputs"] += list(_render(job, tid, paths).values())
         out["durations"]["render"] = time.monotonic() - t0
         stage = "extract"
-        out["extract"] = report_build.extract(result.nb, table)
+        out["extract"] = report_build.extract(pending["nb"], pending["table"])
     except Exception as exc:  # one territory's broken render must not stop the others
         out.update(status="failed", error=dataclasses.asdict(Failure(
             tid, stage, type(exc).__name__, str(exc) or traceback.format_exc(limit=2),
             notebook=str(paths["notebook"]))))
-    out["durations"]["total"] = time.monotonic() - started
+    out["durations"]["total"] = time.monotonic() - pending["started"]
     return out
 
 
+def _crash_report(tid: str, exc: BaseException) -> dict[str, Any]:
+    """A bug of ours, reported as this territory's failure."""
+    return {"territory": tid, "status": "failed", "durations": {}, "outputs": [],
+            "extract": None, "kernel_restarted": False,
+            "error": dataclasses.asdict(Failure(tid, "worker", type(exc).__name__,
+                                                f"{exc}\n{traceback.format_exc(limit=3)}"))}
+
+
 def _worker_main(conn, job: _Job, parent_pid: int, lock_fd: int | None) -> None:
-    """Worker process: one warm kernel, territories received one at a time on ``conn``."""
+    """Worker process: one warm kernel, territories received one at a time on ``conn``.
+
+    Pipelined: once a territory is executed, its rendering (pandoc, Typst: other processes
+    or native code) runs in a thread while the kernel executes the next one, so the cores
+    are not idle while one waits for the other. Messages to the parent: ("ready"), then per
+    territory ("free") when the kernel can take the next one and ("done", outcome)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if lock_fd is not None:  # forked copy of the build lock: only the parent holds it
         try:
             os.close(lock_fd)
         except OSError:
             pass
+    from concurrent.futures import ThreadPoolExecutor
+
     from .execute import WarmKernel
 
     try:
@@ -324,6 +361,22 @@ def _worker_main(conn, job: _Job, parent_pid: int, lock_fd: int | None) -> None:
         conn.send(("fatal", f"{type(exc).__name__}: {exc}", None))
         return
     conn.send(("ready", None, kernel.pid))
+    renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+    rendering = None  # the render in flight (at most one)
+    send_lock = threading.Lock()  # the render thread reports on the same connection
+
+    def send_done(res: dict[str, Any]) -> None:
+        res["outputs"] = [str(p) for p in res["outputs"]]
+        with send_lock:
+            conn.send(("done", res, kernel.pid))
+
+    def render_and_report(out: dict[str, Any], pending: dict[str, Any]) -> None:
+        try:
+            res = finish_one(job, out, pending)
+        except Exception as exc:
+            res = _crash_report(out["territory"], exc)
+        send_done(res)
+
     try:
         while True:
             if not conn.poll(1.0):
@@ -332,19 +385,25 @@ def _worker_main(conn, job: _Job, parent_pid: int, lock_fd: int | None) -> None:
                 continue
             tid = conn.recv()
             if tid is None:
+                if rendering:
+                    rendering.result()
                 return
             try:
-                res = build_one(kernel, job, tid)
-            except Exception as exc:  # a bug of ours: report it as this territory's failure
-                res = {"territory": tid, "status": "failed", "durations": {}, "outputs": [],
-                       "extract": None, "kernel_restarted": False,
-                       "error": dataclasses.asdict(Failure(tid, "worker", type(exc).__name__,
-                                                           f"{exc}\n{traceback.format_exc(limit=3)}"))}
-            res["outputs"] = [str(p) for p in res["outputs"]]
-            conn.send(("done", res, kernel.pid))
+                out, pending = execute_one(kernel, job, tid)
+            except Exception as exc:
+                out, pending = _crash_report(tid, exc), None
+            if rendering:
+                rendering.result()
+            if pending is None:
+                send_done(out)
+            else:
+                rendering = renderer.submit(render_and_report, out, pending)
+            with send_lock:
+                conn.send(("free", None, kernel.pid))
     except (EOFError, BrokenPipeError):
         return
     finally:
+        renderer.shutdown(wait=False, cancel_futures=True)
         kernel.shutdown()
 
 
@@ -354,14 +413,19 @@ class _Worker:
         self.proc = ctx.Process(target=_worker_main, args=(child, job, os.getpid(), lock_fd), daemon=True)
         self.proc.start()
         child.close()
-        self.ready = False
+        self.ready = False    # the kernel started
+        self.free = False     # the kernel can take a territory (the previous one may be rendering)
         self.kernel_pid: int | None = None
-        self.task: str | None = None
-        self.since = 0.0
+        self.tasks: dict[str, float] = {}  # territory -> when it was sent
 
     def assign(self, tid: str) -> None:
-        self.task, self.since = tid, time.monotonic()
+        self.tasks[tid] = time.monotonic()
+        self.free = False
         self.conn.send(tid)
+
+    def overdue(self, limit: float) -> bool:
+        now = time.monotonic()
+        return any(now - since > limit for since in self.tasks.values())
 
     def kill(self) -> None:
         for pid in (self.kernel_pid, self.proc.pid):
@@ -597,9 +661,12 @@ def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show
             bar.write(f"failed: {Failure(**res['error']).describe()}")
 
     def lost(worker: _Worker, why: str) -> None:
-        """The worker died or hung: kill it (and its kernel), retry its territory once."""
+        """The worker died or hung: kill it (and its kernel), retry its territories once
+        (all of them if it died; if it hung, those not over their time limit)."""
         nonlocal respawns, fatal
-        tid = worker.task
+        limit = job.timeout + _KILL_GRACE
+        overdue = {tid for tid, since in worker.tasks.items() if time.monotonic() - since > limit}
+        tasks = list(worker.tasks)
         worker.kill()
         respawns += 1
         if respawns > 2 * len(todo) + n_workers:  # workers die on start: stop trying
@@ -607,25 +674,25 @@ def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show
             workers.remove(worker)
         else:
             workers[workers.index(worker)] = _Worker(ctx, job, lock_fd)
-        if tid is None:
-            return
-        attempts[tid] = attempts.get(tid, 0) + 1
-        if attempts[tid] < 2 and why != "timeout":
-            pending.appendleft(tid)
-            return
-        paths = output_paths(job.output_dir, tid)
-        message = (f"no result after {job.timeout + _KILL_GRACE:g} s: worker and kernel killed"
-                   if why == "timeout" else "the worker process died twice (out of memory? crash?)")
-        finish({"territory": tid, "status": "failed", "durations": {}, "outputs": [], "extract": None,
-                "error": dataclasses.asdict(Failure(tid, "worker", why, message,
-                                                    notebook=str(paths["notebook"])))})
+        for tid in reversed(tasks):
+            attempts[tid] = attempts.get(tid, 0) + 1
+            timed_out = why == "timeout" and tid in overdue
+            if attempts[tid] < 2 and not timed_out:
+                pending.appendleft(tid)
+                continue
+            paths = output_paths(job.output_dir, tid)
+            message = (f"no result after {limit:g} s: worker and kernel killed" if timed_out
+                       else "the worker process died twice (out of memory? crash?)")
+            finish({"territory": tid, "status": "failed", "durations": {}, "outputs": [], "extract": None,
+                    "error": dataclasses.asdict(Failure(tid, "worker", "timeout" if timed_out else why, message,
+                                                        notebook=str(paths["notebook"])))})
 
     try:
-        while pending or any(w.task for w in workers):
-            if fatal and not any(w.task for w in workers):
+        while pending or any(w.tasks for w in workers):
+            if fatal and not any(w.tasks for w in workers):
                 break
             for w in workers:
-                if w.ready and w.task is None and pending and not fatal:
+                if w.ready and w.free and pending and not fatal:
                     w.assign(pending.popleft())
             by_conn = {w.conn: w for w in workers}
             by_sentinel = {w.proc.sentinel: w for w in workers}
@@ -638,20 +705,21 @@ def _run_pool(job: _Job, todo: list[str], jobs: int | None, lock: FileLock, show
                         continue  # its sentinel reports the death
                     w.kernel_pid = kernel_pid
                     if kind == "ready":
-                        w.ready = True
+                        w.ready = w.free = True
                     elif kind == "fatal":
                         fatal = payload
                         w.ready = False
+                    elif kind == "free":
+                        w.free = True
                     elif kind == "done":
-                        w.task = None
+                        w.tasks.pop(payload["territory"], None)
                         finish(payload)
                 elif ready in by_sentinel:
                     w = by_sentinel[ready]
-                    if w in workers and not w.proc.is_alive() and (w.task or not fatal):
+                    if w in workers and not w.proc.is_alive() and (w.tasks or not fatal):
                         lost(w, "died")
-            now = time.monotonic()
             for w in list(workers):
-                if w.task and now - w.since > job.timeout + _KILL_GRACE:
+                if w.overdue(job.timeout + _KILL_GRACE):
                     lost(w, "timeout")
         if fatal:
             for tid in list(pending):
