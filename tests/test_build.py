@@ -168,6 +168,35 @@ def test_dead_kernel_is_restarted_and_territory_retried(env, monkeypatch):
     assert _manifest(env)["territories"]["ti-crash"]["kernel_restarted"] is True
 
 
+def test_hung_render_fails_alone_and_the_territory_behind_it_is_retried(env, monkeypatch):
+    # A worker renders one territory while its kernel executes the next: when the render hangs,
+    # the worker is killed; the hung territory fails, the one executing meanwhile is rebuilt.
+    def render(job, tid, paths):
+        if tid == "ti-0001":
+            time.sleep(600)
+        return {}
+
+    log = env["tmp"] / "executed.log"
+    execute_one = build.execute_one
+
+    def logged(kernel, job, tid):
+        with open(log, "a") as fh:
+            fh.write(tid + "\n")
+        return execute_one(kernel, job, tid)
+
+    monkeypatch.setattr(build, "execute_one", logged)
+    monkeypatch.setattr(build, "_render", render)
+    monkeypatch.setattr(build, "_KILL_GRACE", 1.0)
+    # each execution takes 2 s: ti-0001 is overdue (4 + 1 s) well before ti-0002, sent 2 s later
+    monkeypatch.setenv("PORTRAITS_TEST_SLEEP", "2")
+    result = _build(env, jobs=1, formats=["html"], timeout=4)
+    assert [(f.territory, f.stage, f.ename) for f in result.failed] == [("ti-0001", "worker", "timeout")]
+    assert sorted(result.built) == ["ti-0002", "ti-0003"]
+    assert _manifest(env)["territories"]["ti-0002"]["status"] == "ok"
+    # ti-0002 was executed by the killed worker, behind the hung render, then once more
+    assert log.read_text().split() == ["ti-0001", "ti-0002", "ti-0002", "ti-0003"]
+
+
 def test_kernel_state_does_not_leak_between_territories(env):
     nb = nbformat.read(env["template"], as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("seen_before = 'marker' in globals()\nmarker = territory\nseen_before"))
