@@ -415,17 +415,26 @@ def rank_words(rank, n_ranked) -> str | None:
     return f"au {ordinal} rang {who}"
 
 
-def extreme_words(rank, n_ranked, noun: Noun) -> str | None:
-    """"l'une des plus élevées des Territoires d'industrie" for the top/bottom ``TOP_SHARE``."""
+def extreme(rank, n_ranked) -> str | None:
+    """"top" or "bottom" when the rank is within the first or last ``TOP_SHARE`` (10 or more
+    territories ranked), None otherwise."""
     if fmt.is_missing(rank) or fmt.is_missing(n_ranked) or int(n_ranked) < 10:
         return None
     rank, n = int(rank), int(n_ranked)
-    one = "l'une" if noun.feminine else "l'un"
     if rank <= math.ceil(TOP_SHARE * n):
-        return f"{one} des plus {'élevées' if noun.feminine else 'élevés'} des {ALL_TI}"
+        return "top"
     if rank > n - math.ceil(TOP_SHARE * n):
-        return f"{one} des plus {'faibles'} des {ALL_TI}"
+        return "bottom"
     return None
+
+
+def extreme_words(rank, n_ranked, noun: Noun) -> str | None:
+    """"parmi les plus élevées" ("élevés", "faibles") for the top/bottom ``TOP_SHARE``."""
+    side = extreme(rank, n_ranked)
+    if side is None:
+        return None
+    highest = agree("élevé", Noun(noun.text, noun.gender, plural=True))
+    return f"parmi les plus {highest if side == 'top' else 'faibles'}"
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -552,6 +561,10 @@ def gap_sentence(row, key: str = "france", with_rank: bool = True,
         parts.append(clause)
     if with_rank:
         rank = rank_words(_field(row, "rank"), _field(row, "n_ranked"))
+        side = extreme(_field(row, "rank"), _field(row, "n_ranked"))
+        if parts and (side, cmp.kind) in (("top", "above"), ("bottom", "below")):
+            # said only when the gap points the same way: "supérieure … et figure parmi les plus élevées"
+            parts[-1] += f" et figure {extreme_words(_field(row, 'rank'), _field(row, 'n_ranked'), ph.noun)}"
         if rank:
             subject = "le territoire se classe" if parts else "Le territoire se classe"
             parts.append(f"{subject} {rank}")

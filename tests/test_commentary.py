@@ -137,9 +137,9 @@ def test_missing_benchmark_is_left_out():
 
 
 def test_gap_sentence_points_and_rank():
-    text = c.gap_sentence(share_row(), "all_territories")
+    text = c.gap_sentence(share_row(rank=40), "all_territories")
     assert text == (f"Elle est nettement supérieure à la moyenne des Territoires d'industrie "
-                    f"(+6,1{NB}points) ; le territoire se classe au 12e rang des 183{NB}Territoires "
+                    f"(+6,1{NB}points) ; le territoire se classe au 40e rang des 183{NB}Territoires "
                     "d'industrie.")
 
 
@@ -205,9 +205,19 @@ def test_rank_words():
 
 def test_extreme_words():
     part = c.Noun("part", "f")
-    assert c.extreme_words(3, 183, part) == "l'une des plus élevées des Territoires d'industrie"
-    assert c.extreme_words(180, 183, c.Noun("taux")) == "l'un des plus faibles des Territoires d'industrie"
+    assert c.extreme_words(3, 183, part) == "parmi les plus élevées"
+    assert c.extreme_words(19, 183, c.Noun("taux")) == "parmi les plus élevés"  # ceil(10 % of 183)
+    assert c.extreme_words(20, 183, c.Noun("taux")) is None
+    assert c.extreme_words(180, 183, c.Noun("taux")) == "parmi les plus faibles"
     assert c.extreme_words(90, 183, part) is None
+    assert c.extreme_words(1, 9, part) is None  # too few territories ranked to say so
+
+
+def test_gap_sentence_says_extreme_only_when_the_gap_agrees():
+    top = c.gap_sentence(share_row(rank=3), "all_territories")
+    assert f"(+6,1{NB}points) et figure parmi les plus élevées ; le territoire se classe au 3e rang" in top
+    # above the benchmark but ranked low (a skewed distribution): no "parmi les plus faibles"
+    assert "parmi" not in c.gap_sentence(share_row(rank=180), "all_territories")
 
 
 def test_period_words():
