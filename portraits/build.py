@@ -266,17 +266,12 @@ def render_context(tid: str) -> dict[str, Any]:
             "description": f"Portrait socio-économique du Territoire d'industrie {terr.name} ({tid})"}
 
 
-def build_one(kernel, job: _Job, tid: str) -> dict[str, Any]:
-    """Execute, save, write data files, render. Never raises: failures are returned."""
-    out, pending = execute_one(kernel, job, tid)
-    return finish_one(job, out, pending) if pending else out
-
-
 def execute_one(kernel, job: _Job, tid: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """First half, in the kernel: execute, save the notebook, write the data files.
 
     Returns the territory's outcome so far and what ``finish_one`` needs, or None when the
-    territory already failed (the outcome then says why). Never raises."""
+    territory already failed (the outcome then says why): a failing notebook or data file
+    does not raise."""
     paths = output_paths(job.output_dir, tid)
     out: dict[str, Any] = {"territory": tid, "status": "ok", "durations": {}, "outputs": [],
                            "error": None, "extract": None, "kernel_restarted": False}
@@ -290,22 +285,15 @@ def execute_one(kernel, job: _Job, tid: str) -> tuple[dict[str, Any], dict[str, 
     out["outputs"].append(paths["notebook"])
     if result.error is not None:
         err = result.error
-        out.update(status="failed", error=dataclasses.asdict(Failure(
-            tid, "execute", err.ename, err.evalue, err.cell_index, err.execution_count,
-            str(paths["notebook"]))))
-        out["durations"]["total"] = time.monotonic() - started
-        return out, None
+        return _failed(out, Failure(tid, "execute", err.ename, err.evalue, err.cell_index,
+                                    err.execution_count, str(paths["notebook"])), started), None
     try:
         t0 = time.monotonic()
         table = _write_data_files(tid, paths)
         out["outputs"] += [paths["csv"], paths["xlsx"]]
         out["durations"]["data"] = time.monotonic() - t0
     except Exception as exc:  # one territory's broken data must not stop the others
-        out.update(status="failed", error=dataclasses.asdict(Failure(
-            tid, "data", type(exc).__name__, str(exc) or traceback.format_exc(limit=2),
-            notebook=str(paths["notebook"]))))
-        out["durations"]["total"] = time.monotonic() - started
-        return out, None
+        return _failed(out, _stage_failure(tid, "data", exc, paths), started), None
     return out, {"nb": result.nb, "table": table, "paths": paths, "started": started}
 
 
@@ -323,10 +311,19 @@ def finish_one(job: _Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[
         stage = "extract"
         out["extract"] = report_build.extract(pending["nb"], pending["table"])
     except Exception as exc:  # one territory's broken render must not stop the others
-        out.update(status="failed", error=dataclasses.asdict(Failure(
-            tid, stage, type(exc).__name__, str(exc) or traceback.format_exc(limit=2),
-            notebook=str(paths["notebook"]))))
+        return _failed(out, _stage_failure(tid, stage, exc, paths), pending["started"])
     out["durations"]["total"] = time.monotonic() - pending["started"]
+    return out
+
+
+def _stage_failure(tid: str, stage: str, exc: Exception, paths: dict[str, Path]) -> Failure:
+    return Failure(tid, stage, type(exc).__name__, str(exc) or traceback.format_exc(limit=2),
+                   notebook=str(paths["notebook"]))
+
+
+def _failed(out: dict[str, Any], failure: Failure, started: float) -> dict[str, Any]:
+    out.update(status="failed", error=dataclasses.asdict(failure))
+    out["durations"]["total"] = time.monotonic() - started
     return out
 
 
