@@ -152,3 +152,13 @@ def test_fonts_api():
     assert fonts.font_family() == "Source Sans Pro"
     assert all(p.suffix == ".ttf" and p.is_file() for p in paths)
     assert fonts.font_dir() == paths[0].parent
+
+
+def test_pandoc_heap_option_only_where_pandoc_accepts_it(tmp_path):
+    # the wheel's pandoc takes RTS options; a pandoc built without -rtsopts would refuse them
+    assert builtin._rts_options(builtin._pandoc_path()) == tuple(builtin.PANDOC_RTS)
+    strict = tmp_path / "pandoc"
+    strict.write_text('#!/bin/sh\ncase "$1" in +RTS) echo "Most RTS options are disabled" >&2; exit 1;; esac\n'
+                      'echo "pandoc 3.9"\n')
+    strict.chmod(0o755)
+    assert builtin._rts_options(str(strict)) == ()

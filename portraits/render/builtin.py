@@ -8,6 +8,7 @@ project's own fonts. One pandoc process per output, fonts read by Typst per comp
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -38,6 +39,21 @@ def _pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
+# The wheel's pandoc suggests a 64 MB heap (-with-rtsopts=-H64m): 16 MB keeps the same speed
+# and lowers its peak memory from about 180 MB to 130 MB per document (measured on 12 portraits).
+PANDOC_RTS = ["+RTS", "-H16m", "-RTS"]
+
+
+@functools.lru_cache(maxsize=4)
+def _rts_options(pandoc: str) -> tuple[str, ...]:
+    """PANDOC_RTS if this pandoc accepts RTS options (a build without -rtsopts refuses them)."""
+    try:
+        proc = subprocess.run([pandoc, *PANDOC_RTS, "--version"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return tuple(PANDOC_RTS) if proc.returncode == 0 else ()
+
+
 def _metadata_file(tmp: Path, context: dict | None) -> Path:
     """Context values (title, subtitle, name, date...) as pandoc metadata; they win over the
     template's front matter (the title of each territory is only known to the build)."""
@@ -49,7 +65,8 @@ def _metadata_file(tmp: Path, context: dict | None) -> Path:
 
 
 def _run_pandoc(args: list[str], cwd: Path) -> None:
-    proc = subprocess.run([_pandoc_path(), *args], cwd=cwd, capture_output=True, text=True)
+    pandoc = _pandoc_path()
+    proc = subprocess.run([pandoc, *_rts_options(pandoc), *args], cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
         raise RenderError(f"pandoc failed (exit {proc.returncode}):\n{tail}")
