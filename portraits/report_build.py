@@ -154,14 +154,18 @@ def _table_warnings(table) -> dict[str, list[str]]:
     return found
 
 
+def _kind_rank(kind: str) -> int:
+    """Report order of the kinds of warning (unknown kinds last)."""
+    order = list(WARNING_KINDS)
+    return order.index(kind) if kind in order else len(order)
+
+
 def normalize_warnings(warnings: Any) -> dict[str, list[str]]:
     """Warnings as {kind: [items]}; a list (what builds before this format recorded) is 'other'."""
     if not warnings:
         return {}
     if isinstance(warnings, dict):
-        order = list(WARNING_KINDS)
-        kinds = sorted(warnings, key=lambda k: order.index(k) if k in order else len(order))
-        return {k: list(warnings[k]) for k in kinds if warnings[k]}
+        return {k: list(warnings[k]) for k in sorted(warnings, key=_kind_rank) if warnings[k]}
     return {"other": [str(w) for w in warnings]}
 
 
@@ -259,8 +263,7 @@ def warnings_by_item(territories: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 groups.setdefault((kind, item), []).append(t["territory"])
     rows = [{"kind": kind, "kind_label": WARNING_KINDS.get(kind, kind), "item": item,
              "n": len(tids), "territories": tids} for (kind, item), tids in groups.items()]
-    order = list(WARNING_KINDS)
-    rows.sort(key=lambda r: (order.index(r["kind"]) if r["kind"] in order else len(order), -r["n"], r["item"]))
+    rows.sort(key=lambda r: (_kind_rank(r["kind"]), -r["n"], r["item"]))
     return rows
 
 
