@@ -48,7 +48,7 @@ if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib"].rcdefaults()
 get_ipython().reset(new_session=True, aggressive=False)
 # reset() ends with a full gc.collect(); freezing what the first notebook left (modules, caches)
-# keeps later collections to the last notebook's objects (measured: 0.16 s less per notebook).
+# keeps later collections to the last notebook's objects (measured: reset 0.17 s -> 0.06 s).
 import gc as _gc
 if not _gc.get_freeze_count():
     _gc.freeze()
