@@ -102,7 +102,8 @@ def _visible(attrs: str, meta: Mapping[str, Any] | None, where: str) -> bool | N
 
 
 def resolve_conditions(text: str, meta: Mapping[str, Any] | None, where: str = "template") -> str:
-    """Keep or drop the fenced divs and bracketed spans that carry a metadata condition."""
+    """Keep or drop the fenced divs and bracketed spans that carry a metadata condition.
+    Dropped lines become blank lines, so the lines of what remains keep their template numbers."""
     out: list[str] = []
     stack: list[tuple[int, bool | None]] = []  # (fence length, visible; None = ordinary div)
     hidden = 0
@@ -114,18 +115,17 @@ def resolve_conditions(text: str, meta: Mapping[str, Any] | None, where: str = "
             stack.append((len(m.group(2)), visible))
             if visible is False:
                 hidden += 1
-            if visible is None and not hidden:
-                out.append(line)
+            out.append(line if visible is None and not hidden else "")
             continue
         if fence and not fence.group(2) and stack:
             _, visible = stack.pop()
             if visible is False:
                 hidden -= 1
-            elif visible is None and not hidden:
-                out.append(line)
+                out.append("")
+            else:
+                out.append(line if visible is None and not hidden else "")
             continue
-        if not hidden:
-            out.append(line)
+        out.append("" if hidden else line)
     return _resolve_spans("\n".join(out), meta, where)
 
 
