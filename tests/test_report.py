@@ -175,7 +175,7 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     assert row["comparable"] is False or row["comparable"] == False  # noqa: E712 (numpy bool)
     assert "non comparable" in row["note"]  # and the reader is told why
     md = p.key_figures().data
-    block = next(b for b in md.split("::::") if "des emplois dans l'industrie" in b)
+    block = next(b for b in md.split("::::") if "des emplois salariés dans l'industrie" in b)
     assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
     share = p.figure("industry_jobs_share")
     assert share.vs("region", "france", "all_territories") == f"contre {p.value('industry_jobs_share', 'region')[2:]} en Guadeloupe"
