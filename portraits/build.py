@@ -37,6 +37,7 @@ import nbformat
 from filelock import FileLock, Timeout
 
 from . import atomic, config, store
+from .errors import UsageError
 
 MANIFEST_VERSION = 1
 # Package files that cannot change a portrait: editing them must not make 183 portraits stale.
@@ -48,7 +49,7 @@ _ENGINE_PACKAGES = ("papermill", "nbclient", "ipykernel", "pandas", "numpy", "ma
 _KILL_GRACE = 60.0  # seconds a worker may run past the territory timeout before it is killed
 
 
-class BuildUsageError(ValueError):
+class BuildUsageError(UsageError, ValueError):
     """Bad input for a build (unknown territory, bad template, output dir busy): exit status 2."""
 
 
@@ -515,7 +516,15 @@ def run_build(ids: list[str] | None = None, all_territories: bool = False,
 
     wall0 = time.monotonic()
     formats = ["html", "pdf"] if formats is None else list(formats)
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise BuildUsageError(f"jobs must be a whole number of worker processes, 1 or more (got {jobs!r})")
+    if not timeout > 0:
+        raise BuildUsageError(f"timeout must be a number of seconds above 0 (got {timeout!r})")
     output_dir = Path(output_dir or config.output_dir()).resolve()
+    blocker = config.not_a_directory(output_dir)
+    if blocker is not None:
+        raise BuildUsageError(f"{output_dir} cannot be the output directory: {blocker} is a file; "
+                              "give a directory (it is created if missing)")
     template = Path(template or config.template_path()).resolve()
     tids = resolve_ids(ids or [], all_territories)
     if not tids:

@@ -19,14 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .errors import InputError, ProcessedDataError
 from .indicators import LEVELS, catalogue_frame
 
 
-class UnknownTerritory(ValueError):
+class UnknownTerritory(InputError, ValueError):
     """A territory id that is not one of the 183."""
 
 
-class ProcessedDataMissing(FileNotFoundError):
+class ProcessedDataMissing(ProcessedDataError, FileNotFoundError):
     """data/processed has not been built."""
 
 
@@ -43,20 +44,40 @@ def _dir() -> Path:
     return config.processed_dir()
 
 
+REBUILD_HINT = "run `portraits data --force` to rebuild data/processed"
+
+
 @lru_cache(maxsize=None)
 def _table(name: str, directory: str) -> pd.DataFrame:
+    """One processed table (Parquet if there, else CSV). A missing, truncated or corrupt
+    file raises :class:`ProcessedDataError` naming it, never a reader's traceback."""
     path = Path(directory) / f"{name}.csv"
     pq = Path(directory) / f"{name}.parquet"
     if pq.is_file():
-        return pd.read_parquet(pq)
-    if not path.is_file():
+        try:
+            df = pd.read_parquet(pq)
+        except Exception as exc:  # pyarrow.ArrowInvalid, OSError...: a truncated or corrupt file
+            raise ProcessedDataError(f"{pq} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
+        path = pq
+    elif not path.is_file():
         raise ProcessedDataMissing(f"{path} is missing: run `portraits data` first")
-    df = pd.read_csv(path, dtype={k: v for k, v in DTYPES.items()}, keep_default_na=True,
-                     na_values=[""])
-    for col in ("name", "note", "label", "zones", "partial_epci", "partial_epci_names"):
-        if col in df and df[col].dtype != object:
-            df[col] = df[col].fillna("")
+    else:
+        try:
+            df = pd.read_csv(path, dtype={k: v for k, v in DTYPES.items()}, keep_default_na=True,
+                             na_values=[""])
+        except Exception as exc:  # EmptyDataError, ParserError, UnicodeDecodeError, bad dtype
+            raise ProcessedDataError(f"{path} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
+        for col in ("name", "note", "label", "zones", "partial_epci", "partial_epci_names"):
+            if col in df and df[col].dtype != object:
+                df[col] = df[col].fillna("")
+    if "territory_id" not in df.columns:
+        raise ProcessedDataError(f"{path} is not a processed table (no territory_id column): {REBUILD_HINT}")
     return df
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
 
 def table(name: str) -> pd.DataFrame:

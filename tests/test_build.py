@@ -290,3 +290,21 @@ def test_package_hash_ignores_modules_that_cannot_change_a_portrait(tmp_path):
     assert build.package_hash(pkg) == before
     (pkg / "charts.py").write_text("A = 2\n")
     assert build.package_hash(pkg) != before
+
+
+@pytest.mark.parametrize("kw, match", [({"jobs": 0}, "jobs"), ({"jobs": -1}, "jobs"),
+                                       ({"timeout": 0}, "timeout"), ({"timeout": -5}, "timeout")])
+def test_bad_jobs_or_timeout_are_refused_before_anything_starts(env, kw, match):
+    with pytest.raises(build.BuildUsageError, match=match):
+        _build(env, **kw)
+    assert not env["out"].exists()
+
+
+def test_output_dir_that_is_a_file_is_refused(env):
+    env["out"].write_text("a file\n")
+    with pytest.raises(build.BuildUsageError, match="is a file"):
+        _build(env)
+    with pytest.raises(build.BuildUsageError, match="is a file"):
+        build.run_build(ids=["ti-0001"], template=env["template"], output_dir=env["out"] / "sub",
+                        formats=[], progress=False)
+    assert env["out"].read_text() == "a file\n"
