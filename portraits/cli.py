@@ -35,7 +35,7 @@ def _positive_seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (e.g. --timeout 300)") from None
     if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text} is not a time limit: give a number of seconds above 0")
+        raise argparse.ArgumentTypeError(f"{text} is not a time limit: give a finite number of seconds above 0")
     return value
 
 
