@@ -14,11 +14,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import config
+from .errors import RawSchemaError
 from .sources import Source, load_manifest
-
-
-class RawSchemaError(ValueError):
-    """A raw table does not match its declared schema."""
 
 
 COM_CODE = r"^(\d{5}|2[AB]\d{3})$"            # commune or arrondissement code
