@@ -58,10 +58,9 @@ NOT_COMPARABLE, NOT_RANKED = "non comparable", "non classé"
 # Key figures whose benchmark line is a change rather than a comparison
 KEY_FIGURE_TREND = {"population": "population_growth", "jobs": "jobs_growth"}
 
-# Indicators placed on the "position among the territories" chart
-POSITION_INDICATORS = ["industry_jobs_share", "industry_establishments_share",
-                       "private_jobs_growth", "population_growth", "unemployment_rate",
-                       "managers_share", "median_income", "poverty_rate"]
+# Indicators placed on the "position among the territories" chart: declared by the store, which
+# reads them for every territory (and fingerprints them)
+POSITION_INDICATORS = list(store.POSITION_INDICATORS)
 
 CHART_SOURCES = {  # chart -> indicators whose sources the chart uses
     "sectors": ["industry_jobs_share"],
@@ -120,20 +119,11 @@ def _markdown(text: str):
     return Markdown(text)
 
 
-def _all_territory_values(directory: str) -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _position_values(directory: str, stamp: int) -> pd.DataFrame:
     """Territory-level values of every territory for the position chart (once per process and
     version of the processed table: a rebuilt table is read again)."""
-    path = Path(directory) / "indicators.parquet"
-    if not path.is_file():
-        path = Path(directory) / "indicators.csv"
-    stamp = path.stat().st_mtime_ns if path.is_file() else 0
-    return _all_territory_values_cached(directory, stamp)
-
-
-@lru_cache(maxsize=2)
-def _all_territory_values_cached(directory: str, stamp: int) -> pd.DataFrame:
-    ind = store.table("indicators")
-    values = ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)]
+    values = store.position_values()
     # a value the data layer left unranked (another definition, e.g. overseas industry share)
     # is not placed among the territories
     values = values.assign(ranked=values["rank"].notna() | values["value"].isna())
@@ -141,9 +131,16 @@ def _all_territory_values_cached(directory: str, stamp: int) -> pd.DataFrame:
     cat = store.catalogue().set_index("id")
     values["short_label"] = values["indicator_id"].map(cat["short_label"])
     values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
-    order = {k: i for i, k in enumerate(POSITION_INDICATORS)}
+    order = {k: i for i, k in enumerate(store.POSITION_INDICATORS)}
     values["_order"] = values["indicator_id"].map(order)
     return values.sort_values(["_order", "territory_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+def _all_territory_values(directory: str) -> pd.DataFrame:
+    path = Path(directory) / "indicators.parquet"
+    if not path.is_file():
+        path = Path(directory) / "indicators.csv"
+    return _position_values(directory, path.stat().st_mtime_ns if path.is_file() else 0)
 
 
 def _md_escape(text: str) -> str:
@@ -447,9 +444,8 @@ class Portrait:
 
     def navigation(self):
         """Links to the catalogue and to the other portraits of the region (HTML only)."""
-        terr = store.list_territories()
-        same = terr[(terr["region_code"] == self.territory.region_code)
-                    & (terr["territory_id"] != self.territory_id)].sort_values("name")
+        terr = store.region_territories(self.territory_id)
+        same = terr[terr["territory_id"] != self.territory_id]
         links = " · ".join(f"[{_md_escape(r.name)}]({r.territory_id}.html)" for r in same.itertuples())
         body = "[← Tous les Territoires d'industrie](../index.html)"
         if links:
