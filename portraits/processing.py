@@ -338,9 +338,6 @@ NATIONAL_CODE = "00FR"
 # exact: the official median replaces the mean of commune medians; for the EPCI percentages
 # the aggregation already returns the unit's value, only the approximation flag changes.
 UNIT_VALUE = NATIONAL_ROW
-# france_scope of the France benchmark: "fr" metropolitan France and the overseas
-# departments the source covers, "fm" metropolitan France only
-FRANCE_SCOPES = ("fr", "fm")
 
 
 def single_unit_territories(members: pd.DataFrame, communes: pd.DataFrame) -> dict[str, str]:
@@ -376,21 +373,27 @@ def official_values(ind: pd.DataFrame, raw, singles: dict[str, str]) -> pd.DataF
             ranks, n_ranked = indicators.rank_desc(ind.loc[m, "value"])
             ind.loc[m, "rank"] = ranks
             ind.loc[m, "n_ranked"] = n_ranked
-        elif len(idx):
-            # the weighted mean of one unit's value is that value
-            assert np.allclose(ind.loc[idx, "value"].to_numpy(dtype="float64"),
-                               off[t_ok].to_numpy(dtype="float64")), iid
+        else:
+            # the weighted mean of one unit's value is that value: only where it is, the row
+            # is exact
+            same = np.isclose(ind.loc[idx, "value"].to_numpy(dtype="float64"),
+                              off[t_ok].to_numpy(dtype="float64"))
+            idx = idx[same]
         ind.loc[idx, "approx"] = False
     for iid, (table, col) in NATIONAL_ROW.items():
-        value = float(raw[table].set_index("code").at[NATIONAL_CODE, col])
+        national = raw[table].set_index("code")[col]
+        if pd.isna(national.get(NATIONAL_CODE)):
+            continue                    # no national row: France stays the aggregate, flagged
         f = ind.indicator_id.eq(iid) & ind.level.eq("france")
-        ind.loc[f, ["value", "status", "approx", "source_id"]] = [value, "ok", False, table]
+        ind.loc[f, ["value", "status", "approx", "source_id"]] = [
+            float(national[NATIONAL_CODE]), "ok", False, table]
     return ind
 
 
 def france_scope(cat) -> dict[str, str]:
-    """indicator -> scope of its France benchmark (``fm`` where the source, or the national
-    row used, covers metropolitan France only)."""
+    """indicator -> scope of its France benchmark, a code for the presentation: ``fr`` =
+    metropolitan France and the overseas departments the source covers, ``fm`` = metropolitan
+    France only (the source, or the national row used, has no overseas unit)."""
     return {i["id"]: "fm" if i["source"] in METRO_ONLY_SOURCES or i["id"] in NATIONAL_ROW else "fr"
             for i in cat}
 
