@@ -381,6 +381,12 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     wide["region_note"] = r["note"]
     wide["france_note"] = f["note"]
     wide["all_territories_note"] = a["note"]
+    # per-level approximation flags (the catalogue's ``approx`` says whether the indicator is an
+    # approximation anywhere) and the scope of the France benchmark: fr = metropolitan France
+    # and the overseas departments, fm = metropolitan France only
+    for level, part in (("territory", t), ("region", r), ("france", f), ("all_territories", a)):
+        wide[f"{level}_approx"] = part["approx"].astype(bool)
+    wide["france_scope"] = f["france_scope"] if "france_scope" in f else "fr"
     wide = wide.reset_index()
     meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
                 "definition", "key", "higher_is"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
@@ -394,7 +400,8 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
             "status", "rank", "n_ranked", "region_label", "note", "region_note", "france_note",
-            "all_territories_note", "higher_is", "comparable"]
+            "all_territories_note", "higher_is", "comparable", "territory_approx", "region_approx",
+            "france_approx", "all_territories_approx", "france_scope"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
             for tid, g in wide.groupby("territory_id", sort=False)}
