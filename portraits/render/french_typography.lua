@@ -85,7 +85,7 @@ local function fix_meta(meta)
   for _, key in ipairs({ "title", "subtitle", "pagetitle", "name" }) do
     local v = meta[key]
     if v and pandoc.utils.type(v) == "Inlines" then
-      meta[key] = fix_inlines(v)
+      meta[key] = pandoc.Inlines(fix_inlines(v))
     end
   end
   return meta
