@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from . import config, levels
 from .errors import InputError, ProcessedDataError
 from .indicators import LEVELS, catalogue_frame
 
@@ -36,8 +36,7 @@ DTYPES = {"territory_id": "str", "geo_code": "str", "siren": "str", "insee_com":
           "region_code": "str", "year": "str", "a38": "str", "category": "str",
           "epci_siren": "str", "partial_epci": "str", "regions": "str", "departments": "str"}
 
-LEVEL_LABELS = {"territory": "Territoire", "region": "Région", "france": "France",
-                "all_territories": "Ensemble des TI"}
+LEVEL_LABELS = {lv.id: lv.label for lv in levels.LEVELS}
 
 
 def _dir() -> Path:
@@ -455,18 +454,18 @@ def coverage(tid: str) -> pd.DataFrame:
 def comparison_table(tid: str) -> pd.DataFrame:
     """The figures with their benchmarks, French headers, raw numbers (for CSV/XLSX)."""
     w = indicators(tid)
+    approx = w["territory_approx"] if "territory_approx" in w else w.approx
+    scope = w["france_scope"] if "france_scope" in w else pd.Series(None, index=w.index)
     return pd.DataFrame({
         "Indicateur": w.label,
         "Unité": w.unit,
-        "Territoire": w.territory,
-        "Région": w.region,
-        "France": w.france,
-        "Ensemble des TI": w.all_territories,
+        **{lv.label: w[lv.id] for lv in levels.LEVELS},
+        "Champ de la France": scope.map(lambda sc: levels.france(sc).label),
         "Rang": w["rank"],
         "Sur": w.n_ranked,
         "Millésime": w.year,
         "Source": w.source,
-        "Approximation": w.approx.map({True: "oui", False: "non"}),
+        "Approximation": approx.map({True: "oui", False: "non"}),
         "Note": w.note.fillna(""),
     })
 
