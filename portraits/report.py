@@ -29,14 +29,13 @@ No module-level mutable state: a warm kernel renders many territories in turn.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import charts, commentary, config, fmt, levels, phrasing, store
+from . import charts, commentary, config, describe, fmt, levels, phrasing, store
 from .charts import Chart
 
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
@@ -202,14 +201,10 @@ class Portrait:
                      f"portent sur sa région de rattachement, {t.region_name})")
         else:
             where = commentary.region_in(t.region_name, t.region_code)
-        composition = t.composition_text
-        m = re.match(r"^(.*), ([\d\u202f\u00a0 ]+ communes?)$", composition)
-        if m:  # "1 intercommunalité (…), 42 communes" -> "42 communes : 1 intercommunalité (…)"
-            composition = f"{m.group(2)} : {m.group(1)}"
         text = (f"Territoire d'industrie de la génération 2023-2027 (identifiant {t.id}) situé "
-                f"{where}. Il regroupe {_md_escape(composition)}.")
-        if t.partial_text:
-            text += " " + _md_escape(t.partial_text)
+                f"{where}. Il regroupe {_md_escape(describe.composition(t).sentence())}.")
+        if perimeter := describe.perimeter(t):
+            text += " " + _md_escape(perimeter)
         return _markdown(text + "\n")
 
     def _key_figure(self, indicator_id: str, label: str) -> str | None:
@@ -435,8 +430,8 @@ class Portrait:
             method = _first_text(a38, "match_method")
             out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
                        f"d'emploi. {_md_escape(method)} Zones d'emploi retenues : {_md_escape(zones)}.")
-        if self.territory.partial_text:
-            out.append(f"- **Périmètre** : {_md_escape(self.territory.partial_text)}")
+        if perimeter := describe.perimeter(self.territory):
+            out.append(f"- **Périmètre infracommunautaire** : {_md_escape(perimeter)}")
         out += ["", f"{h}# Sources", ""]
         by_source: dict[str, list[str]] = {}
         for row in self.rows.values():
