@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import fmt, levels
+from .indicators import signed_ids
 
 # --- house style -----------------------------------------------------------------------------
 TERRITORY, REGION = levels.TERRITORY.colour, levels.REGION.colour
@@ -320,6 +321,7 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
     if _empty(values):
         return _unavailable("position parmi les Territoires d'industrie")
     df = values.dropna(subset=["value"]).copy()
+    signed = signed_ids()  # changes are labelled with their sign
     unranked = df.iloc[0:0]
     if "ranked" in df:
         keep = df["ranked"].fillna(True).astype(bool)
@@ -340,8 +342,7 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
         unit = _first(d, "unit")
         if len(own) or len(own_unranked):
             v = (own if len(own) else own_unranked)["value"].iloc[0]
-            shown = fmt.value(v, unit, with_unit=False) if not str(ind).endswith("_growth") \
-                or unit != "%" else fmt.signed_percent(v)
+            shown = fmt.signed_percent(v) if ind in signed and unit == "%" else fmt.value(v, unit, with_unit=False)
             if len(own):
                 labels.append(f"{label} ({shown})")
                 rank = int((d["value"] > v).sum()) + 1

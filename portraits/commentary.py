@@ -440,8 +440,13 @@ def _approx(row, level: str = "territory") -> bool:
 
 
 def is_change(row) -> bool:
-    """Changes (ids ``*_growth``) are shown signed: "+3,2 %"."""
-    return str(_field(row, "indicator_id", "")).endswith("_growth")
+    """Changes (the catalogue's ``signed``: growth and change aggregations) are shown signed: "+3,2 %"."""
+    signed = _field(row, "signed")
+    if signed is None:  # a row without the catalogue's flag (tests, older tables): ask the catalogue
+        from .indicators import signed_ids
+
+        return str(_field(row, "indicator_id", "")) in signed_ids()
+    return bool(signed)
 
 
 def shown(row, key: str = "territory", with_unit: bool = True) -> str:

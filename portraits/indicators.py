@@ -22,6 +22,7 @@ from .errors import CatalogueError
 CATALOGUE_PATH = config.PACKAGE_DIR / "indicators.toml"
 LEVELS = tuple(lv.id for lv in levels.LEVELS)  # the registry of portraits.levels
 AGGREGATIONS = ("sum", "ratio", "growth", "change", "weighted")
+SIGNED_AGGREGATIONS = ("growth", "change")
 REQUIRED = ("id", "label", "short_label", "unit", "theme", "source", "millesime", "table",
             "aggregation", "numerator", "approximation", "method", "formula", "definition", "key")
 
@@ -48,7 +49,14 @@ def load_catalogue(path: Path | None = None) -> list[dict]:
         e.setdefault("scale", 1)
         e.setdefault("denominator", "")
         e.setdefault("higher_is", "neutral")
+        # a change is shown with its sign (+1,2 %): declared by its aggregation, not its id
+        e.setdefault("signed", e["aggregation"] in SIGNED_AGGREGATIONS)
     return entries
+
+
+def signed_ids(path: Path | None = None) -> frozenset[str]:
+    """Ids of the indicators shown with a sign (changes)."""
+    return frozenset(e["id"] for e in load_catalogue(path) if e["signed"])
 
 
 @lru_cache(maxsize=4)

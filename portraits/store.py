@@ -352,7 +352,7 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     wide["france_scope"] = f["france_scope"] if "france_scope" in f else "fr"
     wide = wide.reset_index()
     meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
-                "definition", "key", "higher_is"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
+                "definition", "key", "higher_is", "signed"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
     meta = meta.rename(columns={"source": "catalogue_source"})
     meta["_order"] = range(len(meta))
     wide = wide.merge(meta, on="indicator_id", how="inner").sort_values(["territory_id", "_order"])
@@ -364,7 +364,7 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
             "status", "rank", "n_ranked", "region_label", "note", "region_note", "france_note",
             "all_territories_note", "higher_is", "comparable", "territory_approx", "region_approx",
-            "france_approx", "all_territories_approx", "france_scope"]
+            "france_approx", "all_territories_approx", "france_scope", "signed"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
             for tid, g in wide.groupby("territory_id", sort=False)}
