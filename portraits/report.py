@@ -301,31 +301,36 @@ class Portrait:
         return f"{label}{fmt.NBSP}: " + _md_escape(f"{fmt.NNBSP}; ".join(cites)) + "."
 
     def chart(self, kind: str) -> FigureOutput:
-        """A chart of the portrait: sectors, private_jobs, establishments, a38, positions, map."""
-        tid, name = self.territory_id, self.name
-        if kind == "sectors":
-            chart = charts.sectors(*self._sectors_data(), name)
-        elif kind == "private_jobs":
-            chart = charts.private_jobs(store.series(tid), self._source(CHART_SOURCES["private_jobs"]), name)
-        elif kind == "establishments":
-            chart = charts.establishments(store.establishments(tid),
-                                          self._source(CHART_SOURCES["establishments"]), name)
-        elif kind == "a38":
-            a38 = store.a38(tid)
-            chart = charts.a38(a38, self._a38_source(a38), name)
-        elif kind == "positions":
-            chart = charts.positions(_all_territory_values(str(config.processed_dir())), tid,
-                                     self._producers(POSITION_INDICATORS), name)
-        elif kind == "map":
-            from . import maps
+        """A chart of the portrait, by its name in :data:`CHARTS`."""
+        make = CHARTS.get(kind)
+        if make is None:
+            raise ValueError(f"unknown chart {kind!r}: {', '.join(CHARTS)}")
+        return FigureOutput(make(self))
 
-            t = self.territory
-            regions = t.regions or [t.region_code]
-            chart = maps.locator(tid, regions, name, t.region_names or [t.region_name])
-        else:
-            raise ValueError(f"unknown chart {kind!r}: sectors, private_jobs, establishments, a38, "
-                             "positions or map")
-        return FigureOutput(chart)
+    def _chart_sectors(self) -> Chart:
+        return charts.sectors(*self._sectors_data(), self.name)
+
+    def _chart_private_jobs(self) -> Chart:
+        return charts.private_jobs(store.series(self.territory_id),
+                                   self._source(CHART_SOURCES["private_jobs"]), self.name)
+
+    def _chart_establishments(self) -> Chart:
+        return charts.establishments(store.establishments(self.territory_id),
+                                     self._source(CHART_SOURCES["establishments"]), self.name)
+
+    def _chart_a38(self) -> Chart:
+        a38 = store.a38(self.territory_id)
+        return charts.a38(a38, self._a38_source(a38), self.name)
+
+    def _chart_positions(self) -> Chart:
+        return charts.positions(_all_territory_values(str(config.processed_dir())), self.territory_id,
+                                self._producers(POSITION_INDICATORS), self.name)
+
+    def _chart_map(self) -> Chart:
+        from . import maps
+
+        t = self.territory
+        return maps.locator(t.id, t.regions or [t.region_code], self.name, t.region_names or [t.region_name])
 
     def _sectors_data(self) -> tuple[pd.DataFrame, str]:
         """The sector breakdown and its source line. When the territory's shares are on
@@ -460,6 +465,17 @@ class Portrait:
                      f"\n\nAutres territoires de la région {self.territory.region_name} : {links}")
         return _markdown(":::: {.content-visible when-format=\"html\"}\n::: {.portrait-nav}\n"
                          f"{body}\n:::\n::::\n")
+
+
+# The charts a template can ask for (p.chart(name)), declared once.
+CHARTS = {
+    "map": Portrait._chart_map,                        # locator map (the territory in its region)
+    "sectors": Portrait._chart_sectors,                # jobs by broad sector, with benchmarks
+    "private_jobs": Portrait._chart_private_jobs,      # private salaried jobs, index 100
+    "a38": Portrait._chart_a38,                        # industrial sub-sectors and specificity
+    "establishments": Portrait._chart_establishments,  # establishments by sector and size
+    "positions": Portrait._chart_positions,            # the territory among all the territories
+}
 
 
 def _first_text(df: pd.DataFrame, col: str) -> str:
