@@ -364,7 +364,8 @@ def _edit(env, table, where, column, change):
 
 def _shown(env, out, tid):
     nb = nbformat.read(env["tmp"] / out / "notebooks" / f"{tid}.ipynb", as_version=4)
-    return [o.get("text") for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    # the text the cells printed, joined: the kernel may flush one print() in several stream messages
+    return ["".join(o.get("text") or "" for o in c.outputs) for c in nb.cells if c.cell_type == "code"]
 
 
 def test_every_portrait_showing_a_changed_value_is_rebuilt_and_equals_a_forced_build(real_env):

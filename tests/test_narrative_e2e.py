@@ -69,8 +69,10 @@ def edited(tmp_path_factory):
 @pytest.mark.parametrize("tid", TWO)
 def test_reworded_sentence(edited, tid):
     text = _text(edited / "html" / f"{tid}.html")
-    value = _norm(fmt.percent(store.indicators(tid).set_index("indicator_id").loc["industry_jobs_share", "territory"]))
-    assert f"L'industrie pèse environ {value} des emplois" in text
+    from portraits.report import Portrait
+
+    value = _norm(str(Portrait(tid).figure("industry_jobs_share")))  # "environ" where approximate
+    assert f"L'industrie pèse {value} des emplois" in text
     assert "L'industrie représente" not in text
 
 

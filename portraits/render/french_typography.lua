@@ -20,6 +20,8 @@ local function ends_digit(s) return s:match("%d$") ~= nil end
 
 -- inside one Str: "zone);" -> "zone) ;", "«x" -> "« x", "x»" -> "x »"
 local function fix_str(s)
+  -- most words hold none of these characters: leave them at once (this filter runs on every page)
+  if not s:find("[\194\226%%;:!?]") then return s end
   s = s:gsub("“%s*", "«" .. NNBSP):gsub("%s*”", NNBSP .. "»")
   s = s:gsub("«(" .. "[^" .. "\u{202F}" .. "])", "«" .. NNBSP .. "%1")
   s = s:gsub("«$", "«" .. NNBSP)
@@ -34,7 +36,17 @@ local function is_space(el)
   return el and (el.t == "Space")
 end
 
+local function needs_work(inlines)
+  for i = 1, #inlines do
+    local el = inlines[i]
+    if el.t == "Quoted" then return true end
+    if el.t == "Str" and el.text:find("[\194\226%%;:!?%d]") then return true end
+  end
+  return false
+end
+
 local function fix_inlines(inlines)
+  if not needs_work(inlines) then return nil end  -- nil: pandoc keeps the list as it is
   local out = pandoc.List()
   local i = 1
   while i <= #inlines do
@@ -85,7 +97,7 @@ local function fix_meta(meta)
   for _, key in ipairs({ "title", "subtitle", "pagetitle", "name" }) do
     local v = meta[key]
     if v and pandoc.utils.type(v) == "Inlines" then
-      meta[key] = pandoc.Inlines(fix_inlines(v))
+      meta[key] = pandoc.Inlines(fix_inlines(v) or v)
     end
   end
   return meta

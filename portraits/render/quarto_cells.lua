@@ -624,8 +624,8 @@ return {
   { Pandoc = front_matter },
   { Pandoc = conditionals },
   { Pandoc = cells },
-  { Pandoc = conditionals },
-  french[1],
+  -- one pass (one trip of the document between pandoc and Lua) for both
+  { Pandoc = function(doc) return french[1].Pandoc(conditionals(doc)) end },
   { Pandoc = crossrefs },
   { Pandoc = portrait_classes },
   { Pandoc = beside },
