@@ -353,6 +353,7 @@ class Preview:
         self._server: ThreadingHTTPServer | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="portraits-preview-"))
         self.kernel_pid: int | None = None
+        self.listeners = 0  # open /events streams (pages that will reload)
         self._restart_pending = True  # the package or the data changed since the kernel started
         # When no code cell changed (an edit of Markdown text or of the front matter) and the kernel,
         # hence code and data, is the same, the outputs of the last run are reused: re-executing
@@ -618,7 +619,8 @@ class _Handler(BaseHTTPRequestHandler):
             v = preview.version
             body = {"territory": preview.territory, "template": str(preview.template),
                     "generation": v.generation, "ok": v.ok, "error": v.error, "timings": v.timings,
-                    "changes": v.changes, "published": v.published, "kernel_pid": preview.kernel_pid}
+                    "changes": v.changes, "published": v.published, "kernel_pid": preview.kernel_pid,
+                    "listeners": preview.listeners}
             self._send(200, "application/json", json.dumps(body).encode())
         elif url.path == "/favicon.ico":
             self._send(204, "image/x-icon", b"")
@@ -645,6 +647,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        with preview._cond:
+            preview.listeners += 1
         try:
             self.wfile.write(b"retry: 1000\n\n")
             self.wfile.flush()
@@ -662,6 +666,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass  # the page went away
+        finally:
+            with preview._cond:
+                preview.listeners -= 1
         self.close_connection = True
 
 
