@@ -285,10 +285,23 @@ def inject_reload(page: str, generation: int) -> bytes:
 # ----------------------------------------------------------------------------------------------
 # Reusing the last outputs when no code changed
 
+def executed_code(source: str) -> str:
+    """A code cell's source without its leading ``#|`` option lines: comments to Python, so they
+    cannot change what the cell computes (captions, alt text, echo, output... are applied by the
+    renderer, from the new template)."""
+    lines = source.splitlines()
+    n = 0
+    while n < len(lines) and lines[n].lstrip().startswith("#|"):
+        n += 1
+    return "\n".join(lines[n:])
+
+
 def code_key(nb: nbformat.NotebookNode) -> Any:
-    """What execution depends on in a template: its code cells (source, options, metadata such as
-    the parameters tag) and its kernel. Markdown and the front matter only matter to the render."""
-    cells = [(c.source, json.dumps(c.metadata, sort_keys=True)) for c in nb.cells if c.cell_type == "code"]
+    """What execution depends on in a template: the code of its code cells, their metadata (the
+    parameters tag) and the kernel. Markdown, cell options and the front matter only matter to
+    the render."""
+    cells = [(executed_code(c.source), json.dumps(c.metadata, sort_keys=True))
+             for c in nb.cells if c.cell_type == "code"]
     return json.dumps([cells, nb.metadata.get("kernelspec")], sort_keys=True)
 
 
@@ -301,12 +314,12 @@ def reuse_outputs(previous: nbformat.NotebookNode, template: nbformat.NotebookNo
     nb = prepare_notebook(template, parameters, input_path=input_path)
     old = [c for c in previous.cells if c.cell_type == "code"]
     new = [c for c in nb.cells if c.cell_type == "code"]
-    if len(old) != len(new) or any(o.source != n.source for o, n in zip(old, new)):
+    if len(old) != len(new) or any(executed_code(o.source) != executed_code(n.source) for o, n in zip(old, new)):
         return None
     for o, n in zip(old, new):
         n.outputs = copy.deepcopy(o.outputs)
         n.execution_count = o.execution_count
-        n.metadata = copy.deepcopy(o.metadata)
+        n.metadata.papermill = copy.deepcopy(o.metadata.get("papermill", {}))
     nb.metadata = copy.deepcopy(previous.metadata)
     return nb
 
@@ -355,9 +368,10 @@ class Preview:
         self.kernel_pid: int | None = None
         self.listeners = 0  # open /events streams (pages that will reload)
         self._restart_pending = True  # the package or the data changed since the kernel started
-        # When no code cell changed (an edit of Markdown text or of the front matter) and the kernel,
-        # hence code and data, is the same, the outputs of the last run are reused: re-executing
-        # would give the same outputs (the build checks warm and cold runs are identical).
+        # When no code changed (an edit of Markdown text, of cells' #| options or of the front
+        # matter) and the kernel, hence package and data, is the same, the outputs of the last run
+        # are reused: running the same code on the same data gives the same outputs (the build
+        # checks that warm and cold runs are identical).
         self.reuse_outputs = reuse
         self._last: tuple[Any, nbformat.NotebookNode] | None = None
         self._closed = False

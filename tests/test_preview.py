@@ -126,8 +126,15 @@ def test_page_is_served_and_an_edit_reloads_it(server, template):
         # Markdown only: the outputs of the last run are reused, no execution.
         assert "reuse" in status(server.url)["timings"]
 
-        write(template, TEMPLATE.replace("6 * 7", "6 * 8"))  # code: executed again, same kernel
+        # A cell option is not code either: reused, and applied by the renderer.
+        write(template, TEMPLATE.replace("#| output: asis", "#| output: false"))
         assert events.next_reload() >= 3
+        page = get(server.url)
+        assert "vaut 42" not in page and "Titre original" in page
+        assert "reuse" in status(server.url)["timings"]
+
+        write(template, TEMPLATE.replace("6 * 7", "6 * 8"))  # code: executed again, same kernel
+        assert events.next_reload() >= 4
         assert "vaut 48" in get(server.url)
         st = status(server.url)
         assert "execute" in st["timings"] and "kernel_start" not in st["timings"]
