@@ -486,7 +486,7 @@ class Preview:
 
         kernel = WarmKernel(cwd=self.template.parent)
         try:
-            self._rebuild(kernel, changes=[])
+            self._safe_rebuild(kernel, [])
             while True:
                 batch = self._next_batch()
                 if batch is None:
@@ -496,16 +496,27 @@ class Preview:
                          + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
                 if kinds & {"code", "data"}:
                     self._restart_pending = True
-                self._rebuild(kernel, changes=changed)
-        except Exception as exc:  # a bug here must still leave a page saying so
-            self._publish(error_page(PreviewError("internal", f"{type(exc).__name__}: {exc}",
-                                                  details=traceback.format_exc()),
-                                     template=self.template, territory=self.territory),
-                          False, str(exc), {}, [])
-            raise
+                self._safe_rebuild(kernel, changed)
         finally:
             kernel.shutdown()
             self.kernel_pid = None
+
+    def _safe_rebuild(self, kernel, changes: list[str]) -> None:
+        """Rebuild; a bug of ours becomes an error page (and a new kernel next time), not the end
+        of the preview. Then reset the kernel while the user reads: the next run starts at once."""
+        try:
+            self._rebuild(kernel, changes=changes)
+        except Exception as exc:
+            self._restart_pending = True
+            self._fail(PreviewError("internal", f"{type(exc).__name__}: {exc}", details=traceback.format_exc()),
+                       "", {}, changes, time.monotonic())
+            return
+        if kernel.notebooks_run and not self._restart_pending and self._changes.empty() and not self._stop.is_set():
+            try:
+                kernel.reset()
+                kernel.notebooks_run = 0  # WarmKernel.execute resets only a kernel that has run a notebook
+            except Exception:  # no answer: execute() will restart it
+                pass
 
     def _rebuild(self, kernel, *, changes: list[str]) -> Version | None:
         if self._stop.is_set():
