@@ -419,7 +419,7 @@ class Preview:
         thread.start()
         self._threads.append(thread)
 
-    def close(self, timeout: float = 15.0) -> None:
+    def close(self, timeout: float = 10.0, grace: float = 2.0) -> None:
         """Stop watching and serving, shut the kernel down (the build thread owns it)."""
         if self._closed:
             return
@@ -430,13 +430,18 @@ class Preview:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
-        deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(max(0.1, deadline - time.monotonic()))
-            if thread.is_alive() and thread.name == "preview-build" and self.kernel_pid:
-                # A cell that ignores interrupts: the kernel is killed; the thread then ends.
-                _kill(self.kernel_pid)
-                thread.join(5)
+            if thread.name != "preview-build":
+                thread.join(timeout)
+                continue
+            # The build thread owns the kernel and shuts it down when it ends. A run in progress
+            # is interrupted (KeyboardInterrupt in the cell); a cell that ignores that, killed.
+            for sig, wait in ((None, grace), (signal.SIGINT, timeout / 2), (signal.SIGKILL, timeout)):
+                if sig is not None and self.kernel_pid:
+                    _kill(self.kernel_pid, sig)
+                thread.join(wait)
+                if not thread.is_alive():
+                    break
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self) -> "Preview":
@@ -553,8 +558,9 @@ class Preview:
             timings["reuse"] = time.monotonic() - t0
         if executed is None:
             self._last = None
+            # No second try after a dead kernel: it may be the preview being stopped.
             result = kernel.execute(nb_template, {"territory": self.territory}, timeout=self.timeout,
-                                    input_path=str(self.template))
+                                    input_path=str(self.template), retry_dead_kernel=False)
             self.kernel_pid = kernel.pid
             timings["execute"] = time.monotonic() - t0
             if self._stop.is_set():
@@ -613,9 +619,9 @@ def _short(path: str) -> str:
         return path
 
 
-def _kill(pid: int) -> None:
+def _kill(pid: int, sig: int = signal.SIGKILL) -> None:
     try:
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
 

@@ -58,6 +58,10 @@ def get(url: str) -> str:
         return resp.read().decode("utf-8")
 
 
+def gone(pid: int) -> bool:
+    return not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
 def status(url: str) -> dict:
     return json.loads(get(url + "status"))
 
@@ -106,7 +110,9 @@ def template(tmp_path) -> Path:
 def server(template, tmp_path):
     package = tmp_path / "package"
     package.mkdir()
-    with pv.Preview("ti-8413", template, port=0, package_dir=package, processed_dir=tmp_path / "none") as p:
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    with pv.Preview("ti-8413", template, port=0, package_dir=package, processed_dir=processed) as p:
         assert p.wait_for(1, 120), "the first version was not served"
         yield p
 
@@ -210,8 +216,31 @@ def test_package_change_restarts_the_kernel_and_editor_files_are_ignored(server,
     version = server.wait_for(gen + 1, BOUND)
     assert version is not None and version.ok
     assert "kernel_start" in version.timings
-    assert status(server.url)["kernel_pid"] not in (None, first_pid)
-    assert not psutil.pid_exists(first_pid) or psutil.Process(first_pid).status() == psutil.STATUS_ZOMBIE
+    second_pid = status(server.url)["kernel_pid"]
+    assert second_pid not in (None, first_pid)
+    assert gone(first_pid)
+
+    (tmp_path / "processed" / "indicators.csv").write_text("territory_id\n")  # the data: restarted too
+    version = server.wait_for(version.generation + 1, BOUND)
+    assert version is not None and version.ok and "kernel_start" in version.timings
+    assert status(server.url)["kernel_pid"] not in (None, second_pid)
+
+
+def test_close_during_a_run_interrupts_it_and_leaves_no_kernel(template, tmp_path):
+    write(template, TEMPLATE.replace("value = 6 * 7", "import time\ntime.sleep(600)\nvalue = 1"))
+    p = pv.Preview("ti-8413", template, port=0, package_dir=tmp_path, processed_dir=tmp_path / "none")
+    p.start()
+    deadline = time.monotonic() + 60
+    while not (p.kernel_pid and psutil.pid_exists(p.kernel_pid)):
+        assert time.monotonic() < deadline, "the kernel did not start"
+        time.sleep(0.1)
+    kernel_pid = p.kernel_pid
+    time.sleep(1.0)  # the sleeping cell is running
+    started = time.monotonic()
+    p.close()
+    assert time.monotonic() - started < 15
+    assert gone(kernel_pid)
+    assert not [c for c in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
 
 
 @pytest.mark.parametrize("old, new, bad", [
@@ -268,7 +297,7 @@ def test_cli_prints_the_url_and_ctrl_c_leaves_no_kernel(template):
         assert proc.wait(timeout=30) == 0
         out = proc.stdout.read()
         assert "Traceback" not in out, out
-        assert not psutil.pid_exists(kernel_pid) or psutil.Process(kernel_pid).status() == psutil.STATUS_ZOMBIE
+        assert gone(kernel_pid)
         with pytest.raises(OSError):
             get(url)
     finally:
