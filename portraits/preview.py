@@ -601,14 +601,14 @@ class Preview:
         return nb
 
     def _render(self, nb: nbformat.NotebookNode) -> str:
+        from . import render
         from .build import render_context
-        from .render import builtin
 
         ipynb = self._tmp / f"{self.territory}.ipynb"
         out = self._tmp / f"{self.territory}.html"
         with ipynb.open("w", encoding="utf-8") as fh:
             nbformat.write(nb, fh)
-        builtin.render_html(ipynb, out, context=render_context(self.territory))
+        render.render(ipynb, html=out, engine="builtin", context=render_context(self.territory))
         return out.read_text(encoding="utf-8")
 
 
