@@ -11,13 +11,16 @@
     messaging, each notebook then rendered by the same pandoc + Typst engine.
 
 Prints one line each: full_build_s, speedup_vs_naive, noop_rebuild_ratio, cpu_s_per_territory,
-floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.1 s).
+floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.1 s). With
+``--baseline REV``, the same build with git revision REV's package and template, run just
+after ours in the same conditions: cpu_s_per_territory_baseline and cpu_ratio_vs_baseline.
 Everything is written under a temporary directory (or $PORTRAITS_OUTPUT_DIR / --output), never
 to output/. The package and the template are first copied there and used from the copy
 (PYTHONPATH), so that editing the working tree during the run cannot make the no-op rebuild
 rebuild (--no-snapshot to use the tree as is).
 
     python benchmarks/bench_build.py [--sample 20] [--jobs N] [--limit N] [--output DIR]
+                                     [--baseline REV] [--build-only]
 """
 
 from __future__ import annotations
@@ -118,11 +121,11 @@ class PeakRSS:
         return self.peak / 2**20
 
 
-def run_cli(args: list[str]) -> tuple[float, float, float, int]:
+def run_cli(args: list[str], env: dict | None = None) -> tuple[float, float, float, int]:
     """Wall s, CPU s (process tree), peak RSS MB, exit status of `portraits ARGS`."""
     cpu0, t0 = _children_cpu(), time.perf_counter()
-    proc = subprocess.Popen([str(VENV_BIN / "portraits"), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "portraits", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
     peak = PeakRSS(proc.pid)
     out, _ = proc.communicate()
     wall = time.perf_counter() - t0
@@ -259,6 +262,26 @@ def floor(tids: list[str], template: nbformat.NotebookNode, out: Path, processes
 
 # -- main --------------------------------------------------------------------------------------
 
+def _baseline_env(rev: str, snap: Path) -> dict:
+    """The package and template of git revision ``rev`` in ``snap``, and the environment that
+    runs them (same interpreter, data and options)."""
+    project = Path(__file__).resolve().parent.parent
+    shutil.rmtree(snap, ignore_errors=True)
+    snap.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(project), "archive", rev, "portraits", "portrait_template.qmd"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(snap)], input=archive, check=True)
+    return dict(os.environ, PYTHONPATH=str(snap), PORTRAITS_PROJECT_DIR=str(snap),
+                PORTRAITS_DATA_DIR=str(config.data_dir()))
+
+
+def _print_cpu(ours: float, baseline: float | None, rev: str | None) -> None:
+    print(f"cpu_s_per_territory: {ours:.2f}")
+    if baseline is not None:
+        print(f"cpu_s_per_territory_baseline: {baseline:.2f} ({rev})")
+        print(f"cpu_ratio_vs_baseline: {ours / baseline:.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, default=20, help="territories for the naive pipeline (>= 20)")
@@ -266,6 +289,11 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N territories (quick check)")
     parser.add_argument("--output", help="scratch directory (default: $PORTRAITS_OUTPUT_DIR or a temp dir)")
     parser.add_argument("--no-snapshot", action="store_true", help="run the working tree, not a copy")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also build with the package and template of git revision REV, same "
+                             "territories and conditions, and print its cpu_s_per_territory beside ours")
+    parser.add_argument("--build-only", action="store_true",
+                        help="skip the naive pipeline and the floor (builds and no-op rebuild only)")
     args = parser.parse_args()
 
     scratch = Path(args.output or os.environ.get("PORTRAITS_OUTPUT_DIR") or tempfile.mkdtemp(prefix="bench-build-"))
@@ -295,6 +323,21 @@ def main() -> int:
         print("# the no-op rebuild rebuilt territories (inputs changed meanwhile); measuring again", flush=True)
         noop_s, _, _, _ = run_cli(common)
 
+    baseline_cpu = None
+    if args.baseline:  # the same build with another revision's package and template
+        base_env = _baseline_env(args.baseline, scratch / "baseline-snapshot")
+        base_out = scratch / "baseline-build"
+        shutil.rmtree(base_out, ignore_errors=True)
+        _, base_cpu, _, _ = run_cli(["build", *target, "--output", str(base_out), "--jobs", str(jobs),
+                                     "--force", "--template", str(scratch / "baseline-snapshot" /
+                                                                  "portrait_template.qmd")], env=base_env)
+        baseline_cpu = base_cpu / n
+    if args.build_only:
+        print(f"full_build_s: {full_s:.1f}")
+        print(f"noop_rebuild_ratio: {noop_s / full_s:.3f}")
+        _print_cpu(full_cpu / n, baseline_cpu, args.baseline)
+        return 0
+
     # (d) the plain-Python floor, same territories and number of processes.
     floor_s = floor(tids, template, scratch / "floor", jobs)
     print(f"# floor: {floor_s:.1f} s for {n} territories", flush=True)
@@ -313,7 +356,7 @@ def main() -> int:
     print(f"speedup_vs_naive: {naive_serial / full_s:.2f}")
     print(f"speedup_vs_naive_parallel: {naive_par / full_s:.2f}")
     print(f"noop_rebuild_ratio: {noop_s / full_s:.3f}")
-    print(f"cpu_s_per_territory: {full_cpu / n:.2f}")
+    _print_cpu(full_cpu / n, baseline_cpu, args.baseline)
     print(f"floor_ratio: {full_s / floor_s:.2f}")
     print(f"peak_rss_mb: {peak_mb:.0f}")  # summed PSS of the build's process tree, see above
     return 0

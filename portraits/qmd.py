@@ -21,6 +21,8 @@ from typing import Any
 import nbformat
 import yaml
 
+from . import inline
+
 # Options Quarto reads from the `#|` lines itself (quarto-cli kJupyterCellOptionKeys and the
 # execution options): they stay in the source. Any other key goes to the cell metadata.
 QUARTO_OPTION_KEYS = frozenset("""
@@ -112,11 +114,13 @@ def read_qmd(path: str | Path) -> nbformat.NotebookNode:
     lines = path.read_text(encoding="utf-8-sig").splitlines()  # CRLF and BOM tolerated
 
     front_lines: list[str] = []
+    first_body_line = 1  # 1-based line number in the file of lines[0] after the front matter
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
         if end is None:
             raise TemplateError(f"{path}: front matter opened with --- is never closed")
         front_lines, lines = lines[1:end], lines[end + 1:]
+        first_body_line = end + 2
     front = _load_yaml("\n".join(front_lines), f"{path}: front matter")
     kernelspec = _kernelspec(front)
     language = str(kernelspec.get("language", "python")).lower()
@@ -130,16 +134,20 @@ def read_qmd(path: str | Path) -> nbformat.NotebookNode:
             cells.append(nbformat.v4.new_raw_cell("\n".join(["---", *body, "---"])))
 
     buffer: list[str] = []
+    buffer_start = first_body_line
     fence: tuple[str, int] | None = None  # open non-cell fence: character, length
     cell: tuple[str, int] | None = None  # open code cell: indent, backtick count
 
     def flush_markdown() -> None:
+        lead = next((i for i, ln in enumerate(buffer) if ln.strip()), 0)
         text = _trim(buffer)
         if text:
-            cells.append(nbformat.v4.new_markdown_cell("\n".join(text)))
+            cells.append(_markdown_cell("\n".join(text), path.name, buffer_start + lead))
         buffer.clear()
 
-    for line in lines:
+    for lineno, line in enumerate(lines, start=first_body_line):
+        if not buffer:
+            buffer_start = lineno
         if cell is not None:
             indent, count = cell
             if re.match("^" + re.escape(indent) + "`{%d,}\\s*$" % count, line):
@@ -173,6 +181,22 @@ def read_qmd(path: str | Path) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = kernelspec
     nb.metadata["language_info"] = {"name": language}
     return nb
+
+
+def _markdown_cell(text: str, template: str, line: int) -> nbformat.NotebookNode:
+    """A Markdown cell; one with inline expressions or metadata conditions becomes a code cell
+    that evaluates it in the kernel (``portraits.inline``): papermill runs it like any cell, the
+    executed notebook holds the evaluated text, and renderers never run code. Its expressions
+    are compiled here, so a syntax error is refused before anything runs."""
+    if not inline.has_inline(text):
+        return nbformat.v4.new_markdown_cell(text)
+    inline.check_syntax(text, template, line)
+    literal = f'r"""\n{text}\n"""' if '"""' not in text and not text.endswith("\\") else repr(text)
+    source = (f"#| output: asis\n"
+              f"# {template}, line {line}: Markdown evaluated by portraits.inline\n"
+              f"from portraits.inline import markdown\n"
+              f"markdown({literal}, template={template!r}, line={line - 1})")
+    return nbformat.v4.new_code_cell(source, metadata={"tags": ["narrative"]})
 
 
 def _code_cell(lines: list[str]) -> nbformat.NotebookNode:

@@ -5,7 +5,10 @@ notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for c
     p.header()            composition, region(s)            (Markdown)
     p.chart("map")        locator map                       (figure)
     p.key_figures()       "L'essentiel": 7 key figures      (Markdown fenced divs)
-    p.section("jobs")     title stating a finding + 2-4 sentences
+    p.figure("jobs")      one indicator for the template's inline expressions (portraits.phrasing)
+    p.first_marked([…])   a section title stating a finding, else the template's neutral heading
+    p.sources("jobs", …)  a section's source note
+    p.metadata()          available.ID / comparable.ID, read by the template's when-meta blocks
     p.chart("sectors")    sectors | private_jobs | establishments | a38 | positions | map
     p.comparison_table()  Indicateur | Territoire | Région | France | Ensemble des TI | Rang
     p.understand()        "Pour comprendre": definitions, sources, methods, approximations
@@ -33,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, commentary, config, fmt, store
+from . import charts, commentary, config, fmt, phrasing, store
 from .charts import Chart
 
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
@@ -83,6 +86,29 @@ class FigureOutput:
         svg = charts.to_svg(self.chart.fig)
         return ({"image/svg+xml": svg, "text/plain": self.chart.alt},
                 {"image/svg+xml": {"alt": self.chart.alt}})
+
+
+class MetadataBlock:
+    """Document metadata for the template's ``when-meta`` conditions (``Portrait.metadata``)."""
+
+    def __init__(self, meta: dict):
+        self.meta = meta
+        try:  # the execution step reads it from the kernel's namespace (portraits.inline)
+            from IPython import get_ipython
+
+            ip = get_ipython()
+        except ImportError:  # pragma: no cover - IPython is a dependency
+            ip = None
+        if ip is not None:
+            from .inline import METADATA_NAME
+
+            ip.user_ns[METADATA_NAME] = meta
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import yaml
+
+        text = "---\n" + yaml.safe_dump(self.meta, allow_unicode=True, sort_keys=True) + "---\n"
+        return {"text/markdown": text, "text/plain": text}, {"portraits": {"role": "metadata"}}
 
 
 def _markdown(text: str):
@@ -230,17 +256,37 @@ class Portrait:
             text += "\n::: {.source}\n" + ". ".join(notes) + ".\n:::\n"
         return _markdown(text)
 
-    def section_title(self, section_id: str) -> str:
-        return commentary.section_title(section_id, self.rows)
+    # ------------------------------------------------------------------ narrative
+    def figure(self, indicator_id: str) -> phrasing.Figure:
+        """One indicator of this territory for the template's inline expressions
+        (``portraits.phrasing``: value, benchmarks, comparisons, words)."""
+        row = self.rows.get(indicator_id)
+        if row is None:
+            known = ", ".join(sorted(self.rows))
+            raise KeyError(f"unknown indicator {indicator_id!r} (indicators: {known})")
+        return phrasing.Figure(row, commentary.benchmarks(self.territory.region_name,
+                                                          self.territory.region_code))
 
-    def section(self, section_id: str, level: int = 2):
-        """Section heading stating a finding, then two to four sentences."""
-        title = self.section_title(section_id)
-        sentences = commentary.section_sentences(section_id, self.rows)
-        body = " ".join(sentences) if sentences else "Les données de cette section ne sont pas disponibles pour ce territoire."
-        note = self._citations(commentary.SECTIONS[section_id].indicators)
-        note = f"\n::: {{.source}}\n{note}\n:::\n" if note else ""
-        return _markdown(f"{'#' * level} {title}\n\n{body}\n{note}")
+    def first_marked(self, figures, level: str = "france", otherwise: str = ""):
+        """A section title: the finding of the first figure whose gap to ``level`` is marked,
+        else of the first comparable one, else ``otherwise`` (see ``phrasing.first_marked``)."""
+        return phrasing.first_marked(list(figures), level, otherwise)
+
+    def metadata(self):
+        """The document metadata the template's conditions read: ``available.ID`` (the
+        indicator has a value) and ``comparable.ID`` (its value is on the benchmarks' basis).
+        Displayed as a YAML block, which real Quarto reads as document metadata; our
+        execution step also keeps it for ``when-meta`` conditions (``portraits.inline``)."""
+        meta = {
+            "available": {i: not fmt.is_missing(r.get("territory")) for i, r in self.rows.items()},
+            "comparable": {i: commentary.comparable(r, "france") for i, r in self.rows.items()},
+        }
+        return MetadataBlock(meta)
+
+    def sources(self, *indicator_ids: str):
+        """The source note of a section: "Sources : Insee, recensement … ; Urssaf, …"."""
+        note = self._citations(indicator_ids)
+        return _markdown(f"::: {{.source}}\n{note}\n:::\n" if note else "")
 
     def _citations(self, indicator_ids) -> str:
         """"Source : Insee, recensement de la population 2021 (…)." for the given indicators."""

@@ -45,7 +45,24 @@ def write(tmp_path, text, newline="\n"):
 
 
 def code_cells(nb):
-    return [c for c in nb.cells if c.cell_type == "code"]
+    return [c for c in nb.cells if c.cell_type == "code" and "narrative" not in c.metadata.tags]
+
+
+def test_markdown_with_inline_expressions_becomes_an_evaluating_cell(tmp_path):
+    nb = read_qmd(write(tmp_path, TEMPLATE))
+    narrative = [c for c in nb.cells if "narrative" in c.metadata.get("tags", [])]
+    assert len(narrative) == 1
+    src = narrative[0].source
+    assert src.startswith("#| output: asis\n") and "Texte avec `{python} x` en ligne." in src
+    assert "template='t.qmd', line=16" in src  # line 17 of the file, after the literal's newline
+    # plain Markdown stays Markdown
+    assert any(c.cell_type == "markdown" and c.source == "# Titre" for c in nb.cells)
+
+
+def test_inline_syntax_error_is_refused_with_its_line(tmp_path):
+    bad = TEMPLATE.replace("`{python} x`", "`{python} x.vs(\"region\"`")
+    with pytest.raises(TemplateError, match=r"t\.qmd:17: inline expression .* is not valid Python"):
+        read_qmd(write(tmp_path, bad))
 
 
 def test_reads_front_matter_kernelspec_cells_and_tags(tmp_path):
@@ -68,7 +85,8 @@ def test_reads_front_matter_kernelspec_cells_and_tags(tmp_path):
     assert opts["fig-cap"] == "Répartition des emplois\npar grand secteur\n"
     assert opts["fig-alt"] == "Barres horizontales"
     assert chart.outputs == [] and chart.execution_count is None
-    assert [c.cell_type for c in nb.cells] == ["raw", "markdown", "code", "markdown", "code"]
+    # the paragraph with an inline expression is evaluated by a code cell (portraits.inline)
+    assert [c.cell_type for c in nb.cells] == ["raw", "markdown", "code", "code", "code"]
 
 
 def test_crlf_gives_same_notebook(tmp_path):

@@ -162,3 +162,33 @@ def test_pandoc_heap_option_only_where_pandoc_accepts_it(tmp_path):
                       'echo "pandoc 3.9"\n')
     strict.chmod(0o755)
     assert builtin._rts_options(str(strict)) == ()
+
+
+def test_reviewers_outputs_are_removed_before_rendering(tmp_path):
+    import json
+
+    import nbformat
+
+    from portraits.render import reader_notebook
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/markdown": "Texte **lu**."}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<table>Valeur brute</table>"},
+                               metadata={"portraits": {"role": "evidence"}}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "---\navailable: {}\n---\n"},
+                               metadata={"portraits": {"role": "metadata"}}),
+    ])])
+    src = tmp_path / "in" / "p.ipynb"
+    src.parent.mkdir()
+    nbformat.write(nb, src)
+    (tmp_path / "tmp").mkdir()
+    copy = reader_notebook(src, tmp_path / "tmp")
+    assert copy != src and src.read_text(encoding="utf-8").count("Valeur brute") == 1  # the original is kept
+    outputs = json.loads(copy.read_text(encoding="utf-8"))["cells"][0]["outputs"]
+    assert len(outputs) == 1 and "".join(outputs[0]["data"]["text/markdown"]) == "Texte **lu**."
+    # nothing to remove: the notebook itself is rendered, no copy
+    plain = tmp_path / "plain.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x")]), plain)
+    assert reader_notebook(plain, tmp_path / "tmp") == plain
+    html = render(src, html=tmp_path / "p.html", engine="builtin")["html"].read_text(encoding="utf-8")
+    assert "Texte" in html and "Valeur brute" not in html and "available" not in html

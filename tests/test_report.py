@@ -63,21 +63,21 @@ def test_missing_values_show_nd_and_no_comparison(report):
     p = report.Portrait("ti-0601")  # Mayotte: census figures not available
     md = p.key_figures().data
     assert "[n.d.]{.value}" in md and "n.d. : non disponible" in md
-    text = p.section("population").data
-    assert "n.d." in text and "contre" not in text
+    pop = p.figure("population")
+    assert str(pop) == "n.d." and pop.vs("region", "france") == "" and not pop.available
+    assert p.metadata().meta["available"]["population"] is False
 
 
-def test_sections_have_a_finding_title_and_sentences(report):
+def test_section_helpers(report):
     p = report.Portrait("ti-8413")
-    for section in commentary.SECTIONS:
-        md = p.section(section).data
-        title, body = md.split("\n\n", 1)
-        assert title.startswith("## ") and len(title) > 5
-        text, note = body.split("::: {.source}")
-        assert text.strip().endswith(".")
-        assert note.strip().startswith(("Source\u00a0: ", "Sources\u00a0: ")) and note.strip().endswith(":::")
-    assert p.section("private_jobs", level=3).data.startswith("### ")
-
+    note = p.sources("unemployment_rate", "workers_share").data
+    assert note.startswith("::: {.source}\nSources\u00a0: ") and note.rstrip().endswith(":::")
+    meta = p.metadata().meta
+    assert meta["available"]["unemployment_rate"] is True and meta["comparable"]["industry_jobs_share"] is True
+    with pytest.raises(KeyError, match="unknown indicator"):
+        p.figure("no_such_indicator")
+    title = p.first_marked([p.figure("unemployment_rate"), p.figure("workers_share")], "france", "Population active")
+    assert title.startswith(("Une ", "Un ")) or title == "Population active"
 
 def test_comparison_table_has_every_indicator_formatted(store, report):
     p = report.Portrait("ti-8413")
@@ -135,8 +135,11 @@ def test_template_is_thin_and_parameterised():
     assert len(params) == 1 and 'territory = "ti-8413"' in params[0].source
     code = [c for c in nb.cells if c.cell_type == "code" and c is not params[0]]
     for cell in code:
-        body = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith(("#|", "%"))]
-        assert len(body) <= 3, cell.source  # one call per block, no data wrangling
+        if "narrative" in cell.metadata.get("tags", []):  # the template's Markdown, evaluated
+            continue
+        body = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith(("#|", "%", "#"))]
+        # one call per block, no data wrangling; the set-up cell declares the figures the text cites
+        assert len(body) <= 3 or all(ln.startswith(("from ", "p = ")) or "= p.figure(" in ln for ln in body), cell.source
         assert not any("set_option" in ln or "matplotlib.use" in ln for ln in body)
     charts = [c for c in code if "p.chart(" in c.source]
     assert charts and all("fig-cap" in c.source and "fig-alt" not in c.source for c in charts)
@@ -174,15 +177,16 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     md = p.key_figures().data
     block = next(b for b in md.split("::::") if "des emplois dans l'industrie" in b)
     assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
-    jobs = p.section("jobs").data
-    assert "nettement" not in jobs and "en France" not in jobs.split("\n\n")[1].split(".")[0]
+    share = p.figure("industry_jobs_share")
+    assert share.vs("region", "france", "all_territories") == f"contre {p.value('industry_jobs_share', 'region')[2:]} en Guadeloupe"
+    assert share.compared("france") == "" and p.metadata().meta["comparable"]["industry_jobs_share"] is False
     sectors, source = p._sectors_data()
     assert set(sectors["level"]) == {"territory", "region"} and "Flores" in source
     chart = p.chart("sectors")
     assert "France" not in chart.alt and "Guadeloupe" in chart.alt
     assert "non classé" in p.chart("positions").alt
     # the jobs section and "Pour comprendre" cite the source the value comes from
-    assert "Flores 2023, emploi salarié par zone d'emploi" in p.section("jobs").data
+    assert "Flores 2023, emploi salarié par zone d'emploi" in p.sources("industry_jobs_share").data
     assert "Flores 2023, emploi salarié par zone d'emploi" in p.understand().data
     # a metropolitan territory keeps its full comparison
     m = report.Portrait("ti-8413")

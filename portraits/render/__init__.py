@@ -6,7 +6,9 @@ Two engines: "builtin" (pandoc + Typst from the Python wheels, always available)
 
 from __future__ import annotations
 
+import json
 import shutil
+import tempfile
 from pathlib import Path
 
 from portraits.render.errors import RenderError
@@ -33,6 +35,32 @@ def choose_engine(engine: str = "auto") -> str:
     return engine
 
 
+# Outputs kept in the executed notebook for reviewers but never shown to readers: the evidence
+# tables of the narrative cells and the metadata block (portraits.inline, portraits.report).
+HIDDEN_ROLES = frozenset({"evidence", "metadata"})
+
+
+def _hidden(output: dict) -> bool:
+    return (output.get("metadata") or {}).get("portraits", {}).get("role") in HIDDEN_ROLES
+
+
+def reader_notebook(ipynb: Path, tmp: Path) -> Path:
+    """The notebook as the renderers must see it: without the reviewers' outputs (a copy in
+    ``tmp`` when there are some, else ``ipynb`` itself)."""
+    nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
+    hidden = False
+    for cell in nb.get("cells", []):
+        outputs = cell.get("outputs") or []
+        kept = [o for o in outputs if not _hidden(o)]
+        if len(kept) != len(outputs):
+            cell["outputs"], hidden = kept, True
+    if not hidden:
+        return Path(ipynb)
+    out = tmp / Path(ipynb).name
+    out.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
 def render(ipynb: Path, *, html: Path | None = None, pdf: Path | None = None, engine: str = "auto",
            context: dict | None = None) -> dict[str, Path]:
     """Render an executed notebook; returns {"html": path, "pdf": path} for what was asked.
@@ -40,6 +68,12 @@ def render(ipynb: Path, *, html: Path | None = None, pdf: Path | None = None, en
     context: per-document metadata for the page (title, subtitle, name, date, toc...), see
     docs/RENDERING.md."""
     chosen = choose_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="portraits-render-") as tmp:
+        return _render(reader_notebook(Path(ipynb), Path(tmp)), chosen, html, pdf, context)
+
+
+def _render(ipynb: Path, chosen: str, html: Path | None, pdf: Path | None,
+            context: dict | None) -> dict[str, Path]:
     written: dict[str, Path] = {}
     if chosen == "quarto":
         from portraits.render.quarto import render_quarto
