@@ -132,13 +132,23 @@ def _yaml_mark_line(exc: BaseException) -> int | None:
     return None if mark is None else int(mark.line)
 
 
-def template_error_line(text: str, exc: BaseException) -> int | None:
+def line_in_message(message: str, name: str) -> int | None:
+    """``NAME:LINE`` in an error message: how the inline expressions' errors (``portraits.inline``,
+    at read time and at run time) name their template line."""
+    m = re.search(rf"(?:^|[\s/'\"(]){re.escape(name)}:(\d+)\b", message)
+    return int(m.group(1)) if m else None
+
+
+def template_error_line(text: str, exc: BaseException, name: str = "") -> int | None:
     """The template line (1-based) that a ``qmd.TemplateError`` is about, when it can be found:
-    the front matter's YAML, a cell's ``#|`` options, an unclosed front matter."""
+    the line the message names, the front matter's YAML, a cell's ``#|`` options, an unclosed
+    front matter."""
     from .qmd import TemplateError, cell_options
 
     message = str(exc)
     lines = text.splitlines()
+    if name and (line := line_in_message(message, name)):
+        return line
     if "front matter opened" in message:
         return 1
     if "front matter" in message:
@@ -196,8 +206,9 @@ def _failing_cell(nb: nbformat.NotebookNode) -> tuple[int, nbformat.NotebookNode
 
 
 def cell_error(text: str, template: nbformat.NotebookNode, executed: nbformat.NotebookNode,
-               fallback: Any = None) -> PreviewError:
-    """The first failing cell of an executed notebook, located in the template text."""
+               fallback: Any = None, name: str = "") -> PreviewError:
+    """The first failing cell of an executed notebook, located in the template text: the line
+    its error names (an inline expression), else the failing line of the cell, else its fence."""
     found = _failing_cell(executed)
     if found is None:  # papermill saw an error the outputs do not show: use what it said
         return PreviewError("cell", f"{getattr(fallback, 'ename', 'Error')}: {getattr(fallback, 'evalue', '')}",
@@ -207,6 +218,9 @@ def cell_error(text: str, template: nbformat.NotebookNode, executed: nbformat.No
     tb = _ANSI.sub("", "\n".join(output.get("traceback") or []))
     error = PreviewError("cell", f"{output.get('ename', 'Error')}: {output.get('evalue', '')}",
                          cell_index=index, source=cell.source, details=tb)
+    if name and (line := line_in_message(error.message, name)):
+        error.qmd_line = line
+        return error
     if "injected-parameters" in (cell.metadata.get("tags") or []):
         return error
     fence = code_cell_lines(text, template).get(cell.get("id", ""))
@@ -533,7 +547,7 @@ class Preview:
             text = self.template.read_text(encoding="utf-8-sig")
             nb_template = self._read_template()
         except Exception as exc:  # qmd.TemplateError, nbformat's errors, a file being replaced
-            error = PreviewError("template", str(exc), qmd_line=template_error_line(text, exc))
+            error = PreviewError("template", str(exc), qmd_line=template_error_line(text, exc, self.template.name))
             return self._fail(error, text, timings, changes, started)
         if self._restart_pending:
             t0 = time.monotonic()
@@ -566,8 +580,8 @@ class Preview:
             if self._stop.is_set():
                 return None
             if result.error is not None:
-                return self._fail(cell_error(text, nb_template, result.nb, result.error), text, timings, changes,
-                                  started)
+                return self._fail(cell_error(text, nb_template, result.nb, result.error, self.template.name),
+                                  text, timings, changes, started)
             executed = result.nb
             self._last = (key, executed)
         t0 = time.monotonic()

@@ -178,6 +178,31 @@ def test_cell_error_page_with_its_qmd_line_then_recovery(server, template):
         events.close()
 
 
+def test_inline_expression_errors_show_their_line(server, template):
+    events = Events(server.port, since=server.version.generation)
+    try:
+        failing = TEMPLATE.replace("Fin du portrait.", "Fin du portrait.\n\nUn ratio : `{python} 1 / (len(territory) - 7)`.")
+        write(template, failing)
+        events.next_reload()
+        page = get(server.url)
+        line = failing.splitlines().index("Un ratio : `{python} 1 / (len(territory) - 7)`.") + 1
+        assert 'id="preview-error"' in page and "ZeroDivisionError" in page
+        assert f"portrait.qmd, line {line}" in page
+
+        invalid = TEMPLATE.replace("Fin du portrait.", "Fin du portrait.\n\nPas du Python : `{python} 1 +`.")
+        write(template, invalid)  # refused when the template is read, before anything runs
+        events.next_reload()
+        page = get(server.url)
+        line = invalid.splitlines().index("Pas du Python : `{python} 1 +`.") + 1
+        assert "Template error" in page and f"portrait.qmd, line {line}<" in page
+
+        write(template, TEMPLATE.replace("Fin du portrait.", "Fin : `{python} territory.upper()`."))
+        events.next_reload()
+        assert "Fin : TI-8413." in get(server.url)
+    finally:
+        events.close()
+
+
 def test_bad_yaml_shows_its_line_and_escaped_text(server, template):
     events = Events(server.port, since=server.version.generation)
     try:
