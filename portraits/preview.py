@@ -47,7 +47,7 @@ from . import config
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 EXECUTE_TIMEOUT = 120.0  # seconds allowed for one run of the template
-# Package files that cannot change a portrait (the batch build's list, plus this module).
+# Package files that cannot change a portrait: the batch build's list (which has this module).
 _IGNORED_PACKAGE_FILES = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py", "preview.py"}
 _IGNORED_PACKAGE_DIRS = {"build"}  # templates/build: the build report's own template
 

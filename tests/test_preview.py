@@ -329,3 +329,10 @@ def test_cli_prints_the_url_and_ctrl_c_leaves_no_kernel(template):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_preview_module_does_not_make_portraits_stale(tmp_path):
+    from portraits import build
+
+    assert "preview.py" in build._NOT_PORTRAIT_INPUTS
+    assert set(build._NOT_PORTRAIT_INPUTS) <= pv._IGNORED_PACKAGE_FILES
