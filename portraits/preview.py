@@ -633,6 +633,10 @@ def _short(path: str) -> str:
         return path
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def _kill(pid: int, sig: int = signal.SIGKILL) -> None:
     try:
         os.kill(pid, sig)
@@ -732,15 +736,18 @@ def run(territory: str, *, port: int = DEFAULT_PORT, template: Path | None = Non
         raise BuildUsageError(f"cannot serve on {HOST}:{port}: {exc.strerror or exc} "
                               "(choose another port with --port N; 0 picks a free one)") from exc
     print(f"preview of {tid} ({_short(str(preview.template))}): {url}  (Ctrl-C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill`, a service manager: the same clean stop
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         print("preview: stopping", flush=True)
     finally:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave a kernel
+        # A second Ctrl-C must not leave a kernel behind.
+        previous = [signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)]
         try:
             preview.close()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
     return 0

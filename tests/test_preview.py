@@ -300,7 +300,8 @@ def _processed_ready() -> bool:
 
 
 @pytest.mark.skipif(not _processed_ready(), reason="data/processed missing: run `portraits data` first")
-def test_cli_prints_the_url_and_ctrl_c_leaves_no_kernel(template):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_cli_prints_the_url_and_stops_cleanly_leaving_no_kernel(template, sig):
     proc = subprocess.Popen([sys.executable, "-m", "portraits", "preview", "ti-8413", "--port", "0",
                              "--template", str(template)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -318,7 +319,7 @@ def test_cli_prints_the_url_and_ctrl_c_leaves_no_kernel(template):
         assert st["ok"], st
         kernel_pid = st["kernel_pid"]
         assert psutil.pid_exists(kernel_pid)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         assert proc.wait(timeout=30) == 0
         out = proc.stdout.read()
         assert "Traceback" not in out, out
