@@ -4,13 +4,14 @@ One job: serve the HTML portrait of one territory on 127.0.0.1 and rebuild it wh
 its inputs changes, so that a statistician editing the template sees the result in the browser.
 
 - Watching: ``watchfiles`` (inotify, no polling) on the template, on the package (code, the
-  indicator catalogue, the commentary thresholds, the render filter and templates) and on
-  ``data/processed/``. Each watcher debounces a burst of events into one batch; editor
+  indicator catalogue, the phrasing rules and thresholds, the render filter and templates) and
+  on ``data/processed/``. Each watcher debounces a burst of events into one batch; editor
   temporary files and the package files that cannot change a portrait are ignored.
 - Rebuilding: one ``WarmKernel`` kept for the whole session. A template edit reuses it (reset
   between runs, as the batch build does); a change in the package or the data restarts it, so
-  the new kernel imports the new code and reads the new tables. Only HTML is rendered (builtin
-  engine); no PDF.
+  the new kernel imports the new code and reads the new tables. An edit that changes no code
+  (Markdown without inline expressions, ``#|`` options, the front matter) reuses the outputs of
+  the last run and only renders. Only HTML is rendered (builtin engine); no PDF.
 - Serving: the standard library's ``ThreadingHTTPServer``. ``/`` is the current page with a
   small script that listens to ``/events`` (server-sent events) and reloads the page on a
   ``reload`` event. ``/status`` says which version is served and where the time went.
@@ -71,17 +72,24 @@ _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 
 class _Filter(watchfiles.DefaultFilter):
     """watchfiles' default filter (VCS and cache dirs, *.pyc, vim/emacs/JetBrains temporaries)
-    plus hidden files (our atomic writes are ``.NAME.XXXX.tmp``), ``*.tmp`` and vim's ``4913``."""
+    plus hidden files (our atomic writes are ``.NAME.XXXX.tmp``), ``*.tmp`` and vim's ``4913``;
+    and, relative to ``root``, the given files and the files under the given directory names."""
 
-    def __init__(self, ignored_files: set[str] = frozenset(), ignored_dirs: set[str] = frozenset()) -> None:
+    def __init__(self, root: Path | None = None, ignored_files: set[str] = frozenset(),
+                 ignored_dirs: set[str] = frozenset()) -> None:
         super().__init__(ignore_entity_patterns=(*self.ignore_entity_patterns, r"^\.", r"\.tmp$", r"^4913$"))
+        self._root = root
         self._ignored_files = set(ignored_files)
         self._ignored_dirs = set(ignored_dirs)
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
-        p = Path(path)
-        if p.name in self._ignored_files or self._ignored_dirs & set(p.parts[:-1]):
-            return False
+        if self._root is not None:
+            try:
+                rel = Path(path).relative_to(self._root)
+            except ValueError:
+                rel = None
+            if rel is not None and (str(rel) in self._ignored_files or self._ignored_dirs & set(rel.parts[:-1])):
+                return False
         return super().__call__(change, path)
 
 
@@ -468,7 +476,8 @@ class Preview:
     # -- watching ------------------------------------------------------------------------------
     def _watches(self) -> list[_Watch]:
         watches = [_Watch("template", [self.template.parent], False, _FileFilter(self.template))]
-        watches.append(_Watch("code", [self.package_dir], True, _Filter(_IGNORED_PACKAGE_FILES, _IGNORED_PACKAGE_DIRS)))
+        watches.append(_Watch("code", [self.package_dir], True,
+                              _Filter(self.package_dir, _IGNORED_PACKAGE_FILES, _IGNORED_PACKAGE_DIRS)))
         if self.processed_dir.is_dir():
             watches.append(_Watch("data", [self.processed_dir], True, _Filter()))
         return watches

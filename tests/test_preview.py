@@ -337,3 +337,16 @@ def test_preview_module_does_not_make_portraits_stale(tmp_path):
 
     assert "preview.py" in build._NOT_PORTRAIT_INPUTS
     assert set(build._NOT_PORTRAIT_INPUTS) <= pv._IGNORED_PACKAGE_FILES
+
+
+def test_package_filter_keeps_portrait_inputs_only(tmp_path):
+    from watchfiles import Change
+
+    root = tmp_path / "build" / "portraits"  # a dir named like an ignored one above the package
+    f = pv._Filter(root, pv._IGNORED_PACKAGE_FILES, pv._IGNORED_PACKAGE_DIRS)
+    kept = ["commentary.py", "phrasing.toml", "indicators.toml", "render/quarto_cells.lua",
+            "render/templates/portrait.html", "render/cli.py"]
+    dropped = ["cli.py", "preview.py", "templates/build/report.html", "__pycache__/x.cpython-311.pyc",
+               ".charts.py.swp", "charts.py~", ".store.py.1a2b.tmp", "4913", "x.tmp"]
+    assert [p for p in kept if not f(Change.modified, str(root / p))] == []
+    assert [p for p in dropped if f(Change.modified, str(root / p))] == []
