@@ -180,11 +180,13 @@ def template_error_line(text: str, exc: BaseException, name: str = "") -> int | 
 def code_cell_lines(text: str, template: nbformat.NotebookNode) -> dict[str, int]:
     """Cell id -> 1-based line of its opening fence in the template text.
 
-    The template's code cells come in the order of their fences (``qmd.read_qmd``); when a fence
+    The template's code cells come in the order of their fences (``qmd.read_qmd``), Markdown
+    evaluated in the kernel (inline expressions: cells tagged ``narrative``) aside; when a fence
     is only shown in a verbatim block the counts differ, and each cell is then found by its
     first line of code, searched after the previous cell."""
     lines = text.splitlines()
-    cells = [c for c in template.cells if c.cell_type == "code"]
+    cells = [c for c in template.cells
+             if c.cell_type == "code" and "narrative" not in (c.metadata.get("tags") or [])]
     fences = [i for i, line in enumerate(lines) if _CELL_FENCE.match(line)]
     if len(fences) == len(cells):
         return {c.get("id", ""): i + 1 for c, i in zip(cells, fences)}

@@ -159,7 +159,9 @@ def test_a_page_opened_late_is_told_to_reload_at_once(server, template):
 def test_cell_error_page_with_its_qmd_line_then_recovery(server, template):
     events = Events(server.port, since=server.version.generation)
     try:
-        broken = TEMPLATE.replace('value = 6 * 7\n', 'value = 6 * 7\nratio = value / 0\n')
+        # Markdown with an inline expression before the cell: a code cell too, without a fence.
+        broken = TEMPLATE.replace("## Titre original", "## Titre original\n\nIci `{python} territory`.")
+        broken = broken.replace('value = 6 * 7\n', 'value = 6 * 7\nratio = value / 0\n')
         write(template, broken)
         events.next_reload()
         page = get(server.url)
