@@ -12,7 +12,8 @@ the file is saved to the moment GET / returns a page containing the new text (af
   warm kernel, then is rendered: printed as preview_refresh_execute_s.
 
 Prints per edit the time measured here and the server's own split (execute or reuse, render),
-then `preview_refresh_s: median=... max=...` and `preview_refresh_execute_s: median=... max=...`.
+the load average (the machine may be shared), then `preview_refresh_s: median=... max=...` and
+`preview_refresh_execute_s: median=... max=...`.
 
     python benchmarks/bench_preview.py [--id ti-8413] [--edits 7] [--pause 0.5]
 """
@@ -135,6 +136,9 @@ def main() -> int:
                 split = ", ".join(f"{k} {v:.2f}" for k, v in st["timings"].items())
                 print(f"# {kind} edit {i}: {seconds:.3f} s (server: {split})", flush=True)
                 results[name].append(seconds)
+        load = os.getloadavg()
+        print(f"# load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+              f"({os.cpu_count()} cores; other processes slow every figure down)")
         for name, values in results.items():
             print(f"{name}: median={statistics.median(values):.3f} max={max(values):.3f} n={len(values)}")
     finally:
