@@ -368,8 +368,9 @@ class Preview:
     """The preview of one territory: watchers, one warm kernel, an HTTP server on 127.0.0.1.
 
     ``start()`` binds the port and starts the threads (the first build runs in the background);
-    ``close()`` stops everything and shuts the kernel down. ``run()`` does both around a wait for
-    Ctrl-C. ``package_dir`` and ``processed_dir`` are parameters so tests can watch other dirs."""
+    ``close()`` stops everything and shuts the kernel down; the module's ``run()`` (the command)
+    does both around a wait for Ctrl-C. ``package_dir`` and ``processed_dir`` are parameters so
+    tests can watch other dirs; ``reuse=False`` re-executes on every change."""
 
     def __init__(self, territory: str, template: Path | None = None, *, host: str = HOST,
                  port: int = DEFAULT_PORT, timeout: float = EXECUTE_TIMEOUT,
@@ -391,7 +392,7 @@ class Preview:
         self._tmp = Path(tempfile.mkdtemp(prefix="portraits-preview-"))
         self.kernel_pid: int | None = None
         self.listeners = 0  # open /events streams (pages that will reload)
-        self._restart_pending = True  # the package or the data changed since the kernel started
+        self._restart_pending = True  # a new kernel is due: none yet, or the package or data changed
         # When no code changed (an edit of Markdown text, of cells' #| options or of the front
         # matter) and the kernel, hence package and data, is the same, the outputs of the last run
         # are reused: running the same code on the same data gives the same outputs (the build
