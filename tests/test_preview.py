@@ -148,6 +148,17 @@ def test_page_is_served_and_an_edit_reloads_it(server, template):
         events.close()
 
 
+def test_an_editor_saving_by_rename_is_seen_once(server, template):
+    """Editors that write a temporary file and rename it over the template (atomic save)."""
+    gen = server.version.generation
+    tmp = template.with_name(".portrait.qmd.4913.tmp")
+    tmp.write_text(TEMPLATE.replace("Titre original", "Titre renommé"), encoding="utf-8")
+    os.replace(tmp, template)
+    version = server.wait_for(gen + 1, BOUND)
+    assert version is not None and b"Titre renomm" in version.page
+    assert server.wait_for(gen + 2, 1.5) is None, "one save, one rebuild"
+
+
 def test_a_page_opened_late_is_told_to_reload_at_once(server, template):
     events = Events(server.port, since=0)  # a page of version 0, older than the one served
     try:
