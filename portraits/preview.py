@@ -52,11 +52,17 @@ EXECUTE_TIMEOUT = 120.0  # seconds allowed for one run of the template
 _IGNORED_PACKAGE_FILES = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py", "preview.py"}
 _IGNORED_PACKAGE_DIRS = {"build"}  # templates/build: the build report's own template
 
-# Injected before </body>: reload when the server has a newer page than this one. `since` is the
-# version of this page, so a change made while the page was loading is not missed.
-RELOAD_SCRIPT = """<script id="portraits-preview">
+# Injected before </body>: reload when the server has a newer page than this one (`since` is the
+# version of this page, so a change made while the page was loading is not missed), and a badge
+# shown while a rebuild runs.
+RELOAD_SCRIPT = """<div id="portraits-preview-status" role="status" aria-live="polite" hidden
+  style="position:fixed;top:.5rem;right:.5rem;z-index:1000;padding:.3rem .7rem;border-radius:.3rem;
+  background:#1a1a1a;color:#fff;font:600 14px/1.4 system-ui,sans-serif;opacity:.85">Rebuilding…</div>
+<script id="portraits-preview">
 (function () {
   var source = new EventSource("/events?since=%d");
+  var badge = document.getElementById("portraits-preview-status");
+  source.addEventListener("building", function (e) { badge.hidden = e.data !== "1"; });
   source.addEventListener("reload", function () { source.close(); window.location.reload(); });
 })();
 </script>
@@ -392,6 +398,7 @@ class Preview:
         self._tmp = Path(tempfile.mkdtemp(prefix="portraits-preview-"))
         self.kernel_pid: int | None = None
         self.listeners = 0  # open /events streams (pages that will reload)
+        self.building = False  # a rebuild is running (pages show a badge)
         self._restart_pending = True  # a new kernel is due: none yet, or the package or data changed
         # When no code changed (an edit of Markdown text, of cells' #| options or of the front
         # matter) and the kernel, hence package and data, is the same, the outputs of the last run
@@ -418,11 +425,17 @@ class Preview:
                 return self._version if self._version.generation >= generation else None
         return None
 
+    def _set_building(self, value: bool) -> None:
+        with self._cond:
+            self.building = value
+            self._cond.notify_all()
+
     def _publish(self, page: str, ok: bool, error: str | None, timings: dict[str, float],
                  changes: list[str]) -> Version:
         with self._cond:
             gen = self._version.generation + 1
             self._version = Version(gen, inject_reload(page, gen), ok, error, timings, changes, time.time())
+            self.building = False  # so a page loaded now does not show the badge
             self._cond.notify_all()
             return self._version
 
@@ -535,6 +548,7 @@ class Preview:
     def _safe_rebuild(self, kernel, changes: list[str]) -> None:
         """Rebuild; a bug of ours becomes an error page (and a new kernel next time), not the end
         of the preview. Then reset the kernel while the user reads: the next run starts at once."""
+        self._set_building(True)
         try:
             self._rebuild(kernel, changes=changes)
         except Exception as exc:
@@ -542,6 +556,8 @@ class Preview:
             self._fail(PreviewError("internal", f"{type(exc).__name__}: {exc}", details=traceback.format_exc()),
                        "", {}, changes, time.monotonic())
             return
+        finally:
+            self._set_building(False)
         if kernel.notebooks_run and not self._restart_pending and self._changes.empty() and not self._stop.is_set():
             try:
                 kernel.reset()
@@ -681,7 +697,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = {"territory": preview.territory, "template": str(preview.template),
                     "generation": v.generation, "ok": v.ok, "error": v.error, "timings": v.timings,
                     "changes": v.changes, "published": v.published, "kernel_pid": preview.kernel_pid,
-                    "listeners": preview.listeners}
+                    "listeners": preview.listeners, "building": preview.building}
             self._send(200, "application/json", json.dumps(body).encode())
         elif url.path == "/favicon.ico":
             self._send(204, "image/x-icon", b"")
@@ -699,7 +715,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _events(self, preview: Preview, query: dict[str, list[str]]) -> None:
         """Server-sent events: ``reload`` (data: the new version) whenever a version newer than
-        ``since`` is served; a comment every 15 s keeps the connection open."""
+        ``since`` is served, ``building`` (data: 1 or 0) when a rebuild starts or ends; a comment
+        every 15 s keeps the connection open."""
         try:
             since = int(query.get("since", ["0"])[0])
         except ValueError:
@@ -713,15 +730,20 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(b"retry: 1000\n\n")
             self.wfile.flush()
+            shown = False  # the building state this page was told
             while not preview._stop.is_set():
                 with preview._cond:
-                    preview._cond.wait_for(lambda: preview._version.generation > since or preview._stop.is_set(), 15)
-                    gen = preview._version.generation
+                    preview._cond.wait_for(lambda: preview._version.generation > since or preview.building != shown
+                                           or preview._stop.is_set(), 15)
+                    gen, building = preview._version.generation, preview.building
                 if preview._stop.is_set():
                     break
                 if gen > since:
                     self.wfile.write(f"event: reload\ndata: {gen}\n\n".encode())
                     since = gen
+                elif building != shown:
+                    self.wfile.write(f"event: building\ndata: {int(building)}\n\n".encode())
+                    shown = building
                 else:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()

@@ -76,6 +76,7 @@ class Events:
         assert self.resp.status == 200
         assert self.resp.getheader("Content-Type") == "text/event-stream"
         self.reloads: queue.Queue[int] = queue.Queue()
+        self.seen: list[tuple[str, str]] = []  # every event, in order
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -85,8 +86,10 @@ class Events:
                 line = raw.decode().rstrip("\n")
                 if line.startswith("event: "):
                     event = line[7:]
-                elif line.startswith("data: ") and event == "reload":
-                    self.reloads.put(int(line[6:]))
+                elif line.startswith("data: ") and event:
+                    self.seen.append((event, line[6:]))
+                    if event == "reload":
+                        self.reloads.put(int(line[6:]))
                 elif not line:
                     event = None
         except (OSError, ValueError):
@@ -144,6 +147,18 @@ def test_page_is_served_and_an_edit_reloads_it(server, template):
         assert "vaut 48" in get(server.url)
         st = status(server.url)
         assert "execute" in st["timings"] and "kernel_start" not in st["timings"]
+    finally:
+        events.close()
+
+
+def test_pages_are_told_when_a_rebuild_runs(server, template):
+    events = Events(server.port, since=server.version.generation)
+    try:
+        write(template, TEMPLATE.replace("value = 6 * 7", "import time\ntime.sleep(1.5)\nvalue = 6 * 7"))
+        gen = events.next_reload()
+        assert events.seen.index(("building", "1")) < events.seen.index(("reload", str(gen)))
+        assert 'id="portraits-preview-status"' in get(server.url)
+        assert status(server.url)["building"] is False
     finally:
         events.close()
 

@@ -57,12 +57,13 @@ def _mark(page) -> None:
     page.evaluate("window.__beforeEdit = true")
 
 
-def test_page_reloads_itself_after_an_edit(served, open_page):
+def test_page_reloads_itself_after_an_edit(served, open_page, screenshot_dir):
     preview, template = served
     tab = open_page(preview.url)
     page = tab.page
     assert "Titre original" in page.inner_text("body")
     assert "vaut 42" in page.inner_text("body")
+    assert page.is_hidden("#portraits-preview-status")  # the "Rebuilding…" badge, shown only during a rebuild
     _wait_listening(preview)
     _mark(page)
 
@@ -75,6 +76,7 @@ def test_page_reloads_itself_after_an_edit(served, open_page):
     template.write_text(TEMPLATE.replace("{6 * 7}", "{6 / 0}"), encoding="utf-8")
     page.wait_for_selector("#preview-error", timeout=RELOAD_MS)
     assert "ZeroDivisionError" in page.inner_text("#preview-error")
+    page.screenshot(path=str(screenshot_dir / "preview-error.png"), full_page=True)
     assert page.evaluate("window.__beforeEdit === undefined")
 
     template.write_text(TEMPLATE.replace("{6 * 7}", "{6 * 8}"), encoding="utf-8")
