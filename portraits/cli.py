@@ -1,7 +1,9 @@
 """The ``portraits`` command line.
 
 Exit status: 0 success, 1 some territory or step failed (the others were still done),
-2 bad usage or bad input (unknown territory, refused data, bad template)."""
+2 bad usage or bad input (unknown territory, refused data, bad template). Every error the
+package raises on purpose is a :class:`portraits.errors.PortraitsError`, which carries its
+exit status: :func:`main` reports it in one line, without a traceback."""
 
 from __future__ import annotations
 
@@ -10,12 +12,47 @@ import sys
 from pathlib import Path
 
 from . import config
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PortraitsError, UsageError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "UsageError", "main", "make_parser"]
 
 
-class UsageError(Exception):
-    """Bad input from the user: reported in one clear message, exit status 2."""
+def _positive_int(text: str) -> int:
+    """argparse type of --jobs: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (e.g. --jobs 4)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of worker processes: give 1 or more")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    """argparse type of --timeout: a number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (e.g. --timeout 300)") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a time limit: give a finite number of seconds above 0")
+    return value
+
+
+def _output_dir(text: str) -> str:
+    """argparse type of --output: a directory, or a path where one can be made."""
+    blocker = config.not_a_directory(Path(text).expanduser().resolve())
+    if blocker is not None:
+        raise argparse.ArgumentTypeError(f"{text} cannot be the output directory: {blocker} is a file; "
+                                         "give a directory (it is created if missing)")
+    return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with our one-line message format (still exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"portraits: error: {message} (see `{self.prog} --help`)\n")
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -68,11 +105,11 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="portraits",
         description="Portraits des Territoires d'industrie: data, notebooks, HTML and PDF.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("data", help="fill data/raw from the mirror (checksums verified) and build data/processed")
     p.add_argument("--mirror", help=f"directory holding the raw public files (default: ${config.MIRROR_ENV})")
@@ -86,14 +123,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["auto", "builtin", "quarto"], default="auto",
                    help="renderer: quarto if on PATH (auto), or the built-in pandoc + Typst engine")
     p.add_argument("--force", action="store_true", help="rebuild even territories whose inputs did not change")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per territory (default 300)")
+    p.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: number of cores)")
+    p.add_argument("--timeout", type=_positive_seconds, default=300.0, help="seconds allowed per territory (default 300)")
     p.add_argument("--template", help="template to execute (default: portrait_template.qmd)")
-    p.add_argument("--output", help="output directory (default: output/)")
+    p.add_argument("--output", type=_output_dir, help="output directory (default: output/)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("catalogue", help="rewrite output/index.html from the built portraits")
-    p.add_argument("--output", help="output directory (default: output/)")
+    p.add_argument("--output", type=_output_dir, help="output directory (default: output/)")
     p.set_defaults(func=_cmd_catalogue)
 
     p = sub.add_parser("preview", help="serve one portrait on 127.0.0.1, rebuilt and reloaded on every edit")
@@ -104,29 +141,14 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _usage_errors() -> tuple[type[Exception], ...]:
-    """Errors that mean bad input (exit 2), imported lazily to keep `--help` fast."""
-    from .qmd import TemplateError
-    from .sources import SourceError
-    from .store import UnknownTerritory
-
-    errors: list[type[Exception]] = [UsageError, SourceError, UnknownTerritory, TemplateError]
-    try:
-        from .build import BuildUsageError
-        errors.append(BuildUsageError)
-    except ImportError:  # build needs the full stack; `portraits data` must work without it
-        pass
-    return tuple(errors)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except _usage_errors() as exc:
+    except PortraitsError as exc:  # the one place where an error becomes an exit status
         print(f"portraits: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         print("portraits: interrupted", file=sys.stderr)
         return 130

@@ -40,3 +40,12 @@ def mirror_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     """The mirror given on the command line, else by PORTRAITS_DATA_MIRROR, else None."""
     value = explicit or os.environ.get(MIRROR_ENV)
     return Path(value).resolve() if value else None
+
+
+def not_a_directory(path: Path) -> Path | None:
+    """The first of ``path`` and its parents that exists but is not a directory (so ``path``
+    cannot be used as an output directory), or None."""
+    for p in (path, *path.parents):
+        if p.exists():
+            return None if p.is_dir() else p
+    return None

@@ -36,6 +36,8 @@ from papermill.execute import prepare_notebook_metadata, raise_for_execution_err
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
+from .errors import KernelStartError
+
 log = logging.getLogger(__name__)
 
 # Run between two notebooks. Order matters: matplotlib first (the names are gone after reset).
@@ -53,10 +55,6 @@ import gc as _gc
 if not _gc.get_freeze_count():
     _gc.freeze()
 """
-
-
-class KernelStartError(RuntimeError):
-    """The kernel did not start or did not answer."""
 
 
 @dataclasses.dataclass

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from .errors import CatalogueError
 
 CATALOGUE_PATH = config.PACKAGE_DIR / "indicators.toml"
 LEVELS = ("territory", "region", "france", "all_territories")
@@ -25,13 +26,12 @@ REQUIRED = ("id", "label", "short_label", "unit", "theme", "source", "millesime"
             "aggregation", "numerator", "approximation", "method", "formula", "definition", "key")
 
 
-class CatalogueError(ValueError):
-    pass
-
-
 def load_catalogue(path: Path | None = None) -> list[dict]:
     path = path or CATALOGUE_PATH
-    doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"indicator catalogue {path} cannot be read: {exc}") from None
     entries = doc.get("indicator", [])
     seen = set()
     for i, e in enumerate(entries, 1):

@@ -157,9 +157,21 @@ def prep_revenus(raw) -> pd.DataFrame:
 
 
 def prep_iris(raw) -> pd.DataFrame:
+    """IRIS rows with their commune (ARM folded) and the weights of the shares, which the file
+    gives only as percentages (see docs/DATA.md for the measured effect):
+
+    * ``P22_POP15P``, the population aged 15 or more, P22_POP x (1 - share of 0-14 year-olds):
+      the denominator of the socio-professional groups;
+    * ``P22_POP25P``, the population aged 25 or more, P22_POP x (1 - share of 0-24 year-olds):
+      the closest count to the diplomas' denominator, non-students aged 15 or more (students
+      are nearly all under 25; weighting by the 15+ would overweight university districts)."""
     i = raw["ptod_iris"]
     out = i.drop(columns=["COM"]).rename(columns={"code": "iris"})
     out.insert(0, "code", fold_arm(i["COM"].astype("str")).to_numpy())
+    young = out["dm_0014_pct_22"].clip(0.0, 100.0)
+    out["P22_POP15P"] = out["P22_POP"] * (1.0 - young / 100.0)
+    young = (young + out["dm_1524_pct_22"].clip(0.0, 100.0)).clip(upper=100.0)
+    out["P22_POP25P"] = out["P22_POP"] * (1.0 - young / 100.0)
     return out
 
 
@@ -185,12 +197,27 @@ def prep_urssaf(raw) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], pd.DataFram
     return piv, {"region": reg_piv, "france": fr_piv}, com
 
 
+def ept_of_communes(commune_values: pd.DataFrame) -> dict[str, str]:
+    """Commune -> its EPT, for the communes of the Métropole du Grand Paris listed in the PTOD
+    file of communes of 5,000 inhabitants or more (column EPCI_EPT; elsewhere it repeats the
+    EPCI). Paris is its own unit there (75056)."""
+    c = commune_values
+    m = c["EPCI_EPT"].notna() & c["EPCI"].notna() & (c["EPCI_EPT"] != c["EPCI"])
+    return dict(zip(c.index[m].tolist(), c.loc[m, "EPCI_EPT"].tolist()))
+
+
 def attach_epci_values(df: pd.DataFrame, values: dict[str, pd.DataFrame], communes: pd.DataFrame,
-                       commune_values: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+                       commune_values: pd.DataFrame, columns: dict[str, str],
+                       ept_of: dict[str, str] | None = None) -> pd.DataFrame:
     """Give each commune row the value of the unit it is counted in (see indicators.toml):
     its EPCI when the EPCI is whole in the territory (or outside any territory); for the
     members that are not whole EPCI, the EPT's value, else the commune's own value when
-    it has 5,000 inhabitants or more, else its EPCI's value."""
+    it has 5,000 inhabitants or more, else its EPCI's value.
+
+    Outside the territories, a commune of the Métropole du Grand Paris whose EPT is known
+    (``ept_of``) gets its EPT's value, like the communes of the three EPT members: giving the
+    others the Métropole's value would count those EPT twice in the region and France
+    (their own value in their communes, and again inside the Métropole's average)."""
     unit = pd.concat([v for v in values.values()]).groupby(level=0).first()
     info = communes.set_index("insee_com")
     ref = df["ref"].astype("str")
@@ -198,16 +225,21 @@ def attach_epci_values(df: pd.DataFrame, values: dict[str, pd.DataFrame], commun
     grp_type = ref.map(info["type_groupement"]).to_numpy()
     grp_siren = ref.map(info["siren_groupement"]).to_numpy()
     in_ti = df["territory_id"].notna().to_numpy()
+    ept_out = ref.map(ept_of or {})
+    ept_out = ept_out.fillna(df["code"].astype("str").map(ept_of or {}))
     out = df.copy()
     for new, col in columns.items():
         epci_val = df["epci"].map(unit[col]).to_numpy(dtype="float64") if col in unit else np.nan
         com_val = (ref.map(commune_values[col]).to_numpy(dtype="float64")
                    if col in commune_values else np.full(len(df), np.nan))
         ept_val = pd.Series(grp_siren).map(unit[col]).to_numpy(dtype="float64") if col in unit else np.nan
+        ept_out_val = (ept_out.map(unit[col]).to_numpy(dtype="float64") if col in unit
+                       else np.full(len(df), np.nan))
         partial_val = np.where(grp_type == "EPT", ept_val, np.nan)
         partial_val = np.where(np.isnan(partial_val), com_val, partial_val)
         partial_val = np.where(np.isnan(partial_val), epci_val, partial_val)
         outside_val = np.where(np.isnan(epci_val), com_val, epci_val)
+        outside_val = np.where(np.isnan(ept_out_val), outside_val, ept_out_val)
         out[new] = np.where(in_ti & ~whole, partial_val, np.where(in_ti, epci_val, outside_val))
         # where the value of a member commune that is not part of a whole EPCI came from
         src = np.where(grp_type == "EPT", "ept", "commune")
@@ -290,6 +322,80 @@ GAP_NOTES = {
     "secret": "Non diffusé : secret statistique (communes trop petites).",
     "other": "Non disponible dans la source pour ce territoire.",
 }
+
+
+# The France benchmark is the source's national row where it has one: PTOD's ``00FR`` row
+# (metropolitan France: 34,788 communes and arrondissements, i.e. no overseas commune),
+# instead of the same approximation as the region (indicator -> (raw table, column)).
+NATIONAL_ROW = {
+    "median_income": ("ptod_epci", "rev_med_21"),
+    "poverty_rate": ("ptod_epci", "rev_txpauv_21"),
+    "industry_jobs_share": ("ptod_epci_exdeco", "eco_sectindus_pct_22"),
+    "large_establishments_jobs_share": ("ptod_epci_exdeco", "eco_eff_grandes_pct_23"),
+}
+NATIONAL_CODE = "00FR"
+# A territory made of one whole EPCI or EPT gets the source's value for that unit, which is
+# exact: the official median replaces the mean of commune medians; for the EPCI percentages
+# the aggregation already returns the unit's value, only the approximation flag changes.
+UNIT_VALUE = NATIONAL_ROW
+
+
+def single_unit_territories(members: pd.DataFrame, communes: pd.DataFrame) -> dict[str, str]:
+    """Territory -> SIREN of its only member when that member is a whole EPCI or an EPT
+    (an EPT is whole by construction; ``partial`` flags it only because the Métropole du
+    Grand Paris, its EPCI, is not)."""
+    n = members.groupby("territory_id").size()
+    one = members[members.territory_id.map(n).eq(1) & members.type.isin(["EPCI", "EPT"])]
+    broken = set(communes.loc[communes.type_groupement.eq("EPCI") & ~communes.whole_epci, "territory_id"])
+    one = one[~one.territory_id.isin(broken)]
+    return dict(zip(one.territory_id.tolist(), one.siren.tolist()))
+
+
+def official_values(ind: pd.DataFrame, raw, singles: dict[str, str]) -> pd.DataFrame:
+    """Replace approximations by the source's own figures where it publishes them:
+    the unit's value for the territories that are one whole EPCI or EPT (``UNIT_VALUE``),
+    the national row for France (``NATIONAL_ROW``). Those rows get ``approx`` False and the
+    ``source_id`` of the table they come from; a replaced median is re-ranked."""
+    ind = ind.copy()
+    for iid, (table, col) in UNIT_VALUE.items():
+        unit = raw[table].set_index("code")[col]
+        t = ind.indicator_id.eq(iid) & ind.level.eq("territory") & ind.territory_id.isin(singles)
+        t &= ind.source_id.ne("flores_a38_ze")
+        off = ind.loc[t, "territory_id"].map(singles).map(unit)
+        t_ok = off.notna()
+        idx = off.index[t_ok]
+        if iid == "median_income":
+            # the official median covers every commune: no secrecy note, no exclusion
+            ind.loc[idx, "value"] = off[t_ok].to_numpy(dtype="float64")
+            ind.loc[idx, ["status", "note"]] = ["ok", ""]
+            ind.loc[idx, "source_id"] = table
+            m = ind.indicator_id.eq(iid) & ind.level.eq("territory")
+            ranks, n_ranked = indicators.rank_desc(ind.loc[m, "value"])
+            ind.loc[m, "rank"] = ranks
+            ind.loc[m, "n_ranked"] = n_ranked
+        else:
+            # the weighted mean of one unit's value is that value: only where it is, the row
+            # is exact
+            same = np.isclose(ind.loc[idx, "value"].to_numpy(dtype="float64"),
+                              off[t_ok].to_numpy(dtype="float64"))
+            idx = idx[same]
+        ind.loc[idx, "approx"] = False
+    for iid, (table, col) in NATIONAL_ROW.items():
+        national = raw[table].set_index("code")[col]
+        if pd.isna(national.get(NATIONAL_CODE)):
+            continue                    # no national row: France stays the aggregate, flagged
+        f = ind.indicator_id.eq(iid) & ind.level.eq("france")
+        ind.loc[f, ["value", "status", "approx", "source_id"]] = [
+            float(national[NATIONAL_CODE]), "ok", False, table]
+    return ind
+
+
+def france_scope(cat) -> dict[str, str]:
+    """indicator -> scope of its France benchmark, a code for the presentation: ``fr`` =
+    metropolitan France and the overseas departments the source covers, ``fm`` = metropolitan
+    France only (the source, or the national row used, has no overseas unit)."""
+    return {i["id"]: "fm" if i["source"] in METRO_ONLY_SOURCES or i["id"] in NATIONAL_ROW else "fr"
+            for i in cat}
 
 
 def gap_notes(cat, ind_df: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
@@ -396,13 +502,17 @@ def series_private_jobs(urssaf_tab, overrides, terr) -> pd.DataFrame:
             .drop(columns="_l").reset_index(drop=True))
 
 
-def jobs_by_sector(rp18_attr, terr) -> pd.DataFrame:
+def jobs_by_sector(rp18_attr, terr, france_row: pd.Series | None = None) -> pd.DataFrame:
+    """Shares of jobs by broad sector on the four levels (EPCI shares weighted by jobs); the
+    France row is the source's national row when given (as for industry_jobs_share)."""
     rows = []
-    for sector_id, label, _ in SECTORS:
+    for sector_id, label, ptod_col in SECTORS:
         col = f"sect_{sector_id}"
         ind = {"id": col, "aggregation": "weighted", "numerator": f"{col} * P18_EMPLT",
                "denominator": "P18_EMPLT", "scale": 1}
         vals = indicators.compute(ind, rp18_attr)
+        if france_row is not None:
+            vals["france"] = pd.Series({"FR": float(france_row[ptod_col])})
         per = {lv: s.to_frame("share") for lv, s in vals.items()}
         blk = _benchmark_rows(terr, per)
         blk["sector_id"] = sector_id
@@ -411,6 +521,8 @@ def jobs_by_sector(rp18_attr, terr) -> pd.DataFrame:
     out = pd.concat(rows, ignore_index=True)
     out["year"] = "2022"
     out["approx"] = True
+    if france_row is not None:
+        out.loc[out.level.eq("france"), "approx"] = False
     lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
     sorder = {s[0]: k for k, s in enumerate(SECTORS)}
     out = (out.assign(_l=out.level.map(lorder), _s=out.sector_id.map(sorder))
@@ -624,8 +736,9 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     epci_vals = {"exdeco": ex, "indic": ep}
     colmap18 = {f"sect_{sid}": col for sid, _, col in SECTORS}
     colmap18.update({"sectindus": "eco_sectindus_pct_22", "effgrandes": "eco_eff_grandes_pct_23"})
-    rp18 = attach_epci_values(rp18, epci_vals, communes, c5, colmap18)
-    rp21 = attach_epci_values(rp21, {"indic": ep}, communes, c5, {"txpauv21": "rev_txpauv_21"})
+    ept_of = ept_of_communes(c5)
+    rp18 = attach_epci_values(rp18, epci_vals, communes, c5, colmap18, ept_of)
+    rp21 = attach_epci_values(rp21, {"indic": ep}, communes, c5, {"txpauv21": "rev_txpauv_21"}, ept_of)
 
     tables = {"rp2021": rp21, "rp2018": rp18, "revenus": rev, "iris": iris, "urssaf": urssaf}
     overrides = {"urssaf": urssaf_over}
@@ -648,12 +761,12 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     m = ind.level.eq("all_territories") & ind.indicator_id.isin(fr_metro) & ind.note.eq("")
     ind.loc[m, "note"] = (f"Les {n_metro} territoires de France métropolitaine (la source ne couvre pas "
                           "l'outre-mer).")
+    # (median income: the France row is the national row of PTOD, metropolitan France, said
+    # by france_scope)
     france_notes = {
         "comparateur_2024": "France métropolitaine et départements d'outre-mer, hors Mayotte.",
         "comparateur_2022": "France métropolitaine et départements d'outre-mer, hors Mayotte.",
         "urssaf_private_jobs": "France entière publiée par l'URSSAF (hors Mayotte).",
-        "statloc_revenus": "France métropolitaine, Martinique et La Réunion (pas de médiane publiée en "
-                           "Guadeloupe, Guyane et Mayotte).",
     }
     src_of = {i["id"]: i["source"] for i in cat}
     for iid, src in src_of.items():
@@ -685,8 +798,10 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = dict(tabs)
     out["indicators"] = ind
     out["series_private_jobs"] = series_private_jobs(urssaf, urssaf_over, terr)
-    ind, out["jobs_by_sector"] = overseas_sectors(ind, jobs_by_sector(rp18, terr),
+    ind, out["jobs_by_sector"] = overseas_sectors(ind, jobs_by_sector(rp18, terr, france_row=ex.loc[NATIONAL_CODE]),
                                                   flores_broad_sectors(raw, rp21), terr)
+    ind = official_values(ind, raw, single_unit_territories(tabs["members"], communes))
+    ind["france_scope"] = ind.indicator_id.map(france_scope(cat))
     out["indicators"] = ind
     out["establishments_breakdown"] = establishments_breakdown(rp18, terr)
     out["a38"] = a38_table(raw, rp21, terr)

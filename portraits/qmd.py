@@ -22,6 +22,7 @@ import nbformat
 import yaml
 
 from . import inline
+from .errors import TemplateError  # noqa: F401 (raised here, imported from here by callers)
 
 # Options Quarto reads from the `#|` lines itself (quarto-cli kJupyterCellOptionKeys and the
 # execution options): they stay in the source. Any other key goes to the cell metadata.
@@ -41,10 +42,6 @@ KNOWN_KERNELS = {
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _ID_BAD = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-class TemplateError(ValueError):
-    """The template cannot be used as a parameterised portrait."""
 
 
 def _option_lines(source: list[str]) -> tuple[list[str], list[str]]:

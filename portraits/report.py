@@ -42,23 +42,25 @@ from .charts import Chart
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
 
 # The key figures of "L'essentiel": (indicator, label after the value, benchmark levels)
-KEY_FIGURES: list[tuple[str, str]] = [
+KEY_FIGURES: list[tuple[str, str]] = [  # each label reads as a phrase after its number
     ("population", "habitants"),
     ("industry_jobs_share", "des emplois dans l'industrie"),
     ("jobs", "emplois au lieu de travail"),
     ("private_jobs_growth", "d'emplois salariés privés"),
     ("industry_establishments_share", "des établissements dans l'industrie"),
-    ("unemployment_rate", "taux de chômage des 15-64 ans"),
-    ("median_income", "niveau de vie médian"),
-    ("poverty_rate", "taux de pauvreté"),
+    ("unemployment_rate", "des actifs de 15 à 64 ans au chômage"),
+    ("median_income", "de niveau de vie médian annuel"),
+    ("poverty_rate", "des habitants sous le seuil de pauvreté"),
 ]
+# The label of a value on another basis than France (comparable false): Flores counts salaried jobs
+KEY_FIGURE_OTHER_BASIS = {"industry_jobs_share": "des emplois salariés dans l'industrie"}
+NOT_COMPARABLE, NOT_RANKED = "non comparable", "non classé"
 # Key figures whose benchmark line is a change rather than a comparison
 KEY_FIGURE_TREND = {"population": "population_growth", "jobs": "jobs_growth"}
 
-# Indicators placed on the "position among the territories" chart
-POSITION_INDICATORS = ["industry_jobs_share", "industry_establishments_share",
-                       "private_jobs_growth", "population_growth", "unemployment_rate",
-                       "managers_share", "median_income", "poverty_rate"]
+# Indicators placed on the "position among the territories" chart: declared by the store, which
+# reads them for every territory (and fingerprints them)
+POSITION_INDICATORS = list(store.POSITION_INDICATORS)
 
 CHART_SOURCES = {  # chart -> indicators whose sources the chart uses
     "sectors": ["industry_jobs_share"],
@@ -117,20 +119,11 @@ def _markdown(text: str):
     return Markdown(text)
 
 
-def _all_territory_values(directory: str) -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _position_values(directory: str, stamp: int) -> pd.DataFrame:
     """Territory-level values of every territory for the position chart (once per process and
     version of the processed table: a rebuilt table is read again)."""
-    path = Path(directory) / "indicators.parquet"
-    if not path.is_file():
-        path = Path(directory) / "indicators.csv"
-    stamp = path.stat().st_mtime_ns if path.is_file() else 0
-    return _all_territory_values_cached(directory, stamp)
-
-
-@lru_cache(maxsize=2)
-def _all_territory_values_cached(directory: str, stamp: int) -> pd.DataFrame:
-    ind = store.table("indicators")
-    values = ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)]
+    values = store.position_values()
     # a value the data layer left unranked (another definition, e.g. overseas industry share)
     # is not placed among the territories
     values = values.assign(ranked=values["rank"].notna() | values["value"].isna())
@@ -138,9 +131,16 @@ def _all_territory_values_cached(directory: str, stamp: int) -> pd.DataFrame:
     cat = store.catalogue().set_index("id")
     values["short_label"] = values["indicator_id"].map(cat["short_label"])
     values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
-    order = {k: i for i, k in enumerate(POSITION_INDICATORS)}
+    order = {k: i for i, k in enumerate(store.POSITION_INDICATORS)}
     values["_order"] = values["indicator_id"].map(order)
     return values.sort_values(["_order", "territory_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+def _all_territory_values(directory: str) -> pd.DataFrame:
+    path = Path(directory) / "indicators.parquet"
+    if not path.is_file():
+        path = Path(directory) / "indicators.csv"
+    return _position_values(directory, path.stat().st_mtime_ns if path.is_file() else 0)
 
 
 def _md_escape(text: str) -> str:
@@ -235,6 +235,8 @@ class Portrait:
                     bench_parts.append(f"{name} : {self.value(indicator_id, level)}")
         else:
             bench_parts.append("valeur non disponible pour ce territoire")
+        if not commentary.comparable(row, "france"):
+            label = KEY_FIGURE_OTHER_BASIS.get(indicator_id, label)
         label_text = f"{label} {when}".strip()
         return (":::: {.key-figure}\n"
                 f"[{value}]{{.value}} [{_md_escape(label_text)}]{{.label}} "
@@ -368,10 +370,16 @@ class Portrait:
         for ind, row in self.rows.items():
             label = f"{row.get('short_label') or row.get('label')} ({row.get('year')})"
             cells = [_md_escape(label)]
-            cells += [self.value(ind, lv) for lv in ("territory", "region", "france", "all_territories")]
+            # a value on another basis is compared with its region only: the France and
+            # all-territories cells say so, and the value is not ranked
+            cells += [self.value(ind, lv) if commentary.comparable(row, lv) else NOT_COMPARABLE
+                      for lv in ("territory", "region", "france", "all_territories")]
             rank, n = row.get("rank"), row.get("n_ranked")
-            cells.append(f"{fmt.ordinal(rank)}/{int(n)}" if not fmt.is_missing(rank) and not fmt.is_missing(n)
-                         else fmt.MISSING)
+            if not commentary.comparable(row, "france") and not fmt.is_missing(row.get("territory")):
+                cells.append(NOT_RANKED)
+            else:
+                cells.append(f"{fmt.ordinal(rank)}/{int(n)}" if not fmt.is_missing(rank) and not fmt.is_missing(n)
+                             else fmt.MISSING)
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         region = self.territory.region_name
         note = (f"\n::: {{.source}}\nRégion : {region}. France : France métropolitaine et départements "
@@ -396,8 +404,13 @@ class Portrait:
                f"{h}# Définitions et méthodes", ""]
         for row in self.rows.values():
             year = str(row.get("year") or "")
-            text = (f"- **{_md_escape(row.get('short_label') or row.get('label'))}** ({year}) : "
-                    f"{_md_escape(row.get('definition') or '')}")
+            head = f"- **{_md_escape(row.get('short_label') or row.get('label'))}** ({year}) : "
+            if not commentary.comparable(row, "france") and row.get("note"):
+                # another source than the catalogue's (overseas industry share): its note is the
+                # definition of what is shown, said once; the census definition does not apply
+                out.append(f"{head}{APPROX} {_md_escape(row['note'])}")
+                continue
+            text = head + _md_escape(row.get("definition") or "")
             if row.get("approx"):
                 text += f" {APPROX} *{_md_escape(row.get('method') or '')}*"
             if row.get("note"):
@@ -410,7 +423,7 @@ class Portrait:
             zones = _first_text(a38, "zones")
             method = _first_text(a38, "match_method")
             out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
-                       f"d'emploi. {_md_escape(method)} Zone(s) : {_md_escape(zones)}.")
+                       f"d'emploi. {_md_escape(method)} Zones d'emploi retenues : {_md_escape(zones)}.")
         if self.territory.partial_text:
             out.append(f"- **Périmètre** : {_md_escape(self.territory.partial_text)}")
         out += ["", f"{h}# Sources", ""]
@@ -431,9 +444,8 @@ class Portrait:
 
     def navigation(self):
         """Links to the catalogue and to the other portraits of the region (HTML only)."""
-        terr = store.list_territories()
-        same = terr[(terr["region_code"] == self.territory.region_code)
-                    & (terr["territory_id"] != self.territory_id)].sort_values("name")
+        terr = store.region_territories(self.territory_id)
+        same = terr[terr["territory_id"] != self.territory_id]
         links = " · ".join(f"[{_md_escape(r.name)}]({r.territory_id}.html)" for r in same.itertuples())
         body = "[← Tous les Territoires d'industrie](../index.html)"
         if links:

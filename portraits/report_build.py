@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 import nbformat
 
-from . import atomic
+from . import atomic, render
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s])")
 _MARKUP = re.compile(r"[*_`]+|<[^>]+>")
@@ -65,6 +65,8 @@ def _markdown_outputs(nb: nbformat.NotebookNode) -> list[str]:
         if cell.cell_type != "code":
             continue
         for output in cell.get("outputs", []):
+            if render.hidden_output(output):  # reviewers' evidence and metadata: not portrait text
+                continue
             if output.output_type in ("display_data", "execute_result") and "text/markdown" in output.data:
                 texts.append(output.data["text/markdown"])
             elif (output.output_type == "stream" and output.name == "stdout"

@@ -14,11 +14,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import config
+from .errors import RawSchemaError
 from .sources import Source, load_manifest
-
-
-class RawSchemaError(ValueError):
-    """A raw table does not match its declared schema."""
 
 
 COM_CODE = r"^(\d{5}|2[AB]\d{3})$"            # commune or arrondissement code
@@ -160,7 +157,8 @@ _PTOD_EPCI_COLS = {"code": _text(), "libelle": _text(), "type_epci": _text(nulla
 _spec(RawSpec("ptod_epci", ";", {
     **_PTOD_EPCI_COLS,
     **{c: _num(ge=None) for c in ["P22_POP", "rev_med_21", "rev_txpauv_21",
-                                  "dsp_csp_ouvriers_pct_22", "dsp_csp_cadres_pct_22"]},
+                                  "dsp_csp_ouvriers_pct_22", "dsp_csp_cadres_pct_22",
+                                  "dsp_dipl_infbac_pct_22", "dsp_dipl_supbac2_pct_22"]},
 }))
 
 _SECT = ["eco_sectagri_pct_22", "eco_sectindus_pct_22", "eco_sectconst_pct_22",
@@ -175,11 +173,14 @@ _spec(RawSpec("ptod_epci_exdeco", ";", {
 _spec(RawSpec("ptod_communes_5k", ";", {
     "code": _text(),
     "libelle": _text(),
+    # the commune's EPCI and, in the Métropole du Grand Paris, its EPT (else the EPCI again)
+    "EPCI": _text(nullable=True),
+    "EPCI_EPT": _text(nullable=True),
     **{c: _num(ge=None) for c in _SECT + ["eco_eff_grandes_pct_23", "rev_txpauv_21",
                                            "eco_ratio_emplt_actoc_22"]},
 }))
 
-_IRIS_PCT = ["dmv_60p_pct_22", "dsp_csp_ouvriers_pct_22", "dsp_csp_cadres_pct_22",
+_IRIS_PCT = ["dm_0014_pct_22", "dm_1524_pct_22", "dmv_60p_pct_22", "dsp_csp_ouvriers_pct_22", "dsp_csp_cadres_pct_22",
              "dsp_dipl_infbac_pct_22", "dsp_dipl_supbac2_pct_22"]
 _spec(RawSpec("ptod_iris", ";", {
     "code": _text(),
@@ -287,6 +288,7 @@ PROCESSED: dict[str, pa.DataFrameSchema] = {
         "n_ranked": pa.Column("Int64", nullable=True), "note": pa.Column(str, nullable=True),
         "comparable": pa.Column(bool),
         "source_id": _text(),
+        "france_scope": pa.Column(str, pa.Check.isin(["fr", "fm"])),
     }, checks=[
         pa.Check(lambda d: (d.value.isna() == (d.status != "ok")).all(),
                  error="a missing value must have status nd or s, a present one status ok"),

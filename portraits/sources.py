@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, config
-
-
-class SourceError(RuntimeError):
-    """A raw source is missing, altered or badly declared."""
+from .errors import SourceError
 
 
 @dataclass(frozen=True)
@@ -79,6 +76,8 @@ def _check(source: Source, path: Path, where: str) -> None:
         raise SourceError(
             f"{source.id}: {source.file} in {where} has sha256 {actual[:16]}…, "
             f"the manifest expects {source.sha256[:16]}…: the file was altered or is another version"
+            + (f"; run `portraits data --mirror DIR` (or set {config.MIRROR_ENV}) to copy it again "
+               "from the mirror" if where == "data/raw" else "")
         )
 
 
@@ -109,11 +108,18 @@ def fetch(mirror: Path | None, sources: dict[str, Source] | None = None,
     errors = []
     for source in sources.values():
         target = source.raw_path(raw_dir)
-        if target.is_file() and sha256_of(target) == source.sha256:
+        present = target.is_file()
+        if present and sha256_of(target) == source.sha256:
             continue
         if mirror is None:
-            errors.append(f"{source.id}: {source.file} is not in data/raw and no mirror was given "
-                          f"(use --mirror DIR or set {config.MIRROR_ENV})")
+            if present:  # altered in place: the mirror's copy replaces it (checked first)
+                errors.append(f"{source.id}: data/raw/{source.file} does not match its checksum in "
+                              f"{config.manifest_path().name} (altered, or another version): run "
+                              f"`portraits data --mirror DIR` (or set {config.MIRROR_ENV}) to copy it "
+                              "again from the mirror")
+            else:
+                errors.append(f"{source.id}: {source.file} is not in data/raw and no mirror was given "
+                              f"(use --mirror DIR or set {config.MIRROR_ENV})")
             continue
         try:
             _check(source, mirror / source.file, f"the mirror {mirror}")

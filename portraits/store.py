@@ -19,14 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .errors import InputError, ProcessedDataError
 from .indicators import LEVELS, catalogue_frame
 
 
-class UnknownTerritory(ValueError):
+class UnknownTerritory(InputError, ValueError):
     """A territory id that is not one of the 183."""
 
 
-class ProcessedDataMissing(FileNotFoundError):
+class ProcessedDataMissing(ProcessedDataError, FileNotFoundError):
     """data/processed has not been built."""
 
 
@@ -43,20 +44,109 @@ def _dir() -> Path:
     return config.processed_dir()
 
 
+# ------------------------------------------------------------------ what a portrait reads
+#
+# Every accessor a portrait reads data through declares, with ``@reads(...)``, which slices of
+# the processed data it reads for territory ``tid``. :func:`fingerprint` hashes the union of
+# the declared slices, so a portrait is rebuilt when, and only when, something it shows
+# changed: its own rows (benchmarks included), the other territories' values where the
+# portrait shows them (positions chart), its region's territories (navigation).
+
+# Indicators placed on the "position among the territories" chart: every portrait shows every
+# territory's value of these (portraits.report reads them through position_values()).
+POSITION_INDICATORS = ("industry_jobs_share", "industry_establishments_share",
+                       "private_jobs_growth", "population_growth", "unemployment_rate",
+                       "managers_share", "median_income", "poverty_rate")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The territory's own rows of a processed table (its benchmark rows included: they are
+    repeated on each territory's rows, so a territory's slice is self-contained)."""
+    table: str
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        return _row_digests(self.table, directory).get(tid, b"no rows")
+
+
+@dataclass(frozen=True)
+class AllTerritories:
+    """Every territory's rows of ``table`` at ``level`` for ``indicators``: one digest, shared
+    by all the portraits (computed once per build)."""
+    table: str
+    level: str
+    indicators: tuple[str, ...]
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        return _all_territories_digest(self, directory)
+
+
+@dataclass(frozen=True)
+class RegionTerritories:
+    """``columns`` of the territories table, for every territory of the portrait's region
+    (the territory's own ``region_code``): one digest per region."""
+    columns: tuple[str, ...]
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        region = _region_codes(directory).get(tid)
+        return _region_digests(self.columns, directory).get(region, b"no region")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Not processed rows: the indicator catalogue and data/sources.toml (citations, and the
+    checksums of the raw files, such as the polygons of the locator map)."""
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        return _static_digest(directory)
+
+
+READS: dict[str, tuple] = {}
+
+
+def reads(*slices):
+    """Declare what the decorated accessor reads (see above); the function is unchanged."""
+    def register(fn):
+        READS[fn.__name__] = tuple(slices)
+        fn.reads = tuple(slices)
+        return fn
+    return register
+
+
+REBUILD_HINT = "run `portraits data --force` to rebuild data/processed"
+
+
 @lru_cache(maxsize=None)
 def _table(name: str, directory: str) -> pd.DataFrame:
+    """One processed table (Parquet if there, else CSV). A missing, truncated or corrupt
+    file raises :class:`ProcessedDataError` naming it, never a reader's traceback."""
     path = Path(directory) / f"{name}.csv"
     pq = Path(directory) / f"{name}.parquet"
     if pq.is_file():
-        return pd.read_parquet(pq)
-    if not path.is_file():
+        try:
+            df = pd.read_parquet(pq)
+        except Exception as exc:  # pyarrow.ArrowInvalid, OSError...: a truncated or corrupt file
+            raise ProcessedDataError(f"{pq} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
+        path = pq
+    elif not path.is_file():
         raise ProcessedDataMissing(f"{path} is missing: run `portraits data` first")
-    df = pd.read_csv(path, dtype={k: v for k, v in DTYPES.items()}, keep_default_na=True,
-                     na_values=[""])
-    for col in ("name", "note", "label", "zones", "partial_epci", "partial_epci_names"):
-        if col in df and df[col].dtype != object:
-            df[col] = df[col].fillna("")
+    else:
+        try:
+            df = pd.read_csv(path, dtype={k: v for k, v in DTYPES.items()}, keep_default_na=True,
+                             na_values=[""])
+        except Exception as exc:  # EmptyDataError, ParserError, UnicodeDecodeError, bad dtype
+            raise ProcessedDataError(f"{path} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
+        for col in ("name", "note", "label", "zones", "partial_epci", "partial_epci_names"):
+            if col in df and df[col].dtype != object:
+                df[col] = df[col].fillna("")
+    if "territory_id" not in df.columns:
+        raise ProcessedDataError(f"{path} is not a processed table (no territory_id column): {REBUILD_HINT}")
     return df
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
 
 def table(name: str) -> pd.DataFrame:
@@ -80,14 +170,25 @@ def _slice(name: str, tid: str) -> pd.DataFrame:
 
 def clear_cache() -> None:
     for f in (_table, _split, _territory, _indicators_wide, _sources_doc, catalogue_frame, _static_digest, _ids,
-              _row_digests):
+              _row_digests, _all_territories_digest, _region_codes, _region_digests):
         f.cache_clear()
 
 
 # ------------------------------------------------------------------ territories
 
+@reads(RegionTerritories(("territory_id", "name", "region_code")))
 def list_territories() -> pd.DataFrame:
+    """Every territory. A portrait shows from it only its region's territories (navigation:
+    ids and names), which is what it declares; to show more, declare more."""
     return table("territories").copy()
+
+
+@reads(RegionTerritories(("territory_id", "name", "region_code")))
+def region_territories(tid: str) -> pd.DataFrame:
+    """The territories of ``tid``'s region (``tid`` included), by name."""
+    terr = territory(tid)
+    df = table("territories")
+    return df[df["region_code"] == terr.region_code].sort_values("name").reset_index(drop=True)
 
 
 def _norm(s: str) -> str:
@@ -224,21 +325,25 @@ def _territory(tid: str, directory: str) -> Territory:
         composition_text=_composition(members, int(row.n_communes)), partial_text=partial_text)
 
 
+@reads(Rows("territories"), Rows("members"))
 def territory(tid: str) -> Territory:
     tid = resolve_territory(tid)
     return _territory(tid, str(_dir()))
 
 
+@reads(Rows("communes"))
 def communes(tid: str) -> pd.DataFrame:
     return _slice("communes", tid)
 
 
+@reads(Rows("members"))
 def members(tid: str) -> pd.DataFrame:
     return _slice("members", tid)
 
 
 # ------------------------------------------------------------------ catalogue and sources
 
+@reads(Reference())
 def catalogue() -> pd.DataFrame:
     return catalogue_frame().copy()
 
@@ -249,6 +354,7 @@ def _sources_doc(path: str) -> dict[str, dict]:
     return {s["id"]: s for s in doc.get("source", [])}
 
 
+@reads(Reference())
 def source_citation(source_id: str) -> str:
     """Short French citation of a source, e.g. 'Insee, recensement de la population 2021'."""
     s = _sources_doc(str(config.manifest_path())).get(source_id)
@@ -275,6 +381,12 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     wide["region_note"] = r["note"]
     wide["france_note"] = f["note"]
     wide["all_territories_note"] = a["note"]
+    # per-level approximation flags (the catalogue's ``approx`` says whether the indicator is an
+    # approximation anywhere) and the scope of the France benchmark: fr = metropolitan France
+    # and the overseas departments, fm = metropolitan France only
+    for level, part in (("territory", t), ("region", r), ("france", f), ("all_territories", a)):
+        wide[f"{level}_approx"] = part["approx"].astype(bool)
+    wide["france_scope"] = f["france_scope"] if "france_scope" in f else "fr"
     wide = wide.reset_index()
     meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
                 "definition", "key", "higher_is"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
@@ -288,42 +400,58 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
             "status", "rank", "n_ranked", "region_label", "note", "region_note", "france_note",
-            "all_territories_note", "higher_is", "comparable"]
+            "all_territories_note", "higher_is", "comparable", "territory_approx", "region_approx",
+            "france_approx", "all_territories_approx", "france_scope"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
             for tid, g in wide.groupby("territory_id", sort=False)}
 
 
+@reads(Rows("indicators"), Reference())
 def indicators(tid: str) -> pd.DataFrame:
     """One row per indicator (catalogue order) with the territory and its benchmarks."""
     tid = resolve_territory(tid)
     return _indicators_wide(str(_dir()))[tid].copy()
 
 
+@reads(Rows("indicators"))
 def indicators_long(tid: str) -> pd.DataFrame:
     return _slice("indicators", tid)
 
 
+@reads(AllTerritories("indicators", "territory", POSITION_INDICATORS), Reference())
+def position_values() -> pd.DataFrame:
+    """Every territory's territory-level rows of the POSITION_INDICATORS (positions chart)."""
+    ind = table("indicators")
+    return ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)].copy()
+
+
+@reads(Rows("series_private_jobs"))
 def series(tid: str) -> pd.DataFrame:
     return _slice("series_private_jobs", tid)
 
 
+@reads(Rows("jobs_by_sector"))
 def jobs_by_sector(tid: str) -> pd.DataFrame:
     return _slice("jobs_by_sector", tid)
 
 
+@reads(Rows("establishments_breakdown"))
 def establishments(tid: str) -> pd.DataFrame:
     return _slice("establishments_breakdown", tid)
 
 
+@reads(Rows("a38"))
 def a38(tid: str) -> pd.DataFrame:
     return _slice("a38", tid)
 
 
+@reads(Rows("coverage"))
 def coverage(tid: str) -> pd.DataFrame:
     return _slice("coverage", tid)
 
 
+@reads(Rows("indicators"), Reference())
 def comparison_table(tid: str) -> pd.DataFrame:
     """The figures with their benchmarks, French headers, raw numbers (for CSV/XLSX)."""
     w = indicators(tid)
@@ -343,17 +471,18 @@ def comparison_table(tid: str) -> pd.DataFrame:
     })
 
 
-PORTRAIT_TABLES = ("territories", "members", "communes", "indicators", "series_private_jobs",
-                   "jobs_by_sector", "establishments_breakdown", "a38", "coverage")
-
-
 @lru_cache(maxsize=None)
 def _static_digest(directory: str) -> bytes:
-    """Hash of what every portrait reads besides its slice: the catalogue and the sources."""
+    """Hash of what every portrait reads besides processed rows: the catalogue and the sources."""
     h = hashlib.sha256()
     h.update(catalogue_frame().to_csv(index=False).encode())
     h.update(config.manifest_path().read_bytes())
     return h.digest()
+
+
+def _digest_rows(df: pd.DataFrame, head: str) -> bytes:
+    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    return hashlib.sha256(("|".join(map(str, df.columns)) + "|" + head).encode() + rows.tobytes()).digest()
 
 
 @lru_cache(maxsize=None)
@@ -371,12 +500,39 @@ def _row_digests(name: str, directory: str) -> dict[str, bytes]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _all_territories_digest(part: AllTerritories, directory: str) -> bytes:
+    df = _table(part.table, directory)
+    df = df[(df["level"] == part.level) & df["indicator_id"].isin(part.indicators)]
+    return _digest_rows(df, repr(part))
+
+
+@lru_cache(maxsize=None)
+def _region_codes(directory: str) -> dict[str, str]:
+    terr = _table("territories", directory)
+    return dict(zip(terr["territory_id"], terr["region_code"].astype(str)))
+
+
+@lru_cache(maxsize=None)
+def _region_digests(columns: tuple[str, ...], directory: str) -> dict[str, bytes]:
+    """region code -> digest of ``columns`` of its territories (in table order)."""
+    terr = _table("territories", directory)
+    return {str(code): _digest_rows(g[list(columns)], f"region {code}")
+            for code, g in terr.groupby(terr["region_code"].astype(str), sort=False)}
+
+
+def declared_reads() -> list:
+    """Every slice declared by an accessor, once each, in a stable order."""
+    return sorted({part for parts in READS.values() for part in parts}, key=repr)
+
+
 def fingerprint(tid: str) -> str:
-    """Stable hash of every processed row the territory's portrait reads (its slices, which
-    hold its benchmarks) plus the catalogue and the source citations."""
+    """Stable hash of every slice of data the territory's portrait reads, as declared by the
+    accessors (``@reads``): its own rows, the other territories' rows it shows, the
+    catalogue and the sources. Shared digests are computed once per process and data set."""
     tid = resolve_territory(tid)
     directory = str(_dir())
-    h = hashlib.sha256(_static_digest(directory))
-    for name in PORTRAIT_TABLES:
-        h.update(_row_digests(name, directory).get(tid, name.encode()))
+    h = hashlib.sha256()
+    for part in declared_reads():
+        h.update(repr(part).encode() + b"\0" + part.digest(tid, directory))
     return h.hexdigest()

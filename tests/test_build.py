@@ -290,3 +290,101 @@ def test_package_hash_ignores_modules_that_cannot_change_a_portrait(tmp_path):
     assert build.package_hash(pkg) == before
     (pkg / "charts.py").write_text("A = 2\n")
     assert build.package_hash(pkg) != before
+
+
+@pytest.mark.parametrize("kw, match", [({"jobs": 0}, "jobs"), ({"jobs": -1}, "jobs"),
+                                       ({"timeout": 0}, "timeout"), ({"timeout": -5}, "timeout")])
+def test_bad_jobs_or_timeout_are_refused_before_anything_starts(env, kw, match):
+    with pytest.raises(build.BuildUsageError, match=match):
+        _build(env, **kw)
+    assert not env["out"].exists()
+
+
+def test_output_dir_that_is_a_file_is_refused(env):
+    env["out"].write_text("a file\n")
+    with pytest.raises(build.BuildUsageError, match="is a file"):
+        _build(env)
+    with pytest.raises(build.BuildUsageError, match="is a file"):
+        build.run_build(ids=["ti-0001"], template=env["template"], output_dir=env["out"] / "sub",
+                        formats=[], progress=False)
+    assert env["out"].read_text() == "a file\n"
+
+
+# ----------------------------------------------------------------------------------------------
+# Incremental builds on the real data layer: what a portrait shows decides what is rebuilt
+
+_SHOWS = '''from portraits import store
+t = store.territory(territory)
+nav = store.list_territories()
+print(t.name, "|", ", ".join(sorted(nav[nav.region_code == t.region_code].name)))
+ind = store.indicators(territory).set_index("indicator_id")
+print(ind.loc["population", "territory"], ind.loc["unemployment_rate", "region"])
+pos = store.position_values()
+print(pos.groupby("indicator_id").value.sum().round(9).to_dict())
+'''
+
+
+@pytest.fixture
+def real_env(tmp_path, monkeypatch):
+    from _data_support import ensure_processed
+    from portraits import catalogue, config, store
+
+    ensure_processed()
+    processed = tmp_path / "processed"
+    shutil.copytree(config.processed_dir(), processed)
+    monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(processed))  # the forked workers inherit it
+    monkeypatch.setattr(catalogue, "write_catalogue", lambda output_dir=None: None)
+    monkeypatch.setattr(build, "package_hash", lambda: "package-under-test")
+    store.clear_cache()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell('territory = "ti-8413"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(_SHOWS)]
+    template = tmp_path / "template.ipynb"
+    nbformat.write(nb, template)
+    yield {"processed": processed, "template": template, "tmp": tmp_path}
+    store.clear_cache()
+
+
+def _real_build(env, out="out", **kw):
+    return build.run_build(ids=["ti-8402", "ti-8413", "ti-0101"], formats=[], jobs=1,
+                           template=env["template"], output_dir=env["tmp"] / out, progress=False, **kw)
+
+
+def _edit(env, table, where, column, change):
+    from portraits import store
+
+    df = store.table(table).copy()
+    mask = where(df)
+    assert mask.sum() == 1
+    df.loc[mask, column] = change(df.loc[mask, column])
+    df.to_csv(env["processed"] / f"{table}.csv", index=False)
+    df.to_parquet(env["processed"] / f"{table}.parquet", index=False)
+
+
+def _shown(env, out, tid):
+    nb = nbformat.read(env["tmp"] / out / "notebooks" / f"{tid}.ipynb", as_version=4)
+    return [o.get("text") for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def test_every_portrait_showing_a_changed_value_is_rebuilt_and_equals_a_forced_build(real_env):
+    env = real_env
+    assert sorted(_real_build(env).built) == ["ti-0101", "ti-8402", "ti-8413"]
+    assert _real_build(env).built == []
+
+    def value_of(indicator, level="territory"):
+        return lambda df: ((df.territory_id == "ti-8402") & (df.indicator_id == indicator)
+                           & (df.level == level))
+
+    _edit(env, "indicators", value_of("population"), "value", lambda v: v + 1)  # its own page only
+    assert _real_build(env).built == ["ti-8402"]
+    _edit(env, "indicators", value_of("unemployment_rate"), "value", lambda v: v + 1)  # positions chart
+    assert sorted(_real_build(env).built) == ["ti-0101", "ti-8402", "ti-8413"]
+    _edit(env, "territories", lambda df: df.territory_id == "ti-8402", "name", lambda v: v + " (renamed)")
+    assert sorted(_real_build(env).built) == ["ti-8402", "ti-8413"]  # same region: navigation
+
+    forced = _real_build(env, out="forced", force=True)
+    assert sorted(forced.built) == ["ti-0101", "ti-8402", "ti-8413"]
+    for tid in forced.built:
+        assert _shown(env, "out", tid) == _shown(env, "forced", tid), tid
+    assert "(renamed)" in "".join(_shown(env, "out", "ti-8413")[0])

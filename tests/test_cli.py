@@ -3,12 +3,15 @@ and nothing started or written before the input is checked."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 from _data_support import ensure_processed
+from portraits import cli
 
 
 def _run(*args: str, **env) -> subprocess.CompletedProcess:
@@ -57,3 +60,134 @@ def test_data_without_mirror_and_empty_raw_dir_is_refused(tmp_path):
     assert proc.returncode == 2
     # tmp_path has no sources.toml: the message names the manifest that is missing.
     assert "sources.toml" in proc.stderr
+
+
+# ------------------------------------------------------------------ bad input: exit 2, one line
+
+def _one_message(proc: subprocess.CompletedProcess) -> str:
+    """The run was refused with status 2 and one line on stderr, no traceback."""
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("portraits"), proc.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "two"])
+def test_jobs_below_one_is_refused(tmp_path, value):
+    msg = _one_message(_run("build", "ti-8413", "--jobs", value, "--output", str(tmp_path / "out")))
+    assert "--jobs" in msg
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "soon"])
+def test_timeout_not_above_zero_is_refused(tmp_path, value):
+    msg = _one_message(_run("build", "ti-8413", "--timeout", value, "--output", str(tmp_path / "out")))
+    assert "--timeout" in msg and "seconds" in msg
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "catalogue"])
+def test_output_that_is_a_file_is_refused(tmp_path, command):
+    target = tmp_path / "out.txt"
+    target.write_text("not a directory\n")
+    args = ["build", "ti-8413"] if command == "build" else ["catalogue"]
+    msg = _one_message(_run(*args, "--output", str(target)))
+    assert "out.txt" in msg and "is a file" in msg and "directory" in msg
+    assert target.read_text() == "not a directory\n"
+    # also below a file
+    msg = _one_message(_run(*args, "--output", str(target / "sub")))
+    assert "is a file" in msg
+
+
+def _processed_copy(tmp_path):
+    from portraits import config
+
+    copy = tmp_path / "processed"
+    shutil.copytree(config.processed_dir(), copy)
+    return copy
+
+
+def test_truncated_processed_table_says_run_data_force(tmp_path):
+    processed = _processed_copy(tmp_path)
+    pq = processed / "indicators.parquet"
+    pq.write_bytes(pq.read_bytes()[: pq.stat().st_size // 2])
+    msg = _one_message(_run("build", "ti-8413", "--output", str(tmp_path / "out"),
+                            PORTRAITS_PROCESSED_DIR=str(processed)))
+    assert "indicators.parquet" in msg and "run `portraits data --force`" in msg
+    assert not list((tmp_path / "out").rglob("*.ipynb"))
+
+
+def test_corrupt_processed_csv_says_run_data_force(tmp_path):
+    processed = _processed_copy(tmp_path)
+    (processed / "territories.parquet").unlink()
+    (processed / "territories.csv").write_bytes(b"\xff\xfe\x00garbage")
+    msg = _one_message(_run("build", "ti-8413", "--output", str(tmp_path / "out"),
+                            PORTRAITS_PROCESSED_DIR=str(processed)))
+    assert "territories.csv" in msg and "run `portraits data --force`" in msg
+
+
+def test_raw_file_altered_in_data_raw_names_the_checksum_and_the_fix(tmp_path):
+    content = b"code\n01001\n"
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "one.csv").write_bytes(b"code\n99999\n")  # altered after the copy
+    (tmp_path / "sources.toml").write_text(f'''[[source]]
+id = "one"
+file = "one.csv"
+sha256 = "{hashlib.sha256(content).hexdigest()}"
+producer = "Insee"
+title = "t"
+upstream = "u"
+licence = "Licence Ouverte"
+millesime = "2021"
+geography = "COG 2024"
+''', encoding="utf-8")
+    proc = _run("data", PORTRAITS_DATA_DIR=str(tmp_path), PORTRAITS_DATA_MIRROR="")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "data/raw/one.csv does not match its checksum in sources.toml" in proc.stderr
+    assert "portraits data --mirror" in proc.stderr and "is not in data/raw" not in proc.stderr
+    # with the mirror, `portraits data` copies it again (and then stops at the processing,
+    # which this one-file data set cannot feed)
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "one.csv").write_bytes(content)
+    _run("data", PORTRAITS_DATA_DIR=str(tmp_path), PORTRAITS_DATA_MIRROR=str(mirror))
+    assert (tmp_path / "raw" / "one.csv").read_bytes() == content
+
+
+# ------------------------------------------------------------------ one hierarchy, one mapping
+
+def test_every_error_class_is_a_portraits_error_with_its_exit_code():
+    from portraits import build, errors, execute, indicators, schemas, sources, store
+    from portraits.render import RenderError
+
+    usage = [cli.UsageError, build.BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
+             schemas.RawSchemaError, indicators.CatalogueError, sources.SourceError,
+             errors.ProcessedDataError, errors.TemplateError]
+    for cls in usage:
+        assert issubclass(cls, errors.InputError) and cls.exit_code == 2, cls
+    for cls in (RenderError, execute.KernelStartError):
+        assert issubclass(cls, errors.PortraitsError) and cls.exit_code == 1, cls
+    # older `except` clauses keep catching them
+    assert issubclass(store.UnknownTerritory, ValueError) and issubclass(RenderError, RuntimeError)
+    assert issubclass(store.ProcessedDataMissing, FileNotFoundError)
+
+
+@pytest.mark.parametrize("make_error, status", [
+    (lambda: __import__("portraits.schemas").schemas.RawSchemaError("communes: column dep missing"), 2),
+    (lambda: __import__("portraits.indicators").indicators.CatalogueError("indicators.toml: bad"), 2),
+    (lambda: __import__("portraits.render").render.RenderError("pandoc failed"), 1),
+])
+def test_main_maps_any_portraits_error_to_its_status_in_one_line(monkeypatch, capsys, make_error, status):
+    from portraits import processing, sources
+
+    exc = make_error()
+
+    def boom(*a, **k):
+        raise exc
+
+    monkeypatch.setattr(sources, "fetch", lambda mirror: [])
+    monkeypatch.setattr(processing, "build_processed", boom)
+    assert cli.main(["data"]) == status
+    err = capsys.readouterr().err
+    assert err == f"portraits: error: {exc}\n"

@@ -44,3 +44,21 @@ def test_secret_markers_read_as_missing(tmp_path):
     p.write_text(text, encoding="utf-8")
     df = schemas.read("statloc_revenus", path=p)
     assert df["Médiane du niveau de vie 2021"].isna().tolist() == [False, True]
+
+
+def test_indicators_contract_requires_a_france_scope_code():
+    """france_scope is a code (fr: metropolitan France and overseas departments, fm:
+    metropolitan France only), never prose: anything else breaks the contract."""
+    import pandera.pandas as pa
+    from _data_support import ensure_processed
+    from portraits import store
+    ensure_processed()
+    ind = store.table("indicators")
+    schema = schemas.PROCESSED["indicators"]
+    schema.validate(ind.head(200))
+    bad = ind.head(200).copy()
+    bad.loc[bad.index[0], "france_scope"] = "France métropolitaine"
+    with pytest.raises(pa.errors.SchemaError, match="france_scope"):
+        schema.validate(bad)
+    with pytest.raises(pa.errors.SchemaError, match="france_scope"):
+        schema.validate(ind.head(200).drop(columns="france_scope"))

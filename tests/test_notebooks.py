@@ -41,3 +41,14 @@ def test_data_checks_notebook_runs_and_agrees_with_the_source():
     ptod = float(re.search(r"PTOD France: ([\d.]+)", text).group(1))
     ours = float(re.search(r"ours: ([\d.]+)", text).group(1))
     assert abs(ptod - ours) < 0.5
+    # Île-de-France: each EPT counted once (6.72), not the EPT territories twice (6.97)
+    assert abs(float(re.search(r"processed region 11: ([\d.]+)", text).group(1)) - 6.715) < 0.01
+    # official medians: the approximation's error measured on the 36 single-EPCI/EPT territories
+    assert "single-unit territories with an official median: 36" in text
+    gap = re.search(r"mean absolute gap: ([\d.]+) % \| max: ([\d.]+) % (ti-\d+)", text)
+    assert abs(float(gap.group(1)) - 0.88) < 0.01 and abs(float(gap.group(2)) - 5.12) < 0.01
+    assert gap.group(3) == "ti-1101"
+    assert "France: 00FR 23080, mean of commune medians 23332" in text
+    # poverty rate: France weighted by persons closer to the national row than by households
+    fr = {w: float(v) for w, v in re.findall(r"France weighted by (\w+): ([\d.]+)", text)}
+    assert abs(fr["population_2021"] - 14.9) < abs(fr["menages_2021"] - 14.9)

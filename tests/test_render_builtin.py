@@ -68,7 +68,7 @@ def test_html_asis_markdown_and_key_figures(soup):
     cards = soup.select(".key-figures .key-figure")
     assert len(cards) == 2
     assert cards[0].select_one(".value").get_text() == f"12{NNBSP}345"
-    assert cards[1].select_one(".benchmark").get_text() == "contre 12,1 % en France"
+    assert cards[1].select_one(".benchmark").get_text() == f"contre 12,1{NNBSP}% en France"  # French typography
     strong = [s.get_text() for s in soup.find_all("strong")]
     assert f"12{NNBSP}345" in strong  # Markdown() display parsed, not shown as text
 

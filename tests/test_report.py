@@ -175,11 +175,19 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     assert row["comparable"] is False or row["comparable"] == False  # noqa: E712 (numpy bool)
     assert "non comparable" in row["note"]  # and the reader is told why
     md = p.key_figures().data
-    block = next(b for b in md.split("::::") if "des emplois dans l'industrie" in b)
+    block = next(b for b in md.split("::::") if "des emplois salariés dans l'industrie" in b)
     assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
     share = p.figure("industry_jobs_share")
     assert share.vs("region", "france", "all_territories") == f"contre {p.value('industry_jobs_share', 'region')[2:]} en Guadeloupe"
     assert share.compared("france") == "" and p.metadata().meta["comparable"]["industry_jobs_share"] is False
+    assert "des emplois salariés dans l'industrie" in block
+    # the table: France and all territories say "non comparable", the rank "non classé"
+    row_md = next(ln for ln in p.comparison_table().data.splitlines() if "industrie dans l'emploi" in ln)
+    cells = [c.strip() for c in row_md.strip("|").split("|")]
+    assert cells[3:] == ["non comparable", "non comparable", "non classé"] and "Guadeloupe" not in cells
+    # "Pour comprendre": what is shown (Flores salaried jobs), said once, not the census definition
+    line = next(ln for ln in p.understand().data.splitlines() if ln.startswith("- **Part de l'industrie"))
+    assert line.count("Flores 2023") == 1 and "recensement 2022." not in line.split(":", 1)[1][:60]
     sectors, source = p._sectors_data()
     assert set(sectors["level"]) == {"territory", "region"} and "Flores" in source
     chart = p.chart("sectors")

@@ -40,7 +40,8 @@ def choose_engine(engine: str = "auto") -> str:
 HIDDEN_ROLES = frozenset({"evidence", "metadata"})
 
 
-def _hidden(output: dict) -> bool:
+def hidden_output(output: dict) -> bool:
+    """An output kept for reviewers only (never rendered, never compared as portrait text)."""
     return (output.get("metadata") or {}).get("portraits", {}).get("role") in HIDDEN_ROLES
 
 
@@ -51,7 +52,7 @@ def reader_notebook(ipynb: Path, tmp: Path) -> Path:
     hidden = False
     for cell in nb.get("cells", []):
         outputs = cell.get("outputs") or []
-        kept = [o for o in outputs if not _hidden(o)]
+        kept = [o for o in outputs if not hidden_output(o)]
         if len(kept) != len(outputs):
             cell["outputs"], hidden = kept, True
     if not hidden:

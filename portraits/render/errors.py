@@ -1,5 +1,8 @@
-"""The one error type of the rendering engines (kept apart to avoid import cycles)."""
+"""The one error type of the rendering engines (kept apart to avoid import cycles).
 
+Defined in :mod:`portraits.errors` with the others; a render failure is one territory's
+failure (exit status 1 for the build), not a usage error."""
 
-class RenderError(RuntimeError):
-    """A document could not be rendered; the message says why (tool stderr tail included)."""
+from portraits.errors import RenderError
+
+__all__ = ["RenderError"]

@@ -616,11 +616,16 @@ local function finish(doc)
   return doc
 end
 
+-- French typography (portraits/typo.py's rules) on the text once the outputs are parsed, before
+-- the portrait classes turn blocks into raw Typst.
+local french = dofile((PANDOC_SCRIPT_FILE:match("(.*[/\\])") or "./") .. "french_typography.lua")
+
 return {
   { Pandoc = front_matter },
   { Pandoc = conditionals },
   { Pandoc = cells },
   { Pandoc = conditionals },
+  french[1],
   { Pandoc = crossrefs },
   { Pandoc = portrait_classes },
   { Pandoc = beside },
