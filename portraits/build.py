@@ -36,7 +36,7 @@ from typing import Any, Iterable
 import nbformat
 from filelock import FileLock, Timeout
 
-from . import atomic, config, store
+from . import atomic, config, describe, store
 from .errors import UsageError
 
 MANIFEST_VERSION = 1
@@ -264,7 +264,7 @@ def render_context(tid: str) -> dict[str, Any]:
     # show `name` large under a kicker and use `title` for <title> and the PDF metadata.
     title = f"Territoire d'industrie — {terr.name}"
     return {"title": title, "name": terr.name,
-            "subtitle": " · ".join(x for x in (regions, terr.composition_text) if x),
+            "subtitle": " · ".join(x for x in (regions, str(describe.composition(terr))) if x),
             "pagetitle": title,
             "description": f"Portrait socio-économique du Territoire d'industrie {terr.name} ({tid})"}
 

@@ -26,20 +26,17 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import fmt
+from . import fmt, levels
 
 # --- house style -----------------------------------------------------------------------------
-TERRITORY = "#1f4e8c"      # strong blue: the territory
-REGION = "#8d99a6"         # blue-grey
-FRANCE = "#c3c3c3"         # light grey
-ALL_TI = "#d8b98a"         # muted sand: all Territoires d'industrie
+TERRITORY, REGION = levels.TERRITORY.colour, levels.REGION.colour
+FRANCE, ALL_TI = levels.FRANCE.colour, levels.ALL_TERRITORIES.colour
 GRID = "#e6e6e6"
 TEXT = "#333333"
 SOURCE_GREY = "#6f6f6f"
-LEVEL_COLORS = {"territory": TERRITORY, "region": REGION, "france": FRANCE, "all_territories": ALL_TI}
-LEVEL_ORDER = ("territory", "region", "france", "all_territories")
-LEVEL_NAMES = {"territory": "Territoire", "region": "Région", "france": "France",
-               "all_territories": "Ensemble des TI"}
+LEVEL_COLORS = {lv.id: lv.colour for lv in levels.LEVELS}
+LEVEL_ORDER = tuple(lv.id for lv in levels.LEVELS)
+LEVEL_NAMES = {lv.id: lv.label for lv in levels.LEVELS}
 RASTER_DPI = 200            # resolution of rasterised layers inside SVG figures
 WIDTH = 6.3                 # inches: the A4 text width (16 cm)
 FONT_SIZE = 8

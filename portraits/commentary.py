@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import fmt
+from . import fmt, levels
 
 # --- thresholds and words: portraits/phrasing.toml, documented there ---------------------------
 RULES_PATH = Path(__file__).with_name("phrasing.toml")
@@ -215,13 +215,15 @@ class Benchmark:
     level: str      # "le niveau national" (for levels)
 
 
-def benchmarks(region_label: str | None = None, region_code: str | None = None) -> dict[str, Benchmark]:
+def benchmarks(region_label: str | None = None, region_code: str | None = None,
+               france_scope: str | None = None) -> dict[str, Benchmark]:
+    """The words of each benchmark level (portraits.levels, phrasing.toml [levels]); France's
+    depend on what it covers for the indicator (``france_scope``: "fm", metropolitan only)."""
+    fr, reg, all_ti = levels.france(france_scope), levels.REGION, levels.ALL_TERRITORIES
     return {
-        "france": Benchmark("france", "en France", "la moyenne nationale", "le niveau national"),
-        "region": Benchmark("region", region_in(region_label, region_code),
-                            "la moyenne régionale", "le niveau régional"),
-        "all_territories": Benchmark("all_territories", f"dans l'ensemble des {ALL_TI}",
-                                     f"la moyenne des {ALL_TI}", f"l'ensemble des {ALL_TI}"),
+        "region": Benchmark("region", region_in(region_label, region_code), reg.average, reg.level),
+        "france": Benchmark("france", fr.where, fr.average, fr.level),
+        "all_territories": Benchmark("all_territories", all_ti.where, all_ti.average, all_ti.level),
     }
 
 
@@ -231,7 +233,7 @@ def _row_benchmarks(row) -> dict[str, Benchmark]:
         tid = str(_field(row, "territory_id", "") or "")
         m = re.match(r"ti-(\d\d)\d\d$", tid)
         code = m.group(1) if m else None
-    return benchmarks(_field(row, "region_label"), code)
+    return benchmarks(_field(row, "region_label"), code, _field(row, "france_scope"))
 
 
 def de(phrase: str) -> str:
@@ -427,8 +429,10 @@ def comparable(row, key: str) -> bool:
     return True if flag is None or (isinstance(flag, float) and math.isnan(flag)) else bool(flag)
 
 
-def _approx(row) -> bool:
-    value = _field(row, "approx", False)
+def _approx(row, level: str = "territory") -> bool:
+    """Whether the value of ``level`` is approximate: its own flag (``territory_approx``…)
+    where the processed table gives one, else the catalogue's."""
+    value = _field(row, f"{level}_approx", _field(row, "approx", False))
     try:
         return bool(value) and not (isinstance(value, float) and math.isnan(value))
     except TypeError:

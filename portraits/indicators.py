@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
+from . import config, levels
 from .errors import CatalogueError
 
 CATALOGUE_PATH = config.PACKAGE_DIR / "indicators.toml"
-LEVELS = ("territory", "region", "france", "all_territories")
+LEVELS = tuple(lv.id for lv in levels.LEVELS)  # the registry of portraits.levels
 AGGREGATIONS = ("sum", "ratio", "growth", "change", "weighted")
 REQUIRED = ("id", "label", "short_label", "unit", "theme", "source", "millesime", "table",
             "aggregation", "numerator", "approximation", "method", "formula", "definition", "key")

@@ -44,11 +44,9 @@ from typing import Any, Iterator
 import pandas as pd
 
 from . import commentary as c
-from . import fmt
+from . import fmt, levels
 
 _RECORDER: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidence", default=None)
-LEVEL_NAMES = {"territory": "territoire", "region": "région", "france": "France",
-               "all_territories": "ensemble des TI"}
 
 
 class Text(str):
@@ -94,7 +92,8 @@ class Figure:
     def __init__(self, row: dict, benchmarks: dict[str, c.Benchmark]):
         self.row = row
         self.id = str(row.get("indicator_id"))
-        self.benchmarks = benchmarks
+        # France's words follow what France covers for this indicator ("en France métropolitaine")
+        self.benchmarks = {**benchmarks, "france": c.benchmarks(france_scope=row.get("france_scope"))["france"]}
         self.unit = row.get("unit")
         self.digits = fmt.unit_digits(self.unit)
         self.phrasing = c.phrasing(row)
@@ -110,7 +109,7 @@ class Figure:
         rank, n = r.get("rank"), r.get("n_ranked")
         rows.append({
             "indicator": self.id, "asked": asked, "raw": _num(r.get("territory")), "shown": self.shown(),
-            "benchmark": LEVEL_NAMES.get(benchmark, benchmark or ""),
+            "benchmark": levels.label(benchmark, r.get("france_scope")) if benchmark in levels.BY_ID else "",
             "bench_raw": _num(r.get(benchmark)) if benchmark else "",
             "bench_shown": self.shown(benchmark) if benchmark else "",
             "diff": diff, "rule": rule, "outcome": outcome,

@@ -436,9 +436,14 @@ def secrecy_notes(ind_df: pd.DataFrame, rev: pd.DataFrame, communes: pd.DataFram
         tid = ind_df.at[idx, "territory_id"]
         miss = int(k.get(tid, 0))
         if miss:
-            ind_df.at[idx, "note"] = (f"Médiane non diffusée (secret statistique) pour {miss} commune(s) "
-                                      f"sur {int(n[tid])}, exclues du calcul.")
+            ind_df.at[idx, "note"] = (f"Médiane non diffusée (secret statistique) pour {_communes(miss)} "
+                                      f"sur {int(n[tid])}, {'exclue' if miss == 1 else 'exclues'} du calcul.")
     return ind_df
+
+
+def _communes(n: int) -> str:
+    """"1 commune", "3 communes": no "(s)" in what readers see."""
+    return f"{n} commune" + ("s" if n > 1 else "")
 
 
 def partial_notes(ind_df, src_cols: dict[str, pd.Series], tables: dict[str, pd.DataFrame],
@@ -454,12 +459,13 @@ def partial_notes(ind_df, src_cols: dict[str, pd.Series], tables: dict[str, pd.D
             parts = []
             n = g.src.value_counts()
             if n.get("ept"):
-                parts.append(f"{n['ept']} commune(s) d'EPT comptée(s) avec la valeur de leur EPT")
+                parts.append(f"{_communes(n['ept'])} d'EPT {'comptée' if n['ept'] == 1 else 'comptées'} "
+                             "avec la valeur de leur EPT")
             if n.get("commune"):
-                parts.append(f"{n['commune']} commune(s) de 5 000 habitants ou plus avec leur propre valeur")
+                parts.append(f"{_communes(n['commune'])} de 5 000 habitants ou plus avec leur propre valeur")
             if n.get("epci_entier"):
                 e = sorted({names.get(x, x) for x in g.loc[g.src == "epci_entier", "epci"].dropna()})
-                parts.append(f"{n['epci_entier']} commune(s) avec la valeur de leur EPCI entier "
+                parts.append(f"{_communes(n['epci_entier'])} avec la valeur de leur EPCI entier "
                              f"({', '.join(e)}), faute de donnée communale")
             m = ind_df.level.eq("territory") & ind_df.territory_id.eq(tid) & ind_df.indicator_id.eq(iid)
             m &= ind_df.value.notna()

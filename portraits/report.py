@@ -29,14 +29,13 @@ No module-level mutable state: a warm kernel renders many territories in turn.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import charts, commentary, config, fmt, phrasing, store
+from . import charts, commentary, config, describe, fmt, levels, phrasing, store
 from .charts import Chart
 
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
@@ -55,6 +54,7 @@ KEY_FIGURES: list[tuple[str, str]] = [  # each label reads as a phrase after its
 # The label of a value on another basis than France (comparable false): Flores counts salaried jobs
 KEY_FIGURE_OTHER_BASIS = {"industry_jobs_share": "des emplois salariés dans l'industrie"}
 NOT_COMPARABLE, NOT_RANKED = "non comparable", "non classé"
+METRO_MARK = "(métro.)"  # a France cell that covers metropolitan France only
 # Key figures whose benchmark line is a change rather than a comparison
 KEY_FIGURE_TREND = {"population": "population_growth", "jobs": "jobs_growth"}
 
@@ -178,7 +178,7 @@ class Portrait:
         if row is None:
             return fmt.MISSING
         text = commentary.shown(row, level)
-        if approx_mark and row.get("approx") and not fmt.is_missing(row.get(level)):
+        if approx_mark and commentary._approx(row, level) and not fmt.is_missing(row.get(level)):
             text = f"{APPROX}{fmt.NBSP}{text}"
         return text
 
@@ -201,14 +201,10 @@ class Portrait:
                      f"portent sur sa région de rattachement, {t.region_name})")
         else:
             where = commentary.region_in(t.region_name, t.region_code)
-        composition = t.composition_text
-        m = re.match(r"^(.*), ([\d\u202f\u00a0 ]+ communes?)$", composition)
-        if m:  # "1 intercommunalité (…), 42 communes" -> "42 communes : 1 intercommunalité (…)"
-            composition = f"{m.group(2)} : {m.group(1)}"
         text = (f"Territoire d'industrie de la génération 2023-2027 (identifiant {t.id}) situé "
-                f"{where}. Il regroupe {_md_escape(composition)}.")
-        if t.partial_text:
-            text += " " + _md_escape(t.partial_text)
+                f"{where}. Il regroupe {_md_escape(describe.composition(t).sentence())}.")
+        if perimeter := describe.perimeter(t):
+            text += " " + _md_escape(perimeter)
         return _markdown(text + "\n")
 
     def _key_figure(self, indicator_id: str, label: str) -> str | None:
@@ -223,14 +219,16 @@ class Portrait:
             bench_parts.append("évolution non disponible")
         elif trend_id and trend_id in self.rows:
             trow = self.rows[trend_id]
+            france = levels.label("france", trow.get("france_scope"))
             bench_parts.append(f"{self.value(trend_id)} {commentary.period_words(trow.get('year'))}"
-                               + (f" (France : {self.value(trend_id, 'france')})"
+                               + (f" ({france} : {self.value(trend_id, 'france')})"
                                   if not fmt.is_missing(trow.get("france")) else ""))
         elif not fmt.is_missing(row.get("territory")):
-            levels = (("france", "France"), ("all_territories", "ensemble des TI"))
+            shown = (("france", levels.label("france", row.get("france_scope"))),
+                     ("all_territories", "ensemble des TI"))
             if not commentary.comparable(row, "france"):   # another basis: its region only
-                levels = (("region", self.territory.region_name),)
-            for level, name in levels:
+                shown = (("region", self.territory.region_name),)
+            for level, name in shown:
                 if not fmt.is_missing(row.get(level)):
                     bench_parts.append(f"{name} : {self.value(indicator_id, level)}")
         else:
@@ -363,7 +361,7 @@ class Portrait:
 
     def comparison_table(self):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table)."""
-        header = ["Indicateur", "Territoire", "Région", "France", "Ensemble des TI", "Rang"]
+        header = ["Indicateur", *(lv.label for lv in levels.LEVELS), "Rang"]
         # dash counts set the relative column widths when pandoc wraps the table
         lines = ["| " + " | ".join(header) + " |",
                  "|:" + "-" * 38 + "|" + "|".join(["-" * 11 + ":"] * 4) + "|" + "-" * 8 + ":|"]
@@ -372,8 +370,7 @@ class Portrait:
             cells = [_md_escape(label)]
             # a value on another basis is compared with its region only: the France and
             # all-territories cells say so, and the value is not ranked
-            cells += [self.value(ind, lv) if commentary.comparable(row, lv) else NOT_COMPARABLE
-                      for lv in ("territory", "region", "france", "all_territories")]
+            cells += [self._table_value(ind, lv.id) for lv in levels.LEVELS]
             rank, n = row.get("rank"), row.get("n_ranked")
             if not commentary.comparable(row, "france") and not fmt.is_missing(row.get("territory")):
                 cells.append(NOT_RANKED)
@@ -383,10 +380,19 @@ class Portrait:
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         region = self.territory.region_name
         note = (f"\n::: {{.source}}\nRégion : {region}. France : France métropolitaine et départements "
-                f"d'outre-mer, sauf mention contraire dans « Pour comprendre ». Rang : 1 = valeur la plus "
+                f"d'outre-mer, hors Mayotte ; {METRO_MARK} : France métropolitaine seulement. Rang : 1 = valeur la plus "
                 f"élevée parmi les Territoires d'industrie renseignés. {APPROX} : valeur approchée ; "
                 f"{fmt.MISSING} : non disponible ; {fmt.SECRET} : secret statistique.\n:::\n")
         return _markdown("\n".join(lines) + "\n" + note)
+
+    def _table_value(self, ind: str, level: str) -> str:
+        row = self.rows[ind]
+        if not commentary.comparable(row, level):
+            return NOT_COMPARABLE
+        text = self.value(ind, level)
+        if level == "france" and row.get("france_scope") == levels.METRO_SCOPE and not fmt.is_missing(row.get(level)):
+            text += f" {METRO_MARK}"  # France here is metropolitan France only (see the note)
+        return text
 
     def understand(self, level: int = 2):
         """"Pour comprendre": definitions, sources and millésimes, methods and approximations.
@@ -424,8 +430,8 @@ class Portrait:
             method = _first_text(a38, "match_method")
             out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
                        f"d'emploi. {_md_escape(method)} Zones d'emploi retenues : {_md_escape(zones)}.")
-        if self.territory.partial_text:
-            out.append(f"- **Périmètre** : {_md_escape(self.territory.partial_text)}")
+        if perimeter := describe.perimeter(self.territory):
+            out.append(f"- **Périmètre infracommunautaire** : {_md_escape(perimeter)}")
         out += ["", f"{h}# Sources", ""]
         by_source: dict[str, list[str]] = {}
         for row in self.rows.values():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import config
+from . import config, levels
 from .errors import RawSchemaError
 from .sources import Source, load_manifest
 
@@ -257,7 +257,7 @@ def read(source_id: str, raw_dir: Path | None = None, sources: dict[str, Source]
 
 # ---------------------------------------------------------------- processed tables (the contract)
 
-_LEVELS = ["territory", "region", "france", "all_territories"]
+_LEVELS = [lv.id for lv in levels.LEVELS]
 
 PROCESSED: dict[str, pa.DataFrameSchema] = {
     "territories": pa.DataFrameSchema({

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from . import config, levels
 from .errors import InputError, ProcessedDataError
 from .indicators import LEVELS, catalogue_frame
 
@@ -36,8 +36,7 @@ DTYPES = {"territory_id": "str", "geo_code": "str", "siren": "str", "insee_com":
           "region_code": "str", "year": "str", "a38": "str", "category": "str",
           "epci_siren": "str", "partial_epci": "str", "regions": "str", "departments": "str"}
 
-LEVEL_LABELS = {"territory": "Territoire", "region": "Région", "france": "France",
-                "all_territories": "Ensemble des TI"}
+LEVEL_LABELS = {lv.id: lv.label for lv in levels.LEVELS}
 
 
 def _dir() -> Path:
@@ -262,32 +261,6 @@ class Territory:
     has_partial_epci: bool = False
     partial_epci: list[str] = field(default_factory=list)
     partial_epci_names: list[str] = field(default_factory=list)
-    composition_text: str = ""
-    partial_text: str = ""
-
-
-_NATURE = {"CC": "CC", "CA": "CA", "CU": "CU", "METRO": "Métropole", "MET": "Métropole", "EPT": "EPT"}
-
-
-def _composition(members: pd.DataFrame, n_communes: int) -> str:
-    """French composition line, e.g. "2 intercommunalités (CC …, CA …), 1 commune isolée (…), 45 communes"."""
-    from babel.numbers import format_decimal
-
-    def group(frame: pd.DataFrame, one: str, many: str, shown: int) -> str | None:
-        if frame.empty:
-            return None
-        names = ", ".join(frame.name.tolist()[:shown]) + (", …" if len(frame) > shown else "")
-        return f"{len(frame)} {one if len(frame) == 1 else many} ({names})"
-
-    parts = [
-        group(members[members.type == "EPCI"], "intercommunalité", "intercommunalités", 6),
-        # An EPT is not an EPCI: name it as such (Greater Paris territories).
-        group(members[members.type == "EPT"], "établissement public territorial",
-              "établissements publics territoriaux", 3),
-        group(members[members.type == "COM"], "commune isolée", "communes isolées", 4),
-    ]
-    total = format_decimal(n_communes, locale="fr_FR")
-    return ", ".join([p for p in parts if p] + [f"{total} commune" + ("s" if n_communes > 1 else "")])
 
 
 def _list(v) -> list[str]:
@@ -305,15 +278,6 @@ def _territory(tid: str, directory: str) -> Territory:
     regions = _list(row.regions)
     partial = _list(row.get("partial_epci", ""))
     partial_names = _list(row.get("partial_epci_names", ""))
-    partial_text = ""
-    if partial:
-        pm = members[members.partial]
-        partial_text = ("Périmètre infracommunautaire : seule une partie des communes de "
-                        + ", ".join(partial_names or partial)
-                        + f" fait partie du territoire ({len(pm)} {'membre pris' if len(pm) == 1 else 'membres pris'}"
-                        + " commune par commune"
-                        + (" ou par établissement public territorial" if (pm.type == "EPT").any() else "")
-                        + ").")
     return Territory(
         id=tid, name=row["name"], region_code=row.region_code, region_name=row.region_name,
         overseas=bool(row.overseas), regions=regions,
@@ -321,8 +285,7 @@ def _territory(tid: str, directory: str) -> Territory:
         departments=_list(row.departments), members=members,
         n_communes=int(row.n_communes), n_epci=int(row.n_epci), n_ept=int(row.n_ept),
         n_single_communes=int(row.n_single_communes), has_partial_epci=bool(row.has_partial_epci),
-        partial_epci=partial, partial_epci_names=partial_names,
-        composition_text=_composition(members, int(row.n_communes)), partial_text=partial_text)
+        partial_epci=partial, partial_epci_names=partial_names)
 
 
 @reads(Rows("territories"), Rows("members"))
@@ -455,18 +418,18 @@ def coverage(tid: str) -> pd.DataFrame:
 def comparison_table(tid: str) -> pd.DataFrame:
     """The figures with their benchmarks, French headers, raw numbers (for CSV/XLSX)."""
     w = indicators(tid)
+    approx = w["territory_approx"] if "territory_approx" in w else w.approx
+    scope = w["france_scope"] if "france_scope" in w else pd.Series(None, index=w.index)
     return pd.DataFrame({
         "Indicateur": w.label,
         "Unité": w.unit,
-        "Territoire": w.territory,
-        "Région": w.region,
-        "France": w.france,
-        "Ensemble des TI": w.all_territories,
+        **{lv.label: w[lv.id] for lv in levels.LEVELS},
+        "Champ de la France": scope.map(lambda sc: levels.france(sc).label),
         "Rang": w["rank"],
         "Sur": w.n_ranked,
         "Millésime": w.year,
         "Source": w.source,
-        "Approximation": w.approx.map({True: "oui", False: "non"}),
+        "Approximation": approx.map({True: "oui", False: "non"}),
         "Note": w.note.fillna(""),
     })
 

@@ -24,7 +24,7 @@ _PERCENT = re.compile(rf"(?<=\d)[{_SPACES}]?%")
 _OPEN_GUILLEMET = re.compile(rf"«[{_SPACES}]*")
 _CLOSE_GUILLEMET = re.compile(rf"[{_SPACES}]*»")
 _ENGLISH_QUOTES = re.compile(r"[“\"]([^”\"\n]+)[”\"]")
-_THOUSANDS = re.compile(rf"(?<=\d)[ \u00a0](?=\d{{3}}(?!\d))")
+_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")
 _NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_]|€)")
 
 

@@ -36,7 +36,7 @@ def test_unknown_territory_suggests_ids_and_names():
 def test_every_territory_has_a_full_slice():
     for tid in store.list_territories().territory_id:
         t = store.territory(tid)
-        assert t.n_communes > 0 and t.composition_text
+        assert t.n_communes > 0 and len(t.members) > 0
         ind = store.indicators(tid)
         assert len(ind) >= 20
         assert list(ind.columns[:6]) == ["indicator_id", "label", "short_label", "unit", "theme", "year"]

@@ -41,7 +41,7 @@ def test_partial_epci_ti_7506():
     com = store.communes("ti-7506")
     assert (com.siren_epci == "200066744").sum() == 11
     assert not com[com.siren_epci == "200066744"].whole_epci.any()
-    assert "Haute-Corrèze" in t.partial_text
+    assert t.partial_epci_names == ["CC Haute-Corrèze Communauté"]
 
 
 def test_partial_epci_ti_2707():
@@ -62,24 +62,6 @@ def test_ept_territory():
 def test_overseas_territory():
     t = store.territory("ti-0601")
     assert t.overseas and t.region_name == "Mayotte" and t.departments == ["976"]
-
-
-def test_composition_text():
-    t = store.territory("ti-8413")
-    assert t.name == "Plastics Vallée – Oyonnax"
-    assert t.composition_text.startswith("1 intercommunalité (")
-    assert t.composition_text.endswith("42 communes")
-
-
-def test_composition_names_ept_and_single_communes():
-    # ti-1101 is one établissement public territorial of Greater Paris, not an EPCI.
-    assert store.territory("ti-1101").composition_text.startswith("1 établissement public territorial (Boucle Nord de Seine)")
-    # ti-7506: 9 EPCI + the 11 Creuse communes of CC Haute-Corrèze Communauté taken one by one.
-    t = store.territory("ti-7506")
-    assert t.composition_text.startswith("9 intercommunalités (")
-    assert "11 communes isolées (" in t.composition_text
-    assert t.partial_text.startswith("Périmètre infracommunautaire : seule une partie des communes de CC Haute-Corrèze")
-    assert "(11 membres pris commune par commune)" in t.partial_text
 
 
 # -------------------------------------------------------------- crosswalk

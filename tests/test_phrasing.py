@@ -169,3 +169,20 @@ def test_evidence_records_values_rules_and_outcomes():
     assert table.iloc[1]["Résultat"] == "près d'un emploi sur quatre"
     # outside a recording, nothing is kept
     assert fig().vs("france")
+
+
+def test_france_says_metropolitan_where_the_benchmark_covers_it_only():
+    metro = fig(indicator_id="poverty_rate", label="Taux de pauvreté", territory=20.9, france=14.9,
+                france_scope="fm")
+    assert metro.vs("france") == f"contre 14,9{NN}% en France métropolitaine"
+    assert metro.compared("france") == "nettement supérieur à la moyenne de la France métropolitaine"
+    assert metro.title("france") == ("Un taux de pauvreté nettement supérieur à la moyenne de la "
+                                     "France métropolitaine")
+    assert fig(france_scope="fr").vs("france") == f"contre 12,4{NN}% en France"
+
+
+def test_approximation_follows_each_levels_own_flag():
+    official = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=22460, france=23080,
+                                    approx=True, territory_approx=False, france_approx=False),
+                               c.benchmarks())
+    assert str(official) == f"22{NN}460{NB}€"  # the official median of a whole EPT: no "environ"

@@ -29,7 +29,7 @@ def _expected(row, level="territory"):
         text = fmt.signed_percent(x)
     else:
         text = fmt.value(x, row["unit"], status=row["status"] if level == "territory" else None)
-    if row["approx"] and not fmt.is_missing(x):
+    if row.get(f"{level}_approx", row["approx"]) and not fmt.is_missing(x):  # each level's own flag
         text = f"≈{NB}{text}"
     return text
 
@@ -199,3 +199,14 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     # a metropolitan territory keeps its full comparison
     m = report.Portrait("ti-8413")
     assert set(m._sectors_data()[0]["level"]) == {"territory", "region", "france", "all_territories"}
+
+
+def test_france_is_named_by_what_it_covers(report):
+    p = report.Portrait("ti-1105")  # Greater Paris (EPT): poverty rate, metropolitan France only
+    row = next(ln for ln in p.comparison_table().data.splitlines() if ln.startswith("| Taux de pauvreté"))
+    assert "(métro.)" in row.split("|")[4]
+    assert "(métro.) : France métropolitaine seulement" in p.comparison_table().data
+    block = next(b for b in p.key_figures().data.split("::::") if "seuil de pauvreté" in b)
+    assert "France métropolitaine :" in block
+    unemployment = next(b for b in p.key_figures().data.split("::::") if "au chômage" in b)
+    assert "France :" in unemployment and "métropolitaine" not in unemployment
