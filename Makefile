@@ -56,6 +56,7 @@ test-fast: venv
 bench: data
 	$(BIN)/python benchmarks/bench_data.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_preview.py
 
 clean:
 	rm -rf output data/processed

@@ -41,7 +41,7 @@ from .errors import UsageError
 
 MANIFEST_VERSION = 1
 # Package files that cannot change a portrait: editing them must not make 183 portraits stale.
-_NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py"}
+_NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py", "preview.py"}
 _NOT_PORTRAIT_DIRS = {"__pycache__", "build"}  # templates/build: the build report's own template
 # Libraries whose version can change what a notebook or a render contains.
 _ENGINE_PACKAGES = ("papermill", "nbclient", "ipykernel", "pandas", "numpy", "matplotlib", "seaborn",

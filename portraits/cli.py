@@ -98,6 +98,12 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from . import preview
+
+    return preview.run(args.id, port=args.port, template=Path(args.template) if args.template else None)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="portraits",
@@ -126,6 +132,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalogue", help="rewrite output/index.html from the built portraits")
     p.add_argument("--output", type=_output_dir, help="output directory (default: output/)")
     p.set_defaults(func=_cmd_catalogue)
+
+    p = sub.add_parser("preview", help="serve one portrait on 127.0.0.1, rebuilt and reloaded on every edit")
+    p.add_argument("id", metavar="ID", help="territory id, e.g. ti-8413")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
+    p.add_argument("--template", help="template to watch and execute (default: portrait_template.qmd)")
+    p.set_defaults(func=_cmd_preview)
     return parser
 
 

@@ -1,0 +1,156 @@
+"""Benchmark of `portraits preview`: from saving the template to the new HTML being served.
+
+Starts `portraits preview ID --port 0` (the CLI, as a user does) on a temporary copy of
+portrait_template.qmd, with the real data, waits for the first version, listens to /events
+like the page does, then edits the template several times. Each edit is timed from the moment
+the file is saved to the moment GET / returns a page containing the new text (after the
+`reload` event). Two kinds of edit:
+
+- Markdown (a section heading): no code changed, so the server reuses the last outputs and only
+  renders the page (pandoc): printed as preview_refresh_s (the issue's figure);
+- code (a new cell printing a line, added before that heading): the template runs again in the
+  warm kernel, then is rendered: printed as preview_refresh_execute_s.
+
+Prints per edit the time measured here and the server's own split (execute or reuse, render),
+the load average (the machine may be shared), then `preview_refresh_s: median=... max=...` and
+`preview_refresh_execute_s: median=... max=...`.
+
+    python benchmarks/bench_preview.py [--id ti-8413] [--edits 7] [--pause 0.5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADING = "## L'essentiel"
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as resp:
+        return resp.read().decode("utf-8")
+
+
+def status(url: str) -> dict:
+    return json.loads(get(url + "status"))
+
+
+def listen(port: int, since: int) -> queue.Queue:
+    """/events as the page listens to it: every `reload` event's version, in a queue."""
+    reloads: queue.Queue = queue.Queue()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("GET", f"/events?since={since}")
+    resp = conn.getresponse()
+
+    def read() -> None:
+        event = None
+        try:
+            for raw in resp:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: ") and event == "reload":
+                    reloads.put(int(line[6:]))
+        except (OSError, ValueError):
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
+    return reloads
+
+
+def timed_edit(path: Path, text: str, marker: str, url: str, reloads: queue.Queue, timeout: float = 120) -> float:
+    """Save ``text`` and return the seconds until GET / serves a page containing ``marker``."""
+    start = time.perf_counter()
+    path.write_text(text, encoding="utf-8")
+    deadline = start + timeout
+    while True:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise TimeoutError(f"{marker!r} not served within {timeout:g} s")
+        reloads.get(timeout=remaining)
+        if marker in get(url):
+            return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--id", default="ti-8413")
+    parser.add_argument("--edits", type=int, default=7, help="edits of each kind (default 7)")
+    parser.add_argument("--pause", type=float, default=0.5, help="seconds between two edits")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-preview-"))
+    template = scratch / "portrait_template.qmd"
+    original = (ROOT / "portrait_template.qmd").read_text(encoding="utf-8")
+    assert HEADING in original, "the template changed: update HEADING"
+    template.write_text(original, encoding="utf-8")
+    cmd = [sys.executable, "-m", "portraits", "preview", args.id, "--port", "0", "--template", str(template)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT)
+    log: list[str] = []
+    try:
+        first = proc.stdout.readline()
+        m = re.search(r"(http://127\.0\.0\.1:(\d+)/)", first)
+        if not m:
+            raise SystemExit(f"preview did not start: {first}{proc.stdout.read()}")
+        url, port = m.group(1), int(m.group(2))
+        threading.Thread(target=lambda: log.extend(proc.stdout), daemon=True).start()
+        t0 = time.perf_counter()
+        while (st := status(url))["generation"] < 1:
+            time.sleep(0.05)
+        if not st["ok"]:
+            raise SystemExit(f"first version failed: {st['error']}")
+        print(f"# {args.id}: first version in {time.perf_counter() - t0:.1f} s after the URL was printed "
+              f"(kernel start and first run: {json.dumps({k: round(v, 2) for k, v in st['timings'].items()})})",
+              flush=True)
+        reloads = listen(port, st["generation"])
+
+        results: dict[str, list[float]] = {"preview_refresh_s": [], "preview_refresh_execute_s": []}
+        for kind, name in (("markdown", "preview_refresh_s"), ("code", "preview_refresh_execute_s")):
+            for i in range(1, args.edits + 1):
+                time.sleep(args.pause)
+                if kind == "markdown":
+                    marker = f"L'essentiel, édition {i}"
+                    text = original.replace(HEADING, f"## {marker}", 1)
+                else:
+                    marker = f"Cellule ajoutée, édition {i}"
+                    cell = f'```{{python}}\n#| output: asis\nprint("{marker}")\n```\n\n'
+                    text = original.replace(HEADING, cell + HEADING, 1)
+                seconds = timed_edit(template, text, marker.replace("'", "’"), url, reloads)
+                st = status(url)
+                split = ", ".join(f"{k} {v:.2f}" for k, v in st["timings"].items())
+                print(f"# {kind} edit {i}: {seconds:.3f} s (server: {split})", flush=True)
+                results[name].append(seconds)
+        load = os.getloadavg()
+        print(f"# load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+              f"({os.cpu_count()} cores; other processes slow every figure down)")
+        for name, values in results.items():
+            print(f"{name}: median={statistics.median(values):.3f} max={max(values):.3f} n={len(values)}")
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
