@@ -61,6 +61,23 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_list(args: argparse.Namespace) -> int:
+    """One territory per line, tab-separated: id, name, region, number of communes. Exit 1
+    (and a message on stderr) when nothing matches the query."""
+    from . import store
+
+    found = store.find_territories(args.query)
+    for row in found.itertuples(index=False):
+        print(f"{row.territory_id}\t{row.name}\t{row.region_name}\t{row.n_communes}")
+    if args.query is not None:
+        if found.empty:
+            print(f"portraits: no territory matches {args.query!r} (id, territory, commune or EPCI name)",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{len(found)} territor{'y' if len(found) == 1 else 'ies'} match {args.query!r}", file=sys.stderr)
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="portraits",
@@ -89,6 +106,14 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalogue", help="rewrite output/index.html from the built portraits")
     p.add_argument("--output", help="output directory (default: output/)")
     p.set_defaults(func=_cmd_catalogue)
+
+    p = sub.add_parser("list", help="list the territories (id, name, region, communes), or those matching QUERY",
+                       description="List the territories, one per line, tab-separated: id, name, region, "
+                                   "number of communes. QUERY matches an id, a territory name, a commune "
+                                   "name or an EPCI name, ignoring accents and case. Exit status 1 if "
+                                   "nothing matches.")
+    p.add_argument("query", nargs="?", metavar="QUERY", help="e.g. oyonnax, 'saint etienne', ti-84")
+    p.set_defaults(func=_cmd_list)
     return parser
 
 
