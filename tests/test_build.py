@@ -290,3 +290,32 @@ def test_package_hash_ignores_modules_that_cannot_change_a_portrait(tmp_path):
     assert build.package_hash(pkg) == before
     (pkg / "charts.py").write_text("A = 2\n")
     assert build.package_hash(pkg) != before
+
+
+def test_review_page_is_an_output_built_incrementally(env):
+    result = _build(env, ids=["ti-0001", "ti-0002"])
+    assert result.ok, result.failed
+    entry = _manifest(env)["territories"]["ti-0001"]
+    assert "review/ti-0001.html" in entry["outputs"] and entry["durations"]["review"] > 0
+    page = (env["out"] / "review" / "ti-0001.html").read_text(encoding="utf-8")
+    assert "celltag_injected-parameters" in page and 'href="../notebooks/ti-0001.ipynb"' in page
+    # A missing review page makes its territory stale, and only it.
+    (env["out"] / "review" / "ti-0002.html").unlink()
+    again = _build(env, ids=["ti-0001", "ti-0002"])
+    assert again.built == ["ti-0002"] and (env["out"] / "review" / "ti-0002.html").is_file()
+    # A territory built before review pages existed (its outputs do not list one) is stale too.
+    manifest = _manifest(env)
+    manifest["territories"]["ti-0001"]["outputs"].remove("review/ti-0001.html")
+    build.save_manifest(env["out"], manifest)
+    (env["out"] / "review" / "ti-0001.html").unlink()
+    assert build.stale_reasons(manifest["territories"]["ti-0001"], manifest["territories"]["ti-0001"]["inputs"],
+                               env["out"], tid="ti-0001") == ["review page missing"]
+    assert _build(env, ids=["ti-0001", "ti-0002"]).built == ["ti-0001"]
+
+
+def test_failed_territory_still_gets_a_review_page_with_its_error(env):
+    stubs.write_territory(env["data"], "ti-fail", 5)
+    result = _build(env, ids=["ti-fail"])
+    assert not result.ok
+    page = (env["out"] / "review" / "ti-fail.html").read_text(encoding="utf-8")
+    assert "injected failure for ti-fail" in page
