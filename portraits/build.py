@@ -40,7 +40,7 @@ from . import atomic, config, store
 
 MANIFEST_VERSION = 1
 # Package files that cannot change a portrait: editing them must not make 183 portraits stale.
-_NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py"}
+_NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py", "report_text.py"}
 _NOT_PORTRAIT_DIRS = {"__pycache__", "build"}  # templates/build: the build report's own template
 # Libraries whose version can change what a notebook or a render contains.
 _ENGINE_PACKAGES = ("papermill", "nbclient", "ipykernel", "pandas", "numpy", "matplotlib", "seaborn",
@@ -322,14 +322,14 @@ def execute_one(kernel, job: _Job, tid: str) -> tuple[dict[str, Any], dict[str, 
 
 def finish_one(job: _Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[str, Any]:
     """Second half, outside the kernel: render, then extract what the build report compares."""
-    from . import report_build
+    from . import report_build, report_text
 
     tid, paths = out["territory"], pending["paths"]
     stage = "render"
     try:
         t0 = time.monotonic()
-        if job.formats:
-            out["outputs"] += list(_render(job, tid, paths).values())
+        rendered = _render(job, tid, paths) if job.formats else {}
+        out["outputs"] += list(rendered.values())
         out["durations"]["render"] = time.monotonic() - t0
         stage = "review"
         t0 = time.monotonic()
@@ -337,6 +337,8 @@ def finish_one(job: _Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[
         out["durations"]["review"] = time.monotonic() - t0
         stage = "extract"
         out["extract"] = report_build.extract(pending["nb"], pending["table"])
+        # the rendered text, which the next build's report compares ("what changed")
+        out["text"] = report_text.extract_file(rendered["html"]) if "html" in rendered else None
     except Exception as exc:  # one territory's broken render must not stop the others
         return _failed(out, _stage_failure(tid, stage, exc, paths), pending["started"])
     out["durations"]["total"] = time.monotonic() - pending["started"]
@@ -477,7 +479,7 @@ class _Worker:
 def _clean_leftovers(output_dir: Path) -> int:
     """Temporary files of a killed build (portraits.atomic names them .NAME.XXXX.tmp)."""
     count = 0
-    for sub in ("notebooks", "html", "pdf", "data", "review", ".build", "."):
+    for sub in ("notebooks", "html", "pdf", "data", "review", ".build", ".build/extracts", ".build/text", "."):
         folder = output_dir / sub
         if folder.is_dir():
             for path in folder.glob(".*.tmp"):
@@ -634,7 +636,7 @@ def _jobs(jobs: int | None, n_todo: int) -> int:
 
 def _record(res: dict[str, Any], plan, manifest, output_dir: Path, result: BuildResult) -> None:
     """Parent side, after each territory: extract diff, manifest entry (saved atomically)."""
-    from . import report_build
+    from . import report_build, report_text
 
     tid = res["territory"]
     previous = manifest["territories"].get(tid, {})
@@ -648,6 +650,10 @@ def _record(res: dict[str, Any], plan, manifest, output_dir: Path, result: Build
         # rewritten after every territory and must stay small.
         res["changes"], entry["warnings"] = report_build.save_extract(output_dir, tid, res["extract"])
         res["extract"] = None
+        if res.get("text") is not None:
+            text = report_text.save_blocks(output_dir, tid, res.pop("text"))
+            res["changes"]["text"] = text
+            res["changes"]["n_changes"] = res["changes"].get("n_changes", 0) + text["n"]
         entry["changed_inputs"] = [k for k, v in plan[tid]["inputs"].items()
                                    if previous.get("inputs", {}).get(k) not in (None, v)]
         result.built.append(tid)
