@@ -212,7 +212,7 @@ def test_page_readable_without_javascript(catalogue_site, open_page, table):
     tab = open_page(_url(catalogue_site), javascript=False)
     page = tab.page
     assert len(_visible_ids(page)) == len(table)
-    assert page.locator("#t-ti-8413 .downloads a").count() == 5
+    assert page.locator("#t-ti-8413 .downloads a").count() == 6  # portrait, PDF, CSV, XLSX, Notebook (review page), .ipynb
     if page.locator("svg.national-map").count():
         assert page.locator("#carte-legende li").count() >= 3
     tab.assert_no_errors()
