@@ -19,6 +19,7 @@ notebook (``portraits.build``), atomically.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -103,12 +104,32 @@ def is_evidence(output: Any) -> bool:
     return (meta.get("portraits") or {}).get("role") == EVIDENCE_ROLE
 
 
+# Pandoc's fenced divs and bracketed spans in the commentary's Markdown (`::: {.key-figure}`,
+# `[12,3 %]{.value}`), which nbconvert's Markdown reader would show as such: kept as plain text.
+_PANDOC_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*(?:\{[^}\n]*\}|[\w-]+)?[ \t]*$", re.M)
+_PANDOC_SPAN = re.compile(r"\[([^\[\]\n]*)\]\{[.#][^}\n]*\}")
+
+
+def plain_markdown(text: str) -> str:
+    """Markdown without pandoc's div fences and span attributes (their text stays)."""
+    return _PANDOC_SPAN.sub(r"\1", _PANDOC_FENCE.sub("", text))
+
+
+def _readable(nb: nbformat.NotebookNode) -> None:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            if isinstance(data.get("text/markdown"), str):
+                data["text/markdown"] = plain_markdown(data["text/markdown"])
+
+
 def render_review(nb: nbformat.NotebookNode, tid: str, *, name: str = "",
                   link_list: list[dict[str, Any]] | None = None) -> str:
     """The review page's HTML for an executed notebook."""
     title = f"Relecture – {name} ({tid})" if name else f"Relecture – {tid}"
-    nb = nbformat.from_dict(nb)  # nbconvert's preprocessors may change it: work on a copy
+    nb = nbformat.from_dict(nb)  # a copy (new dicts all the way down): changed below
     nb.metadata["title"] = title
+    _readable(nb)
     resources = {"metadata": {"name": title},
                  "review": {"territory": tid, "name": name,
                             "links": links(tid) if link_list is None else link_list}}

@@ -82,3 +82,16 @@ def test_write_review_links_only_existing_files_atomically(tmp_path):
     assert [a["href"] for a in page.select("header.review-header a")] == [
         "../html/ti-0002.html", "../notebooks/ti-0002.ipynb"]
     assert not list((tmp_path / "review").glob(".*.tmp"))
+
+
+def test_pandoc_markup_of_the_commentary_is_shown_as_plain_text_and_the_notebook_is_untouched():
+    nb = nbformat.read(FIXTURE, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_raw_cell("---\ntitle: Test\n---"))
+    nb.cells[-1].outputs.append(nbformat.v4.new_output("display_data", data={
+        "text/markdown": ":::: {.key-figures}\n::: {.key-figure}\n[42]{.value} [emplois]{.label}\n:::\n::::"}))
+    before = nbformat.writes(nb)
+    page = BeautifulSoup(review.render_review(nb, "ti-0002"), "html.parser")
+    text = page.get_text(" ")
+    assert "42 emplois" in re.sub(r"\s+", " ", text) and ":::" not in text and "{.value}" not in text
+    assert page.select_one(".review-raw pre").get_text().startswith("---\ntitle: Test")
+    assert nbformat.writes(nb) == before
