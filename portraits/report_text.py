@@ -75,20 +75,22 @@ def _table_blocks(table, index: int) -> list[dict[str, str]]:
     name = table.get("id") or f"tableau {index}"
     rows = table.find_all("tr")
     header: list[str] = []
-    for tr in rows:
+    for r, tr in enumerate(rows):
         cells = tr.find_all(["td", "th"], recursive=False)
         if tr.find_parent("thead") is not None or (not header and cells and all(c.name == "th" for c in cells)):
             header = [_clean(c.get_text(" ")) for c in cells]
             for i, text in enumerate(header):
                 if text:
-                    blocks.append({"kind": "cellule", "key": f"{name} · en-tête · {i + 1}", "text": text})
+                    blocks.append({"kind": "cellule", "key": f"{name} · en-tête · {i + 1}", "text": text,
+                                   "pos": f"{name}:{r}:{i}"})
             continue
         row_key = _clean(cells[0].get_text(" ")) if cells else ""
         for i, cell in enumerate(cells):
             column = header[i] if i < len(header) and header[i] else str(i + 1)
             text = _clean(cell.get_text(" "))
             if text or i:
-                blocks.append({"kind": "cellule", "key": f"{name} · {row_key} · {column}", "text": text})
+                blocks.append({"kind": "cellule", "key": f"{name} · {row_key} · {column}", "text": text,
+                               "pos": f"{name}:{r}:{i}"})
     return blocks
 
 
@@ -173,17 +175,24 @@ def diff_blocks(before: list[dict[str, str]] | None, after: list[dict[str, str]]
     if before is None:
         return {"available": False, "changes": [], "n": 0}
     changes: list[dict[str, Any]] = []
-    old_cells = {b["key"]: b["text"] for b in before if b["kind"] == "cellule"}
-    new_cells = {b["key"]: b["text"] for b in after if b["kind"] == "cellule"}
-    # Cells by key (a rewritten row or column label shows as that cell's change).
-    for key in new_cells:
-        if key in old_cells and old_cells[key] != new_cells[key]:
-            changes.append({"kind": "cellule", "key": key, "before": old_cells[key], "after": new_cells[key]})
-        elif key not in old_cells:
-            changes.append({"kind": "cellule", "key": key, "before": None, "after": new_cells[key]})
-    for key in old_cells:
-        if key not in new_cells:
-            changes.append({"kind": "cellule", "key": key, "before": old_cells[key], "after": None})
+    old_cells = {b["key"]: b for b in before if b["kind"] == "cellule"}
+    new_cells = {b["key"]: b for b in after if b["kind"] == "cellule"}
+    # Cells by key (row label, column header). A cell whose key changed because its row label or
+    # column header was rewritten is found again at the same place: only the label or header
+    # cell itself then shows as changed, not its whole row or column.
+    old_by_pos = {b.get("pos"): b for k, b in old_cells.items() if k not in new_cells and b.get("pos")}
+    added = []
+    for key, new in new_cells.items():
+        old = old_cells.get(key) or old_by_pos.pop(new.get("pos"), None)
+        if old is None:
+            added.append({"kind": "cellule", "key": key, "before": None, "after": new["text"]})
+        elif old["text"] != new["text"]:
+            changes.append({"kind": "cellule", "key": key, "before": old["text"], "after": new["text"]})
+    changes += added
+    unmatched = {id(b) for b in old_by_pos.values()}  # what is left: removed cells
+    changes += [{"kind": "cellule", "key": key, "before": old["text"], "after": None}
+                for key, old in old_cells.items()
+                if key not in new_cells and (id(old) in unmatched or not old.get("pos"))]
     # Everything else in reading order.
     old = [b for b in before if b["kind"] != "cellule"]
     new = [b for b in after if b["kind"] != "cellule"]

@@ -47,6 +47,16 @@ def test_blocks_cover_every_kind_in_reading_order():
     assert "Aller au contenu" not in str(blocks) and "color" not in str(blocks)
 
 
+def test_every_word_of_the_page_is_in_a_block():
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(PAGE, "html.parser")
+    for el in soup(["style", "script"]) + soup.select(".skip-link"):
+        el.decompose()
+    words = sorted(soup.body.get_text(" ").split())
+    assert sorted(" ".join(b["text"] for b in rt.extract_blocks(PAGE)).split()) == words
+
+
 def test_diff_pairs_changes_by_kind_and_cells_by_key():
     before = rt.extract_blocks(PAGE)
     after = rt.extract_blocks(PAGE.replace("L’essentiel", "En bref").replace("<td>42</td>", "<td>43</td>")
@@ -60,6 +70,23 @@ def test_diff_pairs_changes_by_kind_and_cells_by_key():
     assert rt.diff_blocks(None, before) == {"available": False, "changes": [], "n": 0}
     added = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("</main>", "<p>Nouvelle phrase.</p></main>")))
     assert added["changes"] == [{"kind": "phrase", "before": None, "after": "Nouvelle phrase."}]
+
+
+def test_a_renamed_row_or_column_is_one_change_not_its_whole_row_or_column():
+    before = rt.extract_blocks(PAGE)
+    renamed = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("<td>Emplois</td>", "<td>Emplois totaux</td>")))
+    assert renamed["changes"] == [{"kind": "cellule", "key": "tbl · Emplois totaux · Indicateur",
+                                   "before": "Emplois", "after": "Emplois totaux"}]
+    header = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("<th>Territoire</th>", "<th>Le territoire</th>")))
+    assert header["changes"] == [{"kind": "cellule", "key": "tbl · en-tête · 2",
+                                  "before": "Territoire", "after": "Le territoire"}]
+    # A row added at the end: its cells are added, the others unchanged.
+    more = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("</tbody>", "<tr><td>Actifs</td><td>7</td></tr></tbody>")))
+    assert [(c["key"], c["before"], c["after"]) for c in more["changes"]] == [
+        ("tbl · Actifs · Indicateur", None, "Actifs"), ("tbl · Actifs · Territoire", None, "7")]
+    fewer = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("<tr><td>Établissements</td><td>n.d.</td></tr>", "")))
+    assert [(c["key"], c["before"], c["after"]) for c in fewer["changes"]] == [
+        ("tbl · Établissements · Indicateur", "Établissements", None), ("tbl · Établissements · Territoire", "n.d.", None)]
 
 
 def test_identical_changes_across_territories_are_grouped_once():
