@@ -248,6 +248,10 @@ def save_extract(output_dir: Path, tid: str,
 # Report files
 
 STATUS_LABELS = {"built": "reconstruit", "failed": "échec", "up to date": "à jour"}
+STAGE_LABELS = {"execute": "exécution", "data": "fichiers de données", "render": "rendu",
+                "review": "page de relecture", "extract": "extraction", "worker": "processus",
+                "catalogue": "catalogue"}
+ENGINE_LABELS = {"builtin": "intégré (pandoc + Typst)", "quarto": "Quarto", "none": "aucun"}
 REASON_LABELS = {"forced": "forcé (--force)", "new": "nouveau", "template": "modèle", "package": "code",
                  "engine": "moteur de rendu", "data": "données", "failed last time": "échec précédent",
                  "outputs missing": "fichiers manquants", "review page missing": "page de relecture manquante"}
@@ -283,6 +287,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True)
     env.filters.update(fr=report_text.french, quote=report_text.quote, num=fr_number, date=fr_datetime,
                        status=lambda s: STATUS_LABELS.get(s, s), reason=lambda r: REASON_LABELS.get(r, r),
+                       stage=lambda s: STAGE_LABELS.get(s, s), engine=lambda e: ENGINE_LABELS.get(e, e),
                        territories=report_text.territories_phrase, warning_kind=_kind_label)
     env.globals["S"] = report_text.NNBSP
     return env
