@@ -1,7 +1,8 @@
 """The ``portraits`` command line.
 
-Exit status: 0 success, 1 some territory or step failed (the others were still done),
-2 bad usage or bad input (unknown territory, refused data, bad template)."""
+Exit status: 0 success, 1 some territory or step failed (the others were still done; for
+`list QUERY`: no territory matches), 2 bad usage or bad input (unknown territory, refused data,
+bad template)."""
 
 from __future__ import annotations
 
