@@ -67,7 +67,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
     (and a message on stderr) when nothing matches the query."""
     from . import store
 
-    found = store.find_territories(args.query)
+    try:
+        found = store.find_territories(args.query)
+    except store.ProcessedDataMissing as exc:  # before `portraits data`
+        raise UsageError(str(exc)) from exc
     for row in found.itertuples(index=False):
         print(f"{row.territory_id}\t{row.name}\t{row.region_name}\t{row.n_communes}")
     if args.query is not None:

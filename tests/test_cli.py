@@ -109,3 +109,8 @@ def test_unknown_territory_points_to_portraits_list(tmp_path):
     proc = _run("build", "zzzzzzzzzz", "--output", str(tmp_path / "out"))
     assert proc.returncode == 2
     assert "portraits list" in proc.stderr and "list_territories" not in proc.stderr
+
+
+def test_list_without_processed_data_says_to_run_portraits_data(tmp_path):
+    proc = _run("list", PORTRAITS_PROCESSED_DIR=str(tmp_path / "nothing"))
+    assert proc.returncode == 2 and "portraits data" in proc.stderr and "Traceback" not in proc.stderr
