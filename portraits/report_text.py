@@ -40,6 +40,7 @@ _SKIP = {"script", "style", "svg", "img", "template", "noscript", "button", "inp
 _LEAVES = {"p", "li", "dt", "dd", "pre", "blockquote", "summary", "address"}
 _BLOCK_CHILDREN = {"p", "ul", "ol", "dl", "div", "table", "figure", "section", "aside", "blockquote",
                    "pre", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "header", "footer", "main"}
+_STRUCTURE = sorted(_BLOCK_CHILDREN | _LEAVES | _HEADINGS | {"figcaption", "caption"})
 _NOTE_CLASSES = {"source", "sources", "note", "notes", "footnotes", "footnote"}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])(?:[»\u202f\u00a0]*) +(?=\S)")
 # Heavy content that carries no text: cut before parsing (a page is about 0.9 MB, mostly this).
@@ -63,6 +64,11 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _text(el) -> str:
+    """The element's text as rendered: inline tags add no space (``<em>très</em>,``)."""
+    return _clean(el.get_text(""))
+
+
 def _classes(el) -> set[str]:
     return set(el.get("class") or [])
 
@@ -70,24 +76,24 @@ def _classes(el) -> set[str]:
 def _table_blocks(table, index: int) -> list[dict[str, str]]:
     blocks = []
     caption = table.find("caption")
-    if caption is not None and _clean(caption.get_text(" ")):
-        blocks.append({"kind": "légende", "text": _clean(caption.get_text(" "))})
+    if caption is not None and _text(caption):
+        blocks.append({"kind": "légende", "text": _text(caption)})
     name = table.get("id") or f"tableau {index}"
     rows = table.find_all("tr")
     header: list[str] = []
     for r, tr in enumerate(rows):
         cells = tr.find_all(["td", "th"], recursive=False)
         if tr.find_parent("thead") is not None or (not header and cells and all(c.name == "th" for c in cells)):
-            header = [_clean(c.get_text(" ")) for c in cells]
+            header = [_text(c) for c in cells]
             for i, text in enumerate(header):
                 if text:
                     blocks.append({"kind": "cellule", "key": f"{name} · en-tête · {i + 1}", "text": text,
                                    "pos": f"{name}:{r}:{i}"})
             continue
-        row_key = _clean(cells[0].get_text(" ")) if cells else ""
+        row_key = _text(cells[0]) if cells else ""
         for i, cell in enumerate(cells):
             column = header[i] if i < len(header) and header[i] else str(i + 1)
-            text = _clean(cell.get_text(" "))
+            text = _text(cell)
             if text or i:
                 blocks.append({"kind": "cellule", "key": f"{name} · {row_key} · {column}", "text": text,
                                "pos": f"{name}:{r}:{i}"})
@@ -110,10 +116,10 @@ def extract_blocks(html: str) -> list[dict[str, str]]:
 
     def walk(el, note: bool) -> None:
         nonlocal n_tables
-        loose: list[str] = []  # text directly in a container, between its block children
+        loose: list[str] = []  # running text of this container, between its block children
 
         def flush() -> None:
-            for s in sentences(" ".join(loose)):
+            for s in sentences("".join(loose)):
                 emit("note" if note else "phrase", s)
             loose.clear()
 
@@ -125,29 +131,29 @@ def extract_blocks(html: str) -> list[dict[str, str]]:
             if not isinstance(child, Tag) or child.name in _SKIP or "skip-link" in _classes(child):
                 continue
             name, classes = child.name, _classes(child)
+            in_note = note or bool(classes & _NOTE_CLASSES)
             if name in _HEADINGS:
                 flush()
-                emit("titre", child.get_text(" "))
+                emit("titre", _text(child))
             elif name in ("figcaption", "caption"):
                 flush()
-                emit("légende", child.get_text(" "))
+                emit("légende", _text(child))
             elif "key-figure" in classes:
                 flush()
-                emit("chiffre clé", child.get_text(" "))
+                emit("chiffre clé", _text(child))
             elif name == "table":
                 flush()
                 n_tables += 1
                 blocks.extend(_table_blocks(child, n_tables))
-            elif name in _LEAVES and not child.find(_BLOCK_CHILDREN):
+            elif child.find(_STRUCTURE) is not None:
                 flush()
-                for s in sentences(child.get_text(" ")) if not (note or classes & _NOTE_CLASSES) else [
-                        child.get_text(" ")]:
-                    emit("note" if note or classes & _NOTE_CLASSES else "phrase", s)
-            elif child.find(True) is None and name not in _LEAVES and name not in _BLOCK_CHILDREN:
-                loose.append(child.get_text(" "))  # inline element (span, a, em…)
+                walk(child, in_note)  # a container: its parts one by one
+            elif name in _LEAVES or name in _BLOCK_CHILDREN:
+                flush()  # a paragraph, list item…: its sentences (a note whole)
+                for text in ([_text(child)] if in_note else sentences(_text(child))):
+                    emit("note" if in_note else "phrase", text)
             else:
-                flush()
-                walk(child, note or bool(classes & _NOTE_CLASSES) or name == "aside" and "footnotes" in classes)
+                loose.append(_text(child))  # inline (span, a, em…): part of the running text
         flush()
 
     walk(root, False)
