@@ -332,9 +332,10 @@ def finish_one(job: _Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[
         out["outputs"] += list(rendered.values())
         out["durations"]["render"] = time.monotonic() - t0
         stage = "review"
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), time.thread_time()
         out["outputs"].append(_write_review(job, tid, pending["nb"]))
         out["durations"]["review"] = time.monotonic() - t0
+        out["durations"]["review_cpu"] = time.thread_time() - cpu0  # this thread's CPU only
         stage = "extract"
         out["extract"] = report_build.extract(pending["nb"], pending["table"])
         # the rendered text, which the next build's report compares ("what changed")

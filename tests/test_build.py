@@ -298,6 +298,7 @@ def test_review_page_is_an_output_built_incrementally(env):
     assert result.ok, result.failed
     entry = _manifest(env)["territories"]["ti-0001"]
     assert "review/ti-0001.html" in entry["outputs"] and entry["durations"]["review"] > 0
+    assert 0 < entry["durations"]["review_cpu"] < 5
     page = (env["out"] / "review" / "ti-0001.html").read_text(encoding="utf-8")
     assert "celltag_injected-parameters" in page and 'href="../notebooks/ti-0001.ipynb"' in page
     # A missing review page makes its territory stale, and only it.
