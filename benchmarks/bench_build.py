@@ -11,8 +11,12 @@
     messaging, each notebook then rendered by the same pandoc + Typst engine.
 
 Prints one line each: full_build_s, speedup_vs_naive, noop_rebuild_ratio, cpu_s_per_territory,
-floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.1 s). With
-``--baseline REV``, the same build with git revision REV's package and template, run just
+floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.1 s),
+review_page_s_per_territory, review_page_share_of_build (the review pages' time, summed over
+the territories, divided by the workers and by the full build's wall time: an upper bound, as a
+page is written while the kernel executes the next territory) and review_page_cpu_share (their
+CPU time over the build's: what they add to a build that keeps the cores busy). Target <= 0.10.
+With ``--baseline REV``, the same build with git revision REV's package and template, run just
 after ours in the same conditions: cpu_s_per_territory_baseline and cpu_ratio_vs_baseline.
 Everything is written under a temporary directory (or $PORTRAITS_OUTPUT_DIR / --output), never
 to output/. The package and the template are first copied there and used from the copy
@@ -260,6 +264,17 @@ def floor(tids: list[str], template: nbformat.NotebookNode, out: Path, processes
         return time.perf_counter() - t0
 
 
+def review_cost(report: dict, jobs: int, full_s: float, full_cpu: float) -> tuple[float, float, float]:
+    """The review pages' cost: seconds (summed over territories), that time spread over the
+    workers as a share of the full build's wall time (an upper bound: a page is written while
+    the kernel executes the next territory), and their CPU time as a share of the build's
+    (the cores are saturated during a full build, so this is what they add to it)."""
+    total = sum(t["durations"].get("review", 0.0) for t in report["territories"])
+    cpu = sum(t["durations"].get("review_cpu", 0.0) for t in report["territories"])
+    return (total, total / max(1, jobs) / full_s if full_s else 0.0,
+            cpu / full_cpu if full_cpu else 0.0)
+
+
 # -- main --------------------------------------------------------------------------------------
 
 def _baseline_env(rev: str, snap: Path) -> dict:
@@ -319,6 +334,7 @@ def main() -> int:
     full_s, full_cpu, peak_mb, status = run_cli(common + ["--force"])
     noop_s, _, _, _ = run_cli(common)
     report = json.loads((build_out / "build-report.json").read_text())
+    review_s, review_share, review_cpu_share = review_cost(report, jobs, full_s, full_cpu)
     if report["counts"]["built"]:  # the tree changed meanwhile (someone edited the package)
         print("# the no-op rebuild rebuilt territories (inputs changed meanwhile); measuring again", flush=True)
         noop_s, _, _, _ = run_cli(common)
@@ -359,6 +375,10 @@ def main() -> int:
     _print_cpu(full_cpu / n, baseline_cpu, args.baseline)
     print(f"floor_ratio: {full_s / floor_s:.2f}")
     print(f"peak_rss_mb: {peak_mb:.0f}")  # summed PSS of the build's process tree, see above
+    # The review pages (output/review/ID.html, nbconvert): see review_cost().
+    print(f"review_page_s_per_territory: {review_s / n:.3f}")
+    print(f"review_page_share_of_build: {review_share:.3f}")
+    print(f"review_page_cpu_share: {review_cpu_share:.3f}")
     return 0
 
 

@@ -41,11 +41,12 @@ from .errors import UsageError
 
 MANIFEST_VERSION = 1
 # Package files that cannot change a portrait: editing them must not make 183 portraits stale.
-_NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py", "preview.py"}
+_NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py", "report_text.py",
+                        "preview.py"}
 _NOT_PORTRAIT_DIRS = {"__pycache__", "build"}  # templates/build: the build report's own template
 # Libraries whose version can change what a notebook or a render contains.
 _ENGINE_PACKAGES = ("papermill", "nbclient", "ipykernel", "pandas", "numpy", "matplotlib", "seaborn",
-                    "babel", "pypandoc-binary", "typst", "jinja2")
+                    "babel", "pypandoc-binary", "typst", "jinja2", "nbconvert")
 _KILL_GRACE = 60.0  # seconds a worker may run past the territory timeout before it is killed
 
 
@@ -153,7 +154,7 @@ def save_manifest(output_dir: Path, manifest: dict[str, Any]) -> None:
 
 
 def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_dir: Path,
-                  force: bool = False) -> list[str]:
+                  force: bool = False, tid: str | None = None) -> list[str]:
     """Why a territory must be rebuilt; [] when it is up to date."""
     if force:
         return ["forced"]
@@ -164,6 +165,8 @@ def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_d
         reasons.append("failed last time")
     if any(not (output_dir / rel).exists() for rel in entry.get("outputs", [])):
         reasons.append("outputs missing")
+    elif entry.get("status") == "ok" and tid and not (output_dir / "review" / f"{tid}.html").exists():
+        reasons.append("review page missing")  # e.g. built before review pages existed
     return reasons
 
 
@@ -232,6 +235,7 @@ def output_paths(output_dir: Path, tid: str) -> dict[str, Path]:
         "pdf": output_dir / "pdf" / f"{tid}.pdf",
         "csv": output_dir / "data" / f"{tid}.csv",
         "xlsx": output_dir / "data" / f"{tid}.xlsx",
+        "review": output_dir / "review" / f"{tid}.html",
     }
 
 
@@ -251,6 +255,22 @@ def _render(job: _Job, tid: str, paths: dict[str, Path]) -> dict[str, Path]:
                          html=paths["html"] if "html" in job.formats else None,
                          pdf=paths["pdf"] if "pdf" in job.formats else None,
                          engine=job.engine, context=render_context(tid))
+
+
+def _write_review(job: _Job, tid: str, nb: nbformat.NotebookNode) -> Path:
+    """output/review/ID.html: the executed notebook with its code, for reviewers (nbconvert)."""
+    from . import review
+
+    return review.write_review(job.output_dir, tid, nb, name=render_context(tid).get("name", ""))
+
+
+def _warm_review() -> None:
+    try:
+        from . import review
+
+        review.warm_up()
+    except Exception:  # noqa: BLE001 - the first real page reports any problem
+        pass
 
 
 def render_context(tid: str) -> dict[str, Any]:
@@ -288,6 +308,10 @@ def execute_one(kernel, job: _Job, tid: str) -> tuple[dict[str, Any], dict[str, 
     out["outputs"].append(paths["notebook"])
     if result.error is not None:
         err = result.error
+        try:  # the review page shows the failing cell with its traceback
+            out["outputs"].append(_write_review(job, tid, result.nb))
+        except Exception:  # noqa: BLE001 - the execution error is what the report must say
+            pass
         return _failed(out, Failure(tid, "execute", err.ename, err.evalue, err.cell_index,
                                     err.execution_count, str(paths["notebook"])), started), None
     try:
@@ -302,17 +326,24 @@ def execute_one(kernel, job: _Job, tid: str) -> tuple[dict[str, Any], dict[str, 
 
 def finish_one(job: _Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[str, Any]:
     """Second half, outside the kernel: render, then extract what the build report compares."""
-    from . import report_build
+    from . import report_build, report_text
 
     tid, paths = out["territory"], pending["paths"]
     stage = "render"
     try:
         t0 = time.monotonic()
-        if job.formats:
-            out["outputs"] += list(_render(job, tid, paths).values())
+        rendered = _render(job, tid, paths) if job.formats else {}
+        out["outputs"] += list(rendered.values())
         out["durations"]["render"] = time.monotonic() - t0
+        stage = "review"
+        t0, cpu0 = time.monotonic(), time.thread_time()
+        out["outputs"].append(_write_review(job, tid, pending["nb"]))
+        out["durations"]["review"] = time.monotonic() - t0
+        out["durations"]["review_cpu"] = time.thread_time() - cpu0  # this thread's CPU only
         stage = "extract"
         out["extract"] = report_build.extract(pending["nb"], pending["table"])
+        # the rendered text, which the next build's report compares ("what changed")
+        out["text"] = report_text.extract_file(rendered["html"]) if "html" in rendered else None
     except Exception as exc:  # one territory's broken render must not stop the others
         return _failed(out, _stage_failure(tid, stage, exc, paths), pending["started"])
     out["durations"]["total"] = time.monotonic() - pending["started"]
@@ -355,13 +386,16 @@ def _worker_main(conn, job: _Job, parent_pid: int, lock_fd: int | None) -> None:
 
     from .execute import WarmKernel
 
+    renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+    # nbconvert's import and template compilation (about 0.5 s) while the kernel starts
+    renderer.submit(_warm_review)
     try:
         kernel = WarmKernel(cwd=job.template_path.parent).start()
     except Exception as exc:
+        renderer.shutdown(wait=False, cancel_futures=True)
         conn.send(("fatal", f"{type(exc).__name__}: {exc}", None))
         return
     conn.send(("ready", None, kernel.pid))
-    renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
     rendering = None  # the render in flight (at most one)
     send_lock = threading.Lock()  # the render thread reports on the same connection
 
@@ -450,7 +484,7 @@ class _Worker:
 def _clean_leftovers(output_dir: Path) -> int:
     """Temporary files of a killed build (portraits.atomic names them .NAME.XXXX.tmp)."""
     count = 0
-    for sub in ("notebooks", "html", "pdf", "data", ".build", "."):
+    for sub in ("notebooks", "html", "pdf", "data", "review", ".build", ".build/extracts", ".build/text", "."):
         folder = output_dir / sub
         if folder.is_dir():
             for path in folder.glob(".*.tmp"):
@@ -552,7 +586,7 @@ def run_build(ids: list[str] | None = None, all_territories: bool = False,
         for tid in tids:
             inputs = {**common, "data": fingerprints[tid]}
             entry = manifest["territories"].get(tid)
-            plan[tid] = {"inputs": inputs, "reasons": stale_reasons(entry, inputs, output_dir, force)}
+            plan[tid] = {"inputs": inputs, "reasons": stale_reasons(entry, inputs, output_dir, force, tid)}
         todo = [tid for tid in tids if plan[tid]["reasons"]]
         result = BuildResult(ok=True, skipped=[tid for tid in tids if not plan[tid]["reasons"]])
 
@@ -617,7 +651,7 @@ def _jobs(jobs: int | None, n_todo: int) -> int:
 
 def _record(res: dict[str, Any], plan, manifest, output_dir: Path, result: BuildResult) -> None:
     """Parent side, after each territory: extract diff, manifest entry (saved atomically)."""
-    from . import report_build
+    from . import report_build, report_text
 
     tid = res["territory"]
     previous = manifest["territories"].get(tid, {})
@@ -631,6 +665,10 @@ def _record(res: dict[str, Any], plan, manifest, output_dir: Path, result: Build
         # rewritten after every territory and must stay small.
         res["changes"], entry["warnings"] = report_build.save_extract(output_dir, tid, res["extract"])
         res["extract"] = None
+        if res.get("text") is not None:
+            text = report_text.save_blocks(output_dir, tid, res.pop("text"))
+            res["changes"]["text"] = text
+            res["changes"]["n_changes"] = res["changes"].get("n_changes", 0) + text["n"]
         entry["changed_inputs"] = [k for k, v in plan[tid]["inputs"].items()
                                    if previous.get("inputs", {}).get(k) not in (None, v)]
         result.built.append(tid)

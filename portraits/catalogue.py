@@ -86,8 +86,12 @@ FILE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("pdf", "pdf/{id}.pdf", "PDF"),
     ("csv", "data/{id}.csv", "CSV"),
     ("xlsx", "data/{id}.xlsx", "XLSX"),
-    ("ipynb", "notebooks/{id}.ipynb", "Notebook"),
+    # The review page (executed notebook with its code, nbconvert), then the .ipynb to download.
+    ("review", "review/{id}.html", "Notebook"),
+    ("ipynb", "notebooks/{id}.ipynb", ".ipynb"),
 )
+#: Links that open a page in the browser; the others are downloads.
+PAGE_KINDS = frozenset({"html", "review"})
 
 #: Sequential, colour-blind-safe ColorBrewer YlGnBu (5 classes); grey for missing values.
 PALETTE: tuple[str, ...] = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
@@ -771,6 +775,7 @@ def render_catalogue(output_dir: Path, processed_dir: Path | None = None,
                            for m in data.indicators if m.id == default), ""),
         default_indicator=default,
         rows=rows,
+        page_kinds=PAGE_KINDS,
         regions=regions,
         overview=ov,
         n_territories=len(ids),

@@ -1,9 +1,10 @@
 """The ``portraits`` command line.
 
-Exit status: 0 success, 1 some territory or step failed (the others were still done),
-2 bad usage or bad input (unknown territory, refused data, bad template). Every error the
-package raises on purpose is a :class:`portraits.errors.PortraitsError`, which carries its
-exit status: :func:`main` reports it in one line, without a traceback."""
+Exit status: 0 success, 1 some territory or step failed (the others were still done; for
+`list QUERY`: no territory matches), 2 bad usage or bad input (unknown territory, refused data,
+bad template). Every error the package raises on purpose is a
+:class:`portraits.errors.PortraitsError`, which carries its exit status: :func:`main` reports it
+in one line, without a traceback."""
 
 from __future__ import annotations
 
@@ -104,6 +105,26 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     return preview.run(args.id, port=args.port, template=Path(args.template) if args.template else None)
 
 
+def _cmd_list(args: argparse.Namespace) -> int:
+    """One territory per line, tab-separated: id, name, region, number of communes. Exit 1
+    (and a message on stderr) when nothing matches the query."""
+    from . import store
+
+    try:
+        found = store.find_territories(args.query)
+    except store.ProcessedDataMissing as exc:  # before `portraits data`
+        raise UsageError(str(exc)) from exc
+    for row in found.itertuples(index=False):
+        print(f"{row.territory_id}\t{row.name}\t{row.region_name}\t{row.n_communes}")
+    if args.query is not None:
+        if found.empty:
+            print(f"portraits: no territory matches {args.query!r} (id, territory, commune or EPCI name)",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{len(found)} territor{'y' if len(found) == 1 else 'ies'} match {args.query!r}", file=sys.stderr)
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="portraits",
@@ -138,6 +159,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
     p.add_argument("--template", help="template to watch and execute (default: portrait_template.qmd)")
     p.set_defaults(func=_cmd_preview)
+
+    p = sub.add_parser("list", help="list the territories (id, name, region, communes), or those matching QUERY",
+                       description="List the territories, one per line, tab-separated: id, name, region, "
+                                   "number of communes. QUERY matches an id, a territory name, a commune "
+                                   "name or an EPCI name, ignoring accents and case. Exit status 1 if "
+                                   "nothing matches.")
+    p.add_argument("query", nargs="?", metavar="QUERY", help="e.g. oyonnax, 'saint etienne', ti-84")
+    p.set_defaults(func=_cmd_list)
     return parser
 
 

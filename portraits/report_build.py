@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 import nbformat
 
-from . import atomic, render
+from . import atomic, render, report_text
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s])")
 _MARKUP = re.compile(r"[*_`]+|<[^>]+>")
@@ -126,11 +126,11 @@ def _first(columns, candidates):
     return next((c for c in candidates if c in columns), None)
 
 
-WARNING_KINDS = {  # kind -> how the report names it
-    "missing": "missing value",
-    "approximate": "approximate value",
-    "python": "Python warning",
-    "other": "warning",
+WARNING_KINDS = {  # kind -> how the report (in French) names it, singular and plural
+    "missing": ("valeur manquante", "valeurs manquantes"),
+    "approximate": ("valeur approchée", "valeurs approchées"),
+    "python": ("avertissement Python", "avertissements Python"),
+    "other": ("avertissement", "avertissements"),
 }
 
 
@@ -171,13 +171,14 @@ def normalize_warnings(warnings: Any) -> dict[str, list[str]]:
     return {"other": [str(w) for w in warnings]}
 
 
+def _kind_label(kind: str, n: int = 1) -> str:
+    one, many = WARNING_KINDS.get(kind, (kind, kind))
+    return many if n > 1 else one
+
+
 def warnings_summary(warnings: dict[str, list[str]]) -> str:
-    """One line for a territory: '8 missing values, 9 approximate values'."""
-    parts = []
-    for kind, items in warnings.items():
-        noun = WARNING_KINDS.get(kind, kind)
-        parts.append(f"{len(items)} {noun}{'s' if len(items) > 1 else ''}")
-    return ", ".join(parts)
+    """One line for a territory: '8 valeurs manquantes, 9 valeurs approchées'."""
+    return ", ".join(f"{len(items)} {_kind_label(kind, len(items))}" for kind, items in warnings.items())
 
 
 def extract(nb: nbformat.NotebookNode, table=None) -> dict[str, Any]:
@@ -248,11 +249,50 @@ def save_extract(output_dir: Path, tid: str,
 # ----------------------------------------------------------------------------------------------
 # Report files
 
+STATUS_LABELS = {"built": "reconstruit", "failed": "échec", "up to date": "à jour"}
+STAGE_LABELS = {"execute": "exécution", "data": "fichiers de données", "render": "rendu",
+                "review": "page de relecture", "extract": "extraction", "worker": "processus",
+                "catalogue": "catalogue"}
+ENGINE_LABELS = {"builtin": "intégré (pandoc + Typst)", "quarto": "Quarto", "none": "aucun"}
+REASON_LABELS = {"forced": "forcé (--force)", "new": "nouveau", "template": "modèle", "package": "code",
+                 "engine": "moteur de rendu", "data": "données", "failed last time": "échec précédent",
+                 "outputs missing": "fichiers manquants", "review page missing": "page de relecture manquante"}
+
+
+def fr_number(value: Any, digits: int = 2) -> str:
+    """12.345 -> '12,35' (French decimal comma); '' for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{float(value):.{digits}f}".replace(".", ",")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def fr_datetime(value: Any) -> str:
+    """ISO time -> '30/11/2026 à 10 h 20 (UTC)'."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(str(value)).astimezone(dt.timezone.utc)
+    except ValueError:
+        return str(value)
+    return when.strftime("%d/%m/%Y à %H h %M (UTC)")
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("portraits", "templates/build"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(fr=report_text.french, quote=report_text.quote, num=fr_number, date=fr_datetime,
+                       status=lambda s: STATUS_LABELS.get(s, s), reason=lambda r: REASON_LABELS.get(r, r),
+                       stage=lambda s: STAGE_LABELS.get(s, s), engine=lambda e: ENGINE_LABELS.get(e, e),
+                       territories=report_text.territories_phrase, warning_kind=_kind_label)
+    env.globals["S"] = report_text.NNBSP
+    return env
 
 
 def warnings_by_item(territories: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -263,7 +303,7 @@ def warnings_by_item(territories: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for kind, items in t["warnings"].items():
             for item in items:
                 groups.setdefault((kind, item), []).append(t["territory"])
-    rows = [{"kind": kind, "kind_label": WARNING_KINDS.get(kind, kind), "item": item,
+    rows = [{"kind": kind, "kind_label": _kind_label(kind), "item": item,
              "n": len(tids), "territories": tids} for (kind, item), tids in groups.items()]
     rows.sort(key=lambda r: (_kind_rank(r["kind"]), -r["n"], r["item"]))
     return rows
@@ -293,6 +333,12 @@ def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dic
             "changes": changes,
         })
     built = [t for t in territories if t["status"] == "built"]
+    text_groups = report_text.group_changes((t["territory"], t["changes"].get("text")) for t in built)
+    for t in built:  # the report lists a bounded number per territory; the counts stay complete
+        text = t["changes"].get("text")
+        if text and text.get("changes"):
+            t["changes"]["text"] = {**text, "by_kind": report_text.count_by_kind(text["changes"]),
+                                    "changes": text["changes"][:report_text.MAX_CHANGES]}
     totals = [t["durations"].get("total", 0.0) for t in territories if t["territory"] in outcomes]
     report = {
         "finished": manifest.get("last_build", {}).get("finished"),
@@ -306,10 +352,14 @@ def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dic
             "values_changed": sum(t["changes"].get("n_values_changed", 0) for t in built),
             "sentences_added": sum(t["changes"].get("n_sentences_added", 0) for t in built),
             "sentences_removed": sum(t["changes"].get("n_sentences_removed", 0) for t in built),
+            "text_changes": sum((t["changes"].get("text") or {}).get("n", 0) for t in built),
+            "text_change_groups": len(text_groups),
+            "text_compared": sum(bool((t["changes"].get("text") or {}).get("available")) for t in built),
             "with_warnings": sum(bool(t["warnings"]) for t in territories),
             "territory_seconds": round(sum(totals), 2),
         },
         "step_failures": [f.describe() for f in result.failed if f.stage == "catalogue"],
+        "text_changes_grouped": text_groups[:report_text.MAX_GROUPS],
         "warnings_by_item": warnings_by_item(territories),
         "territories": territories,
     }

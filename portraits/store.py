@@ -238,9 +238,52 @@ def resolve_territory(tid: str) -> str:
                 hits.append(i)
     if hits:
         hint = ", ".join(f"{h} ({names[h]})" for h in hits[:5])
-        raise UnknownTerritory(f"unknown territory {tid!r}; did you mean {hint}?")
+        raise UnknownTerritory(f"unknown territory {tid!r}; did you mean {hint}? "
+                               f"(`portraits list {tid}` searches names, communes and EPCI)")
     raise UnknownTerritory(f"unknown territory {tid!r}: ids look like ti-8413 "
-                           f"(183 territories, see `list_territories()`)")
+                           f"(183 territories: `portraits list [QUERY]` lists and searches them)")
+
+
+def _fold(s: object) -> str:
+    """Text as a search compares it: no accents, lower case, punctuation as single spaces
+    ('Saint-Étienne' -> 'saint etienne', "L'Isle" -> 'l isle')."""
+    text = unicodedata.normalize("NFKD", "" if s is None else str(s))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def find_territories(query: str | None = None) -> pd.DataFrame:
+    """Territories whose id, name, member commune or EPCI name contains ``query`` (ignoring
+    accents, case and punctuation); all of them without a query. Columns: territory_id,
+    name, region_name, n_communes, matched (what matched: '', 'commune Oyonnax', 'EPCI …')."""
+    terr = table("territories")
+    out = terr[["territory_id", "name", "region_name", "n_communes"]].copy()
+    out["n_communes"] = pd.to_numeric(out["n_communes"], errors="coerce").fillna(0).astype(int)
+    out["matched"] = ""
+    key = _fold(query)
+    if not key:
+        return out.sort_values("territory_id").reset_index(drop=True)
+    matched: dict[str, str] = {}
+    for tid, name in zip(terr.territory_id, terr.name):
+        if key in _fold(tid) or key in _fold(name):
+            matched[tid] = ""
+    # A member commune or EPCI (communes.csv gives both; members.csv adds the EPT and single
+    # communes as groupements): the first one found says why the territory is listed.
+    sources = [("commune", "communes", "name"), ("EPCI", "communes", "epci_name"), ("EPCI", "members", "name")]
+    for label, name, column in sources:
+        try:
+            frame = table(name)
+        except ProcessedDataMissing:
+            continue
+        if column not in frame:
+            continue
+        pairs = frame[["territory_id", column]].dropna().drop_duplicates()
+        for tid, value in zip(pairs["territory_id"], pairs[column]):
+            if tid not in matched and key in _fold(value):
+                matched[tid] = f"{label} {value}"
+    out = out[out.territory_id.isin(matched)].copy()
+    out["matched"] = out.territory_id.map(matched)
+    return out.sort_values("territory_id").reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ by tests/fixtures/build/template.ipynb; everything else (warm kernels, pool, man
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import signal
@@ -133,8 +134,8 @@ def test_report_shows_value_and_sentence_changes(env):
     assert t["changes"]["sentences_added"] == ["Le territoire ti-0001 compte 42 emplois."]
     assert t["changes"]["sentences_removed"] == ["Le territoire ti-0001 compte 10 emplois."]
     assert t["warnings"] == {"missing": ["Établissements"], "approximate": ["Établissements"]}
-    assert t["warnings_summary"] == "1 missing value, 1 approximate value"
-    assert {"kind": "missing", "kind_label": "missing value", "item": "Établissements", "n": len(IDS),
+    assert t["warnings_summary"] == "1 valeur manquante, 1 valeur approchée"
+    assert {"kind": "missing", "kind_label": "valeur manquante", "item": "Établissements", "n": len(IDS),
             "territories": IDS} in report["warnings_by_item"]
     assert report["summary"]["territories_with_changes"] == 1
     html = (env["out"] / "build-report.html").read_text()
@@ -157,7 +158,7 @@ def test_report_after_noop_keeps_last_durations_and_groups_warnings(env):
     html = (env["out"] / "build-report.html").read_text()
     # the two grouped rows, then each territory's details
     assert html.count("Établissements") == 2 + 2 * len(IDS)
-    assert html.index("missing: Établissements") < html.index("approximate: Établissements")
+    assert html.index("valeur manquante\u202f: Établissements") < html.index("valeur approchée\u202f: Établissements")
 
 
 def test_dead_kernel_is_restarted_and_territory_retried(env, monkeypatch):
@@ -388,4 +389,70 @@ def test_every_portrait_showing_a_changed_value_is_rebuilt_and_equals_a_forced_b
     assert sorted(forced.built) == ["ti-0101", "ti-8402", "ti-8413"]
     for tid in forced.built:
         assert _shown(env, "out", tid) == _shown(env, "forced", tid), tid
-    assert "(renamed)" in "".join(_shown(env, "out", "ti-8413")[0])
+    assert "(renamed)" in "".join(_shown(env, "out", "ti-8413"))
+
+
+def test_review_page_is_an_output_built_incrementally(env):
+    result = _build(env, ids=["ti-0001", "ti-0002"])
+    assert result.ok, result.failed
+    entry = _manifest(env)["territories"]["ti-0001"]
+    assert "review/ti-0001.html" in entry["outputs"] and entry["durations"]["review"] > 0
+    assert 0 < entry["durations"]["review_cpu"] < 5
+    page = (env["out"] / "review" / "ti-0001.html").read_text(encoding="utf-8")
+    assert "celltag_injected-parameters" in page and 'href="../notebooks/ti-0001.ipynb"' in page
+    # A missing review page makes its territory stale, and only it.
+    (env["out"] / "review" / "ti-0002.html").unlink()
+    again = _build(env, ids=["ti-0001", "ti-0002"])
+    assert again.built == ["ti-0002"] and (env["out"] / "review" / "ti-0002.html").is_file()
+    # A territory built before review pages existed (its outputs do not list one) is stale too.
+    manifest = _manifest(env)
+    manifest["territories"]["ti-0001"]["outputs"].remove("review/ti-0001.html")
+    build.save_manifest(env["out"], manifest)
+    (env["out"] / "review" / "ti-0001.html").unlink()
+    assert build.stale_reasons(manifest["territories"]["ti-0001"], manifest["territories"]["ti-0001"]["inputs"],
+                               env["out"], tid="ti-0001") == ["review page missing"]
+    assert _build(env, ids=["ti-0001", "ti-0002"]).built == ["ti-0001"]
+
+
+def test_failed_territory_still_gets_a_review_page_with_its_error(env):
+    stubs.write_territory(env["data"], "ti-fail", 5)
+    result = _build(env, ids=["ti-fail"])
+    assert not result.ok
+    page = (env["out"] / "review" / "ti-fail.html").read_text(encoding="utf-8")
+    assert "injected failure for ti-fail" in page
+
+
+def test_report_groups_a_heading_edit_across_territories_in_french(env):
+    from bs4 import BeautifulSoup
+    from test_report_text import bad_typography
+
+    ids = ["ti-0001", "ti-0002"]
+    assert _build(env, ids=ids, formats=["html"], engine="builtin").ok
+    nb = nbformat.read(env["template"], as_version=4)
+    assert nb.cells[0].source == "# Portrait test"
+    nb.cells[0].source = "# Portrait essai"
+    nbformat.write(nb, env["template"])
+    result = _build(env, ids=ids, formats=["html"], engine="builtin")
+    assert sorted(result.built) == ids
+    report = json.loads((env["out"] / "build-report.json").read_text())
+    [group] = report["text_changes_grouped"]
+    assert (group["kind"], group["before"], group["after"], group["n"], group["territories"]) == (
+        "titre", "Portrait test", "Portrait essai", 2, ids)
+    assert group["line"] == "2 territoires\u202f: titre «\u202fPortrait test\u202f» → «\u202fPortrait essai\u202f»"
+    assert report["summary"]["text_changes"] == 2 and report["summary"]["territories_with_changes"] == 2
+    for t in report["territories"]:
+        assert t["changes"]["text"]["changes"] == [{"kind": "titre", "before": "Portrait test",
+                                                    "after": "Portrait essai"}]
+    assert (env["out"] / ".build" / "text" / "ti-0001.json").is_file()
+
+    soup = BeautifulSoup((env["out"] / "build-report.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == "fr"
+    # Shown once, the territories one click away.
+    [item] = soup.select("ul.groups > li")
+    summary = re.sub(r"[ \n]+", " ", item.find("details").find("summary").get_text()).strip()  # keeps U+202F
+    assert summary.startswith("2 territoires\u202f:") and "Portrait test" in summary and "Portrait essai" in summary
+    assert item.find("details").find("p").get_text() == "ti-0001, ti-0002"
+    text = soup.get_text()
+    assert "Rapport de construction" in text and "Ce qui a changé dans le texte des portraits" in text
+    assert not re.search(r"\b(Build report|built|up to date|failed|territories|Warnings)\b", text), text
+    assert not bad_typography(text), bad_typography(text)

@@ -29,7 +29,7 @@ needs_processed = pytest.mark.skipif(not (config.processed_dir() / "territories.
                                      reason="data/processed missing: run `portraits data` first")
 
 
-def _fake_portraits(output_dir: Path, ids, kinds=("html", "pdf", "csv", "xlsx", "ipynb")) -> None:
+def _fake_portraits(output_dir: Path, ids, kinds=("html", "pdf", "csv", "xlsx", "review", "ipynb")) -> None:
     for tid in ids:
         for key, pattern, _ in catalogue.FILE_KINDS:
             if key in kinds:
@@ -238,9 +238,15 @@ def test_page_rows_and_links(page):
     row = soup.find(id="t-ti-8413")
     hrefs = [a["href"] for a in row.find_all("a")]
     assert hrefs == ["html/ti-8413.html", "html/ti-8413.html", "pdf/ti-8413.pdf", "data/ti-8413.csv",
-                     "data/ti-8413.xlsx", "notebooks/ti-8413.ipynb"]
+                     "data/ti-8413.xlsx", "review/ti-8413.html", "notebooks/ti-8413.ipynb"]
     for href in hrefs:
         assert (out / href).is_file()
+    # "Notebook" opens the review page in the browser; the .ipynb beside it is a download.
+    notebook = row.find("a", class_="file-review")
+    assert notebook["href"] == "review/ti-8413.html" and not notebook.has_attr("download")
+    assert notebook.get_text(" ", strip=True).startswith("Notebook")
+    ipynb = row.find("a", class_="file-ipynb")
+    assert ipynb["href"] == "notebooks/ti-8413.ipynb" and ipynb.has_attr("download")
     # Not built: no link, a plain statement.
     basse_terre = soup.find(id="t-ti-0101")
     assert basse_terre.find("a") is None and "Portrait en préparation" in basse_terre.get_text()

@@ -51,7 +51,8 @@ def _norm(s: str) -> str:
 @pytest.mark.parametrize("tid", IDS)
 def test_all_outputs_exist(site, tid):
     for rel in (f"notebooks/{tid}.ipynb", f"html/{tid}.html", f"pdf/{tid}.pdf",
-                f"data/{tid}.csv", f"data/{tid}.xlsx", "index.html", "build-report.json"):
+                f"data/{tid}.csv", f"data/{tid}.xlsx", f"review/{tid}.html", "index.html",
+                "build-report.json"):
         path = site / rel
         assert path.is_file() and path.stat().st_size > 0, rel
     assert not list(site.rglob("*.tmp")), "temporary files left behind"
@@ -66,6 +67,36 @@ def test_notebook_has_papermill_parameters_for_this_territory(site, tid):
     assert "papermill" in nb["metadata"]
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+
+
+@pytest.mark.parametrize("tid", IDS)
+def test_review_page_shows_the_executed_notebook_with_links(site, tid):
+    page = BeautifulSoup((site / "review" / f"{tid}.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.html["lang"] == "fr" and store.territory(tid).name in page.title.get_text()
+    [injected] = page.select(".jp-Cell.celltag_injected-parameters")
+    assert f'territory = "{tid}"' in injected.get_text()
+    hrefs = [a["href"] for a in page.select("header.review-header a")]
+    assert hrefs == [f"../html/{tid}.html", f"../pdf/{tid}.pdf", f"../data/{tid}.csv", f"../data/{tid}.xlsx",
+                     f"../notebooks/{tid}.ipynb"]
+    assert all((site / "review" / h).resolve().is_file() for h in hrefs)
+    assert not page.find("script", src=True)
+    # The catalogue's "Notebook" link opens it.
+    catalogue = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert catalogue.select_one(f"#t-{tid} a.file-review")["href"] == f"review/{tid}.html"
+
+
+@pytest.mark.parametrize("tid", IDS)
+def test_change_review_covers_every_word_of_the_portrait(site, tid):
+    from portraits import report_text
+
+    soup = _soup(site, tid)
+    for el in soup(["style", "script", "svg"]) + soup.select(".skip-link"):
+        el.decompose()
+    blocks = json.loads((site / ".build" / "text" / f"{tid}.json").read_text(encoding="utf-8"))
+    assert blocks == report_text.extract_file(site / "html" / f"{tid}.html")
+    assert sorted(" ".join(b["text"] for b in blocks).split()) == sorted(soup.body.get_text("").split())
+    kinds = {b["kind"] for b in blocks}
+    assert kinds == {"titre", "légende", "chiffre clé", "phrase", "cellule", "note"}
 
 
 @pytest.mark.parametrize("tid", IDS)

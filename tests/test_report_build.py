@@ -27,7 +27,7 @@ def test_normalize_warnings_orders_kinds_and_reads_older_lists():
 
 def test_warnings_summary_singular_and_plural():
     assert rb.warnings_summary({"missing": ["a"], "approximate": ["a", "b"]}) == (
-        "1 missing value, 2 approximate values")
+        "1 valeur manquante, 2 valeurs approchées")
     assert rb.warnings_summary({}) == ""
 
 
@@ -43,7 +43,7 @@ def test_warnings_by_item_groups_territories_most_frequent_first():
         ("missing", "Densité", ["ti-2"]),
         ("approximate", "Revenu", ["ti-1"]),
     ]
-    assert rows[0]["n"] == 2 and rows[0]["kind_label"] == "missing value"
+    assert rows[0]["n"] == 2 and rows[0]["kind_label"] == "valeur manquante"
 
 
 def test_sentences_of_splits_paragraphs_lists_and_tables():

@@ -164,7 +164,7 @@ def test_every_link_resolves_to_an_existing_file(catalogue_site, open_page):
     assert linked == set(FAKE_BUILT) | set(FAKE_PDF_ONLY)
     row_links = page.eval_on_selector_all("#t-ti-8413 .downloads a", "as => as.map(a => a.getAttribute('href'))")
     assert row_links == ["html/ti-8413.html", "pdf/ti-8413.pdf", "data/ti-8413.csv", "data/ti-8413.xlsx",
-                         "notebooks/ti-8413.ipynb"]
+                         "review/ti-8413.html", "notebooks/ti-8413.ipynb"]
 
 
 def test_following_a_portrait_link_opens_it(catalogue_site, open_page):
@@ -212,7 +212,7 @@ def test_page_readable_without_javascript(catalogue_site, open_page, table):
     tab = open_page(_url(catalogue_site), javascript=False)
     page = tab.page
     assert len(_visible_ids(page)) == len(table)
-    assert page.locator("#t-ti-8413 .downloads a").count() == 5
+    assert page.locator("#t-ti-8413 .downloads a").count() == 6  # portrait, PDF, CSV, XLSX, Notebook (review page), .ipynb
     if page.locator("svg.national-map").count():
         assert page.locator("#carte-legende li").count() >= 3
     tab.assert_no_errors()
