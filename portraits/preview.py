@@ -43,13 +43,15 @@ from urllib.parse import parse_qs, urlsplit
 import nbformat
 import watchfiles
 
+from .build import _NOT_PORTRAIT_INPUTS as NOT_PORTRAIT_INPUTS
 from . import config
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 EXECUTE_TIMEOUT = 120.0  # seconds allowed for one run of the template
 # Package files that cannot change a portrait: the batch build's list (which has this module).
-_IGNORED_PACKAGE_FILES = {"cli.py", "__main__.py", "catalogue.py", "build.py", "report_build.py", "preview.py"}
+# what the build does not count as a portrait's input (declared there, once)
+_IGNORED_PACKAGE_FILES = set(NOT_PORTRAIT_INPUTS)
 _IGNORED_PACKAGE_DIRS = {"build"}  # templates/build: the build report's own template
 
 # Injected before </body>: reload when the server has a newer page than this one (`since` is the
