@@ -36,7 +36,7 @@ from typing import Any, Iterable
 import nbformat
 from filelock import FileLock, Timeout
 
-from . import atomic, config, describe, store
+from . import atomic, config, describe, outputs, store
 from .errors import UsageError
 
 MANIFEST_VERSION = 1
@@ -229,14 +229,7 @@ class _Job:
 
 
 def output_paths(output_dir: Path, tid: str) -> dict[str, Path]:
-    return {
-        "notebook": output_dir / "notebooks" / f"{tid}.ipynb",
-        "html": output_dir / "html" / f"{tid}.html",
-        "pdf": output_dir / "pdf" / f"{tid}.pdf",
-        "csv": output_dir / "data" / f"{tid}.csv",
-        "xlsx": output_dir / "data" / f"{tid}.xlsx",
-        "review": output_dir / "review" / f"{tid}.html",
-    }
+    return outputs.paths(output_dir, tid)
 
 
 def _write_data_files(tid: str, paths: dict[str, Path]):
@@ -251,10 +244,8 @@ def _write_data_files(tid: str, paths: dict[str, Path]):
 def _render(job: _Job, tid: str, paths: dict[str, Path]) -> dict[str, Path]:
     from . import render
 
-    return render.render(paths["notebook"],
-                         html=paths["html"] if "html" in job.formats else None,
-                         pdf=paths["pdf"] if "pdf" in job.formats else None,
-                         engine=job.engine, context=render_context(tid))
+    return render.render(paths["notebook"], engine=job.engine, context=render_context(tid),
+                         **{fmt: paths[fmt] for fmt in job.formats})
 
 
 def _write_review(job: _Job, tid: str, nb: nbformat.NotebookNode) -> Path:
@@ -484,7 +475,7 @@ class _Worker:
 def _clean_leftovers(output_dir: Path) -> int:
     """Temporary files of a killed build (portraits.atomic names them .NAME.XXXX.tmp)."""
     count = 0
-    for sub in ("notebooks", "html", "pdf", "data", "review", ".build", ".build/extracts", ".build/text", "."):
+    for sub in (*outputs.directories(), ".build", ".build/extracts", ".build/text", "."):
         folder = output_dir / sub
         if folder.is_dir():
             for path in folder.glob(".*.tmp"):
@@ -551,7 +542,9 @@ def run_build(ids: list[str] | None = None, all_territories: bool = False,
     from . import report_build
 
     wall0 = time.monotonic()
-    formats = ["html", "pdf"] if formats is None else list(formats)
+    formats = list(outputs.DEFAULT_FORMATS) if formats is None else list(formats)
+    if unknown := outputs.unknown_formats(formats):
+        raise BuildUsageError(f"unknown format(s): {', '.join(unknown)} (choose among {', '.join(outputs.FORMATS)})")
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise BuildUsageError(f"jobs must be a whole number of worker processes, 1 or more (got {jobs!r})")
     if not timeout > 0:

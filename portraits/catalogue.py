@@ -36,7 +36,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import atomic, config, fmt
+from . import atomic, config, fmt, outputs
 
 # --------------------------------------------------------------------------- indicators
 
@@ -80,18 +80,11 @@ _FALLBACK_LABELS: dict[str, tuple[str, str]] = {
     "industry_establishments_share": ("Part des établissements industriels", "Part de l'industrie dans les établissements"),
 }
 
-FILE_KINDS: tuple[tuple[str, str, str], ...] = (
-    # (key, relative path pattern, French link text)
-    ("html", "html/{id}.html", "Portrait"),
-    ("pdf", "pdf/{id}.pdf", "PDF"),
-    ("csv", "data/{id}.csv", "CSV"),
-    ("xlsx", "data/{id}.xlsx", "XLSX"),
-    # The review page (executed notebook with its code, nbconvert), then the .ipynb to download.
-    ("review", "review/{id}.html", "Notebook"),
-    ("ipynb", "notebooks/{id}.ipynb", ".ipynb"),
-)
+FILE_KINDS: tuple[tuple[str, str, str], ...] = tuple(
+    # (key, relative path pattern, French link text), from the registry of outputs
+    (o.id, o.relative("{id}"), o.label) for o in outputs.OUTPUTS)
 #: Links that open a page in the browser; the others are downloads.
-PAGE_KINDS = frozenset({"html", "review"})
+PAGE_KINDS = frozenset(o.id for o in outputs.OUTPUTS if o.page)
 
 #: Sequential, colour-blind-safe ColorBrewer YlGnBu (5 classes); grey for missing values.
 PALETTE: tuple[str, ...] = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config
+from . import config, outputs
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PortraitsError, UsageError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "UsageError", "main", "make_parser"]
@@ -74,9 +74,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not args.all and not args.ids:
         raise UsageError("name at least one territory id (e.g. ti-8413) or use --all")
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    unknown = sorted(set(formats) - {"html", "pdf"})
+    unknown = outputs.unknown_formats(formats)
     if unknown:
-        raise UsageError(f"unknown format(s): {', '.join(unknown)} (choose among html, pdf)")
+        raise UsageError(f"unknown format(s): {', '.join(unknown)} (choose among {', '.join(outputs.FORMATS)})")
     result = build.run_build(
         ids=args.ids,
         all_territories=args.all,
@@ -140,7 +140,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="execute and render portraits")
     p.add_argument("ids", nargs="*", metavar="ID", help="territory ids, e.g. ti-8413")
     p.add_argument("--all", action="store_true", help="all 183 territories")
-    p.add_argument("--formats", default="html,pdf", help="comma-separated: html, pdf (default: both)")
+    p.add_argument("--formats", default=",".join(outputs.DEFAULT_FORMATS),
+                   help=f"comma-separated, among {', '.join(outputs.FORMATS)} "
+                        f"(default: {','.join(outputs.DEFAULT_FORMATS)})")
     p.add_argument("--engine", choices=["auto", "builtin", "quarto"], default="auto",
                    help="renderer: quarto if on PATH (auto), or the built-in pandoc + Typst engine")
     p.add_argument("--force", action="store_true", help="rebuild even territories whose inputs did not change")

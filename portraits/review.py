@@ -25,19 +25,18 @@ from typing import Any
 
 import nbformat
 
-from . import atomic, config
+from . import atomic, config, outputs
 
 TEMPLATE_DIR = config.PACKAGE_DIR / "templates" / "review"
 EVIDENCE_ROLE = "evidence"
 
-# (key, path from output/review/, link text, download)
-LINKS: tuple[tuple[str, str, str, bool], ...] = (
-    ("html", "../html/{id}.html", "Portrait (page web)", False),
-    ("pdf", "../pdf/{id}.pdf", "Portrait (PDF)", False),
-    ("csv", "../data/{id}.csv", "Données (CSV)", True),
-    ("xlsx", "../data/{id}.xlsx", "Données (XLSX)", True),
-    ("ipynb", "../notebooks/{id}.ipynb", "Notebook (.ipynb, à télécharger)", True),
-)
+# (key, path from output/review/, link text, download): the registry's outputs but this page
+_LINK_TEXTS = {"html": "Portrait (page web)", "pdf": "Portrait (PDF)", "docx": "Portrait (Word)",
+               "csv": "Données (CSV)", "xlsx": "Données (XLSX)",
+               "notebook": "Notebook (.ipynb, à télécharger)"}
+LINKS: tuple[tuple[str, str, str, bool], ...] = tuple(
+    (o.id, "../" + o.relative("{id}"), _LINK_TEXTS.get(o.id, o.label), not (o.page or o.id == "pdf"))
+    for o in outputs.OUTPUTS if o.id != "review")
 
 _exporter = None  # one per process: building it loads the templates (about 0.5 s)
 
@@ -95,6 +94,8 @@ def links(tid: str, output_dir: Path | None = None) -> list[dict[str, Any]]:
         href = pattern.format(id=tid)
         if output_dir is not None and not (Path(output_dir) / "review" / href).resolve().exists():
             continue
+        if output_dir is None and key in outputs.FORMATS and key not in outputs.DEFAULT_FORMATS:
+            continue  # a format built on request only (Word): linked where it exists
         found.append({"key": key, "href": href, "text": text, "download": download})
     return found
 

@@ -29,7 +29,7 @@ needs_processed = pytest.mark.skipif(not (config.processed_dir() / "territories.
                                      reason="data/processed missing: run `portraits data` first")
 
 
-def _fake_portraits(output_dir: Path, ids, kinds=("html", "pdf", "csv", "xlsx", "review", "ipynb")) -> None:
+def _fake_portraits(output_dir: Path, ids, kinds=("html", "pdf", "csv", "xlsx", "review", "notebook")) -> None:
     for tid in ids:
         for key, pattern, _ in catalogue.FILE_KINDS:
             if key in kinds:
@@ -245,7 +245,7 @@ def test_page_rows_and_links(page):
     notebook = row.find("a", class_="file-review")
     assert notebook["href"] == "review/ti-8413.html" and not notebook.has_attr("download")
     assert notebook.get_text(" ", strip=True).startswith("Notebook")
-    ipynb = row.find("a", class_="file-ipynb")
+    ipynb = row.find("a", class_="file-notebook")
     assert ipynb["href"] == "notebooks/ti-8413.ipynb" and ipynb.has_attr("download")
     # Not built: no link, a plain statement.
     basse_terre = soup.find(id="t-ti-0101")

@@ -192,3 +192,22 @@ def test_reviewers_outputs_are_removed_before_rendering(tmp_path):
     assert reader_notebook(plain, tmp_path / "tmp") == plain
     html = render(src, html=tmp_path / "p.html", engine="builtin")["html"].read_text(encoding="utf-8")
     assert "Texte" in html and "Valeur brute" not in html and "available" not in html
+
+
+def test_docx_has_charts_as_images_tables_and_the_reference_styles(tmp_path):
+    import zipfile
+
+    out = render(FIXTURE, docx=tmp_path / "docx" / "ti-8499.docx", engine="builtin")["docx"]
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        document = z.read("word/document.xml").decode("utf-8")
+        styles = z.read("word/styles.xml").decode("utf-8")
+    assert any(n.startswith("word/media/") for n in names)  # the charts
+    assert "<w:tbl>" in document                             # a DataFrame / pipe table as a Word table
+    assert 'w:ascii="Arial"' in styles and 'w:color w:val="1F4E8C"' in styles  # templates/reference.docx
+    assert "Valeur brute" not in document                    # reviewers' outputs stay out
+
+
+def test_unknown_format_is_refused(tmp_path):
+    with pytest.raises(RenderError, match="odt"):
+        render(FIXTURE, odt=tmp_path / "x.odt", engine="builtin")

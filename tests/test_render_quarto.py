@@ -62,7 +62,7 @@ def no_quarto(tmp_path, monkeypatch):
 
 def test_command_lines_and_outputs_in_place(stub, tmp_path):
     html, pdf = tmp_path / "out" / "html" / "a.html", tmp_path / "out" / "pdf" / "a.pdf"
-    written = render_quarto(FIXTURE, html, pdf, metadata={"title": "Territoire d’industrie — X"})
+    written = render_quarto(FIXTURE, {"html": html, "pdf": pdf}, metadata={"title": "Territoire d’industrie — X"})
     assert written == [html, pdf]
     assert html.read_text() == "fake html" and pdf.read_text() == "fake typst"
     to_html, to_typst = stub()
@@ -81,7 +81,7 @@ def test_command_lines_and_outputs_in_place(stub, tmp_path):
 
 
 def test_only_requested_formats(stub, tmp_path):
-    assert render_quarto(FIXTURE, None, tmp_path / "a.pdf") == [tmp_path / "a.pdf"]
+    assert render_quarto(FIXTURE, {"html": None, "pdf": tmp_path / "a.pdf"}) == [tmp_path / "a.pdf"]
     assert [c["args"][c["args"].index("--to") + 1] for c in stub()] == ["typst"]
 
 
@@ -89,7 +89,7 @@ def test_failing_render_reports_stderr_tail(stub, tmp_path, monkeypatch):
     monkeypatch.setenv("QUARTO_STUB_FAIL", "1")
     target = tmp_path / "a.pdf"
     with pytest.raises(RenderError) as err:
-        render_quarto(FIXTURE, None, target)
+        render_quarto(FIXTURE, {"pdf": target})
     message = str(err.value)
     assert "quarto render --to typst failed on portrait.ipynb (exit 1)" in message
     assert "unknown font family" in message
@@ -100,7 +100,7 @@ def test_failing_render_reports_stderr_tail(stub, tmp_path, monkeypatch):
 def test_render_without_output_file_is_an_error(stub, tmp_path, monkeypatch):
     monkeypatch.setenv("QUARTO_STUB_NO_OUTPUT", "1")
     with pytest.raises(RenderError, match="wrote no portrait.html"):
-        render_quarto(FIXTURE, tmp_path / "a.html", None)
+        render_quarto(FIXTURE, {"html": tmp_path / "a.html"})
 
 
 def test_engine_choice_with_quarto(stub, tmp_path):

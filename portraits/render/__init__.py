@@ -1,4 +1,4 @@
-"""Executed notebook -> HTML page and A4 PDF.
+"""Executed notebook -> HTML page, A4 PDF, Word document (the formats of portraits.outputs).
 
 Two engines: "builtin" (pandoc + Typst from the Python wheels, always available) and "quarto"
 (the Quarto CLI, when it is on PATH). "auto" picks Quarto if it is installed.
@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from portraits import outputs
 from portraits.render.errors import RenderError
 
 ENGINES = ("auto", "builtin", "quarto")
@@ -51,9 +52,9 @@ def reader_notebook(ipynb: Path, tmp: Path) -> Path:
     nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
     hidden = False
     for cell in nb.get("cells", []):
-        outputs = cell.get("outputs") or []
-        kept = [o for o in outputs if not hidden_output(o)]
-        if len(kept) != len(outputs):
+        shown = cell.get("outputs") or []
+        kept = [o for o in shown if not hidden_output(o)]
+        if len(kept) != len(shown):
             cell["outputs"], hidden = kept, True
     if not hidden:
         return Path(ipynb)
@@ -62,30 +63,27 @@ def reader_notebook(ipynb: Path, tmp: Path) -> Path:
     return out
 
 
-def render(ipynb: Path, *, html: Path | None = None, pdf: Path | None = None, engine: str = "auto",
-           context: dict | None = None) -> dict[str, Path]:
-    """Render an executed notebook; returns {"html": path, "pdf": path} for what was asked.
+def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None,
+           **targets: Path | None) -> dict[str, Path]:
+    """Render an executed notebook to the formats given as keywords (``html=path``,
+    ``pdf=path``, ``docx=path``: any id of ``portraits.outputs.FORMATS``); returns {format: path}
+    for what was written.
 
     context: per-document metadata for the page (title, subtitle, name, date, toc...), see
     docs/RENDERING.md."""
+    unknown = outputs.unknown_formats(targets)
+    if unknown:
+        raise RenderError(f"unknown format(s) {', '.join(unknown)} (known: {', '.join(outputs.FORMATS)})")
+    wanted = {fmt: Path(path) for fmt, path in targets.items() if path is not None}
     chosen = choose_engine(engine)
     with tempfile.TemporaryDirectory(prefix="portraits-render-") as tmp:
-        return _render(reader_notebook(Path(ipynb), Path(tmp)), chosen, html, pdf, context)
+        notebook = reader_notebook(Path(ipynb), Path(tmp))
+        if chosen == "quarto":
+            from portraits.render.quarto import render_quarto
 
+            return dict(zip(wanted, render_quarto(notebook, wanted, metadata=context)))
+        from portraits.render import builtin
 
-def _render(ipynb: Path, chosen: str, html: Path | None, pdf: Path | None,
-            context: dict | None) -> dict[str, Path]:
-    written: dict[str, Path] = {}
-    if chosen == "quarto":
-        from portraits.render.quarto import render_quarto
-
-        paths = render_quarto(Path(ipynb), html, pdf, metadata=context)
-        keys = [k for k, p in (("html", html), ("pdf", pdf)) if p is not None]
-        return dict(zip(keys, paths))
-    from portraits.render import builtin
-
-    if html is not None:
-        written["html"] = builtin.render_html(Path(ipynb), Path(html), context=context)
-    if pdf is not None:
-        written["pdf"] = builtin.render_pdf(Path(ipynb), Path(pdf), context=context)
-    return written
+        # in the registry's order: HTML first (the change review reads it), then PDF, Word
+        return {fmt: builtin.WRITERS[fmt](notebook, wanted[fmt], context=context)
+                for fmt in outputs.FORMATS if fmt in wanted}

@@ -131,3 +131,21 @@ def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
 def _timestamp() -> int:
     # Reproducible PDFs: no wall-clock time inside (the document date is set to none too).
     return int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+
+
+def render_docx(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
+    """Write a Word document (charts as images, tables as Word tables) with the styles of
+    templates/reference.docx (made by scripts/make_reference_docx.py), for administrations
+    that edit a report in Word before publishing it."""
+    ipynb, out = _check_input(ipynb), Path(out)
+    with tempfile.TemporaryDirectory(prefix="portraits-docx-") as tmp_name:
+        tmp = Path(tmp_name)
+        docx = tmp / "portrait.docx"
+        _run_pandoc(_pandoc_args(ipynb, "docx", tmp, context) + [
+            "--reference-doc", str(TEMPLATES / "reference.docx"), "-o", str(docx)], cwd=tmp)
+        atomic.copy_file(docx, out)
+    return out
+
+
+# format id (portraits.outputs) -> writer
+WRITERS = {"html": render_html, "pdf": render_pdf, "docx": render_docx}

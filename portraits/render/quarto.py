@@ -21,6 +21,7 @@ _COMMON = {"lang": "fr", "echo": "false", "warning": "false"}
 FORMATS = {
     "html": ("html", "html", {**_COMMON, "embed-resources": "true"}),
     "pdf": ("typst", "pdf", {**_COMMON, "papersize": "a4"}),
+    "docx": ("docx", "docx", _COMMON),
 }
 
 
@@ -28,9 +29,10 @@ def _stderr_tail(text: str, lines: int = 20) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def render_quarto(ipynb: Path, html_out: Path | None, pdf_out: Path | None, *, quarto: str = "quarto",
+def render_quarto(ipynb: Path, targets: dict[str, Path | None], *, quarto: str = "quarto",
                   metadata: dict | None = None) -> list[Path]:
-    """Render with `quarto render`; returns the written paths (HTML first, then PDF).
+    """Render with `quarto render`; returns the written paths, in the order of ``targets``
+    ({format id: path}, e.g. {"html": …, "pdf": …}; a None path is skipped).
 
     metadata: extra document metadata (title, subtitle...), passed as `-M key:value`."""
     ipynb = Path(ipynb).resolve()
@@ -44,7 +46,7 @@ def render_quarto(ipynb: Path, html_out: Path | None, pdf_out: Path | None, *, q
         tmp = Path(tmp_name)
         src = tmp / "portrait.ipynb"
         shutil.copyfile(ipynb, src)
-        for kind, out in (("html", html_out), ("pdf", pdf_out)):
+        for kind, out in targets.items():
             if out is None:
                 continue
             to, ext, options = FORMATS[kind]
