@@ -454,7 +454,9 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
             table = d.pivot_table(index="label", columns="level", values="share", aggfunc="first")
             values = {lv: [table.at[c, lv] if lv in table else np.nan for c in cats] for lv in levels}
             _grouped_barh(ax, cats, values, levels, legend_names=names, wrap=wraps[dim])
-            ax.set_title(titles[dim], loc="left", fontweight="semibold")
+            # y given: matplotlib would otherwise measure every tick label at draw time to
+            # find that nothing sits above the axes (same place, y = 1)
+            ax.set_title(titles[dim], loc="left", fontweight="semibold", y=1.0)
             xmax = np.nanmax([np.nanmax(np.asarray(v, dtype=float)) for v in values.values()])
             ax.set_xlim(0, xmax * 1.25)
             alt_parts.append(titles[dim].lower() + " : " + ", ".join(
@@ -547,11 +549,22 @@ def _short(label: str, width: int = 42) -> str:
     return cut + "…"
 
 
+def _fix_empty_axis_labels(fig: Figure) -> None:
+    """Axis labels without text are not drawn, but matplotlib still places them, measuring
+    every tick label at draw time: give them a fixed place instead (no change to the
+    drawing)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.5, 0.5)
+
+
 def to_svg(fig: Figure) -> str:
     """The figure as SVG text (what the notebook and the PDF carry)."""
     import io
 
     buf = io.StringIO()
+    _fix_empty_axis_labels(fig)
     with matplotlib.rc_context(rc()):
         # no date in the metadata and a fixed hash salt: identical data give identical SVG
         fig.savefig(buf, format="svg", metadata={"Date": None})
