@@ -6,6 +6,8 @@
 - Style: the territory in a strong colour, benchmarks in greys and muted tones; the project's
   font (``portraits.render.fonts``), else DejaVu Sans; applied with ``rc_context`` so that no
   global matplotlib setting changes.
+- SVG text stays text (``<text>`` elements) and each SVG embeds the font faces it uses
+  (``to_svg``): lighter and faster than glyph outlines, the same glyphs in the HTML and Typst.
 - Every chart carries a source line under the plot and returns an alternative text that
   states what the chart shows, with the key figures (French formatting from ``fmt``).
 - Missing data never raises: the chart is ``None`` and the alt text says it is unavailable.
@@ -95,10 +97,11 @@ def _font_faces() -> dict[tuple[str, str], str]:
 
 
 def _embed_fonts(svg: str) -> str:
-    """Keep the <text> elements' spaces and insert, after the opening <svg> tag, the @font-face rules of the weights and styles the
-    SVG's <text> elements use. An SVG shown as an image (the HTML's <img src="data:…">) sees
-    neither the page's fonts nor, mostly, the reader's: it needs its own. Typst ignores the
-    rules and draws the family with the fonts it is given (the same files)."""
+    """Insert, after the opening <svg> tag, the @font-face rules of the weights and styles the
+    SVG's <text> elements use, and keep their spaces. An SVG shown as an image (the HTML's
+    <img src="data:…">) sees neither the page's fonts nor, mostly, the reader's: it needs its
+    own. Typst ignores the rules and draws the family with the fonts it is given (the same
+    files). See docs/RENDERING.md, "Chart text is SVG text"."""
     if "<text" not in svg:
         return svg
     faces = _font_faces()
@@ -551,8 +554,9 @@ def _short(label: str, width: int = 42) -> str:
 
 def _fix_empty_axis_labels(fig: Figure) -> None:
     """Axis labels without text are not drawn, but matplotlib still places them, measuring
-    every tick label at draw time: give them a fixed place instead (no change to the
-    drawing)."""
+    every tick label at draw time: give them a fixed place instead (no change to the drawing;
+    the figure is finished when it is serialised: a label set afterwards would need its own
+    ``set_label_coords``)."""
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if not axis.label.get_text():
