@@ -380,11 +380,14 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
     # deterministic spread of the dots (golden-ratio sequence), no random state involved
     df["jitter"] = ((np.arange(len(df)) * 0.6180339887) % 1 - 0.5) * 0.5
     labels, alt_parts, rows_y = [], [], {}
+    # one pass over the ~4,500 rows rather than a filter per indicator
+    by_indicator = dict(tuple(df.groupby("indicator_id", sort=False)))
+    unranked_own = unranked[unranked["territory_id"] == territory_id]
     for i, ind in enumerate(ids):
         rows_y[ind] = i
-        d = df[df["indicator_id"] == ind]
+        d = by_indicator[ind]
         own = d[d["territory_id"] == territory_id]
-        own_unranked = unranked[(unranked["indicator_id"] == ind) & (unranked["territory_id"] == territory_id)]
+        own_unranked = unranked_own[unranked_own["indicator_id"] == ind]
         label = str(_first(d, "short_label") or ind)
         unit = _first(d, "unit")
         if len(own) or len(own_unranked):
