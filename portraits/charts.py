@@ -6,6 +6,8 @@
 - Style: the territory in a strong colour, benchmarks in greys and muted tones; the project's
   font (``portraits.render.fonts``), else DejaVu Sans; applied with ``rc_context`` so that no
   global matplotlib setting changes.
+- SVG text stays text (``<text>`` elements) and each SVG embeds the font faces it uses
+  (``to_svg``): lighter and faster than glyph outlines, the same glyphs in the HTML and Typst.
 - Every chart carries a source line under the plot and returns an alternative text that
   states what the chart shows, with the key figures (French formatting from ``fmt``).
 - Missing data never raises: the chart is ``None`` and the alt text says it is unavailable.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable
@@ -73,6 +76,49 @@ def font_family() -> list[str]:
         return ["DejaVu Sans"]
 
 
+@functools.cache
+def _font_faces() -> dict[tuple[str, str], str]:
+    """The shipped font's @font-face rules (subset WOFF2 as data URIs, the HTML page's own)
+    by (CSS weight, style); empty when the font package is missing."""
+    if font_family() == ["DejaVu Sans"]:
+        return {}
+    try:
+        from .render import fonts
+
+        css = fonts.html_font_css()
+    except Exception:  # optional for the charts: glyphs are then drawn as paths
+        return {}
+    faces = {}
+    for rule in re.findall(r"@font-face\{[^}]*\}", css):
+        weight = re.search(r"font-weight:\s*(\d+)", rule)
+        style = re.search(r"font-style:\s*(\w+)", rule)
+        if weight and style:
+            faces[(weight.group(1), style.group(1))] = rule
+    return faces if ("400", "normal") in faces else {}
+
+
+def _embed_fonts(svg: str) -> str:
+    """Insert, after the opening <svg> tag, the @font-face rules of the weights and styles the
+    SVG's <text> elements use, and keep their spaces. An SVG shown as an image (the HTML's
+    <img src="data:…">) sees neither the page's fonts nor, mostly, the reader's: it needs its
+    own. Typst ignores the rules and draws the family with the fonts it is given (the same
+    files). See docs/RENDERING.md, "Chart text is SVG text"."""
+    if "<text" not in svg:
+        return svg
+    faces = _font_faces()
+    used = {("400", "normal")}
+    used |= {(w, "normal") for w in re.findall(r"font-weight: (\d+)", svg)}
+    if "font-style: italic" in svg:
+        used |= {(w, "italic") for w, _ in used}
+    rules = "".join(faces[k] for k in sorted(used) if k in faces)
+    head = re.search(r"<svg\b[^>]*>", svg)
+    if not rules or head is None:
+        return svg
+    # runs of spaces (the a38 chart's "2,5  (10 % …)") are kept, as the glyph paths kept them
+    body = svg[head.end():].replace("<text ", '<text xml:space="preserve" ')
+    return svg[:head.end()] + f'\n <defs>\n  <style type="text/css">{rules}</style>\n </defs>' + body
+
+
 def rc() -> dict:
     """rcParams of the house style (seaborn's white style, small sizes, project font)."""
     params = dict(sns.axes_style("white"))
@@ -94,7 +140,10 @@ def rc() -> dict:
         "ytick.color": TEXT,
         "legend.fontsize": FONT_SIZE,
         "legend.frameon": False,
-        "svg.fonttype": "path",      # glyphs as paths: same rendering in any viewer / Typst
+        # text as <text> elements (glyph paths cost ~40 % of the serialisation and most of
+        # the SVG's weight); ``to_svg`` embeds the font so that every viewer draws the same
+        # glyphs. Paths when the shipped font is missing (nothing to embed).
+        "svg.fonttype": "none" if _font_faces() else "path",
         "svg.hashsalt": "portraits",  # stable ids: identical SVG for identical data
         "axes.unicode_minus": True,
         "figure.dpi": 100,
@@ -333,11 +382,14 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
     # deterministic spread of the dots (golden-ratio sequence), no random state involved
     df["jitter"] = ((np.arange(len(df)) * 0.6180339887) % 1 - 0.5) * 0.5
     labels, alt_parts, rows_y = [], [], {}
+    # one pass over the ~4,500 rows rather than a filter per indicator
+    by_indicator = dict(tuple(df.groupby("indicator_id", sort=False)))
+    unranked_own = unranked[unranked["territory_id"] == territory_id]
     for i, ind in enumerate(ids):
         rows_y[ind] = i
-        d = df[df["indicator_id"] == ind]
+        d = by_indicator[ind]
         own = d[d["territory_id"] == territory_id]
-        own_unranked = unranked[(unranked["indicator_id"] == ind) & (unranked["territory_id"] == territory_id)]
+        own_unranked = unranked_own[unranked_own["indicator_id"] == ind]
         label = str(_first(d, "short_label") or ind)
         unit = _first(d, "unit")
         if len(own) or len(own_unranked):
@@ -409,7 +461,9 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
             table = d.pivot_table(index="label", columns="level", values="share", aggfunc="first")
             values = {lv: [table.at[c, lv] if lv in table else np.nan for c in cats] for lv in levels}
             _grouped_barh(ax, cats, values, levels, legend_names=names, wrap=wraps[dim])
-            ax.set_title(titles[dim], loc="left", fontweight="semibold")
+            # y given: matplotlib would otherwise measure every tick label at draw time to
+            # find that nothing sits above the axes (same place, y = 1)
+            ax.set_title(titles[dim], loc="left", fontweight="semibold", y=1.0)
             xmax = np.nanmax([np.nanmax(np.asarray(v, dtype=float)) for v in values.values()])
             ax.set_xlim(0, xmax * 1.25)
             alt_parts.append(titles[dim].lower() + " : " + ", ".join(
@@ -502,12 +556,27 @@ def _short(label: str, width: int = 42) -> str:
     return cut + "…"
 
 
+def _fix_empty_axis_labels(fig: Figure) -> None:
+    """Axis labels without text are not drawn, but matplotlib still places them, measuring
+    every tick label at draw time: give them a fixed place instead (no change to the drawing;
+    the figure is finished when it is serialised: a label set afterwards would need its own
+    ``set_label_coords``)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.5, 0.5)
+
+
 def to_svg(fig: Figure) -> str:
     """The figure as SVG text (what the notebook and the PDF carry)."""
     import io
 
     buf = io.StringIO()
+    _fix_empty_axis_labels(fig)
     with matplotlib.rc_context(rc()):
         # no date in the metadata and a fixed hash salt: identical data give identical SVG
         fig.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
+        svg = buf.getvalue()
+        if matplotlib.rcParams["svg.fonttype"] == "none":
+            svg = _embed_fonts(svg)
+    return svg

@@ -2,17 +2,23 @@
 d'industrie in light grey, neighbouring regions as faint outlines.
 
 Polygons come from the source manifest (ids ``ti_polygons`` and ``regions_polygons``); they are
-read, projected and simplified once per process (``lru_cache``): the kernel stays warm across
-territories. Projection: Lambert-93 (EPSG:2154) in metropolitan France, the official local
+read, projected, simplified and converted to matplotlib paths once per process and projection
+(``lru_cache``): the kernel stays warm across territories. Each map then draws the cached paths
+as geopandas would (same collections, same order, byte-identical SVG), selecting by row label,
+so that a map never depends on the territories drawn before it. Projection: Lambert-93 (EPSG:2154) in metropolitan France, the official local
 UTM projection of each overseas region.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import matplotlib
 import numpy as np
+import pandas as pd
+from matplotlib.collections import Collection, LineCollection, PatchCollection
+from matplotlib.path import Path
 
 from . import charts
 from .charts import Chart
@@ -70,14 +76,79 @@ def layers(crs: str):
     return ti, reg
 
 
+@dataclass(frozen=True)
+class _LayerPaths:
+    """matplotlib paths of a projection's layers, by row label of ``layers(crs)``."""
+    territories: pd.Series   # compound Path of each territory (exterior and holes)
+    regions: pd.Series       # compound Path of each region
+    boundaries: pd.Series    # list of (n, 2) arrays: the outline segments of each region
+
+
+def _polygon_path(geom) -> Path:
+    """A (Multi)Polygon as one compound path, as geopandas' plotting builds it."""
+    parts = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
+    rings = []
+    for part in parts:
+        rings.append(Path(np.asarray(part.exterior.coords)[:, :2], closed=True))
+        rings.extend(Path(np.asarray(r.coords)[:, :2], closed=True) for r in part.interiors)
+    return Path.make_compound_path(*rings)
+
+
+@lru_cache(maxsize=None)
+def _paths(crs: str) -> _LayerPaths:
+    """The layers of ``crs`` converted to matplotlib paths, once per process: converting the
+    shapes again for every territory was most of the map's drawing time. The result depends on
+    the projection only, never on the territories drawn before."""
+    import shapely
+
+    ti, reg = layers(crs)
+    # normalised first, as geopandas does before plotting (same ring order: same SVG)
+    boundaries = [[np.asarray(line.coords)[:, :2] for line in shapely.get_parts(b)]
+                  if b is not None and not b.is_empty else []
+                  for b in shapely.normalize(reg.geometry.boundary.values)]
+
+    def polygons(geoms):
+        return [_polygon_path(g) if g is not None and not g.is_empty else None
+                for g in shapely.normalize(geoms.values)]
+
+    return _LayerPaths(
+        territories=pd.Series(polygons(ti.geometry), index=ti.index, dtype=object),
+        regions=pd.Series(polygons(reg.geometry), index=reg.index, dtype=object),
+        boundaries=pd.Series(boundaries, index=reg.index, dtype=object))
+
+
+def _polygons(ax, paths, **kwargs) -> None:
+    paths = [p for p in paths if p is not None]
+    if not paths:  # geopandas draws nothing for an empty layer
+        return
+    # data limits as geopandas keeps them; no autoscale_view: the map sets its own limits
+    ax.add_collection(_GeoPandasPolyCollection(paths, **kwargs), autolim=True)
+
+
+def _lines(ax, segments, **kwargs) -> None:
+    if not segments:
+        return
+    ax.add_collection(LineCollection(segments, **kwargs), autolim=True)
+
+
+class _GeoPandasPolyCollection(PatchCollection):
+    """A PatchCollection made from paths rather than patches: what geopandas draws, under the
+    same class name (the SVG group id), so that the SVG is byte for byte the same."""
+
+    def __init__(self, paths, **kwargs):
+        super().__init__([], **kwargs)
+        Collection.set_paths(self, paths)
+
+
 def locator(territory_id: str, region_codes: list[str], name: str | None = None,
             region_names: list[str] | None = None, source: str | None = None) -> Chart:
     """The locator map of ``territory_id`` within ``region_codes`` (first = main region)."""
     codes = [str(c).zfill(2) for c in region_codes if c]
     if not codes:
         return charts._unavailable("carte de situation")
+    crs = crs_for(codes[0])
     try:
-        ti, reg = layers(crs_for(codes[0]))
+        ti, reg = layers(crs)
     except Exception as exc:  # missing raw file: the portrait goes on without its map
         return Chart(None, f"Carte non disponible ({type(exc).__name__}).")
     own = ti[ti["territory_id"] == territory_id]
@@ -95,6 +166,8 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
     others = ti.cx[xmin:xmax, ymin:ymax]
     others = others[others["territory_id"] != territory_id]
 
+    paths = _paths(crs)
+
     with matplotlib.rc_context(charts.rc()):
         from matplotlib.figure import Figure
 
@@ -102,12 +175,19 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
         # neighbouring regions and territories would weigh hundreds of kB as vector paths
         fig = Figure(figsize=(SIZE, SIZE + 0.2), dpi=RASTER_DPI)
         ax = fig.add_axes((0, 0.2 / (SIZE + 0.2), 1, SIZE / (SIZE + 0.2)))
-        neighbours.plot(ax=ax, facecolor="#f7f7f7", edgecolor=NEIGHBOUR_EDGE, linewidth=0.4, rasterized=True)
-        regions.plot(ax=ax, facecolor="white", edgecolor="none", rasterized=True)
+        # what GeoDataFrame.plot draws (one PatchCollection per layer, a LineCollection for
+        # the region outlines), from paths converted once per process
+        _polygons(ax, paths.regions[neighbours.index], facecolor="#f7f7f7",
+                  edgecolor=NEIGHBOUR_EDGE, linewidth=0.4, rasterized=True)
+        _polygons(ax, paths.regions[regions.index], facecolor="white", edgecolor="none",
+                  rasterized=True)
         if not others.empty:
-            others.plot(ax=ax, facecolor=OTHER_TI, edgecolor="white", linewidth=0.3, rasterized=True)
-        own.plot(ax=ax, facecolor=charts.TERRITORY, edgecolor=charts.TERRITORY, linewidth=0.4)
-        regions.boundary.plot(ax=ax, color=REGION_EDGE, linewidth=0.8)
+            _polygons(ax, paths.territories[others.index], facecolor=OTHER_TI, edgecolor="white",
+                      linewidth=0.3, rasterized=True)
+        _polygons(ax, paths.territories[own.index], facecolor=charts.TERRITORY,
+                  edgecolor=charts.TERRITORY, linewidth=0.4)
+        _lines(ax, [seg for i in regions.index for seg in paths.boundaries[i]],
+               color=REGION_EDGE, linewidth=0.8)
         if max(oxmax - oxmin, oymax - oymin) < SMALL_SHARE * 2 * half:
             # a small territory gets a ring so that the eye finds it
             ax.scatter([(oxmin + oxmax) / 2], [(oymin + oymax) / 2], s=420, facecolors="none",

@@ -43,3 +43,29 @@ def test_overseas_projection_keeps_only_nearby_features():
     ti, reg = maps.layers(maps.crs_for("06"))  # Mayotte, UTM 38S
     assert set(reg["region_code"]) == {"06"}
     assert maps.locator("ti-0601", ["06"], name="Mayotte").fig is not None
+
+
+def test_map_does_not_depend_on_the_maps_drawn_before():
+    """The per-process caches (layers, paths) are keyed by projection only: a territory's map
+    is the same SVG first in a fresh process, after another region's, after an overseas one."""
+    _need_polygons()
+    first = charts.to_svg(maps.locator("ti-8413", ["84"], name="A").fig)
+    maps.locator("ti-2703", ["27", "84"], name="B")
+    maps.locator("ti-0101", ["01"], name="C")
+    assert charts.to_svg(maps.locator("ti-8413", ["84"], name="A").fig) == first
+    maps._paths.cache_clear()
+    assert charts.to_svg(maps.locator("ti-8413", ["84"], name="A").fig) == first
+
+
+def test_paths_are_converted_once_per_projection():
+    _need_polygons()
+    paths = maps._paths(maps.METROPOLE_CRS)
+    assert paths is maps._paths(maps.METROPOLE_CRS)
+    ti, reg = maps.layers(maps.METROPOLE_CRS)
+    assert list(paths.territories.index) == list(ti.index)
+    assert list(paths.regions.index) == list(reg.index) == list(paths.boundaries.index)
+    own = ti.index[ti["territory_id"] == "ti-8413"][0]
+    # the whole territory is drawn: its path spans the territory's bounds
+    xmin, ymin, xmax, ymax = ti.loc[[own]].total_bounds
+    ext = paths.territories[own].get_extents()
+    assert (ext.x0, ext.y0, ext.x1, ext.y1) == pytest.approx((xmin, ymin, xmax, ymax))
