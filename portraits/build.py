@@ -332,7 +332,7 @@ def finish_one(job: _Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[
         out["durations"]["review"] = time.monotonic() - t0
         out["durations"]["review_cpu"] = time.thread_time() - cpu0  # this thread's CPU only
         stage = "extract"
-        out["extract"] = report_build.extract(pending["nb"], pending["table"])
+        out["extract"] = report_build.extract(pending["nb"], pending["table"], store.indicators(tid))
         # the rendered text, which the next build's report compares ("what changed")
         out["text"] = report_text.extract_file(rendered["html"]) if "html" in rendered else None
     except Exception as exc:  # one territory's broken render must not stop the others

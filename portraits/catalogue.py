@@ -26,7 +26,6 @@ import json
 import math
 import re
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -36,7 +35,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import atomic, config, fmt, outputs
+from . import atomic, config, fmt, indicators, levels, outputs, typo
 
 # --------------------------------------------------------------------------- indicators
 
@@ -62,23 +61,6 @@ MAP_INDICATORS: tuple[str, ...] = TABLE_INDICATORS + (
 DEFAULT_MAP_INDICATOR = "industry_jobs_share"
 
 # Labels used when portraits/indicators.toml lacks an entry (or does not exist yet).
-_FALLBACK_LABELS: dict[str, tuple[str, str]] = {
-    "population": ("Population", "Population municipale"),
-    "population_growth": ("Évolution de la population", "Évolution annuelle moyenne de la population"),
-    "density": ("Densité", "Densité de population"),
-    "share_60_plus": ("Part des 60 ans ou plus", "Part des personnes de 60 ans ou plus"),
-    "industry_jobs_share": ("Part de l'industrie", "Part de l'industrie dans l'emploi"),
-    "jobs_growth": ("Évolution de l'emploi", "Évolution de l'emploi au lieu de travail"),
-    "private_jobs_growth": ("Évolution de l'emploi salarié privé", "Évolution de l'emploi salarié privé"),
-    "median_income": ("Revenu médian", "Revenu disponible médian par unité de consommation"),
-    "unemployment_rate": ("Taux de chômage", "Taux de chômage des 15-64 ans"),
-    "poverty_rate": ("Taux de pauvreté", "Taux de pauvreté"),
-    "workers_share": ("Part des ouvriers", "Part des ouvriers"),
-    "managers_share": ("Part des cadres", "Part des cadres"),
-    "no_diploma_share": ("Part des non-diplômés", "Part des personnes sans diplôme"),
-    "employment_concentration": ("Concentration de l'emploi", "Indicateur de concentration d'emploi"),
-    "industry_establishments_share": ("Part des établissements industriels", "Part de l'industrie dans les établissements"),
-}
 
 FILE_KINDS: tuple[tuple[str, str, str], ...] = tuple(
     # (key, relative path pattern, French link text), from the registry of outputs
@@ -103,11 +85,8 @@ class IndicatorMeta:
     short_label: str
     unit: str
     year: str = ""
-
-    @property
-    def signed(self) -> bool:
-        # Changes read better with an explicit sign (+1,2 %).
-        return self.id.endswith("_growth")
+    signed: bool = False    # a change, read with its sign (+1,2 %): the catalogue's flag
+    france: str = "France"  # what the France value covers ("France métropolitaine")
 
     @property
     def digits(self) -> int:
@@ -122,29 +101,21 @@ class IndicatorMeta:
 
 
 def _typo(text: str) -> str:
-    """French typographic apostrophe in reader-facing labels."""
-    return str(text).replace("'", "\u2019")
+    """French typography (portraits.typo) and the typographic apostrophe in reader-facing text."""
+    return typo.french(str(text)).replace("'", "\u2019")
 
 
-@lru_cache(maxsize=1)
-def _indicator_catalogue() -> dict[str, dict]:
-    path = config.PACKAGE_DIR / "indicators.toml"
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, tomllib.TOMLDecodeError):
-        return {}
-    return {e["id"]: e for e in doc.get("indicator", []) if isinstance(e, dict) and "id" in e}
-
-
-def indicator_meta(indicator_id: str, unit: str = "", year: str = "") -> IndicatorMeta:
-    entry = _indicator_catalogue().get(indicator_id, {})
-    short_fb, long_fb = _FALLBACK_LABELS.get(indicator_id, (indicator_id, indicator_id))
+def indicator_meta(indicator_id: str, unit: str = "", year: str = "", france_scope: str | None = None) -> IndicatorMeta:
+    """Labels, unit and flags of an indicator, from the catalogue (portraits/indicators.toml)."""
+    entry = next((e for e in indicators.load_catalogue() if e["id"] == indicator_id), {})
     return IndicatorMeta(
         id=indicator_id,
-        label=_typo(entry.get("label") or long_fb),
-        short_label=_typo(entry.get("short_label") or short_fb),
+        label=_typo(entry.get("label") or indicator_id),
+        short_label=_typo(entry.get("short_label") or indicator_id),
         unit=unit or entry.get("unit", ""),
         year=year or str(entry.get("millesime", "")),
+        signed=bool(entry.get("signed", False)),
+        france=levels.label("france", france_scope),
     )
 
 
@@ -214,7 +185,10 @@ def load_data(processed_dir: Path | None = None) -> CatalogueData:
         rows = own.xs(ind, level="indicator_id")
         unit = str(rows["unit"].dropna().iloc[0]) if rows["unit"].notna().any() else ""
         year = str(rows["year"].dropna().mode().iloc[0]) if rows["year"].notna().any() else ""
-        metas.append(indicator_meta(ind, unit=unit, year=year))
+        scope = long.loc[(long["indicator_id"] == ind) & (long["level"] == "france"), "france_scope"] \
+            if "france_scope" in long else pd.Series(dtype=object)
+        metas.append(indicator_meta(ind, unit=unit, year=year,
+                                    france_scope=scope.dropna().iloc[0] if scope.notna().any() else None))
         columns[ind] = pd.to_numeric(wide[("value", ind)], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         columns[f"{ind}__rank"] = pd.to_numeric(wide[("rank", ind)], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         columns[f"{ind}__status"] = wide[("status", ind)].astype(object).to_numpy()
@@ -642,7 +616,7 @@ def overview(data: CatalogueData | None = None, indicator_id: str = DEFAULT_MAP_
         above = int(sum(fmt.rounded(v, meta.digits) > shown_fr for v in vals))
         words = proportion_words(100 * above / n_known, _territory_count_noun())
         words = f", soit {words}," if words else ""
-        sentences.append(f"{above} territoires sur {n_known}{words} dépassent la valeur de la France ({fv(france)}).")
+        sentences.append(f"{above} territoires sur {n_known}{words} dépassent la valeur de la {meta.france} ({fv(france)}).")
     if n_known < n_all:
         missing = n_all - n_known
         sentences.append(f"La valeur n\u2019est pas disponible pour {missing} territoire{'s' if missing > 1 else ''}.")
@@ -655,7 +629,7 @@ def overview(data: CatalogueData | None = None, indicator_id: str = DEFAULT_MAP_
         ("Maximum", fv(vals.max())),
     ]
     if france is not None:
-        distribution.append(("France", fv(france)))
+        distribution.append((meta.france, fv(france)))
 
     def rows(frame: pd.DataFrame) -> list[dict]:
         return [{"rank": int(r[rank_col]), "territory_id": r["territory_id"], "name": r["name"],

@@ -116,10 +116,11 @@ def _figures(table) -> dict[str, Any]:
     return {"key_columns": [str(k) for k in keys], "rows": rows}
 
 
-# The comparison table (store.comparison_table) has French headers; a long table has these.
-_VALUE_COLUMNS = ("Territoire", "value")
-_APPROX_COLUMNS = ("Approximation", "approx")
-_LABEL_COLUMNS = ("Indicateur", "indicator_id", "label")
+# Warnings read the flags of store.indicators (one row per indicator: territory value, its own
+# approximation flag), or a long table of one territory's rows; never the French data file.
+_VALUE_COLUMNS = ("territory", "value")
+_APPROX_COLUMNS = ("territory_approx", "approx")
+_LABEL_COLUMNS = ("label", "indicator_id")
 
 
 def _first(columns, candidates):
@@ -150,7 +151,7 @@ def _table_warnings(table) -> dict[str, list[str]]:
             found["missing"] = names(missing)
     approx = _first(table.columns, _APPROX_COLUMNS)
     if approx:
-        flags = table[approx].map(lambda v: v is True or str(v).lower() in {"oui", "true", "1"})
+        flags = table[approx].fillna(False).astype(bool)
         if flags.any():
             found["approximate"] = names(table[flags])
     return found
@@ -181,10 +182,11 @@ def warnings_summary(warnings: dict[str, list[str]]) -> str:
     return ", ".join(f"{len(items)} {_kind_label(kind, len(items))}" for kind, items in warnings.items())
 
 
-def extract(nb: nbformat.NotebookNode, table=None) -> dict[str, Any]:
-    """What a reviewer compares between two builds of one territory."""
+def extract(nb: nbformat.NotebookNode, table=None, flags=None) -> dict[str, Any]:
+    """What a reviewer compares between two builds of one territory: the sentences, the figures
+    of ``table`` (the data file), the warnings from ``flags`` (``store.indicators``)."""
     sentences = [s for text in _markdown_outputs(nb) for s in sentences_of(text)]
-    warnings = _table_warnings(table)
+    warnings = _table_warnings(flags)
     if python := _python_warnings(nb):
         warnings["python"] = python
     return {"sentences": sentences, "figures": _figures(table), "warnings": warnings}

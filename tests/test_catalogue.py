@@ -53,7 +53,9 @@ def page(tmp_path_factory):
 
 
 def _meta(unit, ident="x"):
-    return catalogue.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit)
+    # the catalogue's flags (signed for the changes) as the page gets them
+    return catalogue.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
+                                   signed=catalogue.indicator_meta(ident).signed)
 
 
 # ---------------------------------------------------------------- formatting
@@ -186,7 +188,7 @@ def test_overview_sentences_state_the_figures(data):
     ov = catalogue.overview(data, "industry_jobs_share", n=2)
     text = " ".join(ov.sentences)
     assert f"de 5,1{NNBSP}% (Grand Bastia – Marana-Golo) à 34,6{NNBSP}% (Plastics Vallée – Oyonnax)" in text
-    assert "n’est pas disponible pour 1 territoire." in text
+    assert "n’est pas disponible pour 1\u00a0territoire." in text  # a number bound to its word
     assert "en 2022" in text
     assert [r["territory_id"] for r in ov.top] == ["ti-8413", "ti-8424"]
     assert [r["rank"] for r in ov.bottom] == [4, 5]
@@ -198,7 +200,7 @@ def test_overview_count_above_france(data):
     ov = catalogue.overview(data, "industry_jobs_share")
     france = data.benchmarks["france"]["industry_jobs_share"]
     above = int((data.table["industry_jobs_share"].round(1) > round(france, 1)).sum())
-    assert any(s.startswith(f"{above} territoires sur 5") for s in ov.sentences)
+    assert any(s.replace("\u00a0", " ").startswith(f"{above} territoires sur 5") for s in ov.sentences)
 
 
 def test_overview_unknown_indicator(data):
@@ -416,3 +418,10 @@ def test_page_without_map_when_polygons_missing(tmp_path, monkeypatch, capsys):
     assert "La carte n’est pas disponible" in soup.find(id="carte").get_text()
     assert len(soup.select("#catalogue tbody tr")) == 6
     assert "national map left out" in capsys.readouterr().err
+
+
+def test_indicator_labels_and_flags_come_from_the_catalogue():
+    meta = catalogue.indicator_meta("no_diploma_share", france_scope="fm")
+    assert "non-bacheliers" in meta.label.lower() and meta.france == "France métropolitaine"
+    assert catalogue.indicator_meta("unemployment_rate", france_scope="fr").france == "France"
+    assert catalogue.indicator_meta("private_jobs_growth").signed

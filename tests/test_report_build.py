@@ -8,9 +8,10 @@ from portraits import report_build as rb
 
 
 def test_table_warnings_name_the_indicators():
-    table = pd.DataFrame({"Indicateur": ["Emplois", "Taux de pauvreté", "Revenu médian"],
-                          "Territoire": [10.0, None, 21000.0],
-                          "Approximation": ["non", "oui", "oui"]})
+    # the flags of store.indicators: codes and booleans, not the data file's French headers
+    table = pd.DataFrame({"label": ["Emplois", "Taux de pauvreté", "Revenu médian"],
+                          "territory": [10.0, None, 21000.0],
+                          "territory_approx": [False, True, True]})
     assert rb._table_warnings(table) == {"missing": ["Taux de pauvreté"],
                                          "approximate": ["Taux de pauvreté", "Revenu médian"]}
     assert rb._table_warnings(None) == {}
