@@ -238,13 +238,7 @@ def save_extract(output_dir: Path, tid: str,
     """Diff ``new`` against the previous build's extract, then make it the reference."""
     if new is None:
         return {}, {}
-    path = extract_path(output_dir, tid)
-    try:
-        before = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        before = None
-    changes = diff_extracts(before, new)
-    atomic.write_text(path, json.dumps(new, ensure_ascii=False, default=str))
+    changes = diff_extracts(report_text.swap_reference(extract_path(output_dir, tid), new), new)
     return changes, normalize_warnings(new.get("warnings"))
 
 

@@ -224,14 +224,18 @@ def save_blocks(output_dir: Path, tid: str, blocks: list[dict[str, str]] | None)
     """Diff ``blocks`` against the previous build's, then make them the reference."""
     if blocks is None:
         return {"available": False, "changes": [], "n": 0}
-    path = text_path(output_dir, tid)
+    return diff_blocks(swap_reference(text_path(output_dir, tid), blocks), blocks)
+
+
+def swap_reference(path: Path, new: Any) -> Any:
+    """The previous build's reference at ``path`` (None if there is none or it is unreadable),
+    replaced by ``new`` (atomically): what the next build will compare with."""
     try:
         before = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         before = None
-    diff = diff_blocks(before, blocks)
-    atomic.write_text(path, json.dumps(blocks, ensure_ascii=False))
-    return diff
+    atomic.write_text(path, json.dumps(new, ensure_ascii=False, default=str))
+    return before
 
 
 # ----------------------------------------------------------------------------------------------

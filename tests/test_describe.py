@@ -2,26 +2,16 @@
 
 import pytest
 
-from portraits import describe
+from portraits import describe, store  # the processed data: `make test` prepares them
 
 
-@pytest.fixture(scope="module")
-def store():
-    store = pytest.importorskip("portraits.store")
-    try:
-        store.territory("ti-8413")
-    except Exception as exc:
-        pytest.skip(f"processed data unavailable: {exc}")
-    return store
-
-
-def test_composition(store):
+def test_composition():
     c = describe.composition(store.territory("ti-8413"))
     assert str(c).startswith("1 intercommunalité (") and str(c).endswith("42 communes")
     assert c.sentence().startswith("42 communes : 1 intercommunalité (")
 
 
-def test_composition_names_ept_and_single_communes(store):
+def test_composition_names_ept_and_single_communes():
     # ti-1101 is one établissement public territorial of Greater Paris, not an EPCI.
     assert str(describe.composition(store.territory("ti-1101"))).startswith(
         "1 établissement public territorial (Boucle Nord de Seine)")
@@ -40,7 +30,7 @@ def test_articles_before_intercommunalities(name, expected):
     assert describe.of_epci(name) == expected
 
 
-def test_perimeter_with_articles_and_no_stutter(store):
+def test_perimeter_with_articles_and_no_stutter():
     text = describe.perimeter(store.territory("ti-7506"))
     assert text.startswith("Seule une partie des communes de la CC Haute-Corrèze Communauté fait partie")
     assert "(11 membres pris commune par commune)" in text and "Périmètre" not in text
