@@ -429,7 +429,7 @@ def comparable(row, key: str) -> bool:
     return True if flag is None or (isinstance(flag, float) and math.isnan(flag)) else bool(flag)
 
 
-def _approx(row, level: str = "territory") -> bool:
+def approximate(row, level: str = "territory") -> bool:
     """Whether the value of ``level`` is approximate: its own flag (``territory_approx``…)
     where the processed table gives one, else the catalogue's."""
     value = _field(row, f"{level}_approx", _field(row, "approx", False))

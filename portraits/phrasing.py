@@ -114,7 +114,7 @@ class Figure:
             "bench_shown": self.shown(benchmark) if benchmark else "",
             "diff": diff, "rule": rule, "outcome": outcome,
             "rank": f"{int(rank)}/{int(n)}" if not (fmt.is_missing(rank) or fmt.is_missing(n)) else "",
-            "approx": "oui" if c._approx(r) else "non",
+            "approx": "oui" if c.approximate(r) else "non",
             "comparable": "oui" if c.comparable(r, benchmark or "france") else "non",
             "source": r.get("source") or "", "year": r.get("year") or "",
         })
@@ -130,9 +130,9 @@ class Figure:
     @property
     def value(self) -> Text:
         text = self.shown()
-        if self.available and c._approx(self.row):
+        if self.available and c.approximate(self.row):
             text = "environ " + text
-        self._record("valeur", rule="valeur affichée" + (" (approchée : « environ »)" if c._approx(self.row) else ""),
+        self._record("valeur", rule="valeur affichée" + (" (approchée : « environ »)" if c.approximate(self.row) else ""),
                      outcome=text)
         return Text(text)
 
@@ -308,7 +308,7 @@ class Figure:
             words = f"{verb} {c.agree(c._T['stable'], subject)} ({fmt.signed_percent(t)}{per_year})"
         else:
             verb = ("ont" if subject.plural else "a") + (" augmenté" if shown > 0 else " diminué")
-            approx = "environ " if c._approx(self.row) else ""
+            approx = "environ " if c.approximate(self.row) else ""
             words = f"{verb} de {approx}{fmt.percent(abs(shown), self.digits)}{per_year}"
         self._record("change", rule=self._trend_rule(), outcome=words)
         return Text(words)

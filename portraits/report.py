@@ -178,7 +178,7 @@ class Portrait:
         if row is None:
             return fmt.MISSING
         text = commentary.shown(row, level)
-        if approx_mark and commentary._approx(row, level) and not fmt.is_missing(row.get(level)):
+        if approx_mark and commentary.approximate(row, level) and not fmt.is_missing(row.get(level)):
             text = f"{APPROX}{fmt.NBSP}{text}"
         return text
 
@@ -247,7 +247,8 @@ class Portrait:
         items = [i for i in items if i]
         notes = [self._producers([i for i, _ in KEY_FIGURES] + list(KEY_FIGURE_TREND.values()))
                  .replace(" (détail dans « Pour comprendre »)", "")]
-        if any(self.rows.get(i, {}).get("approx") for i, _ in KEY_FIGURES):
+        if any(commentary.approximate(self.rows[i], lv.id) for i, _ in KEY_FIGURES if i in self.rows
+               for lv in levels.LEVELS):  # some value shown with "≈"
             notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")
         if any(fmt.is_missing(self.rows.get(i, {}).get("territory")) for i, _ in KEY_FIGURES if i in self.rows):
             notes.append(f"{fmt.MISSING} : non disponible")
@@ -422,7 +423,7 @@ class Portrait:
                 out.append(f"{head}{APPROX} {_md_escape(row['note'])}")
                 continue
             text = head + _md_escape(row.get("definition") or "")
-            if row.get("approx"):
+            if commentary.approximate(row):  # this territory's value is approximate: say how
                 text += f" {APPROX} *{_md_escape(row.get('method') or '')}*"
             if row.get("note"):
                 text += f" {_md_escape(row['note'])}"
