@@ -95,6 +95,13 @@ def test_french_spaces_and_quotes_in_html(site, tid):
     assert re.search(r"\d\u202f%", text) and re.search(r"\u202f:", text)
 
 
+@pytest.mark.parametrize("tid", IDS)
+def test_french_spaces_in_pdf(site, tid):
+    text = pdf_text(site, tid)
+    assert not re.findall(r"\S [:;!?%]", text), re.findall(r".{20}\S [:;!?%].{10}", text)[:5]
+    assert len(re.findall(r"\u202f[:;%]", text)) > 50 and "(s)" not in text
+
+
 def test_articles_before_intercommunalities(site):
     for text in (html_text(site, "ti-1105"), pdf_text(site, "ti-1105")):
         t = norm(text)
