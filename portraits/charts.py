@@ -256,9 +256,11 @@ def _grouped_barh(ax, categories: list[str], values: dict[str, list[float]], lev
 
 
 # --- (a) jobs by broad sector ----------------------------------------------------------------
-def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire") -> Chart:
+def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire",
+            france: str | None = None) -> Chart:
     """Grouped horizontal bars: share of jobs by broad sector, territory vs region, France and
-    all territories. ``df`` = the territory's slice of ``jobs_by_sector``."""
+    all territories. ``df`` = the territory's slice of ``jobs_by_sector``; ``france`` names what
+    its France bars cover ("France métropolitaine")."""
     if _empty(df) or df["share"].notna().sum() == 0:
         return _unavailable("répartition des emplois par secteur")
     df = df.copy()
@@ -271,6 +273,8 @@ def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le 
               for lv in levels}
     names = {lv: _level_name(lv, df) for lv in levels}
     names["territory"] = _short(name[:1].upper() + name[1:], 38)
+    if france and "france" in names:
+        names["france"] = france
     fig, ax = new_figure(0.9 + 0.42 * len(order), [_label_width(order)], legend=_legend_rows(names),
                          right=0.4)
     with matplotlib.rc_context(rc()):

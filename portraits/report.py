@@ -235,6 +235,9 @@ class Portrait:
             bench_parts.append("valeur non disponible pour ce territoire")
         if not commentary.comparable(row, "france"):
             label = KEY_FIGURE_OTHER_BASIS.get(indicator_id, label)
+        if fmt.is_missing(row.get("territory")):  # "n.d." cannot start a phrase: name the indicator
+            name = str(row.get("label") or row.get("short_label") or indicator_id)
+            label = name[:1].lower() + name[1:]
         label_text = f"{label} {when}".strip()
         return (":::: {.key-figure}\n"
                 f"[{value}]{{.value}} [{_md_escape(label_text)}]{{.label}} "
@@ -309,7 +312,9 @@ class Portrait:
         return FigureOutput(make(self))
 
     def _chart_sectors(self) -> Chart:
-        return charts.sectors(*self._sectors_data(), self.name)
+        # the breakdown shares the industry share's source: its France covers the same
+        scope = (self.rows.get("industry_jobs_share") or {}).get("france_scope")
+        return charts.sectors(*self._sectors_data(), self.name, france=levels.label("france", scope))
 
     def _chart_private_jobs(self) -> Chart:
         return charts.private_jobs(store.series(self.territory_id),

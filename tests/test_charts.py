@@ -165,3 +165,10 @@ def test_svg_text_is_text_with_the_shipped_font_embedded():
                for f in re.findall(r"@font-face\{[^}]*\}", svg)}
     assert weights == {"400", "600"}  # semibold title and territory values
     assert svg.count("<svg") == 1 and svg.rstrip().endswith("</svg>")
+
+
+def test_sector_chart_names_what_france_covers():
+    df = pd.DataFrame({"level": ["territory", "france"], "sector_label": ["Industrie", "Industrie"],
+                       "share": [30.0, 12.0], "year": ["2022", "2022"], "geo_label": ["T", "France"]})
+    chart = charts.sectors(df, "Source : Insee", "le territoire", france="France métropolitaine")
+    assert "France métropolitaine 12,0" in chart.alt.replace("\u202f", " ")
