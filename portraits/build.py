@@ -154,7 +154,7 @@ def save_manifest(output_dir: Path, manifest: dict[str, Any]) -> None:
 
 
 def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_dir: Path,
-                  force: bool = False, tid: str | None = None) -> list[str]:
+                  force: bool = False) -> list[str]:
     """Why a territory must be rebuilt; [] when it is up to date."""
     if force:
         return ["forced"]
@@ -165,8 +165,6 @@ def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_d
         reasons.append("failed last time")
     if any(not (output_dir / rel).exists() for rel in entry.get("outputs", [])):
         reasons.append("outputs missing")
-    elif entry.get("status") == "ok" and tid and not (output_dir / "review" / f"{tid}.html").exists():
-        reasons.append("review page missing")  # e.g. built before review pages existed
     return reasons
 
 
@@ -579,7 +577,7 @@ def run_build(ids: list[str] | None = None, all_territories: bool = False,
         for tid in tids:
             inputs = {**common, "data": fingerprints[tid]}
             entry = manifest["territories"].get(tid)
-            plan[tid] = {"inputs": inputs, "reasons": stale_reasons(entry, inputs, output_dir, force, tid)}
+            plan[tid] = {"inputs": inputs, "reasons": stale_reasons(entry, inputs, output_dir, force)}
         todo = [tid for tid in tids if plan[tid]["reasons"]]
         result = BuildResult(ok=True, skipped=[tid for tid in tids if not plan[tid]["reasons"]])
 

@@ -73,10 +73,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     if not args.all and not args.ids:
         raise UsageError("name at least one territory id (e.g. ti-8413) or use --all")
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    unknown = outputs.unknown_formats(formats)
-    if unknown:
-        raise UsageError(f"unknown format(s): {', '.join(unknown)} (choose among {', '.join(outputs.FORMATS)})")
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]  # checked by run_build
     result = build.run_build(
         ids=args.ids,
         all_territories=args.all,

@@ -36,16 +36,13 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping
 
-from . import fmt, levels
+from . import config, fmt, levels
 
 # --- thresholds and words: portraits/phrasing.toml, documented there ---------------------------
-RULES_PATH = Path(__file__).with_name("phrasing.toml")
-RULES = tomllib.loads(RULES_PATH.read_text(encoding="utf-8"))
+RULES = config.phrasing_rules()
 _C, _P, _T, _R = RULES["compare"], RULES["proportion"], RULES["trend"], RULES["rank"]
 NEAR_POINTS = _C["near_points"]
 MARKED_POINTS = _C["marked_points"]
@@ -227,15 +224,6 @@ def benchmarks(region_label: str | None = None, region_code: str | None = None,
     }
 
 
-def _row_benchmarks(row) -> dict[str, Benchmark]:
-    code = _field(row, "region_code")
-    if code is None:
-        tid = str(_field(row, "territory_id", "") or "")
-        m = re.match(r"ti-(\d\d)\d\d$", tid)
-        code = m.group(1) if m else None
-    return benchmarks(_field(row, "region_label"), code, _field(row, "france_scope"))
-
-
 def de(phrase: str) -> str:
     """"de" + phrase with French contraction and elision: du, des, d'."""
     for article, contracted in (("le ", "du "), ("les ", "des "), ("Le ", "du "), ("Les ", "des ")):
@@ -281,7 +269,7 @@ def compare(t, b, unit: str | None = "%", digits: int | None = None) -> Comparis
         return Comparison("equal", diff=0.0, in_points=fmt.is_rate(unit))
     direction = "above" if t > b else "below"
     if fmt.is_rate(unit):
-        growth = (unit or "").strip().lower() in ("%/an", "% par an", "%/year")
+        growth = fmt.is_annual(unit)
         near, marked = ((GROWTH_NEAR_POINTS, GROWTH_MARKED_POINTS) if growth
                         else (NEAR_POINTS, MARKED_POINTS))
         d = fmt.rounded(t - b, digits)

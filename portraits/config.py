@@ -3,7 +3,9 @@ can point the suite elsewhere; the raw-data mirror has no default on purpose."""
 
 from __future__ import annotations
 
+import functools
 import os
+import tomllib
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -30,6 +32,16 @@ def processed_dir() -> Path:
 
 def output_dir() -> Path:
     return Path(os.environ.get("PORTRAITS_OUTPUT_DIR", PROJECT_DIR / "output")).resolve()
+
+
+PHRASING_PATH = PACKAGE_DIR / "phrasing.toml"
+
+
+@functools.cache
+def phrasing_rules() -> dict:
+    """portraits/phrasing.toml: the commentary's thresholds and words, the indicators' nouns, the
+    benchmark levels' words (read once per process by levels and commentary)."""
+    return tomllib.loads(PHRASING_PATH.read_text(encoding="utf-8"))
 
 
 def template_path() -> Path:

@@ -178,6 +178,12 @@ def unit_digits(unit: str | None) -> int:
     return spec[1] if spec else 0
 
 
+def is_annual(unit: str | None) -> bool:
+    """Annual rates ("%/an"): trends and comparisons use their own thresholds."""
+    spec = _UNITS.get((unit or "").strip().lower())
+    return bool(spec) and spec[0] == "signed_percent" and "par an" in spec[2]
+
+
 def is_rate(unit: str | None) -> bool:
     """Rates (shares, %/year) are compared in points; levels in percent."""
     spec = _UNITS.get((unit or "").strip().lower())

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from . import phrasing
+from . import outputs, phrasing
 
 # Quarto's inline code: `{python} expr` (the expression holds no backtick)
 INLINE = re.compile(r"`\{python\}[ \t]+([^`\n]+?)[ \t]*`")
@@ -48,16 +48,20 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_BLOCK = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \t]*$")
 
 
-def _in_comment(text: str, pos: int) -> bool:
-    """Inside an HTML comment or a code block: text shown as is, never evaluated (Quarto's rule)."""
-    return any(m.start() <= pos < m.end()
-               for pattern in (_COMMENT, _CODE_BLOCK) for m in pattern.finditer(text))
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans of HTML comments and code blocks: text shown as is, never evaluated (Quarto's rule)."""
+    return [m.span() for pattern in (_COMMENT, _CODE_BLOCK) for m in pattern.finditer(text)]
+
+
+def _live(text: str) -> list[re.Match]:
+    """The inline expressions of ``text`` that are evaluated (outside the protected spans)."""
+    spans = _protected(text)
+    return [m for m in INLINE.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
 
 
 def expressions(text: str) -> list[tuple[int, str]]:
     """(line offset within ``text``, expression) of every inline expression (not in comments)."""
-    return [(text.count("\n", 0, m.start()), m.group(1)) for m in INLINE.finditer(text)
-            if not _in_comment(text, m.start())]
+    return [(text.count("\n", 0, m.start()), m.group(1)) for m in _live(text)]
 
 
 def has_inline(text: str) -> bool:
@@ -169,8 +173,10 @@ def evaluate(text: str, namespace: dict, *, template: str = "template", line: in
     meta = namespace.get(METADATA_NAME)
     text = resolve_conditions(text, meta, where)
     with phrasing.recording() as evidence:
+        live = {m.start() for m in _live(text)}
+
         def replace(m: re.Match) -> str:
-            if _in_comment(text, m.start()):
+            if m.start() not in live:
                 return m.group(0)
             expr = m.group(1)
             at = line + text.count("\n", 0, m.start())
@@ -198,4 +204,4 @@ def markdown(text: str, *, template: str = "template", line: int = 1) -> None:
         table = phrasing.evidence_table(evidence)
         display({"text/html": table.to_html(index=False, border=0, classes="evidence"),
                  "text/plain": table.to_string(index=False)}, raw=True,
-                metadata={"portraits": {"role": "evidence"}})
+                metadata=outputs.role_metadata(outputs.EVIDENCE_ROLE))

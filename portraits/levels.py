@@ -9,11 +9,11 @@ here. France has two scopes, per indicator (``france_scope`` of the processed ta
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-_WORDS = tomllib.loads(Path(__file__).with_name("phrasing.toml").read_text(encoding="utf-8"))["levels"]
+from . import config
+
+_WORDS = config.phrasing_rules()["levels"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,6 @@ REGION = _level("region", "#8d99a6")         # blue-grey
 FRANCE = _level("france", "#c3c3c3")         # light grey
 ALL_TERRITORIES = _level("all_territories", "#d8b98a")  # muted sand
 LEVELS: tuple[Level, ...] = (TERRITORY, REGION, FRANCE, ALL_TERRITORIES)
-BENCHMARKS: tuple[str, ...] = tuple(lv.id for lv in LEVELS[1:])
 BY_ID = {lv.id: lv for lv in LEVELS}
 FRANCE_METRO = _level("france", FRANCE.colour, "france_metro")
 METRO_SCOPE = "fm"

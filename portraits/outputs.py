@@ -56,3 +56,19 @@ def directories() -> tuple[str, ...]:
 
 def unknown_formats(formats) -> list[str]:
     return sorted(set(formats) - set(FORMATS))
+
+
+# Outputs of an executed notebook that are for reviewers only: the evidence tables of the text
+# cells (portraits.inline) and the metadata block (Portrait.metadata). The notebook and the
+# review page keep them; the renderers and the build report's text comparison skip them.
+EVIDENCE_ROLE, METADATA_ROLE = "evidence", "metadata"
+
+
+def role_metadata(role: str) -> dict:
+    """The output metadata that marks a notebook output as ``role``."""
+    return {"portraits": {"role": role}}
+
+
+def role_of(output: dict) -> str | None:
+    """The role of a notebook output (None for what readers see)."""
+    return ((output.get("metadata") or {}).get("portraits") or {}).get("role")

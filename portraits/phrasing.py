@@ -276,7 +276,7 @@ class Figure:
     # ---------------------------------------------------------------- changes
     @property
     def _annual(self) -> bool:
-        return (self.unit or "").strip().lower() in ("%/an", "% par an", "%/year")
+        return fmt.is_annual(self.unit)
 
     def _trend(self, value) -> str | None:
         return c.trend_words(value, self._annual, self.digits)

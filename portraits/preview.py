@@ -185,34 +185,6 @@ def template_error_line(text: str, exc: BaseException, name: str = "") -> int | 
     return None
 
 
-def code_cell_lines(text: str, template: nbformat.NotebookNode) -> dict[str, int]:
-    """Cell id -> 1-based line of its opening fence in the template text.
-
-    The template's code cells come in the order of their fences (``qmd.read_qmd``), Markdown
-    evaluated in the kernel (inline expressions: cells tagged ``narrative``) aside; when a fence
-    is only shown in a verbatim block the counts differ, and each cell is then found by its
-    first line of code, searched after the previous cell."""
-    lines = text.splitlines()
-    cells = [c for c in template.cells
-             if c.cell_type == "code" and "narrative" not in (c.metadata.get("tags") or [])]
-    fences = [i for i, line in enumerate(lines) if _CELL_FENCE.match(line)]
-    if len(fences) == len(cells):
-        return {c.get("id", ""): i + 1 for c, i in zip(cells, fences)}
-    found: dict[str, int] = {}
-    cursor = 0
-    for cell in cells:
-        code = [ln.strip() for ln in cell.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#|")]
-        if not code:
-            continue
-        for i in range(cursor, len(lines)):
-            if lines[i].strip() == code[0]:
-                start = max((f for f in fences if f < i), default=i)
-                found[cell.get("id", "")] = start + 1
-                cursor = i + 1
-                break
-    return found
-
-
 def _failing_cell(nb: nbformat.NotebookNode) -> tuple[int, nbformat.NotebookNode, dict] | None:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -223,7 +195,7 @@ def _failing_cell(nb: nbformat.NotebookNode) -> tuple[int, nbformat.NotebookNode
     return None
 
 
-def cell_error(text: str, template: nbformat.NotebookNode, executed: nbformat.NotebookNode,
+def cell_error(text: str, executed: nbformat.NotebookNode,
                fallback: Any = None, name: str = "") -> PreviewError:
     """The first failing cell of an executed notebook, located in the template text: the line
     its error names (an inline expression), else the failing line of the cell, else its fence."""
@@ -241,7 +213,7 @@ def cell_error(text: str, template: nbformat.NotebookNode, executed: nbformat.No
         return error
     if "injected-parameters" in (cell.metadata.get("tags") or []):
         return error
-    fence = code_cell_lines(text, template).get(cell.get("id", ""))
+    fence = (cell.metadata.get("portraits") or {}).get("line")  # recorded by qmd.read_qmd
     if fence is None:
         return error
     error.qmd_line = fence
@@ -610,7 +582,7 @@ class Preview:
             if self._stop.is_set():
                 return None
             if result.error is not None:
-                return self._fail(cell_error(text, nb_template, result.nb, result.error, self.template.name),
+                return self._fail(cell_error(text, result.nb, result.error, self.template.name),
                                   text, timings, changes, started)
             executed = result.nb
             self._last = (key, executed)

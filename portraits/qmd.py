@@ -133,7 +133,7 @@ def read_qmd(path: str | Path) -> nbformat.NotebookNode:
     buffer: list[str] = []
     buffer_start = first_body_line
     fence: tuple[str, int] | None = None  # open non-cell fence: character, length
-    cell: tuple[str, int] | None = None  # open code cell: indent, backtick count
+    cell: tuple[str, int, int] | None = None  # open code cell: indent, backtick count, fence line
 
     def flush_markdown() -> None:
         lead = next((i for i, ln in enumerate(buffer) if ln.strip()), 0)
@@ -146,9 +146,10 @@ def read_qmd(path: str | Path) -> nbformat.NotebookNode:
         if not buffer:
             buffer_start = lineno
         if cell is not None:
-            indent, count = cell
+            indent, count, fence_line = cell
             if re.match("^" + re.escape(indent) + "`{%d,}\\s*$" % count, line):
-                cells.append(_code_cell([ln[len(indent):] if ln.startswith(indent) else ln for ln in buffer]))
+                cells.append(_code_cell([ln[len(indent):] if ln.startswith(indent) else ln for ln in buffer],
+                                        fence_line))
                 buffer.clear()
                 cell = None
             else:
@@ -163,7 +164,7 @@ def read_qmd(path: str | Path) -> nbformat.NotebookNode:
         m = cell_start.match(line)
         if m:
             flush_markdown()
-            cell = (m.group(1), len(m.group(2)))
+            cell = (m.group(1), len(m.group(2)), lineno)
             continue
         m = _FENCE.match(line)
         if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
@@ -193,14 +194,20 @@ def _markdown_cell(text: str, template: str, line: int) -> nbformat.NotebookNode
               f"# {template}, line {line}: Markdown evaluated by portraits.inline\n"
               f"from portraits.inline import markdown\n"
               f"markdown({literal}, template={template!r}, line={line - 1})")
-    return nbformat.v4.new_code_cell(source, metadata={"tags": ["narrative"]})
+    return nbformat.v4.new_code_cell(source, metadata={"tags": ["narrative"], **_at(line)})
 
 
-def _code_cell(lines: list[str]) -> nbformat.NotebookNode:
+def _at(line: int) -> dict:
+    """Cell metadata: the template line the cell comes from (its opening fence, or the first line
+    of its Markdown), which the executed notebook keeps, for messages that name a line."""
+    return {"portraits": {"line": line}}
+
+
+def _code_cell(lines: list[str], fence_line: int) -> nbformat.NotebookNode:
     opt_lines, code = _option_lines(lines)
     stripped = [_strip_prefix(line) for line in opt_lines]
     options = _load_yaml("\n".join(stripped), "cell options")
-    metadata: dict[str, Any] = {}
+    metadata: dict[str, Any] = _at(fence_line)
     kept: list[int] = []
     for key, idx in _groups(stripped):
         if key is None or key in QUARTO_OPTION_KEYS:

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, commentary, config, describe, fmt, levels, phrasing, store
+from . import charts, commentary, config, describe, fmt, levels, outputs, phrasing, store
 from .charts import Chart
 
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
@@ -110,7 +110,7 @@ class MetadataBlock:
         import yaml
 
         text = "---\n" + yaml.safe_dump(self.meta, allow_unicode=True, sort_keys=True) + "---\n"
-        return {"text/markdown": text, "text/plain": text}, {"portraits": {"role": "metadata"}}
+        return {"text/markdown": text, "text/plain": text}, outputs.role_metadata(outputs.METADATA_ROLE)
 
 
 def _markdown(text: str):

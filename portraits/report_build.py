@@ -252,7 +252,7 @@ STAGE_LABELS = {"execute": "exécution", "data": "fichiers de données", "render
 ENGINE_LABELS = {"builtin": "intégré (pandoc + Typst)", "quarto": "Quarto", "none": "aucun"}
 REASON_LABELS = {"forced": "forcé (--force)", "new": "nouveau", "template": "modèle", "package": "code",
                  "engine": "moteur de rendu", "data": "données", "failed last time": "échec précédent",
-                 "outputs missing": "fichiers manquants", "review page missing": "page de relecture manquante"}
+                 "outputs missing": "fichiers manquants"}
 
 
 def fr_number(value: Any, digits: int = 2) -> str:

@@ -28,7 +28,6 @@ import nbformat
 from . import atomic, config, outputs
 
 TEMPLATE_DIR = config.PACKAGE_DIR / "templates" / "review"
-EVIDENCE_ROLE = "evidence"
 
 # (key, path from output/review/, link text, download): the registry's outputs but this page
 _LINK_TEXTS = {"html": "Portrait (page web)", "pdf": "Portrait (PDF)", "docx": "Portrait (Word)",
@@ -83,10 +82,6 @@ def warm_up() -> None:
     exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"review": {"links": []}})
 
 
-def review_path(output_dir: Path, tid: str) -> Path:
-    return Path(output_dir) / "review" / f"{tid}.html"
-
-
 def links(tid: str, output_dir: Path | None = None) -> list[dict[str, Any]]:
     """The header's links; with ``output_dir``, only to the files that exist there."""
     found = []
@@ -98,11 +93,6 @@ def links(tid: str, output_dir: Path | None = None) -> list[dict[str, Any]]:
             continue  # a format built on request only (Word): linked where it exists
         found.append({"key": key, "href": href, "text": text, "download": download})
     return found
-
-
-def is_evidence(output: Any) -> bool:
-    meta = output.get("metadata") or {}
-    return (meta.get("portraits") or {}).get("role") == EVIDENCE_ROLE
 
 
 # Pandoc's fenced divs and bracketed spans in the commentary's Markdown (`::: {.key-figure}`,
@@ -144,7 +134,7 @@ def write_review(output_dir: Path, tid: str, nb: nbformat.NotebookNode | None = 
     output_dir = Path(output_dir)
     if nb is None:
         nb = nbformat.read(notebook or output_dir / "notebooks" / f"{tid}.ipynb", as_version=4)
-    path = review_path(output_dir, tid)
+    path = outputs.BY_ID["review"].path(output_dir, tid)
     atomic.write_text(path, render_review(nb, tid, name=name, link_list=links(tid, output_dir)))
     return path
 

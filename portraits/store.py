@@ -190,11 +190,14 @@ def region_territories(tid: str) -> pd.DataFrame:
     return df[df["region_code"] == terr.region_code].sort_values("name").reset_index(drop=True)
 
 
+def _unaccented(s: object) -> str:
+    text = unicodedata.normalize("NFKD", "" if s is None else str(s))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
 def _norm(s: str) -> str:
     """Lower case, without spaces, underscores or accents (' TI-8413 ' -> 'ti-8413')."""
-    text = unicodedata.normalize("NFKD", str(s))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s_]+", "", text).lower()
+    return re.sub(r"[\s_]+", "", _unaccented(s))
 
 
 @lru_cache(maxsize=None)
@@ -247,9 +250,7 @@ def resolve_territory(tid: str) -> str:
 def _fold(s: object) -> str:
     """Text as a search compares it: no accents, lower case, punctuation as single spaces
     ('Saint-Étienne' -> 'saint etienne', "L'Isle" -> 'l isle')."""
-    text = unicodedata.normalize("NFKD", "" if s is None else str(s))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", _unaccented(s)).split())
 
 
 def find_territories(query: str | None = None) -> pd.DataFrame:

@@ -165,8 +165,24 @@ def test_proportion_words_apply_to_the_displayed_share(share, words):
     assert c.proportion_words(share, c.PERSONNE) == words
 
 
-def test_thresholds_come_from_the_toml_file():
-    rules = c.tomllib.loads(c.RULES_PATH.read_text(encoding="utf-8"))
-    assert c.NEAR_POINTS == rules["compare"]["near_points"]
-    assert c.STABLE_ANNUAL == rules["trend"]["stable_annual"]
+def test_thresholds_come_from_the_toml_file(tmp_path, monkeypatch):
+    """A statistician edits phrasing.toml, not Python: a changed threshold changes the words."""
+    import importlib
+
+    from portraits import config
+
+    assert c.compare(12.9, 12.4, "%").kind == "near"  # 0,5 point < near_points = 1
+    edited = tmp_path / "phrasing.toml"
+    edited.write_text(config.PHRASING_PATH.read_text(encoding="utf-8").replace(
+        "near_points = 1.0", "near_points = 0.2"), encoding="utf-8")
+    monkeypatch.setattr(config, "PHRASING_PATH", edited)
+    config.phrasing_rules.cache_clear()
+    try:
+        importlib.reload(c)
+        assert c.NEAR_POINTS == 0.2 and c.compare(12.9, 12.4, "%").kind == "above"
+    finally:
+        monkeypatch.undo()
+        config.phrasing_rules.cache_clear()
+        importlib.reload(c)
+    assert c.NEAR_POINTS == 1.0
     assert c.PHRASINGS["no_diploma_share"].noun.text.startswith("part des non-bacheliers")

@@ -188,3 +188,14 @@ def test_unclosed_cell_and_bad_options_are_errors(tmp_path):
         read_qmd(write(tmp_path, "```{python}\nx = 1\n"))
     with pytest.raises(TemplateError, match="invalid YAML"):
         read_qmd(write(tmp_path, "```{python}\n#| tags: [parameters\nx = 1\n```\n"))
+
+
+def test_every_code_cell_knows_its_template_line(tmp_path):
+    nb = read_qmd(write(tmp_path, TEMPLATE))
+    lines = TEMPLATE.splitlines()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for cell in code:
+        line = cell.metadata["portraits"]["line"]
+        expected = "Texte avec" if "narrative" in cell.metadata.tags else "```{python}"
+        assert lines[line - 1].startswith(expected), (line, cell.source)
+    assert [c.metadata["portraits"]["line"] for c in code] == [11, 17, 19]

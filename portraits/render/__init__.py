@@ -36,14 +36,9 @@ def choose_engine(engine: str = "auto") -> str:
     return engine
 
 
-# Outputs kept in the executed notebook for reviewers but never shown to readers: the evidence
-# tables of the narrative cells and the metadata block (portraits.inline, portraits.report).
-HIDDEN_ROLES = frozenset({"evidence", "metadata"})
-
-
 def hidden_output(output: dict) -> bool:
     """An output kept for reviewers only (never rendered, never compared as portrait text)."""
-    return (output.get("metadata") or {}).get("portraits", {}).get("role") in HIDDEN_ROLES
+    return outputs.role_of(output) is not None
 
 
 def reader_notebook(ipynb: Path, tmp: Path) -> Path:
