@@ -81,7 +81,10 @@ def _snapshot_and_reexec(argv: list[str]) -> None:
 if __name__ == "__main__" and SNAPSHOT_ENV not in os.environ and "--no-snapshot" not in sys.argv:
     _snapshot_and_reexec(sys.argv[1:])
 
-from portraits import build, config, qmd, store  # noqa: E402
+from portraits.build import batch as build  # noqa: E402
+from portraits.core import config
+from portraits.execution import qmd
+from portraits.data import store
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -1,6 +1,6 @@
 """Time each chart of a portrait, as the template makes them, in one warm process.
 
-For a sample of real territories spread over the list (``portraits.store.list_territories()``),
+For a sample of real territories spread over the list (``portraits.data.store.list_territories()``),
 times ``p.chart(kind)`` (one ``p = Portrait(tid)`` per territory, as in the template) plus the SVG serialisation (``_repr_mimebundle_()``, what
 the kernel does when the cell displays the chart), for kind in map, sectors, private_jobs,
 a38, establishments, positions. A first territory is drawn untimed (warm-up: imports, data
@@ -34,7 +34,7 @@ KINDS = ("map", "sectors", "private_jobs", "a38", "establishments", "positions")
 
 
 def sample_ids(n: int) -> list[str]:
-    from portraits import store
+    from portraits.data import store
 
     ids = sorted(store.list_territories()["territory_id"])
     if n >= len(ids):
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     kinds = [k for k in args.kinds.split(",") if k]
 
-    from portraits.report import Portrait
+    from portraits.blocks.portrait import Portrait
 
     ids = sample_ids(args.sample)
     for kind in KINDS:  # warm-up, untimed: a build's kernel is warm after its first territory

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-data-") as tmp:
         os.environ["PORTRAITS_PROCESSED_DIR"] = str(Path(tmp) / "processed")
-        from portraits import processing, store
+        from portraits.data import processing, store
 
         t0 = time.perf_counter()
         summary = processing.build_processed(force=True)

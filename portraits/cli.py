@@ -3,7 +3,7 @@
 Exit status: 0 success, 1 some territory or step failed (the others were still done; for
 `list QUERY`: no territory matches), 2 bad usage or bad input (unknown territory, refused data,
 bad template). Every error the package raises on purpose is a
-:class:`portraits.errors.PortraitsError`, which carries its exit status: :func:`main` reports it
+:class:`portraits.core.errors.PortraitsError`, which carries its exit status: :func:`main` reports it
 in one line, without a traceback."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import config, outputs
-from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PortraitsError, UsageError
+from portraits.core import config, outputs
+from portraits.core.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PortraitsError, UsageError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "UsageError", "main", "make_parser"]
 
@@ -57,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from . import processing, sources
+    from portraits.data import processing, sources
 
     mirror = config.mirror_dir(args.mirror)
     copied = sources.fetch(mirror)
@@ -69,7 +69,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from . import build
+    from portraits.build import batch as build
 
     if not args.all and not args.ids:
         raise UsageError("name at least one territory id (e.g. ti-8413) or use --all")
@@ -89,7 +89,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_catalogue(args: argparse.Namespace) -> int:
-    from . import catalogue
+    from portraits.site import catalogue
 
     path = catalogue.write_catalogue(Path(args.output) if args.output else None)
     print(f"catalogue written: {path}")
@@ -97,7 +97,7 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from . import preview
+    from portraits.site import preview
 
     return preview.run(args.id, port=args.port, template=Path(args.template) if args.template else None)
 
@@ -105,7 +105,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     """One territory per line, tab-separated: id, name, region, number of communes. Exit 1
     (and a message on stderr) when nothing matches the query."""
-    from . import store
+    from portraits.data import store
 
     try:
         found = store.find_territories(args.query)

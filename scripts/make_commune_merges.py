@@ -1,4 +1,4 @@
-"""Regenerate portraits/commune_merges_cog2024.csv (old commune code -> COG 2024 commune).
+"""Regenerate portraits/data/commune_merges_cog2024.csv (old commune code -> COG 2024 commune).
 
 Input: data/communes.json of the npm package @etalab/decoupage-administratif@4.1.0, e.g.
     npm pack @etalab/decoupage-administratif@4.1.0 && tar xzf etalab-decoupage-administratif-4.1.0.tgz
@@ -33,7 +33,7 @@ def main(path: str) -> None:
         f"# file data/communes.json (sha256 {hashlib.sha256(raw).hexdigest()}):\n"
         "# rows of type commune-deleguee / commune-associee -> their chefLieu, then the anciensCodes of each\n"
         "# commune-actuelle -> that commune (the first rule wins for the 2 codes listed by both).\n"
-        "# Used by portraits.territories.Crosswalk (step 3). Regenerate with scripts/make_commune_merges.py.\n")
+        "# Used by portraits.data.territories.Crosswalk (step 3). Regenerate with scripts/make_commune_merges.py.\n")
     OUT.write_text(header + m.to_csv(index=False), encoding="utf-8")
     print(f"{OUT}: {len(m)} old codes")
 

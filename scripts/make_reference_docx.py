@@ -21,7 +21,7 @@ import pypandoc
 
 OUT = Path(__file__).resolve().parent.parent / "portraits" / "render" / "templates" / "reference.docx"
 FONT = "Arial"
-BLUE = "1F4E8C"  # the territory's colour in the charts (portraits.levels)
+BLUE = "1F4E8C"  # the territory's colour in the charts (portraits.core.levels)
 
 
 def styles(xml: str) -> str:

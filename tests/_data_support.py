@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from portraits import config, processing, sources, store
+from portraits.core import config
+from portraits.data import processing, sources, store
 
 
 def ensure_processed() -> None:

@@ -101,7 +101,7 @@ def test_output_that_is_a_file_is_refused(tmp_path, command):
 
 
 def _processed_copy(tmp_path):
-    from portraits import config
+    from portraits.core import config
 
     copy = tmp_path / "processed"
     shutil.copytree(config.processed_dir(), copy)
@@ -158,7 +158,10 @@ geography = "COG 2024"
 # ------------------------------------------------------------------ one hierarchy, one mapping
 
 def test_every_error_class_is_a_portraits_error_with_its_exit_code():
-    from portraits import build, errors, execute, indicators, schemas, sources, store
+    from portraits.build import batch as build
+    from portraits.core import errors
+    from portraits.execution import execute
+    from portraits.data import indicators, schemas, sources, store
     from portraits.render import RenderError
 
     usage = [cli.UsageError, build.BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
@@ -174,12 +177,12 @@ def test_every_error_class_is_a_portraits_error_with_its_exit_code():
 
 
 @pytest.mark.parametrize("make_error, status", [
-    (lambda: __import__("portraits.schemas").schemas.RawSchemaError("communes: column dep missing"), 2),
-    (lambda: __import__("portraits.indicators").indicators.CatalogueError("indicators.toml: bad"), 2),
+    (lambda: __import__("portraits.data.schemas").data.schemas.RawSchemaError("communes: column dep missing"), 2),
+    (lambda: __import__("portraits.data.indicators").data.indicators.CatalogueError("indicators.toml: bad"), 2),
     (lambda: __import__("portraits.render").render.RenderError("pandoc failed"), 1),
 ])
 def test_main_maps_any_portraits_error_to_its_status_in_one_line(monkeypatch, capsys, make_error, status):
-    from portraits import processing, sources
+    from portraits.data import processing, sources
 
     exc = make_error()
 
@@ -219,7 +222,7 @@ def test_list_query_ignores_accents_and_case(query):
 
 
 def test_list_query_matches_communes_and_epci():
-    from portraits import store
+    from portraits.data import store
 
     communes = store.table("communes")
     row = communes[communes.territory_id == "ti-8413"].iloc[0]

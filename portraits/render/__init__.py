@@ -1,4 +1,4 @@
-"""Executed notebook -> HTML page, A4 PDF, Word document (the formats of portraits.outputs).
+"""Executed notebook -> HTML page, A4 PDF, Word document (the formats of portraits.core.outputs).
 
 Two engines: "builtin" (pandoc + Typst from the Python wheels, always available) and "quarto"
 (the Quarto CLI, when it is on PATH). "auto" picks Quarto if it is installed.
@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from portraits import outputs
+from portraits.core import outputs
 from portraits.render.errors import RenderError
 
 ENGINES = ("auto", "builtin", "quarto")
@@ -61,7 +61,7 @@ def reader_notebook(ipynb: Path, tmp: Path) -> Path:
 def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None,
            **targets: Path | None) -> dict[str, Path]:
     """Render an executed notebook to the formats given as keywords (``html=path``,
-    ``pdf=path``, ``docx=path``: any id of ``portraits.outputs.FORMATS``); returns {format: path}
+    ``pdf=path``, ``docx=path``: any id of ``portraits.core.outputs.FORMATS``); returns {format: path}
     for what was written.
 
     context: per-document metadata for the page (title, subtitle, name, date, toc...), see

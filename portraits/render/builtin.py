@@ -18,7 +18,7 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from portraits import atomic
+from portraits.core import atomic
 from portraits.render import fonts
 from portraits.render.errors import RenderError
 
@@ -147,5 +147,5 @@ def render_docx(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     return out
 
 
-# format id (portraits.outputs) -> writer
+# format id (portraits.core.outputs) -> writer
 WRITERS = {"html": render_html, "pdf": render_pdf, "docx": render_docx}

@@ -19,7 +19,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from portraits import atomic
+from portraits.core import atomic
 
 _CSS_VERSION = 1
 

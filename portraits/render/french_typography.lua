@@ -1,6 +1,6 @@
 --[[
-French typography on the document's text, for both engines (the rules of portraits/typo.py,
-which documents them; tests/test_typo.py checks that both give the same text):
+French typography on the document's text, for both engines (the rules of portraits/text/typo.py,
+which documents them; tests/text/test_typo.py checks that both give the same text):
   * a narrow no-break space (U+202F) before ; : ! ? and % (replacing a space, or added);
   * narrow no-break spaces inside « »; double quotes (pandoc's Quoted) become « … »;
   * a narrow no-break space between groups of thousands ("5 000");

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from portraits import atomic
+from portraits.core import atomic
 from portraits.render.errors import RenderError
 
 # --to FORMAT, the extension Quarto gives the result, format options passed with -M (the

@@ -616,7 +616,7 @@ local function finish(doc)
   return doc
 end
 
--- French typography (portraits/typo.py's rules) on the text once the outputs are parsed, before
+-- French typography (portraits/text/typo.py's rules) on the text once the outputs are parsed, before
 -- the portrait classes turn blocks into raw Typst.
 local french = dofile((PANDOC_SCRIPT_FILE:match("(.*[/\\])") or "./") .. "french_typography.lua")
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from portraits import catalogue, config, outputs
+from portraits.site import catalogue
+from portraits.core import config, outputs
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_PROCESSED = HERE.parent / "fixtures" / "catalogue" / "processed"
@@ -149,9 +150,9 @@ def catalogue_site(tmp_path_factory) -> Path:
 def built_site(tmp_path_factory) -> Path:
     """Real portraits of E2E_IDS built by `portraits build` into a temporary output dir."""
     try:
-        from portraits import build
+        from portraits.build import batch as build
     except ImportError as exc:
-        pytest.skip(f"portraits.build not available yet ({exc})")
+        pytest.skip(f"portraits.build.batch not available yet ({exc})")
     if not config.template_path().is_file():
         pytest.skip(f"portrait template not written yet ({config.template_path().name} missing)")
     if not (config.processed_dir() / "indicators.csv").is_file():

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 import pytest
 
-from portraits import catalogue
+from portraits.site import catalogue
 
 from .conftest import DESKTOP, E2E_IDS, FAKE_BUILT, FAKE_PDF_ONLY, PHONE, processed_dir_for_tests, run_axe
 

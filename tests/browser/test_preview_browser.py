@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from portraits import preview as pv
+from portraits.site import preview as pv
 
 pytestmark = pytest.mark.browser
 

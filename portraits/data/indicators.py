@@ -1,0 +1,128 @@
+"""The indicator catalogue (``indicators.toml``) and the aggregation rules.
+
+A prepared table has one row per commune (or IRIS) of a source, with the columns
+``territory_id`` (None outside the territories) and ``reg`` added by the crosswalk. Every
+indicator is computed on four levels from the same rows: ``territory`` (sums over each
+territory's communes), ``region`` (all communes of each region), ``france`` (all communes of
+the source) and ``all_territories`` (the communes of the 183 territories pooled). Rates are
+always ratios of sums, never means of percentages."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from portraits.core import levels
+from portraits.core.errors import CatalogueError
+
+CATALOGUE_PATH = Path(__file__).resolve().parent / "indicators.toml"
+LEVELS = tuple(lv.id for lv in levels.LEVELS)  # the registry of portraits.core.levels
+AGGREGATIONS = ("sum", "ratio", "growth", "change", "weighted")
+SIGNED_AGGREGATIONS = ("growth", "change")
+REQUIRED = ("id", "label", "short_label", "unit", "theme", "source", "millesime", "table",
+            "aggregation", "numerator", "approximation", "method", "formula", "definition", "key")
+
+
+def load_catalogue(path: Path | None = None) -> list[dict]:
+    path = path or CATALOGUE_PATH
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"indicator catalogue {path} cannot be read: {exc}") from None
+    entries = doc.get("indicator", [])
+    seen = set()
+    for i, e in enumerate(entries, 1):
+        missing = [k for k in REQUIRED if k not in e]
+        if missing:
+            raise CatalogueError(f"{path}: indicator #{i} ({e.get('id', '?')}) lacks {', '.join(missing)}")
+        if e["aggregation"] not in AGGREGATIONS:
+            raise CatalogueError(f"{path}: {e['id']}: unknown aggregation {e['aggregation']!r}")
+        if e["aggregation"] != "sum" and not e.get("denominator"):
+            raise CatalogueError(f"{path}: {e['id']}: aggregation {e['aggregation']} needs a denominator")
+        if e["id"] in seen:
+            raise CatalogueError(f"{path}: indicator {e['id']} declared twice")
+        seen.add(e["id"])
+        e.setdefault("scale", 1)
+        e.setdefault("denominator", "")
+        e.setdefault("higher_is", "neutral")
+        # a change is shown with its sign (+1,2 %): declared by its aggregation, not its id
+        e.setdefault("signed", e["aggregation"] in SIGNED_AGGREGATIONS)
+    return entries
+
+
+def signed_ids(path: Path | None = None) -> frozenset[str]:
+    """Ids of the indicators shown with a sign (changes)."""
+    return frozenset(e["id"] for e in load_catalogue(path) if e["signed"])
+
+
+@lru_cache(maxsize=4)
+def catalogue_frame(path: str | None = None) -> pd.DataFrame:
+    return pd.DataFrame(load_catalogue(Path(path) if path else None))
+
+
+def level_sums(df: pd.DataFrame, cols: list[str]) -> dict[str, pd.DataFrame]:
+    """Sums of ``cols`` on the four levels (index = geo code)."""
+    sub = df[cols]
+    terr = sub.groupby(df["territory_id"]).sum(min_count=1)
+    reg = sub.groupby(df["reg"]).sum(min_count=1)
+    fr = sub.sum(min_count=1).to_frame("FR").T
+    in_ti = df["territory_id"].notna()
+    ti = sub[in_ti].sum(min_count=1).to_frame("TI").T
+    return {"territory": terr, "region": reg, "france": fr, "all_territories": ti}
+
+
+def _finish(ind: dict, num: pd.Series, den: pd.Series | None) -> pd.Series:
+    agg = ind["aggregation"]
+    scale = float(ind.get("scale", 1))
+    if agg == "sum":
+        return num * scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = num / den.where(den != 0)
+        if agg in ("ratio", "weighted"):
+            return ratio * scale
+        if agg == "growth":
+            return ((ratio ** (1.0 / float(ind["years"]))) - 1.0) * 100.0
+        if agg == "change":
+            return (ratio - 1.0) * 100.0
+    raise CatalogueError(f"{ind['id']}: unknown aggregation {agg}")
+
+
+def compute(ind: dict, table: pd.DataFrame,
+            overrides: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.Series]:
+    """Values of one indicator on the four levels: level -> Series indexed by geo code.
+
+    A row enters the sums only if its numerator (and denominator) are known: a commune
+    without data is left out of both, never counted as zero. ``overrides`` (level -> frame of
+    sums with the same columns as the formula) replace the computed sums for a level,
+    e.g. the region and France rows that URSSAF publishes."""
+    num = table.eval(ind["numerator"]).astype("float64")
+    work = pd.DataFrame({"territory_id": table["territory_id"], "reg": table["reg"], "_num": num})
+    cols = ["_num"]
+    if ind.get("denominator"):
+        work["_den"] = table.eval(ind["denominator"]).astype("float64")
+        cols.append("_den")
+    known = work[cols].notna().all(axis=1)
+    sums = level_sums(work[known], cols)
+    # places with no known row stay in the result, as missing
+    sums["territory"] = sums["territory"].reindex(pd.Index(work["territory_id"].dropna().unique()))
+    sums["region"] = sums["region"].reindex(pd.Index(work["reg"].dropna().unique()))
+    if overrides:
+        for level, frame in overrides.items():
+            f = pd.DataFrame({"_num": frame.eval(ind["numerator"])})
+            if ind.get("denominator"):
+                f["_den"] = frame.eval(ind["denominator"])
+            sums[level] = f
+    out = {}
+    for level, s in sums.items():
+        out[level] = _finish(ind, s["_num"], s["_den"] if "_den" in s else None).astype("float64")
+    return out
+
+
+def rank_desc(values: pd.Series) -> tuple[pd.Series, int]:
+    """Rank 1 = highest value; missing values get no rank. Returns (ranks, n_ranked)."""
+    ranks = values.rank(ascending=False, method="min")
+    return ranks.astype("Int64"), int(values.notna().sum())

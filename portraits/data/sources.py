@@ -1,0 +1,136 @@
+"""The raw-source registry: ``data/sources.toml`` lists every raw file with its checksum,
+upstream, licence and millésime; :func:`fetch` fills ``data/raw/`` from a mirror directory.
+
+Like pooch's registry, but the "download" is a copy from a local mirror (pooch has no
+file-system downloader), and every file is verified before and after the copy."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from portraits.core import atomic, config
+from portraits.core.errors import SourceError
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    sha256: str
+    producer: str
+    title: str
+    upstream: str
+    licence: str
+    millesime: str
+    geography: str
+
+    def raw_path(self, raw_dir: Path | None = None) -> Path:
+        return (raw_dir or config.raw_dir()) / self.file
+
+    @property
+    def citation(self) -> str:
+        """Short French source line, e.g. 'Insee, Base du comparateur… (RP 2018…)'."""
+        return f"{self.producer}, {self.title} ({self.millesime})"
+
+
+REQUIRED = ("id", "file", "sha256", "producer", "title", "upstream", "licence", "millesime", "geography")
+
+
+def load_manifest(path: Path | None = None) -> dict[str, Source]:
+    path = path or config.manifest_path()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourceError(f"source manifest not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"source manifest {path} is not valid TOML: {exc}") from None
+    sources: dict[str, Source] = {}
+    for i, entry in enumerate(doc.get("source", []), start=1):
+        missing = [k for k in REQUIRED if not entry.get(k)]
+        if missing:
+            raise SourceError(f"{path}: source #{i} ({entry.get('id', '?')}) lacks {', '.join(missing)}")
+        if entry["id"] in sources:
+            raise SourceError(f"{path}: source id {entry['id']!r} is declared twice")
+        sources[entry["id"]] = Source(**{k: entry[k] for k in REQUIRED})
+    if not sources:
+        raise SourceError(f"{path}: no [[source]] entries")
+    return sources
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check(source: Source, path: Path, where: str) -> None:
+    if not path.is_file():
+        raise SourceError(f"{source.id}: {source.file} is missing from {where} ({path})")
+    actual = sha256_of(path)
+    if actual != source.sha256:
+        raise SourceError(
+            f"{source.id}: {source.file} in {where} has sha256 {actual[:16]}…, "
+            f"the manifest expects {source.sha256[:16]}…: the file was altered or is another version"
+            + (f"; run `portraits data --mirror DIR` (or set {config.MIRROR_ENV}) to copy it again "
+               "from the mirror" if where == "data/raw" else "")
+        )
+
+
+def verify(sources: dict[str, Source] | None = None, raw_dir: Path | None = None) -> None:
+    """Check every file already in ``data/raw`` against the manifest."""
+    sources = sources or load_manifest()
+    raw_dir = raw_dir or config.raw_dir()
+    errors = []
+    for source in sources.values():
+        try:
+            _check(source, source.raw_path(raw_dir), "data/raw")
+        except SourceError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise SourceError("\n".join(errors))
+
+
+def fetch(mirror: Path | None, sources: dict[str, Source] | None = None,
+          raw_dir: Path | None = None) -> list[Source]:
+    """Copy every source from ``mirror`` into ``raw_dir``, verifying checksums.
+
+    A file already present with the right checksum is left alone. All files are checked
+    before anything is copied, so a bad mirror changes nothing. Returns the copied sources.
+    """
+    sources = sources or load_manifest()
+    raw_dir = raw_dir or config.raw_dir()
+    todo = []
+    errors = []
+    for source in sources.values():
+        target = source.raw_path(raw_dir)
+        present = target.is_file()
+        if present and sha256_of(target) == source.sha256:
+            continue
+        if mirror is None:
+            if present:  # altered in place: the mirror's copy replaces it (checked first)
+                errors.append(f"{source.id}: data/raw/{source.file} does not match its checksum in "
+                              f"{config.manifest_path().name} (altered, or another version): run "
+                              f"`portraits data --mirror DIR` (or set {config.MIRROR_ENV}) to copy it "
+                              "again from the mirror")
+            else:
+                errors.append(f"{source.id}: {source.file} is not in data/raw and no mirror was given "
+                              f"(use --mirror DIR or set {config.MIRROR_ENV})")
+            continue
+        try:
+            _check(source, mirror / source.file, f"the mirror {mirror}")
+        except SourceError as exc:
+            errors.append(str(exc))
+            continue
+        todo.append(source)
+    if errors:
+        raise SourceError("raw data refused, nothing copied:\n  " + "\n  ".join(errors))
+    for source in todo:
+        target = source.raw_path(raw_dir)
+        atomic.copy_file(mirror / source.file, target)
+        _check(source, target, "data/raw")
+    return todo

@@ -1,0 +1,545 @@
+"""Read API over data/processed/ for the template and the batch build.
+
+Tables are read once per process (functools.lru_cache) and split by territory once, so a
+territory's data comes back in well under 50 ms after the first load. Every function
+accepts a territory id in any case/spacing variant (``TI-8413``, `` ti-8413 ``) and raises
+:class:`UnknownTerritory` with close matches for an unknown one."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from portraits.core import config, levels
+from portraits.core.errors import InputError, ProcessedDataError
+from portraits.data.indicators import LEVELS, catalogue_frame
+
+
+class UnknownTerritory(InputError, ValueError):
+    """A territory id that is not one of the 183."""
+
+
+class ProcessedDataMissing(ProcessedDataError, FileNotFoundError):
+    """data/processed has not been built."""
+
+
+DTYPES = {"territory_id": "str", "geo_code": "str", "siren": "str", "insee_com": "str",
+          "dep": "str", "reg": "str", "siren_epci": "str", "siren_groupement": "str",
+          "region_code": "str", "year": "str", "a38": "str", "category": "str",
+          "epci_siren": "str", "partial_epci": "str", "regions": "str", "departments": "str"}
+
+LEVEL_LABELS = {lv.id: lv.label for lv in levels.LEVELS}
+
+
+def _dir() -> Path:
+    return config.processed_dir()
+
+
+# ------------------------------------------------------------------ what a portrait reads
+#
+# Every accessor a portrait reads data through declares, with ``@reads(...)``, which slices of
+# the processed data it reads for territory ``tid``. :func:`fingerprint` hashes the union of
+# the declared slices, so a portrait is rebuilt when, and only when, something it shows
+# changed: its own rows (benchmarks included), the other territories' values where the
+# portrait shows them (positions chart), its region's territories (navigation).
+
+# Indicators placed on the "position among the territories" chart: every portrait shows every
+# territory's value of these (portraits.blocks.portrait reads them through position_values()).
+POSITION_INDICATORS = ("industry_jobs_share", "industry_establishments_share",
+                       "private_jobs_growth", "population_growth", "unemployment_rate",
+                       "managers_share", "median_income", "poverty_rate")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The territory's own rows of a processed table (its benchmark rows included: they are
+    repeated on each territory's rows, so a territory's slice is self-contained)."""
+    table: str
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        return _row_digests(self.table, directory).get(tid, b"no rows")
+
+
+@dataclass(frozen=True)
+class AllTerritories:
+    """Every territory's rows of ``table`` at ``level`` for ``indicators``: one digest, shared
+    by all the portraits (computed once per build)."""
+    table: str
+    level: str
+    indicators: tuple[str, ...]
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        return _all_territories_digest(self, directory)
+
+
+@dataclass(frozen=True)
+class RegionTerritories:
+    """``columns`` of the territories table, for every territory of the portrait's region
+    (the territory's own ``region_code``): one digest per region."""
+    columns: tuple[str, ...]
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        region = _region_codes(directory).get(tid)
+        return _region_digests(self.columns, directory).get(region, b"no region")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Not processed rows: the indicator catalogue and data/sources.toml (citations, and the
+    checksums of the raw files, such as the polygons of the locator map)."""
+
+    def digest(self, tid: str, directory: str) -> bytes:
+        return _static_digest(directory)
+
+
+READS: dict[str, tuple] = {}
+
+
+def reads(*slices):
+    """Declare what the decorated accessor reads (see above); the function is unchanged."""
+    def register(fn):
+        READS[fn.__name__] = tuple(slices)
+        fn.reads = tuple(slices)
+        return fn
+    return register
+
+
+REBUILD_HINT = "run `portraits data --force` to rebuild data/processed"
+
+
+@lru_cache(maxsize=None)
+def _table(name: str, directory: str) -> pd.DataFrame:
+    """One processed table (Parquet if there, else CSV). A missing, truncated or corrupt
+    file raises :class:`ProcessedDataError` naming it, never a reader's traceback."""
+    path = Path(directory) / f"{name}.csv"
+    pq = Path(directory) / f"{name}.parquet"
+    if pq.is_file():
+        try:
+            df = pd.read_parquet(pq)
+        except Exception as exc:  # pyarrow.ArrowInvalid, OSError...: a truncated or corrupt file
+            raise ProcessedDataError(f"{pq} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
+        path = pq
+    elif not path.is_file():
+        raise ProcessedDataMissing(f"{path} is missing: run `portraits data` first")
+    else:
+        try:
+            df = pd.read_csv(path, dtype={k: v for k, v in DTYPES.items()}, keep_default_na=True,
+                             na_values=[""])
+        except Exception as exc:  # EmptyDataError, ParserError, UnicodeDecodeError, bad dtype
+            raise ProcessedDataError(f"{path} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
+        for col in ("name", "note", "label", "zones", "partial_epci", "partial_epci_names"):
+            if col in df and df[col].dtype != object:
+                df[col] = df[col].fillna("")
+    if "territory_id" not in df.columns:
+        raise ProcessedDataError(f"{path} is not a processed table (no territory_id column): {REBUILD_HINT}")
+    return df
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
+
+
+def table(name: str) -> pd.DataFrame:
+    """A whole processed table (cached)."""
+    return _table(name, str(_dir()))
+
+
+@lru_cache(maxsize=None)
+def _split(name: str, directory: str) -> dict[str, pd.DataFrame]:
+    df = _table(name, directory)
+    return {tid: g.reset_index(drop=True) for tid, g in df.groupby("territory_id", sort=False)}
+
+
+def _slice(name: str, tid: str) -> pd.DataFrame:
+    tid = resolve_territory(tid)
+    parts = _split(name, str(_dir()))
+    if tid in parts:
+        return parts[tid].copy()
+    return table(name).iloc[0:0].copy()
+
+
+def clear_cache() -> None:
+    for f in (_table, _split, _territory, _indicators_wide, _sources_doc, catalogue_frame, _static_digest, _ids,
+              _row_digests, _all_territories_digest, _region_codes, _region_digests):
+        f.cache_clear()
+
+
+# ------------------------------------------------------------------ territories
+
+@reads(RegionTerritories(("territory_id", "name", "region_code")))
+def list_territories() -> pd.DataFrame:
+    """Every territory. A portrait shows from it only its region's territories (navigation:
+    ids and names), which is what it declares; to show more, declare more."""
+    return table("territories").copy()
+
+
+@reads(RegionTerritories(("territory_id", "name", "region_code")))
+def region_territories(tid: str) -> pd.DataFrame:
+    """The territories of ``tid``'s region (``tid`` included), by name."""
+    terr = territory(tid)
+    df = table("territories")
+    return df[df["region_code"] == terr.region_code].sort_values("name").reset_index(drop=True)
+
+
+def _unaccented(s: object) -> str:
+    text = unicodedata.normalize("NFKD", "" if s is None else str(s))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def _norm(s: str) -> str:
+    """Lower case, without spaces, underscores or accents (' TI-8413 ' -> 'ti-8413')."""
+    return re.sub(r"[\s_]+", "", _unaccented(s))
+
+
+@lru_cache(maxsize=None)
+def _ids(directory: str) -> frozenset[str]:
+    return frozenset(_table("territories", directory).territory_id.tolist())
+
+
+def resolve_territory(tid: str) -> str:
+    """The canonical id (``ti-8413``) of ``tid``, or :class:`UnknownTerritory`."""
+    if tid in _ids(str(_dir())):
+        return tid                                   # the fast path: already canonical
+    terr = table("territories")
+    ids = list(terr.territory_id)
+    key = _norm(tid)
+    lookup = {_norm(i): i for i in ids}
+    if key in lookup:
+        return lookup[key]
+    m = re.fullmatch(r"(?:ti)?-?(\d{4})", key)
+    if m and f"ti-{m.group(1)}" in ids:
+        return f"ti-{m.group(1)}"
+    names = dict(zip(terr.territory_id, terr.name))
+    exact_names = {_norm(n): i for i, n in names.items()}
+    if key in exact_names and list(exact_names.values()).count(exact_names[key]) == 1:
+        return exact_names[key]                  # the exact name of a territory
+
+    def score(a: str, b: str) -> float:
+        # difflib's ratio, with a bonus for the same characters in another order (ti-8431 ->
+        # ti-8413), the commonest typing slip in an id
+        return difflib.SequenceMatcher(None, a, b).ratio() + (0.1 if sorted(a) == sorted(b) else 0.0)
+
+    ranked = sorted(((score(key, k), i) for k, i in lookup.items()), reverse=True)
+    hits = [i for sc, i in ranked[:3] if sc >= 0.6]
+    by_name = {_norm(n): i for i, n in names.items()}
+    for k in difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6):
+        if by_name[k] not in hits:
+            hits.append(by_name[k])
+    # a fragment of a name (e.g. "oyonnax") also points to its territory
+    if len(key) >= 4:
+        for k, i in by_name.items():
+            if key in k and i not in hits:
+                hits.append(i)
+    if hits:
+        hint = ", ".join(f"{h} ({names[h]})" for h in hits[:5])
+        raise UnknownTerritory(f"unknown territory {tid!r}; did you mean {hint}? "
+                               f"(`portraits list {tid}` searches names, communes and EPCI)")
+    raise UnknownTerritory(f"unknown territory {tid!r}: ids look like ti-8413 "
+                           f"(183 territories: `portraits list [QUERY]` lists and searches them)")
+
+
+def _fold(s: object) -> str:
+    """Text as a search compares it: no accents, lower case, punctuation as single spaces
+    ('Saint-Étienne' -> 'saint etienne', "L'Isle" -> 'l isle')."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", _unaccented(s)).split())
+
+
+def find_territories(query: str | None = None) -> pd.DataFrame:
+    """Territories whose id, name, member commune or EPCI name contains ``query`` (ignoring
+    accents, case and punctuation); all of them without a query. Columns: territory_id,
+    name, region_name, n_communes, matched (what matched: '', 'commune Oyonnax', 'EPCI …')."""
+    terr = table("territories")
+    out = terr[["territory_id", "name", "region_name", "n_communes"]].copy()
+    out["n_communes"] = pd.to_numeric(out["n_communes"], errors="coerce").fillna(0).astype(int)
+    out["matched"] = ""
+    key = _fold(query)
+    if not key:
+        return out.sort_values("territory_id").reset_index(drop=True)
+    matched: dict[str, str] = {}
+    for tid, name in zip(terr.territory_id, terr.name):
+        if key in _fold(tid) or key in _fold(name):
+            matched[tid] = ""
+    # A member commune or EPCI (communes.csv gives both; members.csv adds the EPT and single
+    # communes as groupements): the first one found says why the territory is listed.
+    sources = [("commune", "communes", "name"), ("EPCI", "communes", "epci_name"), ("EPCI", "members", "name")]
+    for label, name, column in sources:
+        try:
+            frame = table(name)
+        except ProcessedDataMissing:
+            continue
+        if column not in frame:
+            continue
+        pairs = frame[["territory_id", column]].dropna().drop_duplicates()
+        for tid, value in zip(pairs["territory_id"], pairs[column]):
+            if tid not in matched and key in _fold(value):
+                matched[tid] = f"{label} {value}"
+    out = out[out.territory_id.isin(matched)].copy()
+    out["matched"] = out.territory_id.map(matched)
+    return out.sort_values("territory_id").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Territory:
+    id: str
+    name: str
+    region_code: str
+    region_name: str
+    overseas: bool
+    regions: list[str]
+    region_names: list[str]
+    departments: list[str]
+    members: pd.DataFrame = field(repr=False)
+    n_communes: int = 0
+    n_epci: int = 0
+    n_ept: int = 0
+    n_single_communes: int = 0
+    has_partial_epci: bool = False
+    partial_epci: list[str] = field(default_factory=list)
+    partial_epci_names: list[str] = field(default_factory=list)
+
+
+def _list(v) -> list[str]:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or str(v) == "":
+        return []
+    return [x for x in str(v).split(";") if x]
+
+
+@lru_cache(maxsize=None)
+def _territory(tid: str, directory: str) -> Territory:
+    from portraits.data.territories import REGION_NAMES
+    terr = _table("territories", directory).set_index("territory_id")
+    row = terr.loc[tid]
+    members = _split("members", directory)[tid].copy()
+    regions = _list(row.regions)
+    partial = _list(row.get("partial_epci", ""))
+    partial_names = _list(row.get("partial_epci_names", ""))
+    return Territory(
+        id=tid, name=row["name"], region_code=row.region_code, region_name=row.region_name,
+        overseas=bool(row.overseas), regions=regions,
+        region_names=[REGION_NAMES.get(r, r) for r in regions],
+        departments=_list(row.departments), members=members,
+        n_communes=int(row.n_communes), n_epci=int(row.n_epci), n_ept=int(row.n_ept),
+        n_single_communes=int(row.n_single_communes), has_partial_epci=bool(row.has_partial_epci),
+        partial_epci=partial, partial_epci_names=partial_names)
+
+
+@reads(Rows("territories"), Rows("members"))
+def territory(tid: str) -> Territory:
+    tid = resolve_territory(tid)
+    return _territory(tid, str(_dir()))
+
+
+@reads(Rows("communes"))
+def communes(tid: str) -> pd.DataFrame:
+    return _slice("communes", tid)
+
+
+@reads(Rows("members"))
+def members(tid: str) -> pd.DataFrame:
+    return _slice("members", tid)
+
+
+# ------------------------------------------------------------------ catalogue and sources
+
+@reads(Reference())
+def catalogue() -> pd.DataFrame:
+    return catalogue_frame().copy()
+
+
+@lru_cache(maxsize=1)
+def _sources_doc(path: str) -> dict[str, dict]:
+    doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return {s["id"]: s for s in doc.get("source", [])}
+
+
+@reads(Reference())
+def source_citation(source_id: str) -> str:
+    """Short French citation of a source, e.g. 'Insee, recensement de la population 2021'."""
+    s = _sources_doc(str(config.manifest_path())).get(source_id)
+    if s is None:
+        raise KeyError(f"unknown source {source_id!r}")
+    return s.get("citation") or f"{s['producer']}, {s['title']} ({s['millesime']})"
+
+
+# ------------------------------------------------------------------ indicators
+
+@lru_cache(maxsize=None)
+def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
+    ind = _table("indicators", directory)
+    cat = catalogue_frame()
+    vals = ind.pivot_table(index=["territory_id", "indicator_id"], columns="level", values="value",
+                           aggfunc="first", dropna=False)
+    vals = vals.reindex(columns=list(LEVELS))
+    t = ind[ind.level == "territory"].set_index(["territory_id", "indicator_id"])
+    r = ind[ind.level == "region"].set_index(["territory_id", "indicator_id"])
+    f = ind[ind.level == "france"].set_index(["territory_id", "indicator_id"])
+    a = ind[ind.level == "all_territories"].set_index(["territory_id", "indicator_id"])
+    wide = vals.join(t[["status", "rank", "n_ranked", "note", "year", "comparable", "source_id"]])
+    wide["region_label"] = r["geo_label"]
+    wide["region_note"] = r["note"]
+    wide["france_note"] = f["note"]
+    wide["all_territories_note"] = a["note"]
+    # per-level approximation flags (the catalogue's ``approx`` says whether the indicator is an
+    # approximation anywhere) and the scope of the France benchmark: fr = metropolitan France
+    # and the overseas departments, fm = metropolitan France only
+    for level, part in (("territory", t), ("region", r), ("france", f), ("all_territories", a)):
+        wide[f"{level}_approx"] = part["approx"].astype(bool)
+    wide["france_scope"] = f["france_scope"] if "france_scope" in f else "fr"
+    wide = wide.reset_index()
+    meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
+                "definition", "key", "higher_is", "signed"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
+    meta = meta.rename(columns={"source": "catalogue_source"})
+    meta["_order"] = range(len(meta))
+    wide = wide.merge(meta, on="indicator_id", how="inner").sort_values(["territory_id", "_order"])
+    # The territory row's own source (a fallback may differ from the catalogue's), cited in French.
+    wide["source_id"] = wide["source_id"].fillna(wide["catalogue_source"])
+    wide["source"] = wide["source_id"].map({i: source_citation(i) for i in wide["source_id"].unique()})
+    wide = wide.rename(columns={lv: lv for lv in LEVELS})
+    cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
+            "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
+            "status", "rank", "n_ranked", "region_label", "note", "region_note", "france_note",
+            "all_territories_note", "higher_is", "comparable", "territory_approx", "region_approx",
+            "france_approx", "all_territories_approx", "france_scope", "signed"]
+    wide = wide[["territory_id"] + cols]
+    return {tid: g.drop(columns="territory_id").reset_index(drop=True)
+            for tid, g in wide.groupby("territory_id", sort=False)}
+
+
+@reads(Rows("indicators"), Reference())
+def indicators(tid: str) -> pd.DataFrame:
+    """One row per indicator (catalogue order) with the territory and its benchmarks."""
+    tid = resolve_territory(tid)
+    return _indicators_wide(str(_dir()))[tid].copy()
+
+
+@reads(Rows("indicators"))
+def indicators_long(tid: str) -> pd.DataFrame:
+    return _slice("indicators", tid)
+
+
+@reads(AllTerritories("indicators", "territory", POSITION_INDICATORS), Reference())
+def position_values() -> pd.DataFrame:
+    """Every territory's territory-level rows of the POSITION_INDICATORS (positions chart)."""
+    ind = table("indicators")
+    return ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)].copy()
+
+
+@reads(Rows("series_private_jobs"))
+def series(tid: str) -> pd.DataFrame:
+    return _slice("series_private_jobs", tid)
+
+
+@reads(Rows("jobs_by_sector"))
+def jobs_by_sector(tid: str) -> pd.DataFrame:
+    return _slice("jobs_by_sector", tid)
+
+
+@reads(Rows("establishments_breakdown"))
+def establishments(tid: str) -> pd.DataFrame:
+    return _slice("establishments_breakdown", tid)
+
+
+@reads(Rows("a38"))
+def a38(tid: str) -> pd.DataFrame:
+    return _slice("a38", tid)
+
+
+@reads(Rows("coverage"))
+def coverage(tid: str) -> pd.DataFrame:
+    return _slice("coverage", tid)
+
+
+@reads(Rows("indicators"), Reference())
+def comparison_table(tid: str) -> pd.DataFrame:
+    """The figures with their benchmarks, French headers, raw numbers (for CSV/XLSX)."""
+    w = indicators(tid)
+    approx = w["territory_approx"] if "territory_approx" in w else w.approx
+    scope = w["france_scope"] if "france_scope" in w else pd.Series(None, index=w.index)
+    return pd.DataFrame({
+        "Indicateur": w.label,
+        "Unité": w.unit,
+        **{lv.label: w[lv.id] for lv in levels.LEVELS},
+        "Champ de la France": scope.map(lambda sc: levels.france(sc).label),
+        "Rang": w["rank"],
+        "Sur": w.n_ranked,
+        "Millésime": w.year,
+        "Source": w.source,
+        "Approximation": approx.map({True: "oui", False: "non"}),
+        "Note": w.note.fillna(""),
+    })
+
+
+@lru_cache(maxsize=None)
+def _static_digest(directory: str) -> bytes:
+    """Hash of what every portrait reads besides processed rows: the catalogue and the sources."""
+    h = hashlib.sha256()
+    h.update(catalogue_frame().to_csv(index=False).encode())
+    h.update(config.manifest_path().read_bytes())
+    return h.digest()
+
+
+def _digest_rows(df: pd.DataFrame, head: str) -> bytes:
+    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    return hashlib.sha256(("|".join(map(str, df.columns)) + "|" + head).encode() + rows.tobytes()).digest()
+
+
+@lru_cache(maxsize=None)
+def _row_digests(name: str, directory: str) -> dict[str, bytes]:
+    """territory id -> digest of that territory's rows of one table (all at once: one
+    vectorised hash of the table, then the rows of each territory in order)."""
+    df = _table(name, directory)
+    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
+    head = ("|".join(map(str, df.columns)) + "|" + name).encode()
+    out = {}
+    tids = df["territory_id"].to_numpy(dtype=object)
+    order = pd.Series(range(len(df))).groupby(tids, sort=False).indices
+    for tid, idx in order.items():
+        out[tid] = hashlib.sha256(head + rows[idx].tobytes()).digest()
+    return out
+
+
+@lru_cache(maxsize=None)
+def _all_territories_digest(part: AllTerritories, directory: str) -> bytes:
+    df = _table(part.table, directory)
+    df = df[(df["level"] == part.level) & df["indicator_id"].isin(part.indicators)]
+    return _digest_rows(df, repr(part))
+
+
+@lru_cache(maxsize=None)
+def _region_codes(directory: str) -> dict[str, str]:
+    terr = _table("territories", directory)
+    return dict(zip(terr["territory_id"], terr["region_code"].astype(str)))
+
+
+@lru_cache(maxsize=None)
+def _region_digests(columns: tuple[str, ...], directory: str) -> dict[str, bytes]:
+    """region code -> digest of ``columns`` of its territories (in table order)."""
+    terr = _table("territories", directory)
+    return {str(code): _digest_rows(g[list(columns)], f"region {code}")
+            for code, g in terr.groupby(terr["region_code"].astype(str), sort=False)}
+
+
+def declared_reads() -> list:
+    """Every slice declared by an accessor, once each, in a stable order."""
+    return sorted({part for parts in READS.values() for part in parts}, key=repr)
+
+
+def fingerprint(tid: str) -> str:
+    """Stable hash of every slice of data the territory's portrait reads, as declared by the
+    accessors (``@reads``): its own rows, the other territories' rows it shows, the
+    catalogue and the sources. Shared digests are computed once per process and data set."""
+    tid = resolve_territory(tid)
+    directory = str(_dir())
+    h = hashlib.sha256()
+    for part in declared_reads():
+        h.update(repr(part).encode() + b"\0" + part.digest(tid, directory))
+    return h.hexdigest()

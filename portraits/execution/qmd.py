@@ -1,0 +1,284 @@
+"""Read a Quarto template (.qmd) into a Jupyter notebook, following Quarto's own rules.
+
+jupytext needs the Quarto CLI for .qmd and the R Markdown reader leaves `tags: [parameters]`
+in the source, where papermill cannot see it (every territory would get the defaults). So this
+mirrors quarto-cli's `quartoMdToJupyter`:
+- cell options stay as `#|` lines in the code (Quarto and our renderer read them there);
+- keys Quarto does not know (`tags`, ...) move to the cell metadata and leave the source;
+- `label` also becomes the cell id; other cells get deterministic ids (reproducible notebooks);
+- the front matter becomes a raw cell, without its `jupyter:` key, which gives the kernelspec.
+Fences follow CommonMark: a cell only starts outside any other fence, so a ```` block showing
+```{python} stays text, and a fence closes only with the same character, at least as long.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from portraits.text import inline
+from portraits.core.errors import TemplateError  # noqa: F401 (raised here, imported from here by callers)
+
+# Options Quarto reads from the `#|` lines itself (quarto-cli kJupyterCellOptionKeys and the
+# execution options): they stay in the source. Any other key goes to the cell metadata.
+QUARTO_OPTION_KEYS = frozenset("""
+label eval echo code output include warning error message results
+fig-cap fig-subcap fig-scap fig-alt fig-column fig-align fig-env fig-pos fig-width fig-height
+fig-format fig-dpi fig-responsive fig-cap-location tbl-cap tbl-subcap tbl-colwidths tbl-column
+tbl-cap-location lst-label lst-cap classes panel column cap-location output-location md-indent
+layout layout-ncol layout-nrow layout-align layout-valign code-fold code-summary code-overflow
+code-line-numbers filename html-table-processing
+""".split())
+
+KNOWN_KERNELS = {
+    "python3": {"name": "python3", "display_name": "Python 3", "language": "python"},
+    "python": {"name": "python3", "display_name": "Python 3", "language": "python"},
+}
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_ID_BAD = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _option_lines(source: list[str]) -> tuple[list[str], list[str]]:
+    """Split a code cell's lines into its leading `#|` option lines and the rest."""
+    n = 0
+    while n < len(source) and source[n].lstrip().startswith("#|"):
+        n += 1
+    return source[:n], source[n:]
+
+
+def _strip_prefix(line: str) -> str:
+    # `#| key: v` -> `key: v`; one space after the bar belongs to the prefix (Quarto's rule)
+    rest = line.lstrip()[2:]
+    return rest[1:] if rest.startswith(" ") else rest
+
+
+def _groups(yaml_lines: list[str]) -> list[tuple[str | None, list[int]]]:
+    """Group YAML lines by top-level key (a key starts at column 0; the rest continues it)."""
+    groups: list[tuple[str | None, list[int]]] = []
+    for i, text in enumerate(yaml_lines):
+        m = re.match(r"^([^\s#:][^:]*):(\s|$)", text)
+        if m or not groups:
+            groups.append((m.group(1).strip() if m else None, [i]))
+        else:
+            groups[-1][1].append(i)
+    return groups
+
+
+def _load_yaml(text: str, where: str) -> dict:
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{where}: invalid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TemplateError(f"{where}: options must be `key: value` lines")
+    return data
+
+
+def cell_options(source: str) -> dict:
+    """The Quarto options (`#|` lines) at the top of a code cell's source."""
+    opts, _ = _option_lines(source.splitlines())
+    return _load_yaml("\n".join(_strip_prefix(line) for line in opts), "cell options")
+
+
+def _kernelspec(front: dict) -> dict:
+    spec = front.get("jupyter", "python3")
+    if isinstance(spec, str):
+        return dict(KNOWN_KERNELS.get(spec, {"name": spec, "display_name": spec, "language": spec}))
+    if isinstance(spec, dict) and isinstance(spec.get("kernelspec"), dict):
+        return dict(spec["kernelspec"])
+    return dict(KNOWN_KERNELS["python3"])
+
+
+def _trim(lines: list[str]) -> list[str]:
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
+
+
+def read_qmd(path: str | Path) -> nbformat.NotebookNode:
+    """Read a .qmd file into an (unexecuted) nbformat v4 notebook."""
+    path = Path(path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()  # CRLF and BOM tolerated
+
+    front_lines: list[str] = []
+    first_body_line = 1  # 1-based line number in the file of lines[0] after the front matter
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is None:
+            raise TemplateError(f"{path}: front matter opened with --- is never closed")
+        front_lines, lines = lines[1:end], lines[end + 1:]
+        first_body_line = end + 2
+    front = _load_yaml("\n".join(front_lines), f"{path}: front matter")
+    kernelspec = _kernelspec(front)
+    language = str(kernelspec.get("language", "python")).lower()
+    cell_start = re.compile(r"^(\s*)(`{3,})\s*\{" + re.escape(language) + r"([ ,][^}]*)?\}\s*$", re.I)
+
+    cells: list[nbformat.NotebookNode] = []
+    if front_lines:
+        kept = [i for key, idx in _groups(front_lines) if key != "jupyter" for i in idx]
+        body = _trim([front_lines[i] for i in kept])
+        if body:
+            cells.append(nbformat.v4.new_raw_cell("\n".join(["---", *body, "---"])))
+
+    buffer: list[str] = []
+    buffer_start = first_body_line
+    fence: tuple[str, int] | None = None  # open non-cell fence: character, length
+    cell: tuple[str, int, int] | None = None  # open code cell: indent, backtick count, fence line
+
+    def flush_markdown() -> None:
+        lead = next((i for i, ln in enumerate(buffer) if ln.strip()), 0)
+        text = _trim(buffer)
+        if text:
+            cells.append(_markdown_cell("\n".join(text), path.name, buffer_start + lead))
+        buffer.clear()
+
+    for lineno, line in enumerate(lines, start=first_body_line):
+        if not buffer:
+            buffer_start = lineno
+        if cell is not None:
+            indent, count, fence_line = cell
+            if re.match("^" + re.escape(indent) + "`{%d,}\\s*$" % count, line):
+                cells.append(_code_cell([ln[len(indent):] if ln.startswith(indent) else ln for ln in buffer],
+                                        fence_line))
+                buffer.clear()
+                cell = None
+            else:
+                buffer.append(line)
+            continue
+        if fence is not None:
+            m = _FENCE.match(line)
+            if m and m.group(2)[0] == fence[0] and len(m.group(2)) >= fence[1] and not m.group(3).strip():
+                fence = None
+            buffer.append(line)
+            continue
+        m = cell_start.match(line)
+        if m:
+            flush_markdown()
+            cell = (m.group(1), len(m.group(2)), lineno)
+            continue
+        m = _FENCE.match(line)
+        if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            fence = (m.group(2)[0], len(m.group(2)))
+        buffer.append(line)
+    if cell is not None:
+        raise TemplateError(f"{path}: a ```{{{language}}} cell is never closed")
+    flush_markdown()
+
+    _assign_ids(cells)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = kernelspec
+    nb.metadata["language_info"] = {"name": language}
+    return nb
+
+
+def _markdown_cell(text: str, template: str, line: int) -> nbformat.NotebookNode:
+    """A Markdown cell; one with inline expressions or metadata conditions becomes a code cell
+    that evaluates it in the kernel (``portraits.text.inline``): papermill runs it like any cell, the
+    executed notebook holds the evaluated text, and renderers never run code. Its expressions
+    are compiled here, so a syntax error is refused before anything runs."""
+    if not inline.has_inline(text):
+        return nbformat.v4.new_markdown_cell(text)
+    inline.check_syntax(text, template, line)
+    literal = f'r"""\n{text}\n"""' if '"""' not in text and not text.endswith("\\") else repr(text)
+    source = (f"#| output: asis\n"
+              f"# {template}, line {line}: Markdown evaluated by portraits.text.inline\n"
+              f"from portraits.text.inline import markdown\n"
+              f"markdown({literal}, template={template!r}, line={line - 1})")
+    return nbformat.v4.new_code_cell(source, metadata={"tags": ["narrative"], **_at(line)})
+
+
+def _at(line: int) -> dict:
+    """Cell metadata: the template line the cell comes from (its opening fence, or the first line
+    of its Markdown), which the executed notebook keeps, for messages that name a line."""
+    return {"portraits": {"line": line}}
+
+
+def _code_cell(lines: list[str], fence_line: int) -> nbformat.NotebookNode:
+    opt_lines, code = _option_lines(lines)
+    stripped = [_strip_prefix(line) for line in opt_lines]
+    options = _load_yaml("\n".join(stripped), "cell options")
+    metadata: dict[str, Any] = _at(fence_line)
+    kept: list[int] = []
+    for key, idx in _groups(stripped):
+        if key is None or key in QUARTO_OPTION_KEYS:
+            kept.extend(idx)
+        elif key in options:
+            metadata[key] = options[key]
+    cell = nbformat.v4.new_code_cell("\n".join(_trim([opt_lines[i] for i in kept] + code)), metadata=metadata)
+    if "label" in options:
+        cell["_label"] = str(options["label"])  # turned into the id by _assign_ids
+    return cell
+
+
+def _assign_ids(cells: list[nbformat.NotebookNode]) -> None:
+    """Ids: the label where there is one (made valid and unique), else cell-N; tags: [] default."""
+    used: set[str] = set()
+    for n, cell in enumerate(cells, start=1):
+        base = _ID_BAD.sub("-", cell.pop("_label", "")).strip("-")[:60] or f"cell-{n}"
+        cid, k = base, 1
+        while cid in used:
+            k += 1
+            cid = f"{base}-{k}"
+        used.add(cid)
+        cell["id"] = cid
+        # papermill reads cell.metadata.tags on every cell when given a notebook object
+        cell.metadata.setdefault("tags", [])
+
+
+def _parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in (cell.metadata.get("tags") or []):
+            return cell
+    return None
+
+
+def parameters_of(nb: nbformat.NotebookNode) -> dict[str, object]:
+    """Names and default values of the parameters cell (literals only, read with ast)."""
+    cell = _parameters_cell(nb)
+    if cell is None:
+        return {}
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as exc:
+        raise TemplateError(f"the parameters cell is not valid Python: {exc}") from exc
+    params: dict[str, object] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                try:
+                    params[target.id] = ast.literal_eval(value)
+                except ValueError as exc:
+                    raise TemplateError(
+                        f"parameter {target.id!r}: its default must be a literal "
+                        f"(string, number, list, None...), not {ast.unparse(value)!r}") from exc
+    return params
+
+
+def check_template(nb: nbformat.NotebookNode, params: dict, *, name: str = "the template") -> None:
+    """Refuse a template papermill would silently run with its defaults."""
+    if _parameters_cell(nb) is None:
+        raise TemplateError(
+            f"{name} has no cell tagged parameters: add `#| tags: [parameters]` as the first line "
+            "of the code cell that sets the default parameters (e.g. territory_id = \"ti-8413\")")
+    declared = parameters_of(nb)
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise TemplateError(
+            f"{name}: parameter(s) {', '.join(unknown)} not declared in the parameters cell "
+            f"(declared: {', '.join(sorted(declared)) or 'none'})")

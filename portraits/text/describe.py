@@ -1,0 +1,71 @@
+"""French descriptions of a territory from its structured data (``store.Territory``): what
+it is made of and which part of an intercommunality it takes. The data layer gives codes,
+counts and names; the words are here, on the presentation side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+
+from portraits.text import commentary
+from portraits.data.store import Territory
+
+SHOWN_NAMES = {"EPCI": 6, "EPT": 3, "COM": 4}  # names listed per kind of member, then "…"
+KINDS = (  # member type -> (one, many)
+    ("EPCI", "intercommunalité", "intercommunalités"),
+    # an EPT is not an EPCI: name it as such (Greater Paris territories)
+    ("EPT", "établissement public territorial", "établissements publics territoriaux"),
+    ("COM", "commune isolée", "communes isolées"),
+)
+# Names of intercommunalities that take an article: "de la CC du Bazois", "de la Métropole du
+# Grand Paris"; "Nantes Métropole", "Boucle Nord de Seine" take none ("de Nantes Métropole").
+FEMININE_HEADS = ("CC ", "CA ", "CU ", "Métropole ", "Communauté ")
+
+
+@dataclass(frozen=True)
+class Composition:
+    groups: list[str]   # "2 intercommunalités (CA …, CC …)"
+    communes: str       # "17 communes"
+
+    def __str__(self) -> str:
+        """"2 intercommunalités (…), 17 communes" (the page subtitle)."""
+        return ", ".join([*self.groups, self.communes])
+
+    def sentence(self) -> str:
+        """"17 communes : 2 intercommunalités (…)" (the header: the count first)."""
+        return f"{self.communes} : {', '.join(self.groups)}" if self.groups else self.communes
+
+
+def composition(t: Territory) -> Composition:
+    groups = []
+    for kind, one, many in KINDS:
+        frame = t.members[t.members.type == kind]
+        if frame.empty:
+            continue
+        shown = SHOWN_NAMES[kind]
+        names = ", ".join(frame.name.tolist()[:shown]) + (", …" if len(frame) > shown else "")
+        groups.append(f"{len(frame)} {one if len(frame) == 1 else many} ({names})")
+    n = t.n_communes
+    return Composition(groups, f"{format_decimal(n, locale='fr_FR')} commune{'s' if n > 1 else ''}")
+
+
+def of_epci(name: str) -> str:
+    """"de la CC Bazois Loire Morvan", "de la Métropole du Grand Paris", "de Nantes Métropole"."""
+    if name.startswith(FEMININE_HEADS):
+        return "de la " + name
+    return commentary.de(name)
+
+
+def perimeter(t: Territory) -> str:
+    """The partial-intercommunality note ("" when the territory takes whole members only)."""
+    if not t.partial_epci:
+        return ""
+    names = [of_epci(n) for n in (t.partial_epci_names or t.partial_epci)]
+    taken = t.members[t.members.partial]
+    n = len(taken)
+    how = "commune par commune" + (" ou par établissement public territorial" if (taken.type == "EPT").any() else "")
+    listed = ", ".join(names[:-1]) + (" et " if len(names) > 1 else "") + names[-1]
+    return (f"Seule une partie des communes {listed} fait partie du territoire "
+            f"({n} {'membre pris' if n == 1 else 'membres pris'} {how}).")

@@ -1,0 +1,118 @@
+"""The build report's change review of the rendered text: blocks of a portrait page by kind,
+their diff, identical changes grouped across territories, French typography."""
+
+from __future__ import annotations
+
+import re
+
+from portraits.build import changes as rt
+
+PAGE = """<!DOCTYPE html><html lang="fr"><head><style>body { color: red }</style></head><body>
+<a class="skip-link" href="#c">Aller au contenu</a>
+<header><h1>Territoire d’industrie — Test</h1><p class="subtitle">Région · 3 communes</p></header>
+<main id="c">
+<p>Le territoire compte 42 emplois. L’industrie y est <em>très</em> présente\u202f!</p>
+<h2 id="e">L’essentiel</h2>
+<div class="key-figures"><div class="key-figure"><p><span class="value">42</span> <span class="label">emplois</span></p></div></div>
+<div class="source"><p>Source\u00a0: Insee.</p></div>
+<figure><img src="data:image/svg+xml;base64,AAAA" alt=""><figcaption>Figure 1 : Emplois</figcaption></figure>
+<table id="tbl"><caption>Tableau 1 : Comparaison</caption>
+<thead><tr><th>Indicateur</th><th>Territoire</th></tr></thead>
+<tbody><tr><td>Emplois</td><td>42</td></tr><tr><td>Établissements</td><td>n.d.</td></tr></tbody></table>
+<ul><li>Population : habitants.</li></ul>
+<section class="footnotes"><ol><li>Une note.</li></ol></section>
+</main></body></html>"""
+
+
+def test_blocks_cover_every_kind_in_reading_order():
+    blocks = rt.extract_blocks(PAGE)
+    pairs = [(b["kind"], b["text"]) for b in blocks if b["kind"] != "cellule"]
+    assert pairs == [
+        ("titre", "Territoire d’industrie — Test"),
+        ("phrase", "Région · 3 communes"),
+        ("phrase", "Le territoire compte 42 emplois."),
+        ("phrase", "L’industrie y est très présente\u202f!"),
+        ("titre", "L’essentiel"),
+        ("chiffre clé", "42 emplois"),
+        ("note", "Source\u00a0: Insee."),
+        ("légende", "Figure 1 : Emplois"),
+        ("légende", "Tableau 1 : Comparaison"),
+        ("phrase", "Population : habitants."),
+        ("note", "Une note."),
+    ]
+    cells = {b["key"]: b["text"] for b in blocks if b["kind"] == "cellule"}
+    assert cells["tbl · Emplois · Territoire"] == "42"
+    assert cells["tbl · Établissements · Territoire"] == "n.d."
+    assert cells["tbl · en-tête · 2"] == "Territoire"
+    assert "Aller au contenu" not in str(blocks) and "color" not in str(blocks)
+
+
+def test_every_word_of_the_page_is_in_a_block():
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(PAGE, "html.parser")
+    for el in soup(["style", "script"]) + soup.select(".skip-link"):
+        el.decompose()
+    words = sorted(soup.body.get_text(" ").split())
+    assert sorted(" ".join(b["text"] for b in rt.extract_blocks(PAGE)).split()) == words
+
+
+def test_diff_pairs_changes_by_kind_and_cells_by_key():
+    before = rt.extract_blocks(PAGE)
+    after = rt.extract_blocks(PAGE.replace("L’essentiel", "En bref").replace("<td>42</td>", "<td>43</td>")
+                              .replace("Une note.", "Une autre note."))
+    diff = rt.diff_blocks(before, after)
+    assert diff["available"] and diff["n"] == 3
+    assert {"kind": "titre", "before": "L’essentiel", "after": "En bref"} in diff["changes"]
+    assert {"kind": "cellule", "key": "tbl · Emplois · Territoire", "before": "42", "after": "43"} in diff["changes"]
+    assert {"kind": "note", "before": "Une note.", "after": "Une autre note."} in diff["changes"]
+    assert rt.diff_blocks(before, before)["n"] == 0
+    assert rt.diff_blocks(None, before) == {"available": False, "changes": [], "n": 0}
+    added = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("</main>", "<p>Nouvelle phrase.</p></main>")))
+    assert added["changes"] == [{"kind": "phrase", "before": None, "after": "Nouvelle phrase."}]
+
+
+def test_a_renamed_row_or_column_is_one_change_not_its_whole_row_or_column():
+    before = rt.extract_blocks(PAGE)
+    renamed = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("<td>Emplois</td>", "<td>Emplois totaux</td>")))
+    assert renamed["changes"] == [{"kind": "cellule", "key": "tbl · Emplois totaux · Indicateur",
+                                   "before": "Emplois", "after": "Emplois totaux"}]
+    header = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("<th>Territoire</th>", "<th>Le territoire</th>")))
+    assert header["changes"] == [{"kind": "cellule", "key": "tbl · en-tête · 2",
+                                  "before": "Territoire", "after": "Le territoire"}]
+    # A row added at the end: its cells are added, the others unchanged.
+    more = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("</tbody>", "<tr><td>Actifs</td><td>7</td></tr></tbody>")))
+    assert [(c["key"], c["before"], c["after"]) for c in more["changes"]] == [
+        ("tbl · Actifs · Indicateur", None, "Actifs"), ("tbl · Actifs · Territoire", None, "7")]
+    fewer = rt.diff_blocks(before, rt.extract_blocks(PAGE.replace("<tr><td>Établissements</td><td>n.d.</td></tr>", "")))
+    assert [(c["key"], c["before"], c["after"]) for c in fewer["changes"]] == [
+        ("tbl · Établissements · Indicateur", "Établissements", None), ("tbl · Établissements · Territoire", "n.d.", None)]
+
+
+def test_identical_changes_across_territories_are_grouped_once():
+    heading = {"kind": "titre", "before": "L’essentiel", "after": "En bref"}
+    diffs = [("ti-0001", {"changes": [heading, {"kind": "phrase", "before": "a", "after": "b"}]}),
+             ("ti-0002", {"changes": [dict(heading)]}),
+             ("ti-0003", {"changes": []})]
+    groups = rt.group_changes(diffs)
+    assert [(g["kind"], g["n"], g["territories"]) for g in groups] == [
+        ("titre", 2, ["ti-0001", "ti-0002"]), ("phrase", 1, ["ti-0001"])]
+    assert groups[0]["line"] == "2 territoires\u202f: titre «\u202fL’essentiel\u202f» → «\u202fEn bref\u202f»"
+    assert groups[1]["line"] == "ti-0001\u202f: phrase «\u202fa\u202f» → «\u202fb\u202f»"
+
+
+def test_french_typography_of_the_reports_own_phrases():
+    assert rt.french("Total : 3 territoires ; 12 % ! « titre » ?") == (
+        "Total\u202f: 3 territoires\u202f; 12\u202f%\u202f! «\u202ftitre\u202f»\u202f?")
+    assert rt.french("à 10:20, voir http://exemple.fr") == "à 10:20, voir http://exemple.fr"
+    assert rt.french("Durées\u00a0: 12%") == "Durées\u202f: 12\u202f%"
+
+
+def bad_typography(text: str) -> list[str]:
+    """Places where French typography wants a narrow no-break space and has none."""
+    return (re.findall(r".{0,20}(?:[ \u00a0][;:!?%»]|(?<![\u202f\w])[;!?»]|«[^\u202f]).{0,20}", text))
+
+
+def test_bad_typography_detector():
+    assert bad_typography("Total : 3") and bad_typography("«titre\u202f»") and bad_typography("12 %")
+    assert not bad_typography("Total\u202f: 3 «\u202ftitre\u202f» 12\u202f% à 10:20")

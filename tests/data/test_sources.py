@@ -1,0 +1,82 @@
+"""The raw-source manifest: checksums verified on copy, a bad mirror changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from portraits.data import sources
+
+
+def _manifest(tmp: Path, files: dict[str, bytes], tamper: str | None = None) -> Path:
+    lines = []
+    for i, (name, content) in enumerate(files.items()):
+        sha = hashlib.sha256(content).hexdigest()
+        if name == tamper:
+            sha = "0" * 64
+        lines.append(f'''[[source]]
+id = "s{i}"
+file = "{name}"
+sha256 = "{sha}"
+producer = "INSEE"
+title = "t"
+upstream = "u"
+licence = "Licence Ouverte"
+millesime = "2021"
+geography = "COG 2024"
+citation = "Insee, test"
+''')
+    path = tmp / "sources.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def mirror(tmp_path):
+    m = tmp_path / "mirror"
+    (m / "a").mkdir(parents=True)
+    files = {"a/one.csv": b"x;y\n1;2\n", "two.csv": b"code\n01001\n"}
+    for name, content in files.items():
+        (m / name).write_bytes(content)
+    return m, files
+
+
+def test_fetch_copies_and_verifies(tmp_path, mirror):
+    m, files = mirror
+    srcs = sources.load_manifest(_manifest(tmp_path, files))
+    raw = tmp_path / "raw"
+    copied = sources.fetch(m, srcs, raw)
+    assert len(copied) == 2 and (raw / "a/one.csv").read_bytes() == files["a/one.csv"]
+    assert sources.fetch(m, srcs, raw) == []            # already there: nothing copied
+    sources.verify(srcs, raw)
+
+
+def test_checksum_mismatch_refuses_everything(tmp_path, mirror):
+    m, files = mirror
+    srcs = sources.load_manifest(_manifest(tmp_path, files, tamper="two.csv"))
+    raw = tmp_path / "raw"
+    with pytest.raises(sources.SourceError) as exc:
+        sources.fetch(m, srcs, raw)
+    assert "two.csv" in str(exc.value) and "sha256" in str(exc.value)
+    assert not (raw / "a/one.csv").exists()              # nothing copied from a bad mirror
+
+
+def test_altered_raw_file_is_detected(tmp_path, mirror):
+    m, files = mirror
+    srcs = sources.load_manifest(_manifest(tmp_path, files))
+    raw = tmp_path / "raw"
+    sources.fetch(m, srcs, raw)
+    (raw / "two.csv").write_bytes(b"code\n99999\n")
+    with pytest.raises(sources.SourceError, match="altered"):
+        sources.verify(srcs, raw)
+
+
+def test_project_manifest_is_valid_and_cited():
+    srcs = sources.load_manifest()
+    assert "comparateur_2024" in srcs and "ptod_iris" in srcs
+    from portraits.data import store
+    assert store.source_citation("comparateur_2024").startswith("Insee, recensement de la population 2021")
+    for sid in srcs:
+        assert store.source_citation(sid)

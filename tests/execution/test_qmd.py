@@ -1,0 +1,201 @@
+"""The template reader follows Quarto's rules and refuses templates papermill would misuse."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from portraits.execution.qmd import TemplateError, cell_options, check_template, parameters_of, read_qmd
+
+TEMPLATE = """\
+---
+title: "Territoire d'industrie"
+lang: fr
+format:
+  html: default
+jupyter: python3
+---
+
+# Titre
+
+```{python}
+#| tags: [parameters]
+territory_id = "ti-8413"
+year: int = 2021
+```
+
+Texte avec `{python} x` en ligne.
+
+```{python}
+#| label: fig-emploi
+#| fig-cap: |
+#|   Répartition des emplois
+#|   par grand secteur
+#| fig-alt: "Barres horizontales"
+#| custom-key: 3
+print(territory_id)
+```
+"""
+
+
+def write(tmp_path, text, newline="\n"):
+    path = tmp_path / "t.qmd"
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    return path
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and "narrative" not in c.metadata.tags]
+
+
+def test_markdown_with_inline_expressions_becomes_an_evaluating_cell(tmp_path):
+    nb = read_qmd(write(tmp_path, TEMPLATE))
+    narrative = [c for c in nb.cells if "narrative" in c.metadata.get("tags", [])]
+    assert len(narrative) == 1
+    src = narrative[0].source
+    assert src.startswith("#| output: asis\n") and "Texte avec `{python} x` en ligne." in src
+    assert "template='t.qmd', line=16" in src  # line 17 of the file, after the literal's newline
+    # plain Markdown stays Markdown
+    assert any(c.cell_type == "markdown" and c.source == "# Titre" for c in nb.cells)
+
+
+def test_inline_syntax_error_is_refused_with_its_line(tmp_path):
+    bad = TEMPLATE.replace("`{python} x`", "`{python} x.vs(\"region\"`")
+    with pytest.raises(TemplateError, match=r"t\.qmd:17: inline expression .* is not valid Python"):
+        read_qmd(write(tmp_path, bad))
+
+
+def test_reads_front_matter_kernelspec_cells_and_tags(tmp_path):
+    nb = read_qmd(write(tmp_path, TEMPLATE))
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.metadata.kernelspec.language == "python"
+    raw = nb.cells[0]
+    assert raw.cell_type == "raw" and raw.source.startswith("---\n") and raw.source.endswith("\n---")
+    assert "lang: fr" in raw.source and "jupyter" not in raw.source
+    params, chart = code_cells(nb)
+    assert params.metadata.tags == ["parameters"]  # papermill finds it here
+    assert "tags" not in params.source
+    assert params.source.startswith('territory_id = "ti-8413"')
+    assert chart.id == "fig-emploi"
+    assert chart.metadata["custom-key"] == 3
+    assert "custom-key" not in chart.source
+    assert chart.source.startswith("#| label: fig-emploi\n#| fig-cap: |")
+    opts = cell_options(chart.source)
+    assert opts["fig-cap"] == "Répartition des emplois\npar grand secteur\n"
+    assert opts["fig-alt"] == "Barres horizontales"
+    assert chart.outputs == [] and chart.execution_count is None
+    # the paragraph with an inline expression is evaluated by a code cell (portraits.text.inline)
+    assert [c.cell_type for c in nb.cells] == ["raw", "markdown", "code", "code", "code"]
+
+
+def test_crlf_gives_same_notebook(tmp_path):
+    lf = read_qmd(write(tmp_path, TEMPLATE))
+    crlf = read_qmd(write(tmp_path, TEMPLATE, "\r\n"))
+    assert lf == crlf
+    assert all("\r" not in c.source for c in crlf.cells)
+
+
+def test_verbatim_fences_do_not_start_cells(tmp_path):
+    text = """\
+````markdown
+Un exemple :
+```{python}
+print("pas exécuté")
+```
+````
+
+~~~
+```{python}
+1 + 1
+```
+~~~
+
+```{=html}
+<div class="x">```{python}</div>
+```
+
+```{.python}
+not_a_cell = True
+```
+
+```{{python}}
+shown_verbatim = True
+```
+
+```{python}
+real = 1
+```
+"""
+    nb = read_qmd(write(tmp_path, "---\njupyter: python3\n---\n" + text))
+    cells = code_cells(nb)
+    assert len(cells) == 1 and cells[0].source == "real = 1"
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert 'print("pas exécuté")' in md and "1 + 1" in md and "{=html}" in md
+    assert "not_a_cell" in md and "shown_verbatim" in md
+
+
+def test_longer_cell_fence_contains_shorter_fence(tmp_path):
+    text = '````{python}\ns = """\n```\ninside\n```\n"""\n````\n'
+    nb = read_qmd(write(tmp_path, text))
+    (cell,) = code_cells(nb)
+    assert cell.source == 's = """\n```\ninside\n```\n"""'
+
+
+def test_labels_become_unique_valid_ids(tmp_path):
+    text = "```{python}\n#| label: tbl-a b\n1\n```\n\n```{python}\n#| label: tbl-a b\n2\n```\n\n```{python}\n3\n```\n"
+    nb = read_qmd(write(tmp_path, text))
+    assert [c.id for c in nb.cells] == ["tbl-a-b", "tbl-a-b-2", "cell-3"]
+    nbformat.validate(nb)
+
+
+def test_default_kernel_without_front_matter(tmp_path):
+    nb = read_qmd(write(tmp_path, "Texte\n\n```{python}\nx = 1\n```\n"))
+    assert nb.metadata.kernelspec.name == "python3"
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code"]
+
+
+def test_parameters_of_reads_literals():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('#| echo: false\na = "x"\nb: int = 2\nc = [1, None]\nimport os',
+                                  metadata={"tags": ["parameters"]})])
+    assert parameters_of(nb) == {"a": "x", "b": 2, "c": [1, None]}
+
+
+def test_parameters_must_be_literals():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("a = os.getcwd()", metadata={"tags": ["parameters"]})])
+    with pytest.raises(TemplateError, match="'a'.*literal"):
+        parameters_of(nb)
+
+
+def test_check_template_refuses_missing_parameters_cell(tmp_path):
+    # The R Markdown reading: the tag stays in the source, papermill would not see it.
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("#| tags: [parameters]\nterritory_id = 'x'")])
+    with pytest.raises(TemplateError, match=r"no cell tagged parameters: add `#\| tags: \[parameters\]`"):
+        check_template(nb, {"territory_id": "ti-0101"})
+
+
+def test_check_template_refuses_undeclared_parameter(tmp_path):
+    nb = read_qmd(write(tmp_path, TEMPLATE))
+    check_template(nb, {"territory_id": "ti-0101"})  # declared: accepted
+    with pytest.raises(TemplateError, match="territoire.*not declared.*declared: territory_id, year"):
+        check_template(nb, {"territoire": "ti-0101"})
+
+
+def test_unclosed_cell_and_bad_options_are_errors(tmp_path):
+    with pytest.raises(TemplateError, match="never closed"):
+        read_qmd(write(tmp_path, "```{python}\nx = 1\n"))
+    with pytest.raises(TemplateError, match="invalid YAML"):
+        read_qmd(write(tmp_path, "```{python}\n#| tags: [parameters\nx = 1\n```\n"))
+
+
+def test_every_code_cell_knows_its_template_line(tmp_path):
+    nb = read_qmd(write(tmp_path, TEMPLATE))
+    lines = TEMPLATE.splitlines()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for cell in code:
+        line = cell.metadata["portraits"]["line"]
+        expected = "Texte avec" if "narrative" in cell.metadata.tags else "```{python}"
+        assert lines[line - 1].startswith(expected), (line, cell.source)
+    assert [c.metadata["portraits"]["line"] for c in code] == [11, 17, 19]

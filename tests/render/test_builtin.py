@@ -1,0 +1,213 @@
+"""Built-in engine: the fixture notebook (executed by papermill from tests/fixtures/render/
+portrait.qmd) rendered to HTML and PDF, read back as a reader's tools would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from portraits.render import RenderError, builtin, fonts, render
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "portrait.ipynb"
+TITLE = "Territoire d'industrie — Vallée-Test"
+NNBSP = "\u202f"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("render")
+    paths = render(FIXTURE, html=out / "html" / "ti-8499.html", pdf=out / "pdf" / "ti-8499.pdf",
+                   engine="builtin", context={"name": "Vallée-Test"})
+    return paths
+
+
+@pytest.fixture(scope="module")
+def soup(outputs):
+    return BeautifulSoup(outputs["html"].read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def pdf(outputs):
+    return PdfReader(outputs["pdf"])
+
+
+def test_render_returns_paths_in_place_and_no_leftovers(outputs):
+    assert set(outputs) == {"html", "pdf"}
+    for path in outputs.values():
+        assert path.is_file() and path.stat().st_size > 0
+        assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left
+
+
+def test_html_title_language_and_headings(soup):
+    assert soup.html["lang"] == "fr"
+    assert soup.title.get_text() == TITLE.replace("'", "’")
+    h1 = soup.find_all("h1")
+    assert len(h1) == 1 and "Vallée-Test" in h1[0].get_text()
+    assert [h.get_text() for h in soup.find_all("h2")][:2] == [
+        "L’essentiel", "Une part de l’industrie nettement supérieure à la moyenne"]
+    assert soup.find("a", class_="skip-link")["href"] == "#contenu"
+    assert soup.find(id="contenu").name == "main"
+
+
+def test_html_shows_no_code_no_repr_no_warning(soup):
+    text = soup.get_text()
+    assert "import matplotlib" not in text and "#|" not in text
+    assert "IPython.core.display" not in text and "<Figure size" not in text
+    assert "avertissement à ne pas publier" not in text  # stderr hidden by default
+    assert "territory_id" not in text  # parameters cells are code: not shown
+    # echo: true shows the code, without its option lines
+    codes = [c.get_text() for c in soup.find_all("code")]
+    assert any('print("code montré exprès")' in c for c in codes)
+
+
+def test_html_asis_markdown_and_key_figures(soup):
+    cards = soup.select(".key-figures .key-figure")
+    assert len(cards) == 2
+    assert cards[0].select_one(".value").get_text() == f"12{NNBSP}345"
+    assert cards[1].select_one(".benchmark").get_text() == f"contre 12,1{NNBSP}% en France"  # French typography
+    strong = [s.get_text() for s in soup.find_all("strong")]
+    assert f"12{NNBSP}345" in strong  # Markdown() display parsed, not shown as text
+
+
+def test_html_figure_caption_alt_and_crossrefs(soup):
+    fig = soup.find("figure", id="fig-emploi")
+    img = fig.find("img")
+    assert img["alt"].startswith("Diagramme en barres")
+    assert img["src"].startswith("data:image/svg+xml")
+    assert fig.figcaption.get_text().startswith("Figure\u00a01\u00a0: Répartition des emplois")
+    refs = {a["href"]: a.get_text() for a in soup.find_all("a") if a["href"].startswith("#")}
+    assert refs["#fig-emploi"] == "Figure\u00a01"
+    assert refs["#tbl-comparaison"] == "Tableau\u00a01"
+    assert "@fig-emploi" not in soup.get_text()
+
+
+def test_html_dataframe_is_a_real_table(soup):
+    table = soup.find("table", id="tbl-comparaison")
+    assert table.caption.get_text() == "Tableau\u00a01\u00a0: Indicateurs comparés"
+    head_rows = table.thead.find_all("tr")
+    assert len(head_rows) == 1  # the pandas index-name row is gone
+    assert [th.get_text() for th in head_rows[0].find_all("th")] == ["", "Territoire", "Région", "France"]
+    assert table.find("style") is None and "dataframe" not in (table.get("class") or [])
+    first_value = table.tbody.find("td")
+    assert "right" in first_value.get("style", "") or first_value.get("align") == "right"
+
+
+def test_html_conditional_content_nav_source_callout(soup):
+    text = soup.get_text()
+    assert "Visible seulement en HTML." in text and "Visible seulement en PDF." not in text
+    nav = soup.find("nav", class_="portrait-nav")
+    assert nav.find("a", href="../index.html").get_text() == "Catalogue"
+    assert "recensement de la population 2021" in soup.find(class_="source").get_text()
+    callout = soup.find(class_="callout-note")
+    assert callout.find(class_="callout-title").get_text() == "Pour comprendre"
+
+
+def test_html_is_self_contained(soup, outputs):
+    for tag, attr in (("link", "href"), ("script", "src"), ("img", "src"), ("source", "src")):
+        for el in soup.find_all(tag):
+            assert not re.match(r"(https?:)?//", el.get(attr, "")), (tag, el.get(attr))
+    css = " ".join(s.get_text() for s in soup.find_all("style"))
+    assert "@font-face" in css and "data:font/woff2;base64," in css
+    assert "http://" not in css and "https://" not in css
+    assert outputs["html"].stat().st_size < 1_500_000
+
+
+def test_pdf_text_metadata_and_fonts(pdf):
+    assert len(pdf.pages) >= 1
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Vallée-Test" in text
+    assert f"12{NNBSP}345" in text  # French thousands separator survives into the PDF
+    assert "Visible seulement en PDF." in text and "Visible seulement en HTML." not in text
+    assert "IPython.core.display" not in text and "import matplotlib" not in text
+    assert "Catalogue" not in text  # navigation is for the web page only
+    assert "Figure\u00a01\u00a0: Répartition" in text and "(Figure\u00a01)" in text
+    assert "Tableau\u00a01\u00a0: Indicateurs" in text
+    assert re.search(r"page 1/\d", text)
+    assert pdf.metadata.title.replace("’", "'") == TITLE
+    assert pdf.trailer["/Root"]["/Lang"] in ("fr", "fr-FR")
+    used = {str(f["/BaseFont"]) for p in pdf.pages for f in p["/Resources"]["/Font"].values()}
+    assert any("SourceSansPro" in name for name in used)
+
+
+def test_context_title_wins_over_front_matter(tmp_path):
+    out = builtin.render_html(FIXTURE, tmp_path / "p.html",
+                              context={"title": "Territoire d’industrie — Autre nom", "toc": True})
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    assert soup.h1.get_text() == "Territoire d’industrie — Autre nom"
+    assert soup.find("nav", id="sommaire") is not None
+
+
+def test_missing_notebook_is_a_render_error(tmp_path):
+    with pytest.raises(RenderError, match="notebook not found"):
+        builtin.render_pdf(tmp_path / "absent.ipynb", tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_fonts_api():
+    paths = fonts.font_paths()
+    assert fonts.font_family() == "Source Sans Pro"
+    assert all(p.suffix == ".ttf" and p.is_file() for p in paths)
+    assert fonts.font_dir() == paths[0].parent
+
+
+def test_pandoc_heap_option_only_where_pandoc_accepts_it(tmp_path):
+    # the wheel's pandoc takes RTS options; a pandoc built without -rtsopts would refuse them
+    assert builtin._rts_options(builtin._pandoc_path()) == tuple(builtin.PANDOC_RTS)
+    strict = tmp_path / "pandoc"
+    strict.write_text('#!/bin/sh\ncase "$1" in +RTS) echo "Most RTS options are disabled" >&2; exit 1;; esac\n'
+                      'echo "pandoc 3.9"\n')
+    strict.chmod(0o755)
+    assert builtin._rts_options(str(strict)) == ()
+
+
+def test_reviewers_outputs_are_removed_before_rendering(tmp_path):
+    import json
+
+    import nbformat
+
+    from portraits.render import reader_notebook
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/markdown": "Texte **lu**."}),
+        nbformat.v4.new_output("display_data", data={"text/html": "<table>Valeur brute</table>"},
+                               metadata={"portraits": {"role": "evidence"}}),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "---\navailable: {}\n---\n"},
+                               metadata={"portraits": {"role": "metadata"}}),
+    ])])
+    src = tmp_path / "in" / "p.ipynb"
+    src.parent.mkdir()
+    nbformat.write(nb, src)
+    (tmp_path / "tmp").mkdir()
+    copy = reader_notebook(src, tmp_path / "tmp")
+    assert copy != src and src.read_text(encoding="utf-8").count("Valeur brute") == 1  # the original is kept
+    outputs = json.loads(copy.read_text(encoding="utf-8"))["cells"][0]["outputs"]
+    assert len(outputs) == 1 and "".join(outputs[0]["data"]["text/markdown"]) == "Texte **lu**."
+    # nothing to remove: the notebook itself is rendered, no copy
+    plain = tmp_path / "plain.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("x")]), plain)
+    assert reader_notebook(plain, tmp_path / "tmp") == plain
+    html = render(src, html=tmp_path / "p.html", engine="builtin")["html"].read_text(encoding="utf-8")
+    assert "Texte" in html and "Valeur brute" not in html and "available" not in html
+
+
+def test_docx_has_charts_as_images_tables_and_the_reference_styles(tmp_path):
+    import zipfile
+
+    out = render(FIXTURE, docx=tmp_path / "docx" / "ti-8499.docx", engine="builtin")["docx"]
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        document = z.read("word/document.xml").decode("utf-8")
+        styles = z.read("word/styles.xml").decode("utf-8")
+    assert any(n.startswith("word/media/") for n in names)  # the charts
+    assert "<w:tbl>" in document                             # a DataFrame / pipe table as a Word table
+    assert 'w:ascii="Arial"' in styles and 'w:color w:val="1F4E8C"' in styles  # templates/reference.docx
+    assert "Valeur brute" not in document                    # reviewers' outputs stay out
+
+
+def test_unknown_format_is_refused(tmp_path):
+    with pytest.raises(RenderError, match="odt"):
+        render(FIXTURE, odt=tmp_path / "x.odt", engine="builtin")

@@ -1,0 +1,97 @@
+"""The reviewers' page (portraits.render.review): an executed notebook through nbconvert, with its code,
+papermill's injected-parameters cell marked, the commentary's evidence tables and the links
+to the territory's files; offline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from portraits.render import review
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "review" / "executed.ipynb"
+
+
+@pytest.fixture(scope="module")
+def soup():
+    nb = nbformat.read(FIXTURE, as_version=4)
+    return BeautifulSoup(review.render_review(nb, "ti-0002", name="Territoire test"), "html.parser")
+
+
+def test_page_is_french_and_shows_the_code(soup):
+    assert soup.html["lang"] == "fr"
+    assert soup.title.get_text() == "Relecture – Territoire test (ti-0002)"
+    code = soup.select(".jp-CodeCell .jp-InputArea-editor")
+    assert any("report.commentary(territory, 'industry')" in c.get_text() for c in code)
+    # Markdown commentary rendered, not shown as source
+    assert "nettement plus qu’en France" in soup.get_text() or "nettement plus qu'en France" in soup.get_text()
+
+
+def test_injected_parameters_cell_is_marked(soup):
+    [cell] = soup.select(".jp-Cell.celltag_injected-parameters")
+    assert 'territory = "ti-0002"' in cell.get_text()
+    label = cell.find_previous_sibling()
+    assert label is not None and "review-params" in label["class"]
+    assert label.get_text(strip=True) == "Paramètres injectés par papermill"
+    # Only the injected cell is labelled, not the template's own parameters cell.
+    assert len(soup.select(".review-params")) == 1
+    assert soup.select(".jp-Cell.celltag_parameters")
+
+
+def test_evidence_tables_are_shown_with_a_caption(soup):
+    [box] = soup.select(".review-evidence")
+    assert box.select_one(".review-evidence-caption").get_text(strip=True) == "Éléments de preuve"
+    table = box.find("table")
+    assert table is not None and "Part de l'industrie" in table.get_text()
+    assert [th.get_text() for th in table.find_all("th")] == ["Indicateur", "Territoire", "France", "Écart"]
+    # The ordinary outputs are not captioned as evidence.
+    assert not box.find(string=re.compile("nettement plus"))
+    assert soup.find("img", src=re.compile(r"^data:image/svg\+xml;base64,"))
+
+
+def test_links_to_the_portrait_and_the_data(soup):
+    header = soup.select_one("header.review-header")
+    hrefs = {a["href"]: a for a in header.find_all("a")}
+    assert list(hrefs) == ["../html/ti-0002.html", "../pdf/ti-0002.pdf", "../data/ti-0002.csv",
+                           "../data/ti-0002.xlsx", "../notebooks/ti-0002.ipynb"]
+    assert hrefs["../notebooks/ti-0002.ipynb"].has_attr("download")
+    assert not hrefs["../html/ti-0002.html"].has_attr("download")
+
+
+def test_nothing_is_loaded_from_the_network(soup):
+    for tag in soup.find_all(["script", "link", "img", "iframe"]):
+        for attr in ("src", "href"):
+            assert not re.match(r"(https?:)?//", tag.get(attr, "")), tag
+    for style in soup.find_all("style"):
+        assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", style.get_text()), style.get_text()[:200]
+    assert not soup.find("script", src=True)
+
+
+def test_write_review_links_only_existing_files_atomically(tmp_path):
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "ti-0002.html").write_text("portrait", encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "ti-0002.ipynb").write_bytes(FIXTURE.read_bytes())
+    path = review.write_review(tmp_path, "ti-0002")  # reads the executed notebook from disk
+    assert path == tmp_path / "review" / "ti-0002.html"
+    page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    assert [a["href"] for a in page.select("header.review-header a")] == [
+        "../html/ti-0002.html", "../notebooks/ti-0002.ipynb"]
+    assert not list((tmp_path / "review").glob(".*.tmp"))
+
+
+def test_pandoc_markup_of_the_commentary_is_shown_as_plain_text_and_the_notebook_is_untouched():
+    nb = nbformat.read(FIXTURE, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_raw_cell("---\ntitle: Test\n---"))
+    nb.cells[-1].outputs.append(nbformat.v4.new_output("display_data", data={
+        "text/markdown": ":::: {.key-figures}\n::: {.key-figure}\n[42]{.value} [emplois]{.label}\n:::\n::::"}))
+    before = nbformat.writes(nb)
+    page = BeautifulSoup(review.render_review(nb, "ti-0002"), "html.parser")
+    text = page.get_text(" ")
+    assert "42 emplois" in re.sub(r"\s+", " ", text) and ":::" not in text and "{.value}" not in text
+    assert page.select_one(".review-raw pre").get_text().startswith("---\ntitle: Test")
+    assert nbformat.writes(nb) == before

@@ -1,0 +1,188 @@
+"""The phrasing API of the template's inline expressions (portraits.text.phrasing): words decided
+from the figures as displayed, and the evidence they record."""
+
+import math
+
+import pytest
+
+from portraits.text import commentary as c
+from portraits.text import phrasing
+
+NN = "\u202f"
+NB = "\u00a0"
+M = "\u2212"
+
+
+def fig(**kw):
+    row = dict(indicator_id="industry_jobs_share", label="Part de l'industrie dans l'emploi",
+               unit="%", year="2021", territory=24.13, region=15.2, france=12.4,
+               all_territories=18.0, status=None, rank=12, n_ranked=183, approx=False,
+               comparable=True, source="Insee, RP 2021")
+    row.update(kw)
+    return phrasing.Figure(row, c.benchmarks("Normandie", "28"))
+
+
+def test_value_when_and_benchmarks():
+    x = fig()
+    assert str(x) == f"24,1{NN}%" and x._repr_markdown_() == str(x)
+    assert x.when == "en 2021" and x.year == "2021"
+    assert x.vs("region", "france") == f"contre 15,2{NN}% en Normandie et 12,4{NN}% en France"
+    assert x.vs("france", "all_territories") == (
+        f"contre 12,4{NN}% en France et 18,0{NN}% dans l'ensemble des Territoires d'industrie")
+    assert x.in_words(", soit ") == ", soit près d'un emploi sur quatre"
+
+
+def test_tie_says_comme_and_missing_benchmark_is_left_out():
+    assert fig(territory=12.44).vs("france") == "comme en France"
+    assert fig(territory=12.4, region=15.2).vs("region", "france") == f"contre 15,2{NN}% en Normandie et comme en France"
+    assert fig(france=None).vs("region", "france") == f"contre 15,2{NN}% en Normandie"
+    assert fig(france=None, region=None).vs("region", "france") == ""
+
+
+def test_regions_take_their_preposition():
+    x = phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
+                        c.benchmarks("Hauts-de-France", "32"))
+    assert x.vs("region") == f"contre 2,0{NN}% dans les Hauts-de-France"
+    assert phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
+                           c.benchmarks("La Réunion", "04")).where("region") == "à La Réunion"
+
+
+@pytest.mark.parametrize("status, marker", [("nd", "n.d."), ("s", "s"), (None, "n.d.")])
+def test_missing_value_draws_nothing(status, marker):
+    x = fig(territory=math.nan, status=status)
+    assert str(x) == marker and x.marker == marker and not x.available
+    assert x.vs("region", "france") == "" and x.compared("france") == "" and x.in_words(", soit ") == ""
+    assert x.title("france", otherwise="Emploi") == "Emploi"
+    assert x.extreme("france", " et figure ") == ""
+
+
+def test_compared_agrees_and_gives_gap_and_value():
+    x = fig()
+    assert x.compared("all_territories") == "nettement supérieure à la moyenne des Territoires d'industrie"
+    assert x.compared("all_territories", value=True, gap=True) == (
+        f"nettement supérieure à la moyenne des Territoires d'industrie (18,0{NN}%, soit +6,1{NB}points)")
+    assert x.gap("france") == f"+11,7{NB}points"
+    income = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=19500, france=21500),
+                             c.benchmarks())
+    assert income.compared("france", gap=True) == f"inférieur au niveau national ({M}9{NN}%)"
+    dens = phrasing.Figure(dict(indicator_id="density", unit="hab/km²", territory=300, france=106),
+                           c.benchmarks())
+    assert dens.gap("france") == "2,8 fois plus"
+    # a tie has no gap, and the brackets go with it
+    assert fig(territory=12.4).compared("france", gap=True) == "égale à la moyenne nationale"
+
+
+def test_rank_and_extreme_only_when_the_gap_agrees():
+    assert fig().rank == f"au 12e rang des 183{NB}Territoires d'industrie"
+    assert fig(rank=3).extreme("all_territories", " et figure ") == " et figure parmi les plus élevées"
+    assert fig(rank=180).extreme("all_territories", " et figure ") == ""  # above, yet ranked low
+    assert fig(rank=90).extreme("all_territories") == ""
+
+
+def test_approximation_says_environ():
+    x = phrasing.Figure(dict(indicator_id="median_income", unit="€", year="2021", territory=21000,
+                             france=23000, approx=True), c.benchmarks())
+    assert str(x) == f"environ 21{NN}000{NB}€"
+
+
+def test_titles_state_a_finding_or_fall_back():
+    assert fig().title("all_territories", otherwise="Emploi") == (
+        "Une part de l'industrie dans l'emploi nettement supérieure à la moyenne des Territoires d'industrie")
+    income = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=21000, france=21300,
+                                  region=25000), c.benchmarks("Auvergne-Rhône-Alpes", "84"))
+    assert income.title("france") == "Un niveau de vie médian proche du niveau national"
+    assert income.title("region") == "Un niveau de vie médian inférieur au niveau régional"
+
+
+def test_first_marked_prefers_a_marked_difference():
+    chomage = phrasing.Figure(dict(indicator_id="unemployment_rate", unit="%", territory=11.2, france=12.1),
+                              c.benchmarks())
+    ouvriers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=21.8, france=11.7),
+                               c.benchmarks())
+    assert phrasing.first_marked([chomage, ouvriers], "france", "Population active") == (
+        "Une part des ouvriers parmi les 15 ans ou plus nettement supérieure à la moyenne nationale")
+    ouvriers.row["territory"] = 12.0
+    assert phrasing.first_marked([chomage, ouvriers], "france", "x").startswith("Un taux de chômage")
+    chomage.row["territory"] = None
+    ouvriers.row["territory"] = None
+    assert phrasing.first_marked([chomage, ouvriers], "france", "Population active") == "Population active"
+
+
+def growth(**kw):
+    row = dict(indicator_id="population_growth", unit="%/an", year="2015-2021", territory=0.41,
+               france=0.33, region=-0.1)
+    row.update(kw)
+    return phrasing.Figure(row, c.benchmarks("Auvergne-Rhône-Alpes", "84"))
+
+
+def test_change_and_trend_titles():
+    assert growth().change == f"a augmenté de 0,4{NN}% par an"
+    assert growth().vs("region", "france") == (
+        f"contre {M}0,1{NN}%{NB}par an en Auvergne-Rhône-Alpes et +0,3{NN}%{NB}par an en France")
+    assert growth(territory=-1.23).change == f"a diminué de 1,2{NN}% par an"
+    assert growth(territory=0.03).change == f"est restée quasi stable (0,0{NN}% par an)"
+    assert growth().trend_title() == "Une population en légère hausse entre 2015 et 2021, comme en France"
+    assert growth(territory=-0.6).trend_title() == (
+        "Une population en baisse entre 2015 et 2021, à rebours de la tendance nationale")
+    assert growth(territory=1.2).trend_title() == (
+        "Une population en hausse entre 2015 et 2021, plus marquée qu'en France")
+    assert growth(territory=0.01).trend_title() == (
+        "Une population quasi stable entre 2015 et 2021, alors qu'elle augmente en France")
+    assert growth(territory=None).trend_title(otherwise="Population") == "Population"
+    jobs = phrasing.Figure(dict(indicator_id="jobs_growth", unit="%", year="2015-2021", territory=-3.0,
+                                france=2.0), c.benchmarks())
+    assert jobs.change == f"a diminué de 3,0{NN}%"
+
+
+def test_words_and_figures_agree_on_the_displayed_value():
+    # ti-2706: −0,46 % par an is shown −0,5 %: a "baisse", not a "légère baisse"
+    assert growth(territory=-0.46).trend_title().startswith("Une population en baisse")
+    assert growth(territory=-0.46).change == f"a diminué de 0,5{NN}% par an"
+    # ti-9307: 10,46 % shown 10,5 %: "plus d'une personne … sur dix", not "une … sur dix"
+    workers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=10.46), c.benchmarks())
+    assert workers.in_words() == "plus d'une personne de 15 ans ou plus sur dix"
+
+
+def test_not_comparable_value_is_compared_with_its_region_only():
+    x = fig(territory=6.64, region=8.0, france=11.7, all_territories=13.2, rank=None, year="2023",
+            approx=True, comparable=False)
+    assert x.vs("region", "france", "all_territories") == f"contre 8,0{NN}% en Normandie"
+    assert x.compared("france") == "" and x.gap("all_territories") == ""
+    assert x.title("all_territories", otherwise="Emploi et secteurs d'activité") == "Emploi et secteurs d'activité"
+    assert x.extreme("all_territories") == ""
+
+
+def test_evidence_records_values_rules_and_outcomes():
+    x = fig(rank=3)
+    with phrasing.recording() as rows:
+        x.compared("all_territories")
+        x.in_words()
+        x.vs("france")
+    table = phrasing.evidence_table(rows)
+    assert list(table.columns) == list(phrasing.EVIDENCE_COLUMNS.values())
+    first = table.iloc[0]
+    assert first["Indicateur"] == "industry_jobs_share" and first["Valeur brute"] == "24.13"
+    assert first["Valeur affichée"] == f"24,1{NN}%" and first["Référence affichée"] == f"18,0{NN}%"
+    assert first["Écart (affiché)"] == f"+6,1{NB}points" and "nettement si |d| ≥ 5" in first["Règle et seuil"]
+    assert first["Résultat"].startswith("nettement supérieure") and first["Rang/n"] == "3/183"
+    assert first["Source"] == "Insee, RP 2021" and first["Millésime"] == "2021"
+    assert table.iloc[1]["Résultat"] == "près d'un emploi sur quatre"
+    # outside a recording, nothing is kept
+    assert fig().vs("france")
+
+
+def test_france_says_metropolitan_where_the_benchmark_covers_it_only():
+    metro = fig(indicator_id="poverty_rate", label="Taux de pauvreté", territory=20.9, france=14.9,
+                france_scope="fm")
+    assert metro.vs("france") == f"contre 14,9{NN}% en France métropolitaine"
+    assert metro.compared("france") == "nettement supérieur à la moyenne de la France métropolitaine"
+    assert metro.title("france") == ("Un taux de pauvreté nettement supérieur à la moyenne de la "
+                                     "France métropolitaine")
+    assert fig(france_scope="fr").vs("france") == f"contre 12,4{NN}% en France"
+
+
+def test_approximation_follows_each_levels_own_flag():
+    official = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=22460, france=23080,
+                                    approx=True, territory_approx=False, france_approx=False),
+                               c.benchmarks())
+    assert str(official) == f"22{NN}460{NB}€"  # the official median of a whole EPT: no "environ"
