@@ -1,0 +1,112 @@
+"""The package's layout is its architecture (docs/ARCHITECTURE.md): subpackages in layers whose
+imports go one way, modules and functions of a readable size, and tests that mirror the modules."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "portraits"
+TESTS = ROOT / "tests"
+
+# Lowest first: a module may import its own layer and the layers before it, never a later one.
+LAYERS = ("core", "data", "text", "blocks", "execution", "render", "build", "site", "cli")
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+# A module or function may be longer when a comment says why: `# long: <why>` on the module's
+# first lines, or on the line of (or just above) the def.
+LONG = re.compile(r"#\s*long:\s*\S")
+# Modules a test file need not mirror, each with its reason.
+UNMIRRORED = {
+    "render/errors.py": "re-exports RenderError for the render subpackage",
+    "__main__.py": "`python -m portraits`: one call to cli.main",
+}
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _layer(rel: Path) -> str:
+    return rel.parts[0] if len(rel.parts) > 1 else "cli"  # top-level modules: cli, __main__
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError("relative import: write `from portraits.<subpackage> import …`")
+    return {n for n in names if n.startswith("portraits.")}
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_go_one_way(path):
+    rel = path.relative_to(PACKAGE)
+    own = LAYERS.index(_layer(rel))
+    later = []
+    for name in _imported(ast.parse(path.read_text(encoding="utf-8"))):
+        part = name.split(".")[1]
+        if part in LAYERS and LAYERS.index(part) > own:
+            later.append(name)
+        elif part == "cli" and own < LAYERS.index("cli"):
+            later.append(name)
+    assert not later, f"{rel} ({_layer(rel)}) imports a later layer: {sorted(later)}"
+
+
+def _long_allowed(lines: list[str], lineno: int) -> bool:
+    """`# long: why` on the def line, or on the comment lines just above it (decorators included)."""
+    i = lineno - 1
+    if LONG.search(lines[i]):
+        return True
+    i -= 1
+    while i >= 0 and lines[i].strip().startswith(("#", "@")):
+        if LONG.search(lines[i]):
+            return True
+        i -= 1
+    return False
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_and_functions_stay_short(path):
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    rel = path.relative_to(PACKAGE)
+    problems = []
+    if len(lines) > MAX_MODULE_LINES and not any(LONG.search(line) for line in lines[:30]):
+        problems.append(f"{rel}: {len(lines)} lines (> {MAX_MODULE_LINES}, no `# long:` reason)")
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            n = node.end_lineno - node.lineno + 1
+            if n > MAX_FUNCTION_LINES and not _long_allowed(lines, node.lineno):
+                problems.append(f"{rel}:{node.lineno} {node.name}: {n} lines (> {MAX_FUNCTION_LINES})")
+    assert not problems, "\n".join(problems)
+
+
+def test_tests_mirror_the_modules():
+    """portraits/SUB/MOD.py is tested in tests/SUB/test_MOD.py (top-level modules in
+    tests/test_MOD.py), and every such test file names a module that exists."""
+    missing = []
+    for path in _modules():
+        rel = path.relative_to(PACKAGE)
+        if rel.name == "__init__.py" or str(rel) in UNMIRRORED:
+            continue
+        test = TESTS / rel.parent / f"test_{rel.stem}.py"
+        if not test.exists():
+            missing.append(f"{rel} -> {test.relative_to(ROOT)}")
+    orphans = []
+    for sub in LAYERS[:-1]:
+        for test in sorted((TESTS / sub).glob("test_*.py")):
+            module = PACKAGE / sub / (test.stem.removeprefix("test_") + ".py")
+            if not module.exists():
+                orphans.append(str(test.relative_to(ROOT)))
+    assert not missing, "modules without their test file:\n" + "\n".join(missing)
+    assert not orphans, "test files naming no module:\n" + "\n".join(orphans)
