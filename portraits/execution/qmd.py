@@ -70,15 +70,27 @@ def _groups(yaml_lines: list[str]) -> list[tuple[str | None, list[int]]]:
     return groups
 
 
-def _load_yaml(text: str, where: str) -> dict:
+def _yaml_error_line(exc: yaml.YAMLError) -> int:
+    """0-based line, within the YAML text, of the faulty construct: where it starts ("while
+    parsing a flow sequence started here") when YAML says so, else where the parser stopped."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    return 0 if mark is None else int(mark.line)
+
+
+def _load_yaml(text: str, what: str, name: str = "", first_line: int | None = None) -> dict:
+    """The mapping of a YAML text (front matter, cell options). Given the template's ``name`` and
+    the file line of the YAML's first line, errors start with ``name:line:``."""
+    def at(offset: int) -> str:
+        return f"{name}:{first_line + offset}: " if name and first_line is not None else ""
+
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{where}: invalid YAML: {exc}") from exc
+        raise TemplateError(f"{at(_yaml_error_line(exc))}{what}: invalid YAML: {exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise TemplateError(f"{where}: options must be `key: value` lines")
+        raise TemplateError(f"{at(0)}{what}: options must be `key: value` lines")
     return data
 
 
@@ -106,79 +118,102 @@ def _trim(lines: list[str]) -> list[str]:
 
 
 def read_qmd(path: str | Path) -> nbformat.NotebookNode:
-    """Read a .qmd file into an (unexecuted) nbformat v4 notebook."""
+    """Read a .qmd file into an (unexecuted) nbformat v4 notebook. A template Quarto could not
+    read either raises TemplateError naming ``file:line``."""
     path = Path(path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()  # CRLF and BOM tolerated
-
-    front_lines: list[str] = []
-    first_body_line = 1  # 1-based line number in the file of lines[0] after the front matter
-    if lines and lines[0].strip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-        if end is None:
-            raise TemplateError(f"{path}: front matter opened with --- is never closed")
-        front_lines, lines = lines[1:end], lines[end + 1:]
-        first_body_line = end + 2
-    front = _load_yaml("\n".join(front_lines), f"{path}: front matter")
+    front_lines, body_start = _front_matter(lines, path.name)
+    front = _load_yaml("\n".join(front_lines), "front matter", path.name, 2)  # YAML from line 2
     kernelspec = _kernelspec(front)
     language = str(kernelspec.get("language", "python")).lower()
-    cell_start = re.compile(r"^(\s*)(`{3,})\s*\{" + re.escape(language) + r"([ ,][^}]*)?\}\s*$", re.I)
-
-    cells: list[nbformat.NotebookNode] = []
-    if front_lines:
-        kept = [i for key, idx in _groups(front_lines) if key != "jupyter" for i in idx]
-        body = _trim([front_lines[i] for i in kept])
-        if body:
-            cells.append(nbformat.v4.new_raw_cell("\n".join(["---", *body, "---"])))
-
-    buffer: list[str] = []
-    buffer_start = first_body_line
-    fence: tuple[str, int] | None = None  # open non-cell fence: character, length
-    cell: tuple[str, int, int] | None = None  # open code cell: indent, backtick count, fence line
-
-    def flush_markdown() -> None:
-        lead = next((i for i, ln in enumerate(buffer) if ln.strip()), 0)
-        text = _trim(buffer)
-        if text:
-            cells.append(_markdown_cell("\n".join(text), path.name, buffer_start + lead))
-        buffer.clear()
-
-    for lineno, line in enumerate(lines, start=first_body_line):
-        if not buffer:
-            buffer_start = lineno
-        if cell is not None:
-            indent, count, fence_line = cell
-            if re.match("^" + re.escape(indent) + "`{%d,}\\s*$" % count, line):
-                cells.append(_code_cell([ln[len(indent):] if ln.startswith(indent) else ln for ln in buffer],
-                                        fence_line))
-                buffer.clear()
-                cell = None
-            else:
-                buffer.append(line)
-            continue
-        if fence is not None:
-            m = _FENCE.match(line)
-            if m and m.group(2)[0] == fence[0] and len(m.group(2)) >= fence[1] and not m.group(3).strip():
-                fence = None
-            buffer.append(line)
-            continue
-        m = cell_start.match(line)
-        if m:
-            flush_markdown()
-            cell = (m.group(1), len(m.group(2)), lineno)
-            continue
-        m = _FENCE.match(line)
-        if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
-            fence = (m.group(2)[0], len(m.group(2)))
-        buffer.append(line)
-    if cell is not None:
-        raise TemplateError(f"{path}: a ```{{{language}}} cell is never closed")
-    flush_markdown()
-
+    cells = _front_matter_cells(front_lines)
+    cells += _Body(path.name, language).read(lines[body_start - 1:], body_start)
     _assign_ids(cells)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = kernelspec
     nb.metadata["language_info"] = {"name": language}
     return nb
+
+
+def _front_matter(lines: list[str], name: str) -> tuple[list[str], int]:
+    """The front matter's lines (without its fences) and the file line (1-based) of the body."""
+    if not lines or lines[0].strip() != "---":
+        return [], 1
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        raise TemplateError(f"{name}:1: front matter opened with --- is never closed")
+    return lines[1:end], end + 2
+
+
+def _front_matter_cells(front_lines: list[str]) -> list[nbformat.NotebookNode]:
+    """The front matter as a raw cell, without its `jupyter:` key (none if nothing is left)."""
+    kept = [i for key, idx in _groups(front_lines) if key != "jupyter" for i in idx]
+    body = _trim([front_lines[i] for i in kept])
+    return [nbformat.v4.new_raw_cell("\n".join(["---", *body, "---"]))] if body else []
+
+
+class _Body:
+    """Reads the body line by line. Three states: in a code cell, in another fence (its lines are
+    Markdown text, even a ```{python} line), or in Markdown."""
+
+    def __init__(self, name: str, language: str):
+        self.name, self.language = name, language
+        self.cell_start = re.compile(r"^(\s*)(`{3,})\s*\{" + re.escape(language) + r"([ ,][^}]*)?\}\s*$", re.I)
+        self.cells: list[nbformat.NotebookNode] = []
+        self.buffer: list[str] = []
+        self.buffer_start = 1  # file line of buffer[0]
+        self.fence: tuple[str, int] | None = None  # open non-cell fence: character, length
+        self.cell: tuple[str, int, int] | None = None  # open code cell: indent, backtick count, fence line
+
+    def read(self, lines: list[str], first_line: int) -> list[nbformat.NotebookNode]:
+        for lineno, line in enumerate(lines, start=first_line):
+            if not self.buffer:
+                self.buffer_start = lineno
+            if self.cell is not None:
+                self._in_cell(line)
+            elif self.fence is not None:
+                self._in_fence(line)
+            else:
+                self._in_markdown(line, lineno)
+        if self.cell is not None:
+            raise TemplateError(f"{self.name}:{self.cell[2]}: a ```{{{self.language}}} cell is never closed")
+        self._flush_markdown()
+        return self.cells
+
+    def _in_cell(self, line: str) -> None:
+        indent, count, fence_line = self.cell
+        if not re.match("^" + re.escape(indent) + "`{%d,}\\s*$" % count, line):
+            self.buffer.append(line)
+            return
+        code = [ln[len(indent):] if ln.startswith(indent) else ln for ln in self.buffer]
+        self.cells.append(_code_cell(code, fence_line, self.name))
+        self.buffer.clear()
+        self.cell = None
+
+    def _in_fence(self, line: str) -> None:
+        m = _FENCE.match(line)
+        char, length = self.fence
+        if m and m.group(2)[0] == char and len(m.group(2)) >= length and not m.group(3).strip():
+            self.fence = None
+        self.buffer.append(line)
+
+    def _in_markdown(self, line: str, lineno: int) -> None:
+        m = self.cell_start.match(line)
+        if m:
+            self._flush_markdown()
+            self.cell = (m.group(1), len(m.group(2)), lineno)
+            return
+        m = _FENCE.match(line)
+        if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            self.fence = (m.group(2)[0], len(m.group(2)))
+        self.buffer.append(line)
+
+    def _flush_markdown(self) -> None:
+        lead = next((i for i, ln in enumerate(self.buffer) if ln.strip()), 0)
+        text = _trim(self.buffer)
+        if text:
+            self.cells.append(_markdown_cell("\n".join(text), self.name, self.buffer_start + lead))
+        self.buffer.clear()
 
 
 def _markdown_cell(text: str, template: str, line: int) -> nbformat.NotebookNode:
@@ -203,10 +238,10 @@ def _at(line: int) -> dict:
     return {"portraits": {"line": line}}
 
 
-def _code_cell(lines: list[str], fence_line: int) -> nbformat.NotebookNode:
+def _code_cell(lines: list[str], fence_line: int, name: str) -> nbformat.NotebookNode:
     opt_lines, code = _option_lines(lines)
     stripped = [_strip_prefix(line) for line in opt_lines]
-    options = _load_yaml("\n".join(stripped), "cell options")
+    options = _load_yaml("\n".join(stripped), "cell options", name, fence_line + 1)
     metadata: dict[str, Any] = _at(fence_line)
     kept: list[int] = []
     for key, idx in _groups(stripped):
@@ -242,15 +277,18 @@ def _parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
     return None
 
 
-def parameters_of(nb: nbformat.NotebookNode) -> dict[str, object]:
-    """Names and default values of the parameters cell (literals only, read with ast)."""
+def parameters_of(nb: nbformat.NotebookNode, *, name: str | None = None) -> dict[str, object]:
+    """Names and default values of the parameters cell (literals only, read with ast). Errors
+    start with ``name:line:`` (the cell's first template line) when the template is named."""
     cell = _parameters_cell(nb)
     if cell is None:
         return {}
+    line = (cell.metadata.get("portraits") or {}).get("line")
+    at = f"{name}:{line}: " if name and line else ""
     try:
         tree = ast.parse(cell.source)
     except SyntaxError as exc:
-        raise TemplateError(f"the parameters cell is not valid Python: {exc}") from exc
+        raise TemplateError(f"{at}the parameters cell is not valid Python: {exc}") from exc
     params: dict[str, object] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign):
@@ -265,20 +303,20 @@ def parameters_of(nb: nbformat.NotebookNode) -> dict[str, object]:
                     params[target.id] = ast.literal_eval(value)
                 except ValueError as exc:
                     raise TemplateError(
-                        f"parameter {target.id!r}: its default must be a literal "
+                        f"{at}parameter {target.id!r}: its default must be a literal "
                         f"(string, number, list, None...), not {ast.unparse(value)!r}") from exc
     return params
 
 
-def check_template(nb: nbformat.NotebookNode, params: dict, *, name: str = "the template") -> None:
+def check_template(nb: nbformat.NotebookNode, params: dict, *, name: str | None = None) -> None:
     """Refuse a template papermill would silently run with its defaults."""
     if _parameters_cell(nb) is None:
         raise TemplateError(
-            f"{name} has no cell tagged parameters: add `#| tags: [parameters]` as the first line "
-            "of the code cell that sets the default parameters (e.g. territory_id = \"ti-8413\")")
-    declared = parameters_of(nb)
+            f"{name or 'the template'} has no cell tagged parameters: add `#| tags: [parameters]` as "
+            "the first line of the code cell that sets the default parameters (e.g. territory_id = \"ti-8413\")")
+    declared = parameters_of(nb, name=name)
     unknown = sorted(set(params) - set(declared))
     if unknown:
         raise TemplateError(
-            f"{name}: parameter(s) {', '.join(unknown)} not declared in the parameters cell "
-            f"(declared: {', '.join(sorted(declared)) or 'none'})")
+            f"{name or 'the template'}: parameter(s) {', '.join(unknown)} not declared in the parameters "
+            f"cell (declared: {', '.join(sorted(declared)) or 'none'})")
