@@ -1,4 +1,5 @@
-"""The Lua filter's cell rules, on small hand-made executed notebooks (no kernel needed)."""
+"""The Lua filter quarto_cells.lua (Quarto's cell rules for the built-in engine), on small hand-made
+executed notebooks (no kernel needed)."""
 
 from __future__ import annotations
 
