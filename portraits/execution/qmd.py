@@ -70,11 +70,13 @@ def _groups(yaml_lines: list[str]) -> list[tuple[str | None, list[int]]]:
     return groups
 
 
-def _yaml_error_line(exc: yaml.YAMLError) -> int:
-    """0-based line, within the YAML text, of the faulty construct: where it starts ("while
-    parsing a flow sequence started here") when YAML says so, else where the parser stopped."""
+def _yaml_error(exc: yaml.YAMLError) -> tuple[int, str]:
+    """0-based line, within the YAML text, of the faulty construct (where it starts, "while parsing
+    a flow sequence started here", when YAML says so, else where the parser stopped) and what is
+    wrong, in one line (YAML's own positions count from the YAML's start, not the file's)."""
     mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-    return 0 if mark is None else int(mark.line)
+    what = "; ".join(p for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p)
+    return (0 if mark is None else int(mark.line)), (what or str(exc))
 
 
 def _load_yaml(text: str, what: str, name: str = "", first_line: int | None = None) -> dict:
@@ -86,7 +88,8 @@ def _load_yaml(text: str, what: str, name: str = "", first_line: int | None = No
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        raise TemplateError(f"{at(_yaml_error_line(exc))}{what}: invalid YAML: {exc}") from exc
+        line, problem = _yaml_error(exc)
+        raise TemplateError(f"{at(line)}{what}: invalid YAML: {problem}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -1,12 +1,18 @@
-"""The warm kernel: papermill-like notebooks, no state leaking between territories, errors kept."""
+"""The warm kernel: papermill-like notebooks, no state leaking between territories, errors kept
+(one template per way a territory fails: tests/fixtures/templates/)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from portraits.execution.execute import WarmKernel
+from portraits.execution.qmd import read_qmd
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "templates"
 
 
 def _template(*sources: str) -> nbformat.NotebookNode:
@@ -58,27 +64,56 @@ def test_figures_use_the_inline_backend(kernel):
     assert any("image/png" in o.data for o in _outputs(result.nb, "display_data"))
 
 
+def _failing_cell(nb):
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
+    return cell
+
+
 def test_failure_is_recorded_like_papermill_and_kernel_stays_usable(kernel):
-    result = kernel.execute(_template("x = 1", "raise ValueError('boom ' + territory)", "y = 2"),
-                            {"territory": "ti-0003"})
+    result = kernel.execute(read_qmd(FIXTURES / "cell_raises.qmd"), {"territory": "ti-0001"})
     assert not result.ok
-    assert (result.error.ename, result.error.evalue) == ("ValueError", "boom ti-0003")
-    assert result.error.cell_index == 3  # parameters, injected, x = 1, then the failing cell
+    assert (result.error.ename, result.error.evalue) == ("ValueError", "pas de données pour ti-0001")
+    # front matter (raw), the fixture's comment, parameters, injected, then the failing cell
+    assert result.error.cell_index == 4
     assert "papermill-error-cell-tag" in result.nb.cells[0].metadata.tags
+    assert result.nb.cells[-1].execution_count is None  # the cells after the failure do not run
     assert kernel.execute(_template("1 + 1"), {"territory": "ti-0004"}).ok
+    # another territory runs the same template through
+    assert kernel.execute(read_qmd(FIXTURES / "cell_raises.qmd"), {"territory": "ti-0002"}).ok
 
 
-def test_timeout_interrupts_and_replaces_the_kernel(kernel):
-    result = kernel.execute(_template("import time\ntime.sleep(60)"), {"territory": "ti-0005"}, timeout=2)
-    assert result.error.ename == "TimeoutError"
-    assert result.kernel_restarted
-    assert kernel.execute(_template("1 + 1"), {"territory": "ti-0006"}).ok
+# Each fixture's comment says what it exercises and what is expected: the error (papermill's ename
+# and evalue), the template line of the failing cell, whether the kernel had to be replaced. A
+# build fails that territory alone (exit status 1); the kernel serves the next one.
+FAILURES = {
+    "cell_raises": (None, "ValueError", "pas de données pour ti-0001", 15, False),
+    "cell_hangs": (2, "TimeoutError", "the notebook exceeded its time limit of 2 s", 16, True),
+    "kernel_dies": (None, "DeadKernelError", "the kernel died while running this cell", 17, True),
+    "inline_raises": (None, "InlineError", "inline_raises.qmd:21: `{python} shares[territory]` failed for "
+                      "ti-0001: KeyError: 'ti-0001'", 20, False),
+    "when_meta_without_metadata": (None, "InlineError", "when_meta_without_metadata.qmd:16: a `when-meta` "
+                                   "condition needs the territory's metadata: display `p.metadata()` in a "
+                                   "cell before this text", 16, False),
+    "span_without_bracket": (None, "InlineError", 'span_without_bracket.qmd:15: a `]{.content-visible '
+                             'when-meta="available.poverty_rate"}` span has no opening bracket', 15, False),
+}
+
+
+@pytest.mark.parametrize("fixture, expected", FAILURES.items(), ids=list(FAILURES))
+def test_a_failing_territory_keeps_its_error_and_template_line(kernel, fixture, expected):
+    timeout, ename, evalue, line, restarted = expected
+    path = FIXTURES / f"{fixture}.qmd"
+    result = kernel.execute(read_qmd(path), {"territory": "ti-0001"}, timeout=timeout)
+    assert (result.error.ename, result.error.evalue) == (ename, evalue)
+    assert result.kernel_restarted is restarted
+    assert _failing_cell(result.nb).metadata["portraits"]["line"] == line
+    assert " ".join(evalue.split()) in " ".join(path.read_text(encoding="utf-8").split())  # its comment says so
+    assert kernel.execute(_template("1 + 1"), {"territory": "ti-0006"}).ok  # the next territory runs
 
 
 def test_dead_kernel_is_restarted_and_the_territory_retried(kernel, tmp_path):
     flag = tmp_path / "crashed-once"
-    crash_once = (f"import os\nif not os.path.exists({str(flag)!r}):\n"
-                  f"    open({str(flag)!r}, 'w').close()\n    os._exit(1)\n'survived'")
-    result = kernel.execute(_template(crash_once), {"territory": "ti-0007"})
+    result = kernel.execute(read_qmd(FIXTURES / "kernel_dies.qmd"), {"territory": "ti-0007", "crash_flag": str(flag)})
     assert result.ok and result.kernel_restarted
+    assert flag.exists()  # it did die once
     assert _outputs(result.nb)[-1].data["text/plain"] == "'survived'"

@@ -1,11 +1,17 @@
-"""The template reader follows Quarto's rules and refuses templates papermill would misuse."""
+"""The template reader follows Quarto's rules and refuses templates papermill would misuse, with
+a message naming file:line (one fixture per way to fail: tests/fixtures/templates/)."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from portraits.execution.qmd import TemplateError, cell_options, check_template, parameters_of, read_qmd
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "templates"
 
 TEMPLATE = """\
 ---
@@ -57,12 +63,6 @@ def test_markdown_with_inline_expressions_becomes_an_evaluating_cell(tmp_path):
     assert "template='t.qmd', line=16" in src  # line 17 of the file, after the literal's newline
     # plain Markdown stays Markdown
     assert any(c.cell_type == "markdown" and c.source == "# Titre" for c in nb.cells)
-
-
-def test_inline_syntax_error_is_refused_with_its_line(tmp_path):
-    bad = TEMPLATE.replace("`{python} x`", "`{python} x.vs(\"region\"`")
-    with pytest.raises(TemplateError, match=r"t\.qmd:17: inline expression .* is not valid Python"):
-        read_qmd(write(tmp_path, bad))
 
 
 def test_reads_front_matter_kernelspec_cells_and_tags(tmp_path):
@@ -163,10 +163,10 @@ def test_parameters_of_reads_literals():
 
 
 def test_parameters_must_be_literals():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("a = os.getcwd()", metadata={"tags": ["parameters"]})])
-    with pytest.raises(TemplateError, match="'a'.*literal"):
+    nb = read_qmd(FIXTURES / "parameter_not_literal.qmd")
+    with pytest.raises(TemplateError, match="'territory'.*literal") as info:
         parameters_of(nb)
+    assert not str(info.value).startswith("parameter_not_literal.qmd")  # no name given, no file:line
 
 
 def test_check_template_refuses_missing_parameters_cell(tmp_path):
@@ -183,13 +183,6 @@ def test_check_template_refuses_undeclared_parameter(tmp_path):
         check_template(nb, {"territoire": "ti-0101"})
 
 
-def test_unclosed_cell_and_bad_options_are_errors(tmp_path):
-    with pytest.raises(TemplateError, match="never closed"):
-        read_qmd(write(tmp_path, "```{python}\nx = 1\n"))
-    with pytest.raises(TemplateError, match="invalid YAML"):
-        read_qmd(write(tmp_path, "```{python}\n#| tags: [parameters\nx = 1\n```\n"))
-
-
 def test_every_code_cell_knows_its_template_line(tmp_path):
     nb = read_qmd(write(tmp_path, TEMPLATE))
     lines = TEMPLATE.splitlines()
@@ -199,3 +192,51 @@ def test_every_code_cell_knows_its_template_line(tmp_path):
         expected = "Texte avec" if "narrative" in cell.metadata.tags else "```{python}"
         assert lines[line - 1].startswith(expected), (line, cell.source)
     assert [c.metadata["portraits"]["line"] for c in code] == [11, 17, 19]
+
+
+# Each fixture's comment says what it exercises and the message expected here; the message names
+# file:line (the line to fix), and the command line exits with status 2 (an InputError).
+REFUSED = {
+    "front_matter_unclosed": "front_matter_unclosed.qmd:1: front matter opened with --- is never closed",
+    "front_matter_bad_yaml": "front_matter_bad_yaml.qmd:7: front matter: invalid YAML: "
+                             "while parsing a flow sequence; expected ',' or ']', but got ':'",
+    "cell_unclosed": "cell_unclosed.qmd:15: a ```{python} cell is never closed",
+    "cell_options_bad_yaml": "cell_options_bad_yaml.qmd:18: cell options: invalid YAML: "
+                             "while parsing a flow sequence; expected ',' or ']', but got '<stream end>'",
+    "inline_syntax_error": "inline_syntax_error.qmd:16: inline expression `{python} territory.upper(` "
+                           "is not valid Python: '(' was never closed",
+    "no_parameters_cell": "no_parameters_cell.qmd has no cell tagged parameters: add `#| tags: [parameters]` "
+                          "as the first line of the code cell that sets the default parameters "
+                          '(e.g. territory_id = "ti-8413")',
+    "parameter_not_literal": "parameter_not_literal.qmd:11: parameter 'territory': its default must be a "
+                             "literal (string, number, list, None...), not 'default_territory()'",
+    "parameters_cell_syntax_error": "parameters_cell_syntax_error.qmd:11: the parameters cell is not valid "
+                                    "Python: unterminated string literal (detected at line 1) (<unknown>, line 1)",
+}
+
+
+def _comment(path: Path) -> str:
+    """The fixture's comment (YAML `#` lines or an HTML comment), on one line."""
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r"<!--(.*?)-->", text, re.S)
+    lines = found.group(1).splitlines() if found else [ln[1:] for ln in text.splitlines() if ln.startswith("#")]
+    return " ".join(" ".join(lines).split())
+
+
+@pytest.mark.parametrize("fixture, message", REFUSED.items(), ids=list(REFUSED))
+def test_a_broken_template_is_refused_with_its_file_line(fixture, message):
+    path = FIXTURES / f"{fixture}.qmd"
+    with pytest.raises(TemplateError) as info:
+        check_template(read_qmd(path), {"territory": "ti-0001"}, name=path.name)
+    assert str(info.value) == message
+    assert info.value.exit_code == 2
+    comment = _comment(path)
+    assert comment.startswith("Exercises: ") and "exit status 2" in comment
+    assert message in comment, "the fixture's comment must quote the message"
+
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.qmd")), ids=lambda p: p.stem)
+def test_every_template_fixture_says_what_it_exercises_and_what_to_expect(path):
+    comment = _comment(path)
+    assert comment.startswith("Exercises: ") and " Expected: " in comment, path.name
