@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from portraits.render import RenderError, builtin, fonts, render
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "portrait.ipynb"
+FAILURES = FIXTURE.parent / "failures"  # one notebook per way a tool fails
 TITLE = "Territoire d'industrie — Vallée-Test"
 NNBSP = "\u202f"
 
@@ -145,6 +146,20 @@ def test_missing_notebook_is_a_render_error(tmp_path):
     with pytest.raises(RenderError, match="notebook not found"):
         builtin.render_pdf(tmp_path / "absent.ipynb", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+# pandoc cannot read the notebook; typst refuses what pandoc wrote. A render failure is one
+# territory's failure: exit status 1, nothing written.
+@pytest.mark.parametrize("fixture, write, message", [
+    ("not_json", builtin.render_html, r"pandoc failed \(exit \d+\):\nipynb decoding error: .*not json"),
+    ("typst_error", builtin.render_pdf, r"typst failed on typst_error\.ipynb: unknown variable: unknown-function$"),
+])
+def test_tool_failures_are_render_errors(tmp_path, fixture, write, message):
+    out = tmp_path / "out" / f"{fixture}.{'pdf' if write is builtin.render_pdf else 'html'}"
+    with pytest.raises(RenderError, match=message) as info:
+        write(FAILURES / f"{fixture}.ipynb", out)
+    assert info.value.exit_code == 1
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # no document, not even a temporary
 
 
 def test_fonts_api():

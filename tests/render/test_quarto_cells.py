@@ -152,21 +152,6 @@ def test_wide_pipe_table_gets_automatic_widths(tmp_path):
     assert "right" in html_table.tbody.find_all("td")[1].get("style", "")
 
 
-def test_tool_failures_are_render_errors(tmp_path):
-    from portraits.render import RenderError
-
-    bad_json = tmp_path / "bad.ipynb"
-    bad_json.write_text("{ not json", encoding="utf-8")
-    with pytest.raises(RenderError, match="pandoc failed"):
-        builtin.render_html(bad_json, tmp_path / "bad.html")
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("```{=typst}\n#unknown-function()\n```")])
-    path = tmp_path / "t.ipynb"
-    nbformat.write(nb, path)
-    with pytest.raises(RenderError, match="typst failed on t.ipynb.*unknown"):
-        builtin.render_pdf(path, tmp_path / "t.pdf")
-    assert not (tmp_path / "t.pdf").exists() and not (tmp_path / "bad.html").exists()
-
-
 def test_image_alt_from_output_metadata_wins_over_static_fig_alt(tmp_path):
     # the static fig-alt is the fallback (what Quarto shows); the per-image alt written from the
     # data wins with the builtin engine
