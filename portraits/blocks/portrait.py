@@ -35,11 +35,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from portraits.blocks import charts
+from portraits.blocks import chart_style, charts, positions, svg
 from portraits.text import commentary, describe, fmt, phrasing
 from portraits.core import config, levels, outputs
 from portraits.data import store
-from portraits.blocks.charts import Chart
+from portraits.blocks.chart_style import Chart
 
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
 
@@ -88,8 +88,8 @@ class FigureOutput:
     def _repr_mimebundle_(self, include=None, exclude=None):
         if self.chart.fig is None:
             return {"text/markdown": f"*{self.chart.alt}*", "text/plain": self.chart.alt}, {}
-        svg = charts.to_svg(self.chart.fig)
-        return ({"image/svg+xml": svg, "text/plain": self.chart.alt},
+        image = svg.to_svg(self.chart.fig)
+        return ({"image/svg+xml": image, "text/plain": self.chart.alt},
                 {"image/svg+xml": {"alt": self.chart.alt}})
 
 
@@ -191,7 +191,7 @@ class Portrait:
             row = self.rows.get(ind)
             if row and row.get("source") and row["source"] not in cites:
                 cites.append(row["source"])
-        return charts.source_line(*cites)
+        return chart_style.source_line(*cites)
 
     # ------------------------------------------------------------------ blocks
     def header(self):
@@ -332,7 +332,7 @@ class Portrait:
         return charts.a38(a38, self._a38_source(a38), self.name)
 
     def _chart_positions(self) -> Chart:
-        return charts.positions(_all_territory_values(str(config.processed_dir())), self.territory_id,
+        return positions.positions(_all_territory_values(str(config.processed_dir())), self.territory_id,
                                 self._producers(POSITION_INDICATORS), self.name)
 
     def _chart_map(self) -> Chart:
@@ -352,7 +352,7 @@ class Portrait:
             if not own["comparable"].fillna(True).astype(bool).all():
                 df = df[df["level"].isin(["territory", "region"])]
                 ids = [i for i in dict.fromkeys(df["source_id"].dropna()) if i]
-                source = charts.source_line(*[store.source_citation(i) for i in ids])
+                source = chart_style.source_line(*[store.source_citation(i) for i in ids])
         return df, source
 
     def _producers(self, indicator_ids) -> str:
@@ -364,14 +364,14 @@ class Portrait:
             producer = cite.split(",")[0].strip()
             if producer and producer not in producers:
                 producers.append(producer)
-        return charts.source_line(*producers) + " (détail dans « Pour comprendre »)"
+        return chart_style.source_line(*producers) + " (détail dans « Pour comprendre »)"
 
     def _a38_source(self, a38: pd.DataFrame) -> str:
         try:
             cite = store.source_citation("flores_a38_ze")
         except Exception:
             cite = "Insee, Flores"
-        return charts.source_line(cite)
+        return chart_style.source_line(cite)
 
     def comparison_table(self):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table)."""
