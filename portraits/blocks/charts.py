@@ -23,7 +23,7 @@ from portraits.blocks.chart_style import (
     add_source, first_value, is_empty, label_width, legend_rows, legend_top, new_figure,
     num_axis, pct_axis, rc, shorten, source_line, unavailable, wrap_label)
 from portraits.text import fmt
-from portraits.text.commentary import de
+from portraits.text.grammar import de
 
 
 INDUSTRY_A38 = ("BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from portraits.blocks.display import md_escape
 from portraits.data.store import Territory
-from portraits.text import commentary, describe
+from portraits.text import describe
+from portraits.text.benchmarks import region_in
 
 
 def header(t: Territory) -> str:
@@ -15,7 +16,7 @@ def header(t: Territory) -> str:
         where = (f"à cheval sur les régions {' et '.join(names)} (les comparaisons régionales "
                  f"portent sur sa région de rattachement, {t.region_name})")
     else:
-        where = commentary.region_in(t.region_name, t.region_code)
+        where = region_in(t.region_name, t.region_code)
     text = (f"Territoire d'industrie de la génération 2023-2027 (identifiant {t.id}) situé "
             f"{where}. Il regroupe {md_escape(describe.composition(t).sentence())}.")
     if perimeter := describe.perimeter(t):

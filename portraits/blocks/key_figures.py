@@ -9,6 +9,7 @@ from portraits.blocks.sources import producers
 from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
 from portraits.text import commentary, fmt
+from portraits.text.trends import period_words
 
 # The key figures of "L'essentiel": (indicator, label after the value)
 KEY_FIGURES: list[tuple[str, str]] = [  # each label reads as a phrase after its number
@@ -49,7 +50,7 @@ def key_figure(rows: dict[str, dict], indicator_id: str, label: str, region_name
     row = rows.get(indicator_id)
     if row is None:
         return None
-    when = commentary.period_words(row.get("year"))
+    when = period_words(row.get("year"))
     bench_parts = _benchmarks(rows, indicator_id, region_name)
     if not commentary.comparable(row, "france"):
         label = KEY_FIGURE_OTHER_BASIS.get(indicator_id, label)
@@ -73,7 +74,7 @@ def _benchmarks(rows: dict[str, dict], indicator_id: str, region_name: str) -> l
     if trend_id and trend_id in rows:
         trow = rows[trend_id]
         france = levels.label("france", trow.get("france_scope"))
-        return [f"{value_text(trow)} {commentary.period_words(trow.get('year'))}"
+        return [f"{value_text(trow)} {period_words(trow.get('year'))}"
                 + (f" ({france} : {value_text(trow, 'france')})"
                    if not fmt.is_missing(trow.get("france")) else "")]
     if fmt.is_missing(row.get("territory")):

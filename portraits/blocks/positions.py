@@ -13,7 +13,7 @@ from portraits.blocks.chart_style import (
     unavailable)
 from portraits.data.indicators import signed_ids
 from portraits.text import fmt
-from portraits.text.commentary import de
+from portraits.text.grammar import de
 
 
 def positions(values: pd.DataFrame | None, territory_id: str, source: str | None = None,
