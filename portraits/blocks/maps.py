@@ -20,8 +20,7 @@ import pandas as pd
 from matplotlib.collections import Collection, LineCollection, PatchCollection
 from matplotlib.path import Path
 
-from portraits.blocks import charts
-from portraits.blocks.charts import Chart
+from portraits.blocks.chart_style import TERRITORY, Chart, add_source, source_line, rc, unavailable
 
 METROPOLE_CRS = "EPSG:2154"
 OVERSEAS_CRS = {  # RGAF09 / RGFG95 / RGR92 / RGM04 UTM zones (IGN)
@@ -145,7 +144,7 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
     """The locator map of ``territory_id`` within ``region_codes`` (first = main region)."""
     codes = [str(c).zfill(2) for c in region_codes if c]
     if not codes:
-        return charts._unavailable("carte de situation")
+        return unavailable("carte de situation")
     crs = crs_for(codes[0])
     try:
         ti, reg = layers(crs)
@@ -153,22 +152,17 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
         return Chart(None, f"Carte non disponible ({type(exc).__name__}).")
     own = ti[ti["territory_id"] == territory_id]
     if own.empty:
-        return charts._unavailable("périmètre du territoire")
+        return unavailable("périmètre du territoire")
     regions = reg[reg["region_code"].isin(codes)]
-    frame = regions if not regions.empty else own
-    xmin, ymin, xmax, ymax = np.array(frame.total_bounds)
+    xmin, xmax, ymin, ymax, half = _square_extent(regions if not regions.empty else own, own)
     oxmin, oymin, oxmax, oymax = own.total_bounds
-    xmin, ymin, xmax, ymax = min(xmin, oxmin), min(ymin, oymin), max(xmax, oxmax), max(ymax, oymax)
-    # square extent, 4 % margin, so every map has the same shape in the header
-    cx, cy, half = (xmin + xmax) / 2, (ymin + ymax) / 2, max(xmax - xmin, ymax - ymin) / 2 * 1.04
-    xmin, xmax, ymin, ymax = cx - half, cx + half, cy - half, cy + half
     neighbours = reg.cx[xmin:xmax, ymin:ymax]
     others = ti.cx[xmin:xmax, ymin:ymax]
     others = others[others["territory_id"] != territory_id]
 
     paths = _paths(crs)
 
-    with matplotlib.rc_context(charts.rc()):
+    with matplotlib.rc_context(rc()):
         from matplotlib.figure import Figure
 
         # background layers are rasterised (at this dpi) inside the SVG: detailed outlines of
@@ -184,25 +178,36 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
         if not others.empty:
             _polygons(ax, paths.territories[others.index], facecolor=OTHER_TI, edgecolor="white",
                       linewidth=0.3, rasterized=True)
-        _polygons(ax, paths.territories[own.index], facecolor=charts.TERRITORY,
-                  edgecolor=charts.TERRITORY, linewidth=0.4)
+        _polygons(ax, paths.territories[own.index], facecolor=TERRITORY,
+                  edgecolor=TERRITORY, linewidth=0.4)
         _lines(ax, [seg for i in regions.index for seg in paths.boundaries[i]],
                color=REGION_EDGE, linewidth=0.8)
         if max(oxmax - oxmin, oymax - oymin) < SMALL_SHARE * 2 * half:
             # a small territory gets a ring so that the eye finds it
             ax.scatter([(oxmin + oxmax) / 2], [(oymin + oymax) / 2], s=420, facecolors="none",
-                       edgecolors=charts.TERRITORY, linewidths=1.2, zorder=5)
+                       edgecolors=TERRITORY, linewidths=1.2, zorder=5)
         ax.set_xlim(xmin, xmax)
         ax.set_ylim(ymin, ymax)
         ax.set_aspect("equal")
         ax.set_axis_off()
-    charts.add_source(fig, source or charts.source_line("ANCT, juillet 2024", treatment=""))
-    region_names = region_names or list(regions["region_name"])
+    add_source(fig, source or source_line("ANCT, juillet 2024", treatment=""))
+    return Chart(fig, _alt(name or territory_id, region_names or list(regions["region_name"]), len(others)))
+
+
+def _square_extent(frame, own) -> tuple[float, float, float, float, float]:
+    """(xmin, xmax, ymin, ymax, half side): the square around ``frame`` and the territory
+    ``own``, with a 4 % margin, so that every map has the same shape in the header."""
+    xmin, ymin, xmax, ymax = np.array(frame.total_bounds)
+    oxmin, oymin, oxmax, oymax = own.total_bounds
+    xmin, ymin, xmax, ymax = min(xmin, oxmin), min(ymin, oymin), max(xmax, oxmax), max(ymax, oymax)
+    cx, cy, half = (xmin + xmax) / 2, (ymin + ymax) / 2, max(xmax - xmin, ymax - ymin) / 2 * 1.04
+    return cx - half, cx + half, cy - half, cy + half, half
+
+
+def _alt(label: str, region_names: list[str], n_others: int) -> str:
     where = " et ".join(region_names) if region_names else "sa région"
-    label = name or territory_id
-    alt = (f"Carte de situation : le Territoire d'industrie {label} (en bleu) dans "
-           f"{'les régions' if len(region_names) > 1 else 'la région'} {where} (contour foncé) ; "
-           f"les autres Territoires d'industrie sont en gris clair "
-           f"({len(others)} visible{'s' if len(others) > 1 else ''} sur la carte).")
-    return Chart(fig, alt)
+    return (f"Carte de situation : le Territoire d'industrie {label} (en bleu) dans "
+            f"{'les régions' if len(region_names) > 1 else 'la région'} {where} (contour foncé) ; "
+            f"les autres Territoires d'industrie sont en gris clair "
+            f"({n_others} visible{'s' if n_others > 1 else ''} sur la carte).")
 

@@ -19,7 +19,7 @@ import pypandoc
 import typst
 
 from portraits.core import atomic
-from portraits.render import fonts
+from portraits.blocks import fonts
 from portraits.render.errors import RenderError
 
 HERE = Path(__file__).resolve().parent

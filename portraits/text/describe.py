@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
-from portraits.text import commentary
+from portraits.text import grammar
 from portraits.data.store import Territory
 
 SHOWN_NAMES = {"EPCI": 6, "EPT": 3, "COM": 4}  # names listed per kind of member, then "…"
@@ -55,7 +55,7 @@ def of_epci(name: str) -> str:
     """"de la CC Bazois Loire Morvan", "de la Métropole du Grand Paris", "de Nantes Métropole"."""
     if name.startswith(FEMININE_HEADS):
         return "de la " + name
-    return commentary.de(name)
+    return grammar.de(name)
 
 
 def perimeter(t: Territory) -> str:

@@ -2,7 +2,7 @@
 
 ``p.figure("unemployment_rate")`` gives a :class:`Figure`: one indicator of one territory.
 Its properties and methods return French words (Markdown) decided from the figures by the
-rules of ``portraits.text.commentary`` (thresholds and words in ``phrasing.toml``), always on the
+rules of ``portraits.text.commentary`` and its families (thresholds and words in ``phrasing.toml``), always on the
 values as displayed. The words around them are the template's::
 
     Le taux de chômage atteint `{python} chomage` `{python} chomage.when`,
@@ -43,9 +43,10 @@ from typing import Any, Iterator
 
 import pandas as pd
 
-from portraits.text import commentary as c
-from portraits.text import fmt
 from portraits.core import levels
+from portraits.text import commentary, comparison, fmt, grammar, proportions, ranks, trends
+from portraits.text.benchmarks import Benchmark
+from portraits.text.benchmarks import benchmarks as benchmark_words
 
 _RECORDER: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidence", default=None)
 
@@ -90,14 +91,14 @@ def _num(x: Any) -> str:
 class Figure:
     """One indicator of one territory, for the template's inline expressions."""
 
-    def __init__(self, row: dict, benchmarks: dict[str, c.Benchmark]):
+    def __init__(self, row: dict, benchmarks: dict[str, Benchmark]):
         self.row = row
         self.id = str(row.get("indicator_id"))
         # France's words follow what France covers for this indicator ("en France métropolitaine")
-        self.benchmarks = {**benchmarks, "france": c.benchmarks(france_scope=row.get("france_scope"))["france"]}
+        self.benchmarks = {**benchmarks, "france": benchmark_words(france_scope=row.get("france_scope"))["france"]}
         self.unit = row.get("unit")
         self.digits = fmt.unit_digits(self.unit)
-        self.phrasing = c.phrasing(row)
+        self.phrasing = grammar.phrasing(row)
         self.noun = self.phrasing.noun
 
     # ---------------------------------------------------------------- evidence
@@ -115,14 +116,14 @@ class Figure:
             "bench_shown": self.shown(benchmark) if benchmark else "",
             "diff": diff, "rule": rule, "outcome": outcome,
             "rank": f"{int(rank)}/{int(n)}" if not (fmt.is_missing(rank) or fmt.is_missing(n)) else "",
-            "approx": "oui" if c.approximate(r) else "non",
-            "comparable": "oui" if c.comparable(r, benchmark or "france") else "non",
+            "approx": "oui" if commentary.approximate(r) else "non",
+            "comparable": "oui" if commentary.comparable(r, benchmark or "france") else "non",
             "source": r.get("source") or "", "year": r.get("year") or "",
         })
 
     # ---------------------------------------------------------------- values
     def shown(self, level: str = "territory") -> str:
-        return c.shown(self.row, level)
+        return commentary.shown(self.row, level)
 
     @property
     def available(self) -> bool:
@@ -131,9 +132,9 @@ class Figure:
     @property
     def value(self) -> Text:
         text = self.shown()
-        if self.available and c.approximate(self.row):
+        if self.available and commentary.approximate(self.row):
             text = "environ " + text
-        self._record("valeur", rule="valeur affichée" + (" (approchée : « environ »)" if c.approximate(self.row) else ""),
+        self._record("valeur", rule="valeur affichée" + (" (approchée : « environ »)" if commentary.approximate(self.row) else ""),
                      outcome=text)
         return Text(text)
 
@@ -156,7 +157,7 @@ class Figure:
 
     @property
     def when(self) -> Text:
-        return Text(c.period_words(self.row.get("year")))
+        return Text(trends.period_words(self.row.get("year")))
 
     def at(self, level: str) -> Text:
         self._check_level(level)
@@ -169,26 +170,26 @@ class Figure:
         return Text(self.benchmarks[level].where)
 
     def comparable(self, level: str) -> bool:
-        return c.comparable(self.row, level)
+        return commentary.comparable(self.row, level)
 
     def _check_level(self, level: str) -> None:
         if level not in self.benchmarks:
             raise ValueError(f"unknown benchmark {level!r}: choose among {', '.join(self.benchmarks)}")
 
     # ---------------------------------------------------------------- comparisons
-    def _rule(self, cmp: c.Comparison) -> str:
+    def _rule(self, cmp: comparison.Comparison) -> str:
         if fmt.is_rate(self.unit):
             growth = self._annual
-            near, marked = ((c.GROWTH_NEAR_POINTS, c.GROWTH_MARKED_POINTS) if growth
-                            else (c.NEAR_POINTS, c.MARKED_POINTS))
+            near, marked = ((comparison.GROWTH_NEAR_POINTS, comparison.GROWTH_MARKED_POINTS) if growth
+                            else (comparison.NEAR_POINTS, comparison.MARKED_POINTS))
             return f"écart en points : proche si |d| < {near:g}, nettement si |d| ≥ {marked:g}"
-        return (f"écart relatif : proche si |r| < {c.NEAR_RELATIVE:.0%}, nettement si |r| ≥ "
-                f"{c.MARKED_RELATIVE:.0%}").replace("%", "\u202f%")
+        return (f"écart relatif : proche si |r| < {comparison.NEAR_RELATIVE:.0%}, nettement si |r| ≥ "
+                f"{comparison.MARKED_RELATIVE:.0%}").replace("%", "\u202f%")
 
-    def _compare(self, level: str) -> c.Comparison:
-        return c.compare(self.row.get("territory"), self.row.get(level), self.unit)
+    def _compare(self, level: str) -> comparison.Comparison:
+        return comparison.compare(self.row.get("territory"), self.row.get(level), self.unit)
 
-    def _diff_text(self, cmp: c.Comparison) -> str:
+    def _diff_text(self, cmp: comparison.Comparison) -> str:
         if cmp.diff is None:
             return ""
         return fmt.points(cmp.diff) if cmp.in_points else fmt.signed_percent(cmp.diff * 100, 1)
@@ -211,7 +212,7 @@ class Figure:
                 parts.append(("contre", f"{self.shown(level)} {self.benchmarks[level].where}"))
             self._record(f"vs({level!r})", benchmark=level, diff=self._diff_text(cmp),
                          rule="égalité des valeurs affichées -> « comme »", outcome=parts[-1][0])
-        return Text(c._join_versus(parts) or "")
+        return Text(comparison.join_versus(parts) or "")
 
     def compared(self, level: str = "france", *, value: bool = False, gap: bool = False) -> Text:
         """"nettement supérieure à la moyenne nationale" (rates) / "au niveau national" (levels);
@@ -224,8 +225,8 @@ class Figure:
                          outcome="valeur manquante" if not cmp.available else "non comparable")
             return Text("")
         bench = self.benchmarks[level]
-        words = c._qualified(cmp, self.noun, bench.average if fmt.is_rate(self.unit) else bench.level)
-        gap_text = c.signed_gap(cmp) if gap and (cmp.kind != "near" or cmp.in_points) else None
+        words = comparison.qualified(cmp, self.noun, bench.average if fmt.is_rate(self.unit) else bench.level)
+        gap_text = comparison.signed_gap(cmp) if gap and (cmp.kind != "near" or cmp.in_points) else None
         bracket = ", soit ".join(x for x in (self.shown(level) if value else None, gap_text) if x)
         if bracket:
             words += f" ({bracket})"
@@ -237,9 +238,9 @@ class Figure:
         """"+6,1 points" (rates), "−9 %" (levels), "2,8 fois plus" (ratios); "" for a tie."""
         self._check_level(level)
         cmp = self._compare(level)
-        text = (c.signed_gap(cmp) if self.comparable(level) else None) or ""
+        text = (comparison.signed_gap(cmp) if self.comparable(level) else None) or ""
         self._record(f"gap({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                     rule=f"rapport affiché en « N fois » si ≥ {c.RATIO_WORDS:g}" if not cmp.in_points else
+                     rule=f"rapport affiché en « N fois » si ≥ {comparison.RATIO_WORDS:g}" if not cmp.in_points else
                      "différence en points des valeurs affichées", outcome=text)
         return Text(text)
 
@@ -248,29 +249,29 @@ class Figure:
         count = self.phrasing.count
         words = None
         if count is not None and self.available and fmt.is_rate(self.unit):
-            words = c.proportion_words(self.row.get("territory"), count, self.digits)
-        self._record("in_words", rule=(f"fraction la plus proche si écart ≤ {c.PROPORTION_TOLERANCE:.0%} "
-                                       f"d'elle et ≤ {c.PROPORTION_MAX_GAP:g} points ; exacte si < "
-                                       f"{c.PROPORTION_EXACT:g}").replace("%", "\u202f%"),
+            words = proportions.proportion_words(self.row.get("territory"), count, self.digits)
+        self._record("in_words", rule=(f"fraction la plus proche si écart ≤ {proportions.PROPORTION_TOLERANCE:.0%} "
+                                       f"d'elle et ≤ {proportions.PROPORTION_MAX_GAP:g} points ; exacte si < "
+                                       f"{proportions.PROPORTION_EXACT:g}").replace("%", "\u202f%"),
                      outcome=words or "aucune fraction assez proche")
         return Text(prefix + words if words else "")
 
     # ---------------------------------------------------------------- ranks
     @property
     def rank(self) -> Text:
-        words = c.rank_words(self.row.get("rank"), self.row.get("n_ranked")) or ""
+        words = ranks.rank_words(self.row.get("rank"), self.row.get("n_ranked")) or ""
         self._record("rank", rule="1 = valeur la plus élevée", outcome=words or "non classé")
         return Text(words)
 
     def extreme(self, level: str = "france", prefix: str = "") -> Text:
         """"parmi les plus élevées" ("faibles") after ``prefix``, said only when the rank is in
         the top (bottom) share and the gap to ``level`` points the same way; else ""."""
-        side = c.extreme(self.row.get("rank"), self.row.get("n_ranked"))
+        side = ranks.extreme(self.row.get("rank"), self.row.get("n_ranked"))
         cmp = self._compare(level)
         agrees = (side, cmp.kind) in (("top", "above"), ("bottom", "below")) and self.comparable(level)
-        words = c.extreme_words(self.row.get("rank"), self.row.get("n_ranked"), self.noun) if agrees else None
+        words = ranks.extreme_words(self.row.get("rank"), self.row.get("n_ranked"), self.noun) if agrees else None
         self._record(f"extreme({level!r})", benchmark=level,
-                     rule=f"rang dans les {c.TOP_SHARE:.0%} extrêmes et écart de même sens".replace("%", "\u202f%"),
+                     rule=f"rang dans les {ranks.TOP_SHARE:.0%} extrêmes et écart de même sens".replace("%", "\u202f%"),
                      outcome=words or "rien")
         return Text(prefix + words if words else "")
 
@@ -280,11 +281,11 @@ class Figure:
         return fmt.is_annual(self.unit)
 
     def _trend(self, value) -> str | None:
-        return c.trend_words(value, self._annual, self.digits)
+        return trends.trend_words(value, self._annual, self.digits)
 
     def _trend_rule(self) -> str:
-        stable, slight = ((c.STABLE_ANNUAL, c.SLIGHT_ANNUAL) if self._annual
-                          else (c.STABLE_TOTAL, c.SLIGHT_TOTAL))
+        stable, slight = ((trends.STABLE_ANNUAL, trends.SLIGHT_ANNUAL) if self._annual
+                          else (trends.STABLE_TOTAL, trends.SLIGHT_TOTAL))
         return f"valeur affichée : quasi stable si |x| < {stable:g}, légère si |x| < {slight:g}"
 
     @property
@@ -304,12 +305,12 @@ class Figure:
         per_year = " par an" if self._annual else ""
         shown = fmt.rounded(t, self.digits)
         trend = self._trend(t)
-        if trend == c._T["stable"] or shown == 0:
-            verb = f"{'sont' if subject.plural else 'est'} {c.participle('resté', subject)}"
-            words = f"{verb} {c.agree(c._T['stable'], subject)} ({fmt.signed_percent(t)}{per_year})"
+        if trend == trends.STABLE or shown == 0:
+            verb = f"{'sont' if subject.plural else 'est'} {grammar.participle('resté', subject)}"
+            words = f"{verb} {grammar.agree(trends.STABLE, subject)} ({fmt.signed_percent(t)}{per_year})"
         else:
             verb = ("ont" if subject.plural else "a") + (" augmenté" if shown > 0 else " diminué")
-            approx = "environ " if c.approximate(self.row) else ""
+            approx = "environ " if commentary.approximate(self.row) else ""
             words = f"{verb} de {approx}{fmt.percent(abs(shown), self.digits)}{per_year}"
         self._record("change", rule=self._trend_rule(), outcome=words)
         return Text(words)
@@ -324,7 +325,7 @@ class Figure:
         words = self.compared(level)
         if not words:
             return Text(otherwise)
-        return Text(c.capitalize(f"{self.noun.indefinite()} {words}"))
+        return Text(grammar.capitalize(f"{self.noun.indefinite()} {words}"))
 
     def trend_title(self, level: str = "france", otherwise: str = "") -> Text:
         """"Une population en légère hausse entre 2015 et 2021, plus marquée qu'en France"."""
@@ -334,12 +335,12 @@ class Figure:
         if trend is None:
             self._record(f"trend_title({level!r})", benchmark=level, rule="titre neutre", outcome=otherwise)
             return Text(otherwise)
-        title = f"{c.capitalize(subject.indefinite())} {trend} {self.when}".rstrip()
+        title = f"{grammar.capitalize(subject.indefinite())} {trend} {self.when}".rstrip()
         bench_trend = self._trend(b)
         where = self.benchmarks[level].where
         if bench_trend is not None and self.comparable(level):
-            t_sign = 0 if trend == c._T["stable"] else (1 if fmt.rounded(t, self.digits) > 0 else -1)
-            b_sign = 0 if bench_trend == c._T["stable"] else (1 if fmt.rounded(b, self.digits) > 0 else -1)
+            t_sign = 0 if trend == trends.STABLE else (1 if fmt.rounded(t, self.digits) > 0 else -1)
+            b_sign = 0 if bench_trend == trends.STABLE else (1 if fmt.rounded(b, self.digits) > 0 else -1)
             cmp = self._compare(level)
             if t_sign == 0 and b_sign == 0:
                 title += f", comme {where}"
@@ -352,7 +353,7 @@ class Figure:
                 title += f", comme {where}"
             else:
                 stronger = abs(fmt.rounded(t, self.digits)) > abs(fmt.rounded(b, self.digits))
-                title += f", {'plus' if stronger else 'moins'} marquée {c.que(where)}"
+                title += f", {'plus' if stronger else 'moins'} marquée {grammar.que(where)}"
         self._record(f"trend_title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
                      rule=self._trend_rule() + " ; même sens et écart proche -> « comme »", outcome=title)
         return Text(title)

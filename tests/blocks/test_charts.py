@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from portraits.blocks import charts
+from portraits.blocks.svg import to_svg
 
 NB = "\u00a0"
 
@@ -20,14 +21,6 @@ def _store():
     return store
 
 
-def _positions_frame(store, ids=("industry_jobs_share", "unemployment_rate", "median_income")):
-    ind = store.table("indicators")
-    v = ind[(ind.level == "territory") & ind.indicator_id.isin(ids)]
-    v = v[["territory_id", "indicator_id", "value", "unit"]].copy()
-    v["short_label"] = v["indicator_id"]
-    return v
-
-
 @pytest.mark.parametrize("tid", ["ti-8413", "ti-0101"])
 def test_every_chart_builds_with_alt_text_and_source(tid):
     store = _store()
@@ -37,8 +30,6 @@ def test_every_chart_builds_with_alt_text_and_source(tid):
         "private_jobs": charts.private_jobs(store.series(tid), name=name),
         "establishments": charts.establishments(store.establishments(tid), name=name),
         "a38": charts.a38(store.a38(tid), name=name),
-        "positions": charts.positions(_positions_frame(store), tid, name=name,
-                                      source=charts.source_line("Insee")),
     }
     for key, chart in built.items():
         assert chart.alt and len(chart.alt) > 40, key
@@ -47,7 +38,7 @@ def test_every_chart_builds_with_alt_text_and_source(tid):
             continue
         assert name in chart.alt or key == "sectors", key
         assert any(t.startswith(("Source" + NB + ":", "Sources" + NB + ":")) for t in _texts(chart.fig)), key
-        svg = charts.to_svg(chart.fig)
+        svg = to_svg(chart.fig)
         assert svg.startswith("<?xml") and "<dc:date>" not in svg
 
 
@@ -79,7 +70,6 @@ def test_missing_data_gives_no_figure_and_says_so(df):
     for fn in (charts.sectors, charts.private_jobs, charts.establishments, charts.a38):
         chart = fn(df)
         assert chart.fig is None and "non disponible" in chart.alt
-    assert charts.positions(df, "ti-0000").fig is None
 
 
 def test_series_without_index_is_indexed_to_first_year():
@@ -90,15 +80,6 @@ def test_series_without_index_is_indexed_to_first_year():
     fig, alt = charts.private_jobs(df, name="T")
     assert fig is not None
     assert "l'indice atteint 110,0 pour T (France 110,0)" in alt
-
-
-def test_positions_highlight_and_ranks():
-    df = pd.DataFrame({"indicator_id": ["x"] * 4, "short_label": ["Part X"] * 4, "unit": ["%"] * 4,
-                       "territory_id": ["a", "b", "c", "d"], "value": [10.0, 30.0, 20.0, np.nan]})
-    chart = charts.positions(df, "c", name="C")
-    assert "Part X 20,0\u202f%, 2e sur 3" in chart.alt
-    missing = charts.positions(df, "d", name="D")
-    assert "Part X n.d." in missing.alt
 
 
 def test_a38_keeps_industrial_sectors_only():
@@ -116,55 +97,6 @@ def test_no_pyplot_figure_is_left_open():
     charts.a38(pd.DataFrame({"a38": ["CG"], "label": ["P"], "jobs": [1.0], "share": [1.0],
                              "specificity": [2.0], "year": ["2023"]}))
     assert plt.get_fignums() == before
-
-
-def test_source_line_typography():
-    assert charts.source_line("Insee, RP 2021") == "Source\u00a0: Insee, RP 2021\u202f; traitement ANCT"
-    assert charts.source_line("Insee", "Urssaf").startswith("Sources\u00a0:")
-
-
-def test_same_data_gives_identical_svg():
-    df = pd.DataFrame({"a38": ["CG", "CA"], "label": ["Plastique", "Alimentaire"],
-                       "jobs": [100.0, 50.0], "share": [10.0, 5.0], "specificity": [2.5, 0.5],
-                       "year": ["2023"] * 2})
-    first = charts.to_svg(charts.a38(df, name="T").fig)
-    assert first == charts.to_svg(charts.a38(df, name="T").fig)
-
-
-def _a38_frame():
-    return pd.DataFrame({"a38": ["CG", "CA"], "label": ["Plastique, caoutchouc", "Alimentaire"],
-                         "jobs": [100.0, 50.0], "share": [10.0, 5.0], "specificity": [2.5, 0.5],
-                         "year": ["2023"] * 2})
-
-
-def test_svg_text_is_text_with_the_shipped_font_embedded():
-    if not charts._font_faces():
-        pytest.skip("shipped font unavailable: glyphs are drawn as paths")
-    import html
-    import re
-
-    svg = charts.to_svg(charts.a38(_a38_frame(), name="Vallée de l’Arve").fig)
-    texts = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
-    assert all('xml:space="preserve"' in t for t in re.findall(r"<text\b[^>]*>", svg))
-    # labels, values with French spacing (narrow no-break space before %), source line
-    assert "Plastique, caoutchouc" in texts and "Alimentaire" in texts
-    assert any(t.startswith("Indice de spécificité") for t in texts)
-    assert "2,5  (10,0\u202f% des emplois salariés)" in texts, texts  # two spaces kept
-    assert any(t.startswith("Source\u00a0: Insee, Flores 2023") for t in texts)
-    assert not re.search(r'id="[^"]*-(?:[0-9a-f]{2,4})"', svg)  # matplotlib's glyph ids
-    assert "font-family: 'Source Sans Pro'" in svg
-    # the font travels with the SVG: an <img> sees neither the page's fonts nor the reader's
-    faces = re.findall(r"@font-face\{[^}]*\}", svg)
-    assert faces and all("Source Sans Pro" in f and "data:font/woff2;base64," in f for f in faces)
-    weights = {re.search(r"font-weight:(\d+)", f).group(1) for f in faces}
-    assert weights == {"400"}  # a38 has no semibold text: only the regular face is embedded
-    est = pd.DataFrame({"dimension": ["sector"] * 2, "label": ["Industrie", "Autres"],
-                        "level": ["territory"] * 2, "share": [30.0, 70.0], "year": ["2022"] * 2})
-    svg = charts.to_svg(charts.establishments(est, name="T").fig)
-    weights = {re.search(r"font-weight:(\d+)", f).group(1)
-               for f in re.findall(r"@font-face\{[^}]*\}", svg)}
-    assert weights == {"400", "600"}  # semibold title and territory values
-    assert svg.count("<svg") == 1 and svg.rstrip().endswith("</svg>")
 
 
 def test_sector_chart_names_what_france_covers():

@@ -1,6 +1,7 @@
 import pytest
 
-from portraits.blocks import charts, maps
+from portraits.blocks import maps
+from portraits.blocks.svg import to_svg
 
 
 def _need_polygons():
@@ -23,7 +24,7 @@ def test_locator_map(tid, regions, crs):
     assert chart.alt.startswith("Carte de situation : le Territoire d'industrie Test")
     if len(regions) > 1:
         assert "les régions" in chart.alt
-    svg = charts.to_svg(chart.fig)
+    svg = to_svg(chart.fig)
     assert "<svg" in svg
 
 
@@ -49,12 +50,12 @@ def test_map_does_not_depend_on_the_maps_drawn_before():
     """The per-process caches (layers, paths) are keyed by projection only: a territory's map
     is the same SVG first in a fresh process, after another region's, after an overseas one."""
     _need_polygons()
-    first = charts.to_svg(maps.locator("ti-8413", ["84"], name="A").fig)
+    first = to_svg(maps.locator("ti-8413", ["84"], name="A").fig)
     maps.locator("ti-2703", ["27", "84"], name="B")
     maps.locator("ti-0101", ["01"], name="C")
-    assert charts.to_svg(maps.locator("ti-8413", ["84"], name="A").fig) == first
+    assert to_svg(maps.locator("ti-8413", ["84"], name="A").fig) == first
     maps._paths.cache_clear()
-    assert charts.to_svg(maps.locator("ti-8413", ["84"], name="A").fig) == first
+    assert to_svg(maps.locator("ti-8413", ["84"], name="A").fig) == first
 
 
 def test_paths_are_converted_once_per_projection():

@@ -1,71 +1,6 @@
-import re
-
 import pytest
 
-from portraits.text import commentary, fmt
-
-NB = "\u00a0"
-
-
-@pytest.fixture(scope="module")
-def store():
-    store = pytest.importorskip("portraits.data.store")
-    try:
-        store.territory("ti-8413")
-    except Exception as exc:
-        pytest.skip(f"processed data unavailable: {exc}")
-    return store
-
-
-@pytest.fixture(scope="module")
-def report(store):
-    from portraits.blocks import portrait as report
-    return report
-
-
-def _expected(row, level="territory"):
-    x = row[level]
-    if str(row["indicator_id"]).endswith("_growth") and row["unit"] == "%":
-        text = fmt.signed_percent(x)
-    else:
-        text = fmt.value(x, row["unit"], status=row["status"] if level == "territory" else None)
-    if row.get(f"{level}_approx", row["approx"]) and not fmt.is_missing(x):  # each level's own flag
-        text = f"≈{NB}{text}"
-    return text
-
-
-@pytest.mark.parametrize("tid", ["ti-8413", "ti-0101", "ti-0601"])
-def test_key_figures_match_store_values(store, report, tid):
-    p = report.Portrait(tid)
-    md = p.key_figures().data
-    values = re.findall(r"\[([^\]]*)\]\{\.value\}", md)
-    wide = store.indicators(tid).set_index("indicator_id")
-    expected = []
-    for ind, _label in report.KEY_FIGURES:
-        if ind in wide.index:
-            row = wide.loc[ind].to_dict()
-            row["indicator_id"] = ind
-            expected.append(_expected(row))
-    assert values == expected
-    assert 6 <= len(values) <= 8
-    assert md.count("{.key-figure}") == len(values)
-    assert md.startswith("::::: {.key-figures}")
-
-
-def test_key_figure_benchmark_is_the_france_value(store, report):
-    p = report.Portrait("ti-8413")
-    md = p.key_figures().data
-    row = store.indicators("ti-8413").set_index("indicator_id").loc["unemployment_rate"]
-    assert f"France : {fmt.percent(row['france'])}" in md
-
-
-def test_missing_values_show_nd_and_no_comparison(report):
-    p = report.Portrait("ti-0601")  # Mayotte: census figures not available
-    md = p.key_figures().data
-    assert "[n.d.]{.value}" in md and "n.d. : non disponible" in md
-    pop = p.figure("population")
-    assert str(pop) == "n.d." and pop.vs("region", "france") == "" and not pop.available
-    assert p.metadata().meta["available"]["population"] is False
+from portraits.blocks import portrait_charts
 
 
 def test_section_helpers(report):
@@ -79,54 +14,6 @@ def test_section_helpers(report):
     title = p.first_marked([p.figure("unemployment_rate"), p.figure("workers_share")], "france", "Population active")
     # ti-8413: 21,8 % of workers against 11,6 % in metropolitan France, a marked gap, leads the title
     assert title.startswith("Une part des ouvriers parmi les 15 ans ou plus nettement supérieure")
-
-def test_comparison_table_has_every_indicator_formatted(store, report):
-    p = report.Portrait("ti-8413")
-    md = p.comparison_table().data
-    lines = [ln for ln in md.splitlines() if ln.startswith("|")]
-    assert lines[0] == "| Indicateur | Territoire | Région | France | Ensemble des TI | Rang |"
-    wide = store.indicators("ti-8413")
-    assert len(lines) == 2 + len(wide)
-    for line, row in zip(lines[2:], wide.to_dict("records")):
-        cells = [c.strip() for c in line.strip("|").split(" | ")]
-        assert cells[1] == _expected(row).replace("|", "\\|")
-        if not fmt.is_missing(row["rank"]):
-            assert cells[5] == f"{fmt.ordinal(row['rank'])}/{int(row['n_ranked'])}"
-
-
-def test_charts_carry_svg_and_alt_text(report):
-    p = report.Portrait("ti-8413")
-    for kind in ("sectors", "private_jobs", "establishments", "a38", "positions", "map"):
-        data, meta = p.chart(kind)._repr_mimebundle_()
-        assert "image/svg+xml" in data, kind
-        assert meta["image/svg+xml"]["alt"] == data["text/plain"] and len(data["text/plain"]) > 40
-    with pytest.raises(ValueError):
-        p.chart("pie")
-
-
-def test_missing_chart_is_a_note(report):
-    data, meta = report.Portrait("ti-0601").chart("sectors")._repr_mimebundle_()
-    assert "image/svg+xml" not in data and "non disponible" in data["text/markdown"]
-
-
-def test_understand_downloads_navigation(report):
-    p = report.Portrait("ti-8413")
-    und = p.understand().data
-    assert und.startswith("## Pour comprendre") and "### Sources" in und and "≈" in und
-    assert "::::: {.understand}" in und  # small, two columns in the PDF
-    assert "(../data/ti-8413.csv)" in p.downloads().data and "(../data/ti-8413.xlsx)" in p.downloads().data
-    nav = p.navigation().data
-    assert 'content-visible when-format="html"' in nav and "{.portrait-nav}" in nav
-    assert "(../index.html)" in nav and "(ti-8401.html)" in nav and "(ti-8413.html)" not in nav
-    assert "(../index.html#region=84)" in nav  # the catalogue filtered to the region
-
-
-def test_header_names_region_and_composition(report):
-    md = report.Portrait("ti-8413").header().data
-    assert "en Auvergne-Rhône-Alpes" in md and "Il regroupe 42 communes : 1 intercommunalité" in md
-    two = report.Portrait("ti-2703").header().data
-    assert "à cheval sur les régions" in two
-
 
 def test_template_is_thin_and_parameterised():
     from portraits.core import config
@@ -191,7 +78,7 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     # "Pour comprendre": what is shown (Flores salaried jobs), said once, not the census definition
     line = next(ln for ln in p.understand().data.splitlines() if ln.startswith("- **Part de l'industrie"))
     assert line.count("Flores 2023") == 1 and "recensement 2022." not in line.split(":", 1)[1][:60]
-    sectors, source = p._sectors_data()
+    sectors, source = portrait_charts.sectors_data(p)
     assert set(sectors["level"]) == {"territory", "region"} and "Flores" in source
     chart = p.chart("sectors")
     assert "France" not in chart.alt and "Guadeloupe" in chart.alt
@@ -201,15 +88,6 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     assert "Flores 2023, emploi salarié par zone d'emploi" in p.understand().data
     # a metropolitan territory keeps its full comparison
     m = report.Portrait("ti-8413")
-    assert set(m._sectors_data()[0]["level"]) == {"territory", "region", "france", "all_territories"}
+    assert set(portrait_charts.sectors_data(m)[0]["level"]) == {"territory", "region", "france", "all_territories"}
 
 
-def test_france_is_named_by_what_it_covers(report):
-    p = report.Portrait("ti-1105")  # Greater Paris (EPT): poverty rate, metropolitan France only
-    row = next(ln for ln in p.comparison_table().data.splitlines() if ln.startswith("| Taux de pauvreté"))
-    assert "(métro.)" in row.split("|")[4]
-    assert "(métro.) : France métropolitaine seulement" in p.comparison_table().data
-    block = next(b for b in p.key_figures().data.split("::::") if "seuil de pauvreté" in b)
-    assert "France métropolitaine :" in block
-    unemployment = next(b for b in p.key_figures().data.split("::::") if "au chômage" in b)
-    assert "France :" in unemployment and "métropolitaine" not in unemployment

@@ -10,7 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from portraits.render import RenderError, builtin, fonts, render
+from portraits.blocks import fonts
+from portraits.render import RenderError, builtin, render
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "portrait.ipynb"
 FAILURES = FIXTURE.parent / "failures"  # one notebook per way a tool fails

@@ -84,10 +84,10 @@ def test_a_failing_expression_names_its_template_line_and_territory():
 
 
 def test_evidence_is_collected_per_evaluation():
-    from portraits.text import commentary as c
+    from portraits.text.benchmarks import benchmarks
 
     x = phrasing.Figure(dict(indicator_id="unemployment_rate", unit="%", territory=8.0, france=7.3,
-                             source="Insee", year="2021"), c.benchmarks())
+                             source="Insee", year="2021"), benchmarks())
     out, evidence = inline.evaluate("Il est `{python} x.compared('france')`.", {"x": x})
     assert out == "Il est proche de la moyenne nationale."
     assert [row["asked"] for row in evidence] == ["compared('france')"]

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from portraits.text import commentary as c
+from portraits.text.benchmarks import benchmarks
 from portraits.text import phrasing
 
 NN = "\u202f"
@@ -19,7 +19,7 @@ def fig(**kw):
                all_territories=18.0, status=None, rank=12, n_ranked=183, approx=False,
                comparable=True, source="Insee, RP 2021")
     row.update(kw)
-    return phrasing.Figure(row, c.benchmarks("Normandie", "28"))
+    return phrasing.Figure(row, benchmarks("Normandie", "28"))
 
 
 def test_value_when_and_benchmarks():
@@ -41,10 +41,10 @@ def test_tie_says_comme_and_missing_benchmark_is_left_out():
 
 def test_regions_take_their_preposition():
     x = phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
-                        c.benchmarks("Hauts-de-France", "32"))
+                        benchmarks("Hauts-de-France", "32"))
     assert x.vs("region") == f"contre 2,0{NN}% dans les Hauts-de-France"
     assert phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
-                           c.benchmarks("La Réunion", "04")).where("region") == "à La Réunion"
+                           benchmarks("La Réunion", "04")).where("region") == "à La Réunion"
 
 
 @pytest.mark.parametrize("status, marker", [("nd", "n.d."), ("s", "s"), (None, "n.d.")])
@@ -63,10 +63,10 @@ def test_compared_agrees_and_gives_gap_and_value():
         f"nettement supérieure à la moyenne des Territoires d'industrie (18,0{NN}%, soit +6,1{NB}points)")
     assert x.gap("france") == f"+11,7{NB}points"
     income = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=19500, france=21500),
-                             c.benchmarks())
+                             benchmarks())
     assert income.compared("france", gap=True) == f"inférieur au niveau national ({M}9{NN}%)"
     dens = phrasing.Figure(dict(indicator_id="density", unit="hab/km²", territory=300, france=106),
-                           c.benchmarks())
+                           benchmarks())
     assert dens.gap("france") == "2,8 fois plus"
     # a tie has no gap, and the brackets go with it
     assert fig(territory=12.4).compared("france", gap=True) == "égale à la moyenne nationale"
@@ -81,7 +81,7 @@ def test_rank_and_extreme_only_when_the_gap_agrees():
 
 def test_approximation_says_environ():
     x = phrasing.Figure(dict(indicator_id="median_income", unit="€", year="2021", territory=21000,
-                             france=23000, approx=True), c.benchmarks())
+                             france=23000, approx=True), benchmarks())
     assert str(x) == f"environ 21{NN}000{NB}€"
 
 
@@ -89,16 +89,16 @@ def test_titles_state_a_finding_or_fall_back():
     assert fig().title("all_territories", otherwise="Emploi") == (
         "Une part de l'industrie dans l'emploi nettement supérieure à la moyenne des Territoires d'industrie")
     income = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=21000, france=21300,
-                                  region=25000), c.benchmarks("Auvergne-Rhône-Alpes", "84"))
+                                  region=25000), benchmarks("Auvergne-Rhône-Alpes", "84"))
     assert income.title("france") == "Un niveau de vie médian proche du niveau national"
     assert income.title("region") == "Un niveau de vie médian inférieur au niveau régional"
 
 
 def test_first_marked_prefers_a_marked_difference():
     chomage = phrasing.Figure(dict(indicator_id="unemployment_rate", unit="%", territory=11.2, france=12.1),
-                              c.benchmarks())
+                              benchmarks())
     ouvriers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=21.8, france=11.7),
-                               c.benchmarks())
+                               benchmarks())
     assert phrasing.first_marked([chomage, ouvriers], "france", "Population active") == (
         "Une part des ouvriers parmi les 15 ans ou plus nettement supérieure à la moyenne nationale")
     ouvriers.row["territory"] = 12.0
@@ -112,7 +112,7 @@ def growth(**kw):
     row = dict(indicator_id="population_growth", unit="%/an", year="2015-2021", territory=0.41,
                france=0.33, region=-0.1)
     row.update(kw)
-    return phrasing.Figure(row, c.benchmarks("Auvergne-Rhône-Alpes", "84"))
+    return phrasing.Figure(row, benchmarks("Auvergne-Rhône-Alpes", "84"))
 
 
 def test_change_and_trend_titles():
@@ -130,7 +130,7 @@ def test_change_and_trend_titles():
         "Une population quasi stable entre 2015 et 2021, alors qu'elle augmente en France")
     assert growth(territory=None).trend_title(otherwise="Population") == "Population"
     jobs = phrasing.Figure(dict(indicator_id="jobs_growth", unit="%", year="2015-2021", territory=-3.0,
-                                france=2.0), c.benchmarks())
+                                france=2.0), benchmarks())
     assert jobs.change == f"a diminué de 3,0{NN}%"
 
 
@@ -139,7 +139,7 @@ def test_words_and_figures_agree_on_the_displayed_value():
     assert growth(territory=-0.46).trend_title().startswith("Une population en baisse")
     assert growth(territory=-0.46).change == f"a diminué de 0,5{NN}% par an"
     # ti-9307: 10,46 % shown 10,5 %: "plus d'une personne … sur dix", not "une … sur dix"
-    workers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=10.46), c.benchmarks())
+    workers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=10.46), benchmarks())
     assert workers.in_words() == "plus d'une personne de 15 ans ou plus sur dix"
 
 
@@ -184,5 +184,5 @@ def test_france_says_metropolitan_where_the_benchmark_covers_it_only():
 def test_approximation_follows_each_levels_own_flag():
     official = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=22460, france=23080,
                                     approx=True, territory_approx=False, france_approx=False),
-                               c.benchmarks())
+                               benchmarks())
     assert str(official) == f"22{NN}460{NB}€"  # the official median of a whole EPT: no "environ"

@@ -2,11 +2,9 @@
 taken from the machine: the same font in the PDF (Typst), the HTML page (embedded subset)
 and the charts (matplotlib), whatever is installed on the building machine.
 
-For matplotlib (charts module):
-    from matplotlib import font_manager
-    for path in fonts.font_paths():
-        font_manager.fontManager.addfont(str(path))
-    matplotlib.rcParams["font.family"] = fonts.font_family()
+The charts register the files with matplotlib and embed the HTML's @font-face rules in their
+SVG (``portraits.blocks.chart_style``); the renderers give Typst the font directory and the HTML
+page the same rules (``portraits.render.builtin``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,126 @@
+"""The charts a portrait shows, each drawn from the territory's data with its source line:
+the name a template asks for (``p.chart(name)``) -> the chart function and its data."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from portraits.blocks import charts, maps, positions
+from portraits.blocks.chart_style import Chart, source_line
+from portraits.blocks.sources import chart_source, producers
+from portraits.core import config, levels
+from portraits.data import store
+
+if TYPE_CHECKING:
+    from portraits.blocks.portrait import Portrait
+
+# Indicators placed on the "position among the territories" chart: declared by the store, which
+# reads them for every territory (and fingerprints them)
+POSITION_INDICATORS = list(store.POSITION_INDICATORS)
+
+CHART_SOURCES = {  # chart -> indicators whose sources the chart uses
+    "sectors": ["industry_jobs_share"],
+    "private_jobs": ["private_jobs_growth"],
+    "establishments": ["establishments"],
+    "a38": [],
+}
+
+
+def chart(p: Portrait, kind: str) -> Chart:
+    """The chart ``kind`` of the portrait ``p``, by its name in :data:`CHARTS`."""
+    make = CHARTS.get(kind)
+    if make is None:
+        raise ValueError(f"unknown chart {kind!r}: {', '.join(CHARTS)}")
+    return make(p)
+
+
+def _sectors(p: Portrait) -> Chart:
+    # the breakdown shares the industry share's source: its France covers the same
+    scope = (p.rows.get("industry_jobs_share") or {}).get("france_scope")
+    return charts.sectors(*sectors_data(p), p.name, france=levels.label("france", scope))
+
+
+def _private_jobs(p: Portrait) -> Chart:
+    return charts.private_jobs(store.series(p.territory_id),
+                               chart_source(p.rows, CHART_SOURCES["private_jobs"]), p.name)
+
+
+def _establishments(p: Portrait) -> Chart:
+    return charts.establishments(store.establishments(p.territory_id),
+                                 chart_source(p.rows, CHART_SOURCES["establishments"]), p.name)
+
+
+def _a38(p: Portrait) -> Chart:
+    return charts.a38(store.a38(p.territory_id), _a38_source(), p.name)
+
+
+def _positions(p: Portrait) -> Chart:
+    return positions.positions(_all_territory_values(str(config.processed_dir())), p.territory_id,
+                               producers(p.rows, POSITION_INDICATORS), p.name)
+
+
+def _map(p: Portrait) -> Chart:
+    t = p.territory
+    return maps.locator(t.id, t.regions or [t.region_code], p.name, t.region_names or [t.region_name])
+
+
+def sectors_data(p: Portrait) -> tuple[pd.DataFrame, str]:
+    """The sector breakdown and its source line. When the territory's shares are on
+    another basis than the benchmarks (overseas: Flores salaried jobs; France and the
+    territories: census), only the territory and its region (same basis) are drawn."""
+    df = store.jobs_by_sector(p.territory_id)
+    source = chart_source(p.rows, CHART_SOURCES["sectors"])
+    if "comparable" in df and "source_id" in df:
+        own = df[df["level"] == "territory"]
+        if not own["comparable"].fillna(True).astype(bool).all():
+            df = df[df["level"].isin(["territory", "region"])]
+            ids = [i for i in dict.fromkeys(df["source_id"].dropna()) if i]
+            source = source_line(*[store.source_citation(i) for i in ids])
+    return df, source
+
+
+def _a38_source() -> str:
+    try:
+        cite = store.source_citation("flores_a38_ze")
+    except Exception:
+        cite = "Insee, Flores"
+    return source_line(cite)
+
+
+@lru_cache(maxsize=2)
+def _position_values(directory: str, stamp: int) -> pd.DataFrame:
+    """Territory-level values of every territory for the position chart (once per process and
+    version of the processed table: a rebuilt table is read again)."""
+    values = store.position_values()
+    # a value the data layer left unranked (another definition, e.g. overseas industry share)
+    # is not placed among the territories
+    values = values.assign(ranked=values["rank"].notna() | values["value"].isna())
+    values = values[["territory_id", "indicator_id", "value", "unit", "ranked"]].copy()
+    cat = store.catalogue().set_index("id")
+    values["short_label"] = values["indicator_id"].map(cat["short_label"])
+    values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
+    order = {k: i for i, k in enumerate(store.POSITION_INDICATORS)}
+    values["_order"] = values["indicator_id"].map(order)
+    return values.sort_values(["_order", "territory_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+def _all_territory_values(directory: str) -> pd.DataFrame:
+    path = Path(directory) / "indicators.parquet"
+    if not path.is_file():
+        path = Path(directory) / "indicators.csv"
+    return _position_values(directory, path.stat().st_mtime_ns if path.is_file() else 0)
+
+
+# The charts a template can ask for (p.chart(name)), declared once.
+CHARTS = {
+    "map": _map,                        # locator map (the territory in its region)
+    "sectors": _sectors,                # jobs by broad sector, with benchmarks
+    "private_jobs": _private_jobs,      # private salaried jobs, index 100
+    "a38": _a38,                        # industrial sub-sectors and specificity
+    "establishments": _establishments,  # establishments by sector and size
+    "positions": _positions,            # the territory among all the territories
+}

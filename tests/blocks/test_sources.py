@@ -1,0 +1,26 @@
+from portraits.blocks import sources
+
+NB, NN = "\u00a0", "\u202f"
+ROWS = {
+    "jobs": {"source": "Insee, RP 2021"},
+    "unemployment_rate": {"source": "Insee, RP 2021"},
+    "private_jobs_growth": {"source": "Urssaf, effectifs 2014-2023"},
+    "odd_name": {"source": "Insee_[test]"},
+    "no_source": {},
+}
+
+
+def test_chart_source_cites_each_source_once():
+    assert sources.chart_source(ROWS, ["jobs", "unemployment_rate", "missing"]) == \
+        f"Source{NB}: Insee, RP 2021{NN}; traitement ANCT"
+
+
+def test_section_citations_are_escaped_and_end_with_a_full_stop():
+    assert sources.citations(ROWS, ["jobs", "odd_name"]) == \
+        f"Sources{NB}: Insee, RP 2021{NN}; Insee\\_\\[test\\]."
+    assert sources.citations(ROWS, ["no_source", "missing"]) == ""
+
+
+def test_producers_only_for_charts_mixing_sources():
+    assert sources.producers(ROWS, ["jobs", "unemployment_rate", "private_jobs_growth"]) == \
+        f"Sources{NB}: Insee{NN}; Urssaf{NN}; traitement ANCT (détail dans « Pour comprendre »)"
