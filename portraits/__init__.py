@@ -1,18 +1,16 @@
 """Portraits des Territoires d'industrie.
 
-Modules, in dependency order (each imports only from those above it):
+Subpackages, in dependency order (each imports only from those above it; docs/ARCHITECTURE.md
+describes their modules, tests/test_architecture.py enforces the order):
 
-- ``config``, ``atomic``, ``errors``: paths, atomic file writes, the exception hierarchy
-  (``PortraitsError`` and its exit status).
-- ``sources``: the raw-source manifest (data/sources.toml), fetch from a mirror, checksums.
-- ``schemas``, ``territories``, ``indicators``, ``processing``: raw tables to processed tables.
-- ``store``: read processed tables for one territory (what the template uses); each accessor
-  declares what it reads, which is what a territory's fingerprint hashes.
-- ``fmt``, ``commentary``, ``charts``, ``maps``: French text, charts and the locator map.
-- ``qmd``, ``execute``: template reader and notebook execution (papermill, warm kernels).
-- ``render``: executed notebook to HTML and PDF (built-in pandoc + Typst engine, or Quarto).
-- ``build``: incremental batch build, manifest and build report.
-- ``catalogue``: the reader's index page of every portrait.
+- ``core``: paths, atomic writes, the exception hierarchy, the registries (levels, outputs).
+- ``data``: raw sources -> validated tables -> processed tables, and ``store``, their read API.
+- ``text``: French numbers and typography, the commentary's rules, the template's phrasing API.
+- ``blocks``: the ``Portrait`` facade the template calls, its blocks and charts.
+- ``execution``: template reader (.qmd -> notebook), notebook execution (papermill, warm kernels).
+- ``render``: executed notebook -> HTML, PDF, Word (pandoc + Typst, or Quarto); review pages.
+- ``build``: the incremental batch build, its report and its review of text changes.
+- ``site``: the readers' catalogue and the statisticians' preview server.
 - ``cli``: the ``portraits`` command line.
 """
 

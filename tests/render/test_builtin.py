@@ -10,7 +10,6 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from portraits.blocks import fonts
 from portraits.render import RenderError, builtin, render
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "portrait.ipynb"
@@ -161,13 +160,6 @@ def test_tool_failures_are_render_errors(tmp_path, fixture, write, message):
         write(FAILURES / f"{fixture}.ipynb", out)
     assert info.value.exit_code == 1
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # no document, not even a temporary
-
-
-def test_fonts_api():
-    paths = fonts.font_paths()
-    assert fonts.font_family() == "Source Sans Pro"
-    assert all(p.suffix == ".ttf" and p.is_file() for p in paths)
-    assert fonts.font_dir() == paths[0].parent
 
 
 def test_pandoc_heap_option_only_where_pandoc_accepts_it(tmp_path):
