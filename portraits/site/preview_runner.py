@@ -16,7 +16,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import nbformat
 
@@ -25,7 +25,8 @@ from portraits.site.preview_errors import PreviewError, cell_error, template_err
 from portraits.site.preview_pages import Version, error_page
 from portraits.site.preview_watch import next_batch, short_path
 
-Publish = Callable[[str, bool, "str | None", dict, list], Version]
+# publish(page, ok, error, timings, changes) -> the version now served
+Publish = Callable[[str, bool, Optional[str], dict, list], Version]
 
 
 # ----------------------------------------------------------------------------------------------
