@@ -10,6 +10,7 @@ and built output directories to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -18,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from portraits.site import catalogue
 from portraits.core import config, outputs
+from portraits.data import store
+from portraits.site import catalogue
+from portraits.site.catalogue_data import FILE_KINDS
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_PROCESSED = HERE.parent / "fixtures" / "catalogue" / "processed"
@@ -39,6 +42,18 @@ def processed_dir_for_tests() -> Path:
     """The real processed tables when `portraits data` has run, else the small fixture."""
     real = config.processed_dir()
     return real if (real / "territories.csv").is_file() and (real / "indicators.csv").is_file() else FIXTURE_PROCESSED
+
+
+@contextlib.contextmanager
+def processed_tables_for_tests():
+    """The store reads processed_dir_for_tests() inside the block."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PORTRAITS_PROCESSED_DIR", str(processed_dir_for_tests()))
+        store.clear_cache()
+        try:
+            yield
+        finally:
+            store.clear_cache()
 
 
 @pytest.fixture(scope="session")
@@ -121,8 +136,8 @@ def _write_fake_portraits(out: Path) -> None:
     for tid in FAKE_BUILT + FAKE_PDF_ONLY:
         # what a default build writes (a format on request only, Word, is not there)
         kinds = ("pdf",) if tid in FAKE_PDF_ONLY else [
-            k for k, _, _ in catalogue.FILE_KINDS if k not in set(outputs.FORMATS) - set(outputs.DEFAULT_FORMATS)]
-        for key, pattern, _ in catalogue.FILE_KINDS:
+            k for k, _, _ in FILE_KINDS if k not in set(outputs.FORMATS) - set(outputs.DEFAULT_FORMATS)]
+        for key, pattern, _ in FILE_KINDS:
             if key not in kinds:
                 continue
             path = out / pattern.format(id=tid)
@@ -142,7 +157,8 @@ def catalogue_site(tmp_path_factory) -> Path:
     """An output dir with the catalogue from the processed tables and a few fake portraits."""
     out = tmp_path_factory.mktemp("catalogue-site")
     _write_fake_portraits(out)
-    catalogue.write_catalogue(out, processed_dir=processed_dir_for_tests())
+    with processed_tables_for_tests():
+        catalogue.write_catalogue(out)
     return out
 
 

@@ -10,9 +10,10 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 import pytest
 
-from portraits.site import catalogue
+from portraits.site.catalogue import sort_key
+from portraits.site.catalogue_data import load_data, parse_codes
 
-from .conftest import DESKTOP, E2E_IDS, FAKE_BUILT, FAKE_PDF_ONLY, PHONE, processed_dir_for_tests, run_axe
+from .conftest import DESKTOP, E2E_IDS, FAKE_BUILT, FAKE_PDF_ONLY, PHONE, processed_tables_for_tests, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,8 @@ def _search(page, text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:
-    return catalogue.load_data(processed_dir_for_tests()).table
+    with processed_tables_for_tests():
+        return load_data().table
 
 
 # ---------------------------------------------------------------- search
@@ -91,7 +93,7 @@ def test_region_filter(catalogue_site, open_page, table):
     page.select_option("#region", "84")
     ids = _visible_ids(page)
     expected = {r.territory_id for r in table.itertuples()
-                if r.region_code == "84" or "84" in catalogue._parse_codes(r.regions)}
+                if r.region_code == "84" or "84" in parse_codes(r.regions)}
     assert set(ids) == expected
     assert f"{len(expected)} territoires affichés sur {len(table)}" in page.inner_text("#compte")
     # A territory whose id region is elsewhere but which spans region 84 is listed too.
@@ -106,7 +108,7 @@ def test_region_from_address(catalogue_site, open_page, table):
     tab = open_page(_url(catalogue_site, "#region=27"))
     assert tab.page.input_value("#region") == "27"
     ids = _visible_ids(tab.page)
-    assert ids and all("27" in ([r.region_code] + catalogue._parse_codes(r.regions))
+    assert ids and all("27" in ([r.region_code] + parse_codes(r.regions))
                        for r in table[table.territory_id.isin(ids)].itertuples())
     tab.assert_no_errors()
 
@@ -137,7 +139,7 @@ def test_sort_by_name_french_collation(catalogue_site, open_page, table):
     ids = _visible_ids(tab.page)
     names = table.set_index("territory_id")["name"]
     # Default order: names alphabetically, accents ignored (É with E).
-    first_letters = [catalogue._sort_key(names[i])[0] for i in ids]
+    first_letters = [sort_key(names[i])[0] for i in ids]
     assert first_letters == sorted(first_letters)
     tab.page.click('#catalogue thead button[data-sort="name"]')
     assert _visible_ids(tab.page) == list(reversed(ids))

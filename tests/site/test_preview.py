@@ -296,31 +296,6 @@ def test_close_during_a_run_interrupts_it_and_leaves_no_kernel(template, tmp_pat
     assert not [c for c in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
 
 
-@pytest.mark.parametrize("old, new, bad", [
-    ("#| output: asis", "#| output: asis\n#| echo: [", "#| echo: ["),          # a cell's options
-    ('title: "Aperçu"', 'title: "Aperçu', 'title: "Aperçu'),                      # unclosed quote
-    ("lang: fr", "lang: fr\n  bad: indent", "  bad: indent"),                     # bad mapping
-])
-def test_template_error_line_points_at_the_bad_line(tmp_path, old, new, bad):
-    from portraits.execution import qmd
-
-    text = TEMPLATE.replace(old, new)
-    path = tmp_path / "t.qmd"
-    write(path, text)
-    with pytest.raises(qmd.TemplateError) as info:
-        qmd.read_qmd(path)
-    assert pv.template_error_line(text, info.value) == text.splitlines().index(bad) + 1
-
-
-def test_error_page_escapes_everything(tmp_path):
-    page = pv.error_page(pv.PreviewError("cell", "<script>alert(1)</script>", qmd_line=2, source="x",
-                                         details="<tb>"), template=tmp_path / "t.qmd", territory="ti-<1>",
-                         text="a\n<b>bold</b>\nc")
-    assert "<script>" not in page and "<b>bold" not in page and "<tb>" not in page
-    assert "&lt;script&gt;" in page and "t.qmd, line 2" in page
-    assert pv.inject_reload(page, 7).decode().count('EventSource("/events?since=7")') == 1
-
-
 def _processed_ready() -> bool:
     from portraits.core import config
 
@@ -358,24 +333,3 @@ def test_cli_prints_the_url_and_stops_cleanly_leaving_no_kernel(template, sig):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-
-
-def test_preview_module_does_not_make_portraits_stale(tmp_path):
-    from portraits.build import batch as build
-
-    assert "site" in build._NOT_PORTRAIT_DIRS
-    assert set(build._NOT_PORTRAIT_INPUTS) <= pv._IGNORED_PACKAGE_FILES
-    assert set(build._NOT_PORTRAIT_DIRS) <= pv._IGNORED_PACKAGE_DIRS
-
-
-def test_package_filter_keeps_portrait_inputs_only(tmp_path):
-    from watchfiles import Change
-
-    root = tmp_path / "build" / "portraits"  # a dir named like an ignored one above the package
-    f = pv._Filter(root, pv._IGNORED_PACKAGE_FILES, pv._IGNORED_PACKAGE_DIRS)
-    kept = ["text/commentary.py", "text/phrasing.toml", "data/indicators.toml", "render/quarto_cells.lua",
-            "render/templates/portrait.html", "render/cli.py"]
-    dropped = ["cli.py", "site/preview.py", "build/templates/report.html", "__pycache__/x.cpython-311.pyc",
-               "blocks/.charts.py.swp", "blocks/charts.py~", "data/.store.py.1a2b.tmp", "4913", "x.tmp"]
-    assert [p for p in kept if not f(Change.modified, str(root / p))] == []
-    assert [p for p in dropped if f(Change.modified, str(root / p))] == []

@@ -1,0 +1,91 @@
+"""Unit tests of portraits.site.catalogue_map: quantile classes and their colours, the map's
+SVG in the page (links, titles, missing values) and its legend."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from portraits.site import catalogue_data as cd
+from portraits.site import catalogue_map as cm
+
+NNBSP = "\u202f"
+
+
+def _meta(unit, ident="x"):
+    # the catalogue's flags (signed for the changes) as the page gets them
+    return cd.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
+                            signed=cd.indicator_meta(ident).signed)
+
+
+def test_classify_quantiles_and_labels():
+    meta = _meta("%")
+    values = {f"t{i}": float(i) for i in range(1, 11)}
+    values["missing"] = float("nan")
+    cls = cm.classify(values, meta)
+    assert len(cls.labels) == cm.N_CLASSES
+    assert cls.labels[0].startswith("moins de ") and cls.labels[-1].endswith(" ou plus")
+    assert "missing" not in cls.index
+    assert cls.index["t1"] == 0 and cls.index["t10"] == cm.N_CLASSES - 1
+    # Classes never decrease when values increase.
+    assert [cls.index[f"t{i}"] for i in range(1, 11)] == sorted(cls.index[f"t{i}"] for i in range(1, 11))
+
+
+def test_classify_compares_values_as_displayed():
+    meta = _meta("%")
+    # 15.18 is shown "15,2 %": it must not fall in a class "moins de 15,2 %".
+    values = {"a": 10.0, "b": 15.18, "c": 15.2, "d": 20.0, "e": 30.0}
+    cls = cm.classify(values, meta, k=2)
+    assert cls.breaks == [15.2]
+    assert cls.index["b"] == cls.index["c"] == 1
+    assert cls.labels == [f"moins de 15,2{NNBSP}%", f"15,2{NNBSP}% ou plus"]
+
+
+def test_classify_ties_and_empty():
+    meta = _meta("%")
+    assert cm.classify({"a": float("nan")}, meta).labels == []
+    same = cm.classify({"a": 5.0, "b": 5.0, "c": 5.0}, meta)
+    assert set(same.index.values()) == {0} and len(same.labels) == 1
+    assert len(cm.class_colours(1)) == 1 and len(cm.class_colours(3)) == 3
+
+
+def test_classify_changes_diverge_at_zero():
+    meta = cd.indicator_meta("private_jobs_growth", "%", "2014-2024")
+    assert meta.signed
+    values = {f"t{i}": v for i, v in enumerate([-9.0, -4.0, -1.5, -0.5, 0.4, 2.0, 3.0, 6.0, 8.0, 12.0])}
+    cls = cm.classify(values, meta)
+    assert 0.0 in cls.breaks  # no class holds both falls and rises
+    assert f"à moins de 0{NNBSP}%" in " ".join(cls.labels)  # not "0,0 %"
+    falls = cls.breaks.index(0.0) + 1
+    assert cls.colours[:falls] == cm._spread(cm.FALLS, falls)
+    assert cls.colours[falls:] == cm._spread(cm.RISES, len(cls.labels) - falls)
+    for tid, v in values.items():
+        assert (cls.index[tid] < falls) == (v < 0)
+    # only falls, or only rises: one side of the diverging palette
+    assert set(cm.classify({"a": -3.0, "b": -1.0, "c": -2.0}, meta).colours) <= set(cm.FALLS)
+    assert set(cm.classify({"a": 3.0, "b": 1.0, "c": 2.0}, meta).colours) <= set(cm.RISES)
+    # levels keep the sequential palette
+    level = cm.classify({f"t{i}": float(i) for i in range(10)}, _meta("%"))
+    assert level.colours == cm.class_colours(len(level.labels))
+
+
+def test_legend_breaks_rounded_for_large_numbers():
+    meta = _meta("€")
+    cls = cm.classify({f"t{i}": 20000 + 137 * i for i in range(20)}, meta)
+    assert all(b % 10 == 0 for b in cls.breaks)
+
+
+def test_map_links_titles_and_missing(fixture_page, raw_maps):
+    _, html = fixture_page
+    soup = BeautifulSoup(html, "html.parser")
+    svg = soup.find("svg", class_="national-map")
+    assert svg is not None and svg.find("title")
+    link = svg.find("a", href="html/ti-8413.html")
+    assert link is not None and link["aria-label"] == f"Plastics Vallée – Oyonnax — 34,6{NNBSP}%"
+    assert link.find("path").find("title").get_text() == link["aria-label"]
+    # Territory without a built portrait: drawn, not linked.
+    basse_terre = svg.find("path", attrs={"data-id": "ti-0101"})
+    assert basse_terre.parent.name != "a" and basse_terre["fill"] == cm.MISSING_COLOUR
+    assert svg.find("path", attrs={"data-id": "ti-8424"}).parent.name == "a"
+    # The legend is in the page itself (readable without JS), missing values last.
+    items = [li.get_text(strip=True) for li in soup.select("#carte-legende li")]
+    assert len(items) >= 3 and items[0].startswith("moins de") and items[-1] == "non disponible"

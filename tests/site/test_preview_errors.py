@@ -1,0 +1,52 @@
+"""Unit tests of portraits.site.preview_errors: a template error's line in the .qmd."""
+
+from __future__ import annotations
+
+import pytest
+
+from portraits.site import preview_errors as pe
+
+TEMPLATE = """\
+---
+title: "Aperçu"
+lang: fr
+jupyter: python3
+---
+
+```{python}
+#| tags: [parameters]
+territory = "ti-8413"
+```
+
+## Titre original
+
+```{python}
+#| output: asis
+value = 6 * 7
+print(f"Le territoire **{territory}** vaut {value}.")
+```
+
+Fin du portrait.
+"""
+
+
+@pytest.mark.parametrize("old, new, bad", [
+    ("#| output: asis", "#| output: asis\n#| echo: [", "#| echo: ["),          # a cell's options
+    ('title: "Aperçu"', 'title: "Aperçu', 'title: "Aperçu'),                      # unclosed quote
+    ("lang: fr", "lang: fr\n  bad: indent", "  bad: indent"),                     # bad mapping
+])
+def test_template_error_line_points_at_the_bad_line(tmp_path, old, new, bad):
+    from portraits.execution import qmd
+
+    text = TEMPLATE.replace(old, new)
+    path = tmp_path / "t.qmd"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(qmd.TemplateError) as info:
+        qmd.read_qmd(path)
+    assert pe.template_error_line(text, info.value) == text.splitlines().index(bad) + 1
+
+
+def test_line_in_message_finds_the_template_name_and_line():
+    assert pe.line_in_message("NameError in portrait.qmd:12: name 'x' is not defined", "portrait.qmd") == 12
+    assert pe.line_in_message("see (portrait.qmd:3)", "portrait.qmd") == 3
+    assert pe.line_in_message("other.qmd:12", "portrait.qmd") is None

@@ -1,0 +1,22 @@
+"""Unit tests of portraits.site.preview_pages: the error page escapes everything, the reload
+script is added once."""
+
+from __future__ import annotations
+
+from portraits.site import preview_pages as pp
+from portraits.site.preview_errors import PreviewError
+
+
+def test_error_page_escapes_everything(tmp_path):
+    page = pp.error_page(PreviewError("cell", "<script>alert(1)</script>", qmd_line=2, source="x",
+                                         details="<tb>"), template=tmp_path / "t.qmd", territory="ti-<1>",
+                         text="a\n<b>bold</b>\nc")
+    assert "<script>" not in page and "<b>bold" not in page and "<tb>" not in page
+    assert "&lt;script&gt;" in page and "t.qmd, line 2" in page
+    assert pp.inject_reload(page, 7).decode().count('EventSource("/events?since=7")') == 1
+
+
+def test_reload_script_goes_before_the_body_end_and_waiting_page_has_it():
+    page = pp.inject_reload(pp.waiting_page("ti-8413"), 0).decode()
+    assert "Building the portrait of ti-8413" in page
+    assert page.index('EventSource("/events?since=0")') < page.index("</body>")

@@ -1,0 +1,42 @@
+"""Unit tests of portraits.site.preview_watch: the filters keep a portrait's inputs only, and
+the batches that piled up make one rebuild."""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+from portraits.site import preview_watch as pw
+
+
+def test_package_filter_keeps_portrait_inputs_only(tmp_path):
+    from watchfiles import Change
+
+    root = tmp_path / "build" / "portraits"  # a dir named like an ignored one above the package
+    f = pw.Filter(root, pw.IGNORED_PACKAGE_FILES, pw.IGNORED_PACKAGE_DIRS)
+    kept = ["text/commentary.py", "text/phrasing.toml", "data/indicators.toml", "render/quarto_cells.lua",
+            "render/templates/portrait.html", "render/cli.py"]
+    dropped = ["cli.py", "site/preview.py", "build/templates/report.html", "__pycache__/x.cpython-311.pyc",
+               "blocks/.charts.py.swp", "blocks/charts.py~", "data/.store.py.1a2b.tmp", "4913", "x.tmp"]
+    assert [p for p in kept if not f(Change.modified, str(root / p))] == []
+    assert [p for p in dropped if f(Change.modified, str(root / p))] == []
+
+
+def test_batches_that_piled_up_make_one(tmp_path):
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    changes.put(("template", ["a.qmd"]))
+    changes.put(("data", ["indicators.csv"]))
+    assert pw.next_batch(changes, stop) == ({"template", "data"}, ["a.qmd", "indicators.csv"])
+    stop.set()
+    assert pw.next_batch(changes, stop) is None
+
+
+def test_watches_the_template_package_and_existing_data(tmp_path):
+    template = tmp_path / "t.qmd"
+    found = pw.watches(template, tmp_path / "package", tmp_path / "missing")
+    assert [w.kind for w in found] == ["template", "code"]  # no data dir, no data watch
+    (tmp_path / "processed").mkdir()
+    found = pw.watches(template, tmp_path / "package", tmp_path / "processed")
+    assert [w.kind for w in found] == ["template", "code", "data"]
+    assert isinstance(found[0].filter, pw.FileFilter) and not found[0].recursive
