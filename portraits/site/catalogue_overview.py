@@ -26,7 +26,7 @@ class Overview:
 
 
 def _territory_count_noun():
-    from portraits.text.commentary import CountNoun
+    from portraits.text.grammar import CountNoun
 
     return CountNoun("territoire", "territoires")
 
@@ -63,7 +63,9 @@ def overview(data: CatalogueData | None = None, indicator_id: str = DEFAULT_MAP_
 def _sentences(known: pd.DataFrame, indicator_id: str, meta: IndicatorMeta, france: float | None,
                n_all: int) -> list[str]:
     """The overview's sentences, from the territories with a value (``known``, highest first)."""
-    from portraits.text.commentary import capitalize, period_words, proportion_words
+    from portraits.text.grammar import capitalize
+    from portraits.text.proportions import proportion_words
+    from portraits.text.trends import period_words
 
     def fv(v: Any) -> str:
         return format_value(v, meta)
