@@ -165,7 +165,9 @@ def load_data() -> CatalogueData:
     or corrupt table is named in the error)."""
     ter = _territories()
     region_names = dict(zip(ter["region_code"], ter["region_name"]))
-    long = store.table("indicators")[_INDICATOR_COLUMNS]
+    table = store.table("indicators")
+    # france_scope says where "France" means metropolitan France (older tables lack the column)
+    long = table[[c for c in (*_INDICATOR_COLUMNS, "france_scope") if c in table.columns]]
     long = long[long["indicator_id"].isin(MAP_INDICATORS)]
     metas, columns = _indicator_columns(long, ter)
     table = pd.concat([ter, pd.DataFrame(columns, index=ter.index)], axis=1)

@@ -81,3 +81,15 @@ def test_tables_are_read_through_the_store(tmp_path, monkeypatch):
             cd.search_index()
     finally:
         store.clear_cache()
+
+
+def test_france_is_metropolitan_where_the_processed_table_says_so():
+    """The map's legend and overview say « France métropolitaine » for an indicator whose France
+    benchmark covers it only (france_scope ``fm``), « France » otherwise (real processed data)."""
+    from _data_support import ensure_processed
+
+    ensure_processed()
+    store.clear_cache()
+    metas = {m.id: m for m in cd.load_data().indicators}
+    assert metas["industry_jobs_share"].france == "France métropolitaine"
+    assert metas["population"].france == "France"
