@@ -8,6 +8,7 @@ import json
 import pytest
 
 from portraits.build import batch
+from portraits.build.results import BuildUsageError
 
 
 def test_steps_run_after_the_territories_and_before_the_report(env):
@@ -44,5 +45,5 @@ def test_a_failing_step_is_reported_and_the_portraits_kept(env, capsys):
 
 
 def test_no_territory_is_refused(env):
-    with pytest.raises(batch.BuildUsageError, match="no territory"):
+    with pytest.raises(BuildUsageError, match="no territory"):
         batch.run_build(ids=[], template=env.template, output_dir=env.out, progress=False, formats=[])
