@@ -81,7 +81,7 @@ def _snapshot_and_reexec(argv: list[str]) -> None:
 if __name__ == "__main__" and SNAPSHOT_ENV not in os.environ and "--no-snapshot" not in sys.argv:
     _snapshot_and_reexec(sys.argv[1:])
 
-from portraits.build import batch as build  # noqa: E402
+from portraits.build import pool, worker  # noqa: E402
 from portraits.core import config
 from portraits.execution import qmd
 from portraits.data import store
@@ -160,7 +160,7 @@ def _naive_one(args: tuple[str, Path, Path]) -> float:
                     "-k", "python3", "--cwd", str(config.PROJECT_DIR)],
                    check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     render.render(nb_out, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
-                  engine="builtin", context=build.render_context(tid))
+                  engine="builtin", context=worker.render_context(tid))
     return time.perf_counter() - t0
 
 
@@ -248,7 +248,7 @@ def _floor_one(tid: str) -> float:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     render.render(path, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
-                  engine="builtin", context=build.render_context(tid))
+                  engine="builtin", context=worker.render_context(tid))
     return time.perf_counter() - t0
 
 
@@ -318,7 +318,7 @@ def main() -> int:
     if scratch.resolve() == (config.PROJECT_DIR / "output").resolve():
         raise SystemExit("refusing to benchmark into output/: pass --output or PORTRAITS_OUTPUT_DIR")
     scratch.mkdir(parents=True, exist_ok=True)
-    jobs = args.jobs or build.default_jobs()
+    jobs = args.jobs or pool.default_jobs()
     all_ids = list(store.list_territories().territory_id)
     tids = all_ids[: args.limit] if args.limit else all_ids
     n = len(tids)
@@ -327,7 +327,7 @@ def main() -> int:
     template_path = config.template_path()
     template = qmd.read_qmd(template_path)
     print(f"# {n} territories, {jobs} worker(s), naive sample {len(sample)}, scratch {scratch}, "
-          f"package {Path(build.__file__).parent}", flush=True)
+          f"package {Path(worker.__file__).parent}", flush=True)
 
     # (b) full build and (c) no-op rebuild, through the CLI as users run it.
     build_out = scratch / "build"

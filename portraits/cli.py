@@ -69,12 +69,12 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from portraits.build import batch as build
+    from portraits.site import publish
 
     if not args.all and not args.ids:
         raise UsageError("name at least one territory id (e.g. ti-8413) or use --all")
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]  # checked by run_build
-    result = build.run_build(
+    result = publish.build_site(  # the portraits, then the catalogue
         ids=args.ids,
         all_territories=args.all,
         formats=formats,

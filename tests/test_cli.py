@@ -100,6 +100,24 @@ def test_output_that_is_a_file_is_refused(tmp_path, command):
     assert "is a file" in msg
 
 
+def test_build_command_builds_the_site_and_its_status_says_if_anything_failed(monkeypatch):
+    from portraits.build.results import BuildResult
+    from portraits.site import publish
+
+    calls = []
+
+    def build_site(**kw):
+        calls.append(kw)
+        return BuildResult(ok=len(calls) == 1)
+
+    monkeypatch.setattr(publish, "build_site", build_site)  # the portraits, then the catalogue
+    assert cli.main(["build", "ti-8413", "ti-0101", "--formats", "html, pdf", "--jobs", "2"]) == cli.EXIT_OK
+    assert calls[0] == {"ids": ["ti-8413", "ti-0101"], "all_territories": False, "formats": ["html", "pdf"],
+                        "engine": "auto", "force": False, "jobs": 2, "timeout": 300.0, "template": None,
+                        "output_dir": None}
+    assert cli.main(["build", "--all"]) == cli.EXIT_FAILED and calls[1]["all_territories"] is True
+
+
 def _processed_copy(tmp_path):
     from portraits.core import config
 
@@ -158,13 +176,13 @@ geography = "COG 2024"
 # ------------------------------------------------------------------ one hierarchy, one mapping
 
 def test_every_error_class_is_a_portraits_error_with_its_exit_code():
-    from portraits.build import batch as build
+    from portraits.build import results
     from portraits.core import errors
     from portraits.execution import execute
     from portraits.data import indicators, schemas, sources, store
     from portraits.render import RenderError
 
-    usage = [cli.UsageError, build.BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
+    usage = [cli.UsageError, results.BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
              schemas.RawSchemaError, indicators.CatalogueError, sources.SourceError,
              errors.ProcessedDataError, errors.TemplateError]
     for cls in usage:

@@ -356,7 +356,7 @@ def write_report(output_dir: Path, *, tids: list[str], plan: dict, manifest: dic
             "with_warnings": sum(bool(t["warnings"]) for t in territories),
             "territory_seconds": round(sum(totals), 2),
         },
-        "step_failures": [f.describe() for f in result.failed if f.stage == "catalogue"],
+        "step_failures": [f.describe() for f in result.failed if f.is_step],
         "text_changes_grouped": text_groups[:report_text.MAX_GROUPS],
         "warnings_by_item": warnings_by_item(territories),
         "territories": territories,

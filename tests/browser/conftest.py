@@ -166,15 +166,15 @@ def catalogue_site(tmp_path_factory) -> Path:
 def built_site(tmp_path_factory) -> Path:
     """Real portraits of E2E_IDS built by `portraits build` into a temporary output dir."""
     try:
-        from portraits.build import batch as build
+        from portraits.site import publish
     except ImportError as exc:
-        pytest.skip(f"portraits.build.batch not available yet ({exc})")
+        pytest.skip(f"portraits.site.publish not available yet ({exc})")
     if not config.template_path().is_file():
         pytest.skip(f"portrait template not written yet ({config.template_path().name} missing)")
     if not (config.processed_dir() / "indicators.csv").is_file():
         pytest.skip("data/processed missing: run `portraits data` first")
     out = tmp_path_factory.mktemp("built-site")
-    result = build.run_build(ids=E2E_IDS, all_territories=False, formats=["html", "pdf"], engine="builtin",
+    result = publish.build_site(ids=E2E_IDS, all_territories=False, formats=["html", "pdf"], engine="builtin",
                              force=False, jobs=None, timeout=300, template=None, output_dir=out)
     assert result.ok, f"build of {E2E_IDS} failed: {result}"
     return out

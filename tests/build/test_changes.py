@@ -3,7 +3,7 @@ their diff, identical changes grouped across territories, French typography."""
 
 from __future__ import annotations
 
-import re
+from french import bad_typography
 
 from portraits.build import changes as rt
 
@@ -106,11 +106,6 @@ def test_french_typography_of_the_reports_own_phrases():
         "Total\u202f: 3 territoires\u202f; 12\u202f%\u202f! «\u202ftitre\u202f»\u202f?")
     assert rt.french("à 10:20, voir http://exemple.fr") == "à 10:20, voir http://exemple.fr"
     assert rt.french("Durées\u00a0: 12%") == "Durées\u202f: 12\u202f%"
-
-
-def bad_typography(text: str) -> list[str]:
-    """Places where French typography wants a narrow no-break space and has none."""
-    return (re.findall(r".{0,20}(?:[ \u00a0][;:!?%»]|(?<![\u202f\w])[;!?»]|«[^\u202f]).{0,20}", text))
 
 
 def test_bad_typography_detector():

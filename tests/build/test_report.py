@@ -1,8 +1,14 @@
-"""The build report's pieces: warnings by kind, grouped across territories; sentences compared."""
+"""The build report's pieces: warnings by kind, grouped across territories; sentences compared;
+and the report of real builds: what changed, in French."""
 
 from __future__ import annotations
 
+import json
+import re
+
+import nbformat
 import pandas as pd
+import stubs
 
 from portraits.build import report as rb
 
@@ -52,3 +58,82 @@ def test_sentences_of_splits_paragraphs_lists_and_tables():
             "| Indicateur | Territoire |\n|---|---|\n| Emplois | 10 |\n")
     assert rb.sentences_of(text) == ["La part s'établit à 34,6 %.", "Elle est supérieure.", "un point",
                                      "Indicateur | Territoire", "Emplois | 10"]
+
+
+# ----------------------------------------------------------------------------------------------
+# The report of real builds (on the test stubs)
+
+def test_report_shows_value_and_sentence_changes(env):
+    env.build()
+    stubs.write_territory(env.data, "ti-0001", 42)
+    env.build()
+    report = json.loads((env.out / "build-report.json").read_text())
+    [t] = [t for t in report["territories"] if t["territory"] == "ti-0001"]
+    assert t["status"] == "built" and t["reasons"] == ["data"]
+    assert t["changes"]["values_changed"] == [
+        {"row": "Emplois", "column": "Territoire", "before": 10.0, "after": 42.0}]
+    assert t["changes"]["sentences_added"] == ["Le territoire ti-0001 compte 42 emplois."]
+    assert t["changes"]["sentences_removed"] == ["Le territoire ti-0001 compte 10 emplois."]
+    assert t["warnings"] == {"missing": ["Établissements"], "approximate": ["Établissements"]}
+    assert t["warnings_summary"] == "1 valeur manquante, 1 valeur approchée"
+    assert {"kind": "missing", "kind_label": "valeur manquante", "item": "Établissements", "n": len(stubs.IDS),
+            "territories": stubs.IDS} in report["warnings_by_item"]
+    assert report["summary"]["territories_with_changes"] == 1
+    html = (env.out / "build-report.html").read_text()
+    assert "<ins>Le territoire ti-0001 compte 42 emplois.</ins>" in html
+
+
+def test_report_after_noop_keeps_last_durations_and_groups_warnings(env):
+    env.build()
+    first = {t["territory"]: t for t in json.loads((env.out / "build-report.json").read_text())["territories"]}
+    env.build()
+    report = json.loads((env.out / "build-report.json").read_text())
+    assert report["counts"]["up_to_date"] == len(stubs.IDS) and report["summary"]["territory_seconds"] == 0
+    for t in report["territories"]:
+        assert t["status"] == "up to date"
+        assert t["durations"] == first[t["territory"]]["durations"] and t["durations"]["total"] > 0
+        assert t["last_built"] == first[t["territory"]]["last_built"] is not None
+    # one row per warning, not one per territory
+    assert [(w["kind"], w["item"], w["n"]) for w in report["warnings_by_item"]] == [
+        ("missing", "Établissements", 3), ("approximate", "Établissements", 3)]
+    html = (env.out / "build-report.html").read_text()
+    # the two grouped rows, then each territory's details
+    assert html.count("Établissements") == 2 + 2 * len(stubs.IDS)
+    assert html.index("valeur manquante\u202f: Établissements") < html.index("valeur approchée\u202f: Établissements")
+
+
+def test_report_groups_a_heading_edit_across_territories_in_french(env):
+    from bs4 import BeautifulSoup
+    from french import bad_typography
+
+    ids = ["ti-0001", "ti-0002"]
+    assert env.build(ids=ids, formats=["html"], engine="builtin").ok
+    nb = nbformat.read(env.template, as_version=4)
+    assert nb.cells[0].source == "# Portrait test"
+    nb.cells[0].source = "# Portrait essai"
+    nbformat.write(nb, env.template)
+    result = env.build(ids=ids, formats=["html"], engine="builtin")
+    assert sorted(result.built) == ids
+    report = json.loads((env.out / "build-report.json").read_text())
+    [group] = report["text_changes_grouped"]
+    assert (group["kind"], group["before"], group["after"], group["n"], group["territories"]) == (
+        "titre", "Portrait test", "Portrait essai", 2, ids)
+    assert group["line"] == "2 territoires\u202f: titre «\u202fPortrait test\u202f» → «\u202fPortrait essai\u202f»"
+    assert report["summary"]["text_changes"] == 2 and report["summary"]["territories_with_changes"] == 2
+    for t in report["territories"]:
+        assert t["changes"]["text"]["changes"] == [{"kind": "titre", "before": "Portrait test",
+                                                    "after": "Portrait essai"}]
+    assert (env.out / ".build" / "text" / "ti-0001.json").is_file()
+
+    soup = BeautifulSoup((env.out / "build-report.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == "fr"
+    # Shown once, the territories one click away.
+    [item] = soup.select("ul.groups > li")
+    summary = re.sub(r"[ \n]+", " ", item.find("details").find("summary").get_text()).strip()  # keeps U+202F
+    assert summary.startswith("2 territoires\u202f:") and "Portrait test" in summary and "Portrait essai" in summary
+    assert item.find("details").find("p").get_text() == "ti-0001, ti-0002"
+    text = soup.get_text()
+    assert "Rapport de construction" in text and "Ce qui a changé dans le texte des portraits" in text
+    assert not re.search(r"\b(Build report|built|up to date|failed|territories|Warnings)\b", text), text
+    assert not bad_typography(text), bad_typography(text)
+

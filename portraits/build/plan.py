@@ -1,0 +1,120 @@
+"""What a build will do, decided in the parent before any kernel starts: the request checked
+(formats, jobs, timeout, output dir, territories, template, engine), then each territory's
+inputs hashed and compared with the manifest; only stale territories go to the pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import nbformat
+
+from portraits.build import fingerprint
+from portraits.build.results import BuildUsageError
+from portraits.core import config, outputs
+from portraits.data import store
+
+
+def check_options(formats: list[str] | None, jobs: int | None, timeout: float,
+                  output_dir: Path | None) -> tuple[list[str], Path]:
+    """The formats (default ones if None) and the resolved output dir; BuildUsageError if bad."""
+    formats = list(outputs.DEFAULT_FORMATS) if formats is None else list(formats)
+    if unknown := outputs.unknown_formats(formats):
+        raise BuildUsageError(f"unknown format(s): {', '.join(unknown)} (choose among {', '.join(outputs.FORMATS)})")
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise BuildUsageError(f"jobs must be a whole number of worker processes, 1 or more (got {jobs!r})")
+    if not timeout > 0:
+        raise BuildUsageError(f"timeout must be a number of seconds above 0 (got {timeout!r})")
+    output_dir = Path(output_dir or config.output_dir()).resolve()
+    blocker = config.not_a_directory(output_dir)
+    if blocker is not None:
+        raise BuildUsageError(f"{output_dir} cannot be the output directory: {blocker} is a file; "
+                              "give a directory (it is created if missing)")
+    return formats, output_dir
+
+
+def _territory_ids(listing: Any) -> list[str]:
+    """``store.list_territories()`` may give a DataFrame, ids or records."""
+    if hasattr(listing, "columns"):
+        return [str(t) for t in listing["territory_id"]]
+    return [str(t if isinstance(t, str) else t["territory_id"]) for t in listing]
+
+
+def resolve_ids(ids: Iterable[str], all_territories: bool) -> list[str]:
+    """Canonical ids, in order, without duplicates. Unknown ids raise before any kernel starts."""
+    try:
+        if all_territories:
+            return _territory_ids(store.list_territories())
+        resolved = []
+        for tid in ids:
+            found = store.resolve_territory(tid)
+            canonical = found if isinstance(found, str) else (
+                found["territory_id"] if "territory_id" in found else tid)
+            resolved.append(str(canonical))
+    except ValueError as exc:  # store.UnknownTerritory: its message names the closest ids
+        raise BuildUsageError(str(exc)) from exc
+    except FileNotFoundError as exc:  # store.ProcessedDataMissing
+        raise BuildUsageError(str(exc)) from exc
+    return list(dict.fromkeys(resolved))
+
+
+def load_template(path: Path, sample_params: dict[str, Any]) -> nbformat.NotebookNode:
+    """The template as a notebook; refuses one papermill would run with its defaults."""
+    if not path.exists():
+        raise BuildUsageError(f"template not found: {path}")
+    from portraits.execution import qmd
+
+    try:
+        if path.suffix == ".qmd":
+            nb = qmd.read_qmd(path)
+        else:
+            nb = nbformat.read(path, as_version=4)
+        qmd.check_template(nb, sample_params, name=path.name)
+    except ValueError as exc:  # qmd.TemplateError, nbformat validation
+        raise BuildUsageError(f"{path.name}: {exc}") from exc
+    return nb
+
+
+def choose_engine(engine: str) -> str:
+    from portraits import render
+
+    try:
+        return render.choose_engine(engine)
+    except (ValueError, render.RenderError) as exc:
+        raise BuildUsageError(str(exc)) from exc
+
+
+def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_dir: Path,
+                  force: bool = False) -> list[str]:
+    """Why a territory must be rebuilt; [] when it is up to date."""
+    if force:
+        return ["forced"]
+    if not entry:
+        return ["new"]
+    reasons = [name for name, value in inputs.items() if entry.get("inputs", {}).get(name) != value]
+    if entry.get("status") != "ok":
+        reasons.append("failed last time")
+    if any(not (output_dir / rel).exists() for rel in entry.get("outputs", [])):
+        reasons.append("outputs missing")
+    return reasons
+
+
+def make_plan(manifest: dict[str, Any], tids: list[str], template: Path, engine: str,
+              formats: list[str], output_dir: Path, force: bool) -> dict[str, dict[str, Any]]:
+    """Each territory's inputs and why it is stale ([] if up to date). Records the data's
+    fingerprints in ``manifest`` (reused while the processed data is unchanged)."""
+    common = {"template": fingerprint.sha256_bytes(template.read_bytes()), "package": fingerprint.package_hash(),
+              "engine": fingerprint.sha256_json(fingerprint.engine_fingerprint(engine, formats))}
+    state = fingerprint.data_state()
+    known = manifest.get("data_fingerprints", {}) if manifest.get("data_state") == state else {}
+    if not known:  # the data changed since the last build: tables this process read are stale
+        store.clear_cache()
+    fingerprints = {tid: known.get(tid) or store.fingerprint(tid) for tid in tids}
+    manifest["data_state"] = state
+    manifest["data_fingerprints"] = {**known, **fingerprints}
+    plan: dict[str, dict[str, Any]] = {}
+    for tid in tids:
+        inputs = {**common, "data": fingerprints[tid]}
+        entry = manifest["territories"].get(tid)
+        plan[tid] = {"inputs": inputs, "reasons": stale_reasons(entry, inputs, output_dir, force)}
+    return plan

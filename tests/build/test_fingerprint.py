@@ -1,0 +1,37 @@
+"""The inputs of a portrait, hashed: what must (and must not) make portraits stale."""
+
+from __future__ import annotations
+
+from portraits.build import fingerprint
+
+
+def test_package_hash_ignores_modules_that_cannot_change_a_portrait(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "__pycache__").mkdir(parents=True)
+    (pkg / "charts.py").write_text("A = 1\n")
+    (pkg / "cli.py").write_text("B = 1\n")
+    before = fingerprint.package_hash(pkg)
+    (pkg / "cli.py").write_text("B = 2\n")
+    (pkg / "__pycache__" / "charts.cpython-311.pyc").write_bytes(b"\0")
+    assert fingerprint.package_hash(pkg) == before
+    (pkg / "charts.py").write_text("A = 2\n")
+    assert fingerprint.package_hash(pkg) != before
+
+
+
+def test_engine_fingerprint_names_the_options_and_the_libraries_versions():
+    fp = fingerprint.engine_fingerprint("builtin", ["pdf", "html"])
+    assert fp["engine"] == "builtin" and fp["formats"] == ["html", "pdf"]
+    assert set(fp["versions"]) == set(fingerprint.ENGINE_PACKAGES) and fp["versions"]["nbconvert"]
+    assert "_quarto.yml" not in fp  # only the quarto engine reads it
+
+
+def test_data_state_follows_the_processed_files_but_not_hidden_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(tmp_path))
+    (tmp_path / "indicators.csv").write_text("a\n1\n")
+    before = fingerprint.data_state()
+    (tmp_path / ".indicators.csv.a1b2.tmp").write_text("torn")
+    (tmp_path / "_cache.json").write_text("{}")
+    assert fingerprint.data_state() == before
+    (tmp_path / "indicators.csv").write_text("a\n2\n")
+    assert fingerprint.data_state() != before
