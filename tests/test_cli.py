@@ -173,27 +173,6 @@ geography = "COG 2024"
     assert (tmp_path / "raw" / "one.csv").read_bytes() == content
 
 
-# ------------------------------------------------------------------ one hierarchy, one mapping
-
-def test_every_error_class_is_a_portraits_error_with_its_exit_code():
-    from portraits.build import results
-    from portraits.core import errors
-    from portraits.execution import execute
-    from portraits.data import indicators, schemas, sources, store
-    from portraits.render import RenderError
-
-    usage = [cli.UsageError, results.BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
-             schemas.RawSchemaError, indicators.CatalogueError, sources.SourceError,
-             errors.ProcessedDataError, errors.TemplateError]
-    for cls in usage:
-        assert issubclass(cls, errors.InputError) and cls.exit_code == 2, cls
-    for cls in (RenderError, execute.KernelStartError):
-        assert issubclass(cls, errors.PortraitsError) and cls.exit_code == 1, cls
-    # older `except` clauses keep catching them
-    assert issubclass(store.UnknownTerritory, ValueError) and issubclass(RenderError, RuntimeError)
-    assert issubclass(store.ProcessedDataMissing, FileNotFoundError)
-
-
 @pytest.mark.parametrize("make_error, status", [
     (lambda: __import__("portraits.data.schemas").data.schemas.RawSchemaError("communes: column dep missing"), 2),
     (lambda: __import__("portraits.data.indicators").data.indicators.CatalogueError("indicators.toml: bad"), 2),

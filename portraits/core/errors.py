@@ -9,7 +9,7 @@ therefore say what is wrong and what to do.
     PortraitsError                      exit_code 1: a step failed
     ├── InputError                      exit_code 2: bad input, nothing was started
     │   ├── UsageError                  bad command-line arguments
-    │   │   └── BuildUsageError         (portraits.build.batch) bad input for a build
+    │   │   └── BuildUsageError         (portraits.build.results) bad input for a build
     │   ├── UnknownTerritory            (portraits.data.store) not one of the 183 ids
     │   ├── TemplateError               the template cannot be executed
     │   ├── DataError                   the data are not usable

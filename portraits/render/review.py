@@ -14,7 +14,7 @@ JupyterLab styles are inlined). On top of nbconvert's page:
   « Éléments de preuve ».
 
 Only the executed notebook is needed, so the batch build writes the page right after the
-notebook (``portraits.build.batch``), atomically.
+notebook (``portraits.build.worker``), atomically.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ This module runs the command and serves; the rest of the preview is in:
   change; the last outputs reused when no code changed); only HTML, builtin engine;
 - ``preview_errors`` and ``preview_pages``: a build error located in the ``.qmd``, and the pages
   (error, waiting) and reload script served;
-- ``preview_batch``: what the preview takes from the batch build.
 
 Serving: the standard library's ``ThreadingHTTPServer``. ``/`` is the current page with a small
 script that listens to ``/events`` (server-sent events) and reloads the page on a ``reload``
@@ -36,7 +35,8 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from portraits.core import config
-from portraits.site.preview_batch import BuildUsageError, resolve_ids
+from portraits.build.plan import resolve_ids
+from portraits.build.results import BuildUsageError
 from portraits.site.preview_pages import Version, inject_reload, waiting_page
 from portraits.site.preview_runner import Runner
 from portraits.site.preview_watch import short_path, watch_loop, watches

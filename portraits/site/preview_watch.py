@@ -14,7 +14,11 @@ from typing import Callable
 import watchfiles
 
 from portraits.core import config
-from portraits.site.preview_batch import IGNORED_PACKAGE_DIRS, IGNORED_PACKAGE_FILES
+from portraits.build.fingerprint import NOT_PORTRAIT_DIRS, NOT_PORTRAIT_INPUTS
+
+# Package files that cannot change a portrait: the batch build's declaration, used as is.
+IGNORED_PACKAGE_FILES = set(NOT_PORTRAIT_INPUTS)
+IGNORED_PACKAGE_DIRS = set(NOT_PORTRAIT_DIRS)
 
 
 class Filter(watchfiles.DefaultFilter):

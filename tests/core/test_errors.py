@@ -52,13 +52,12 @@ def test_exit_statuses():
 
 
 def test_every_error_class_is_a_portraits_error_with_its_exit_code():
-    # moved from tests/test_cli.py
-    from portraits.build import batch as build
+    from portraits.build.results import BuildUsageError
     from portraits.execution import execute
     from portraits.data import indicators, schemas, sources, store
     from portraits.render import RenderError
 
-    usage = [cli.UsageError, build.BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
+    usage = [cli.UsageError, BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
              schemas.RawSchemaError, indicators.CatalogueError, sources.SourceError,
              errors.ProcessedDataError, errors.TemplateError]
     for cls in usage:

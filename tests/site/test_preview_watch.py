@@ -40,3 +40,11 @@ def test_watches_the_template_package_and_existing_data(tmp_path):
     found = pw.watches(template, tmp_path / "package", tmp_path / "processed")
     assert [w.kind for w in found] == ["template", "code", "data"]
     assert isinstance(found[0].filter, pw.FileFilter) and not found[0].recursive
+
+
+def test_preview_ignores_what_the_batch_build_does_not_count_as_a_portraits_input():
+    from portraits.build import fingerprint
+
+    assert "site" in fingerprint.NOT_PORTRAIT_DIRS  # editing the preview rebuilds no portrait
+    assert set(fingerprint.NOT_PORTRAIT_INPUTS) <= pw.IGNORED_PACKAGE_FILES
+    assert set(fingerprint.NOT_PORTRAIT_DIRS) <= pw.IGNORED_PACKAGE_DIRS
