@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from portraits.core import atomic, config
-from portraits.data import breakdowns, compute, indicators, notes, overseas, prepare, schemas, sources, territories
+from portraits.data import (breakdowns, compute, indicators, notes, overseas, prepare, schemas, sources,
+                            territories)
 from portraits.data.prepare import RAW_USED, read_raw
 from portraits.data.territories import isin
 
@@ -43,9 +44,10 @@ def inputs_hash(srcs: dict[str, sources.Source]) -> str:
 
 
 def commune_tables(raw: dict[str, pd.DataFrame], cw: territories.Crosswalk,
-                   communes: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The sources' commune tables, crosswalked; the EPCI-level percentages (PTOD) given to
-    each commune by the unit it is counted in."""
+                   communes: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
+    """The sources' commune tables (the catalogue's ``table`` names), crosswalked, the EPCI-level
+    percentages (PTOD) given to each commune by the unit it is counted in; and the overrides:
+    the levels a source publishes itself (URSSAF's region and France rows)."""
     rp21 = cw.attach(prepare.prep_rp2021(raw))
     rp18 = cw.attach(prepare.prep_rp2018(raw))
     urssaf, urssaf_over, _ = prepare.prep_urssaf(raw)
@@ -55,18 +57,21 @@ def commune_tables(raw: dict[str, pd.DataFrame], cw: territories.Crosswalk,
     colmap18 = {f"sect_{sid}": col for sid, _, col in breakdowns.SECTORS}
     colmap18.update({"sectindus": "eco_sectindus_pct_22", "effgrandes": "eco_eff_grandes_pct_23"})
     ept_of = prepare.ept_of_communes(c5)
-    return {"rp2021": prepare.attach_epci_values(rp21, {"indic": ep}, communes, c5,
-                                                 {"txpauv21": "rev_txpauv_21"}, ept_of),
-            "rp2018": prepare.attach_epci_values(rp18, {"exdeco": ex, "indic": ep}, communes, c5,
-                                                 colmap18, ept_of),
-            "revenus": cw.attach(prepare.prep_revenus(raw)), "iris": cw.attach(prepare.prep_iris(raw)),
-            "urssaf": cw.attach(urssaf), "_urssaf_over": urssaf_over}
+    tables = {
+        "rp2021": prepare.attach_epci_values(rp21, {"indic": ep}, communes, c5, {"txpauv21": "rev_txpauv_21"},
+                                             ept_of),
+        "rp2018": prepare.attach_epci_values(rp18, {"exdeco": ex, "indic": ep}, communes, c5, colmap18, ept_of),
+        "revenus": cw.attach(prepare.prep_revenus(raw)),
+        "iris": cw.attach(prepare.prep_iris(raw)),
+        "urssaf": cw.attach(urssaf),
+    }
+    return tables, {"urssaf": urssaf_over}
 
 
-def indicator_table(cat, tables: dict[str, pd.DataFrame], terr: pd.DataFrame,
+def indicator_table(cat, tables: dict[str, pd.DataFrame], overrides: dict[str, dict], terr: pd.DataFrame,
                     communes: pd.DataFrame) -> pd.DataFrame:
     """The indicators with their note codes (before the overseas fallback and official values)."""
-    ind = compute.compute_indicators(cat, tables, {"urssaf": tables["_urssaf_over"]}, terr)
+    ind = compute.compute_indicators(cat, tables, overrides, terr)
     ind = notes.gap_notes(cat, ind, terr)
     ind = notes.secrecy_notes(ind, tables["revenus"], communes)
     rp18, rp21 = tables["rp2018"], tables["rp2021"]
@@ -107,8 +112,8 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     terr, communes = tabs["territories"], tabs["communes"]
     cw = prepare.make_crosswalk(raw)
     cat = indicators.load_catalogue()
-    tables = commune_tables(raw, cw, communes)
-    ind = indicator_table(cat, tables, terr, communes)
+    tables, overrides = commune_tables(raw, cw, communes)
+    ind = indicator_table(cat, tables, overrides, terr, communes)
     rp18, rp21 = tables["rp2018"], tables["rp2021"]
     france_row = raw["ptod_epci_exdeco"].set_index("code").loc[compute.NATIONAL_CODE]
     ind, jbs = overseas.overseas_sectors(ind, breakdowns.jobs_by_sector(rp18, terr, france_row=france_row),
@@ -116,7 +121,7 @@ def build_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     ind = compute.official_values(ind, raw, compute.single_unit_territories(tabs["members"], communes))
     ind["france_scope"] = ind.indicator_id.map(compute.france_scope(cat))
     return {**tabs, "indicators": ind,
-            "series_private_jobs": breakdowns.series_private_jobs(tables["urssaf"], tables["_urssaf_over"], terr),
+            "series_private_jobs": breakdowns.series_private_jobs(tables["urssaf"], overrides["urssaf"], terr),
             "jobs_by_sector": jbs,
             "establishments_breakdown": breakdowns.establishments_breakdown(rp18, terr),
             "a38": breakdowns.a38_table(raw, rp21, terr),
