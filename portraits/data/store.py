@@ -3,7 +3,10 @@
 Tables are read once per process (functools.lru_cache) and split by territory once, so a
 territory's data comes back in well under 50 ms after the first load. Every function
 accepts a territory id in any case/spacing variant (``TI-8413``, `` ti-8413 ``) and raises
-:class:`UnknownTerritory` with close matches for an unknown one."""
+:class:`UnknownTerritory` with close matches for an unknown one. Reading the files is
+``portraits.data.tables``'s job; what each accessor reads, declared with ``@reads``, and the
+fingerprints, ``portraits.data.fingerprint``'s. Notes come as codes with their parameters
+(``note_code``, ``note_args``): ``portraits.text.notes`` words them."""
 
 from __future__ import annotations
 
