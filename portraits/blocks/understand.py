@@ -10,7 +10,7 @@ import pandas as pd
 from portraits.blocks.display import md_escape as _md_escape
 from portraits.blocks.values import APPROX
 from portraits.data.store import Territory
-from portraits.text import commentary, describe, fmt
+from portraits.text import commentary, describe, fmt, notes
 
 
 def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, level: int = 2) -> str:
@@ -52,8 +52,8 @@ def _a38_and_perimeter(a38: pd.DataFrame, territory: Territory) -> list[str]:
     """The approximations beyond the indicators: A38 by employment zone, a partial perimeter."""
     out = []
     if len(a38):
-        zones = _first_text(a38, "zones")
-        method = _first_text(a38, "match_method")
+        zones = notes.zones_text(_first_text(a38, "zones"))
+        method = notes.note_text(_first_text(a38, "match_method"))
         out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
                    f"d'emploi. {_md_escape(method)} Zones d'emploi retenues : {_md_escape(zones)}.")
     if perimeter := describe.perimeter(territory):

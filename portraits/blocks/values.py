@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from portraits.data.store import Territory
-from portraits.text import commentary, fmt
+from portraits.text import commentary, fmt, notes
 
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
 
@@ -19,6 +19,7 @@ def indicator_rows(indicators: pd.DataFrame, territory: Territory) -> dict[str, 
         rec["territory_id"] = territory.id
         rec["region_code"] = territory.region_code
         rec = {k: (None if _na(v) else v) for k, v in rec.items()}
+        rec["note"] = notes.row_note(rec)  # the row holds a note code and its parameters: say it in French
         rows[rec["indicator_id"]] = rec
     return rows
 

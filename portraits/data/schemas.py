@@ -7,6 +7,7 @@ column and the file."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from portraits.core import config, levels
+from portraits.data import notes
 from portraits.core.errors import RawSchemaError
 from portraits.data.sources import Source, load_manifest
 
@@ -259,6 +261,16 @@ def read(source_id: str, raw_dir: Path | None = None, sources: dict[str, Source]
 
 _LEVELS = [lv.id for lv in levels.LEVELS]
 
+
+def _json_object_or_empty(text: str) -> bool:
+    if text == "":
+        return True
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
 PROCESSED: dict[str, pa.DataFrameSchema] = {
     "territories": pa.DataFrameSchema({
         "territory_id": _code(TI_ID, unique=True),
@@ -285,15 +297,18 @@ PROCESSED: dict[str, pa.DataFrameSchema] = {
         "status": pa.Column(str, pa.Check.isin(["ok", "nd", "s"])),
         "approx": pa.Column(bool),
         "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
-        "n_ranked": pa.Column("Int64", nullable=True), "note": pa.Column(str, nullable=True),
+        "n_ranked": pa.Column("Int64", nullable=True),
+        "note_code": pa.Column(str, pa.Check.isin(sorted(notes.CODES | {""}))),
+        "note_args": pa.Column(str, pa.Check(_json_object_or_empty, element_wise=True,
+                                             error="note_args is a JSON object or empty")),
         "comparable": pa.Column(bool),
         "source_id": _text(),
         "france_scope": pa.Column(str, pa.Check.isin(["fr", "fm"])),
     }, checks=[
         pa.Check(lambda d: (d.value.isna() == (d.status != "ok")).all(),
                  error="a missing value must have status nd or s, a present one status ok"),
-        pa.Check(lambda d: (d.status.eq("ok") | d.note.fillna("").str.len().gt(0)).all(),
-                 error="every missing value carries a note"),
+        pa.Check(lambda d: (d.status.eq("ok") | d.note_code.ne("")).all(),
+                 error="every missing value carries a note code"),
         pa.Check(lambda d: not d.duplicated(["territory_id", "level", "indicator_id"]).any(),
                  error="one row per territory, level and indicator"),
     ], name="indicators"),

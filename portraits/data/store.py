@@ -3,12 +3,14 @@
 Tables are read once per process (functools.lru_cache) and split by territory once, so a
 territory's data comes back in well under 50 ms after the first load. Every function
 accepts a territory id in any case/spacing variant (``TI-8413``, `` ti-8413 ``) and raises
-:class:`UnknownTerritory` with close matches for an unknown one."""
+:class:`UnknownTerritory` with close matches for an unknown one. Reading the files is
+``portraits.data.tables``'s job; what each accessor reads, declared with ``@reads``, and the
+fingerprints, ``portraits.data.fingerprint``'s. Notes come as codes with their parameters
+(``note_code``, ``note_args``): ``portraits.text.notes`` words them."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import tomllib
 import unicodedata
@@ -19,22 +21,19 @@ from pathlib import Path
 import pandas as pd
 
 from portraits.core import config, levels
-from portraits.core.errors import InputError, ProcessedDataError
+from portraits.core.errors import InputError
+from portraits.data import fingerprint as fingerprints
+from portraits.data import tables
+# the declarations of what a portrait reads (READS, declared_reads: for the build and the tests)
+from portraits.data.fingerprint import (READS, AllTerritories, Reference, RegionTerritories, Rows,  # noqa: F401
+                                        declared_reads, reads)
 from portraits.data.indicators import LEVELS, catalogue_frame
+from portraits.data.tables import ProcessedDataMissing
 
 
 class UnknownTerritory(InputError, ValueError):
     """A territory id that is not one of the 183."""
 
-
-class ProcessedDataMissing(ProcessedDataError, FileNotFoundError):
-    """data/processed has not been built."""
-
-
-DTYPES = {"territory_id": "str", "geo_code": "str", "siren": "str", "insee_com": "str",
-          "dep": "str", "reg": "str", "siren_epci": "str", "siren_groupement": "str",
-          "region_code": "str", "year": "str", "a38": "str", "category": "str",
-          "epci_siren": "str", "partial_epci": "str", "regions": "str", "departments": "str"}
 
 LEVEL_LABELS = {lv.id: lv.label for lv in levels.LEVELS}
 
@@ -43,14 +42,6 @@ def _dir() -> Path:
     return config.processed_dir()
 
 
-# ------------------------------------------------------------------ what a portrait reads
-#
-# Every accessor a portrait reads data through declares, with ``@reads(...)``, which slices of
-# the processed data it reads for territory ``tid``. :func:`fingerprint` hashes the union of
-# the declared slices, so a portrait is rebuilt when, and only when, something it shows
-# changed: its own rows (benchmarks included), the other territories' values where the
-# portrait shows them (positions chart), its region's territories (navigation).
-
 # Indicators placed on the "position among the territories" chart: every portrait shows every
 # territory's value of these (portraits.blocks.portrait reads them through position_values()).
 POSITION_INDICATORS = ("industry_jobs_share", "industry_establishments_share",
@@ -58,118 +49,23 @@ POSITION_INDICATORS = ("industry_jobs_share", "industry_establishments_share",
                        "managers_share", "median_income", "poverty_rate")
 
 
-@dataclass(frozen=True)
-class Rows:
-    """The territory's own rows of a processed table (its benchmark rows included: they are
-    repeated on each territory's rows, so a territory's slice is self-contained)."""
-    table: str
-
-    def digest(self, tid: str, directory: str) -> bytes:
-        return _row_digests(self.table, directory).get(tid, b"no rows")
-
-
-@dataclass(frozen=True)
-class AllTerritories:
-    """Every territory's rows of ``table`` at ``level`` for ``indicators``: one digest, shared
-    by all the portraits (computed once per build)."""
-    table: str
-    level: str
-    indicators: tuple[str, ...]
-
-    def digest(self, tid: str, directory: str) -> bytes:
-        return _all_territories_digest(self, directory)
-
-
-@dataclass(frozen=True)
-class RegionTerritories:
-    """``columns`` of the territories table, for every territory of the portrait's region
-    (the territory's own ``region_code``): one digest per region."""
-    columns: tuple[str, ...]
-
-    def digest(self, tid: str, directory: str) -> bytes:
-        region = _region_codes(directory).get(tid)
-        return _region_digests(self.columns, directory).get(region, b"no region")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Not processed rows: the indicator catalogue and data/sources.toml (citations, and the
-    checksums of the raw files, such as the polygons of the locator map)."""
-
-    def digest(self, tid: str, directory: str) -> bytes:
-        return _static_digest(directory)
-
-
-READS: dict[str, tuple] = {}
-
-
-def reads(*slices):
-    """Declare what the decorated accessor reads (see above); the function is unchanged."""
-    def register(fn):
-        READS[fn.__name__] = tuple(slices)
-        fn.reads = tuple(slices)
-        return fn
-    return register
-
-
-REBUILD_HINT = "run `portraits data --force` to rebuild data/processed"
-
-
-@lru_cache(maxsize=None)
-def _table(name: str, directory: str) -> pd.DataFrame:
-    """One processed table (Parquet if there, else CSV). A missing, truncated or corrupt
-    file raises :class:`ProcessedDataError` naming it, never a reader's traceback."""
-    path = Path(directory) / f"{name}.csv"
-    pq = Path(directory) / f"{name}.parquet"
-    if pq.is_file():
-        try:
-            df = pd.read_parquet(pq)
-        except Exception as exc:  # pyarrow.ArrowInvalid, OSError...: a truncated or corrupt file
-            raise ProcessedDataError(f"{pq} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
-        path = pq
-    elif not path.is_file():
-        raise ProcessedDataMissing(f"{path} is missing: run `portraits data` first")
-    else:
-        try:
-            df = pd.read_csv(path, dtype={k: v for k, v in DTYPES.items()}, keep_default_na=True,
-                             na_values=[""])
-        except Exception as exc:  # EmptyDataError, ParserError, UnicodeDecodeError, bad dtype
-            raise ProcessedDataError(f"{path} cannot be read ({_reason(exc)}): {REBUILD_HINT}") from None
-        for col in ("name", "note", "label", "zones", "partial_epci", "partial_epci_names"):
-            if col in df and df[col].dtype != object:
-                df[col] = df[col].fillna("")
-    if "territory_id" not in df.columns:
-        raise ProcessedDataError(f"{path} is not a processed table (no territory_id column): {REBUILD_HINT}")
-    return df
-
-
-def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
-
-
 def table(name: str) -> pd.DataFrame:
     """A whole processed table (cached)."""
-    return _table(name, str(_dir()))
-
-
-@lru_cache(maxsize=None)
-def _split(name: str, directory: str) -> dict[str, pd.DataFrame]:
-    df = _table(name, directory)
-    return {tid: g.reset_index(drop=True) for tid, g in df.groupby("territory_id", sort=False)}
+    return tables.load(name, str(_dir()))
 
 
 def _slice(name: str, tid: str) -> pd.DataFrame:
     tid = resolve_territory(tid)
-    parts = _split(name, str(_dir()))
+    parts = tables.split(name, str(_dir()))
     if tid in parts:
         return parts[tid].copy()
     return table(name).iloc[0:0].copy()
 
 
 def clear_cache() -> None:
-    for f in (_table, _split, _territory, _indicators_wide, _sources_doc, catalogue_frame, _static_digest, _ids,
-              _row_digests, _all_territories_digest, _region_codes, _region_digests):
+    tables.clear_cache()
+    fingerprints.clear_cache()
+    for f in (_territory, _indicators_wide, _sources_doc, catalogue_frame, _ids):
         f.cache_clear()
 
 
@@ -202,7 +98,7 @@ def _norm(s: str) -> str:
 
 @lru_cache(maxsize=None)
 def _ids(directory: str) -> frozenset[str]:
-    return frozenset(_table("territories", directory).territory_id.tolist())
+    return frozenset(tables.load("territories", directory).territory_id.tolist())
 
 
 def resolve_territory(tid: str) -> str:
@@ -316,9 +212,9 @@ def _list(v) -> list[str]:
 @lru_cache(maxsize=None)
 def _territory(tid: str, directory: str) -> Territory:
     from portraits.data.territories import REGION_NAMES
-    terr = _table("territories", directory).set_index("territory_id")
+    terr = tables.load("territories", directory).set_index("territory_id")
     row = terr.loc[tid]
-    members = _split("members", directory)[tid].copy()
+    members = tables.split("members", directory)[tid].copy()
     regions = _list(row.regions)
     partial = _list(row.get("partial_epci", ""))
     partial_names = _list(row.get("partial_epci_names", ""))
@@ -374,7 +270,7 @@ def source_citation(source_id: str) -> str:
 
 @lru_cache(maxsize=None)
 def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
-    ind = _table("indicators", directory)
+    ind = tables.load("indicators", directory)
     cat = catalogue_frame()
     vals = ind.pivot_table(index=["territory_id", "indicator_id"], columns="level", values="value",
                            aggfunc="first", dropna=False)
@@ -383,11 +279,13 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     r = ind[ind.level == "region"].set_index(["territory_id", "indicator_id"])
     f = ind[ind.level == "france"].set_index(["territory_id", "indicator_id"])
     a = ind[ind.level == "all_territories"].set_index(["territory_id", "indicator_id"])
-    wide = vals.join(t[["status", "rank", "n_ranked", "note", "year", "comparable", "source_id"]])
+    wide = vals.join(t[["status", "rank", "n_ranked", "note_code", "note_args", "year", "comparable",
+                        "source_id"]])
     wide["region_label"] = r["geo_label"]
-    wide["region_note"] = r["note"]
-    wide["france_note"] = f["note"]
-    wide["all_territories_note"] = a["note"]
+    # each level's note as a code and its parameters (JSON); portraits.text.notes words them
+    for level, part in (("region", r), ("france", f), ("all_territories", a)):
+        wide[f"{level}_note_code"] = part["note_code"]
+        wide[f"{level}_note_args"] = part["note_args"]
     # per-level approximation flags (the catalogue's ``approx`` says whether the indicator is an
     # approximation anywhere) and the scope of the France benchmark: fr = metropolitan France
     # and the overseas departments, fm = metropolitan France only
@@ -406,8 +304,9 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     wide = wide.rename(columns={lv: lv for lv in LEVELS})
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
-            "status", "rank", "n_ranked", "region_label", "note", "region_note", "france_note",
-            "all_territories_note", "higher_is", "comparable", "territory_approx", "region_approx",
+            "status", "rank", "n_ranked", "region_label", "note_code", "note_args", "region_note_code",
+            "region_note_args", "france_note_code", "france_note_args", "all_territories_note_code",
+            "all_territories_note_args", "higher_is", "comparable", "territory_approx", "region_approx",
             "france_approx", "all_territories_approx", "france_scope", "signed"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
@@ -458,88 +357,8 @@ def coverage(tid: str) -> pd.DataFrame:
     return _slice("coverage", tid)
 
 
-@reads(Rows("indicators"), Reference())
-def comparison_table(tid: str) -> pd.DataFrame:
-    """The figures with their benchmarks, French headers, raw numbers (for CSV/XLSX)."""
-    w = indicators(tid)
-    approx = w["territory_approx"] if "territory_approx" in w else w.approx
-    scope = w["france_scope"] if "france_scope" in w else pd.Series(None, index=w.index)
-    return pd.DataFrame({
-        "Indicateur": w.label,
-        "Unité": w.unit,
-        **{lv.label: w[lv.id] for lv in levels.LEVELS},
-        "Champ de la France": scope.map(lambda sc: levels.france(sc).label),
-        "Rang": w["rank"],
-        "Sur": w.n_ranked,
-        "Millésime": w.year,
-        "Source": w.source,
-        "Approximation": approx.map({True: "oui", False: "non"}),
-        "Note": w.note.fillna(""),
-    })
-
-
-@lru_cache(maxsize=None)
-def _static_digest(directory: str) -> bytes:
-    """Hash of what every portrait reads besides processed rows: the catalogue and the sources."""
-    h = hashlib.sha256()
-    h.update(catalogue_frame().to_csv(index=False).encode())
-    h.update(config.manifest_path().read_bytes())
-    return h.digest()
-
-
-def _digest_rows(df: pd.DataFrame, head: str) -> bytes:
-    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
-    return hashlib.sha256(("|".join(map(str, df.columns)) + "|" + head).encode() + rows.tobytes()).digest()
-
-
-@lru_cache(maxsize=None)
-def _row_digests(name: str, directory: str) -> dict[str, bytes]:
-    """territory id -> digest of that territory's rows of one table (all at once: one
-    vectorised hash of the table, then the rows of each territory in order)."""
-    df = _table(name, directory)
-    rows = pd.util.hash_pandas_object(df, index=False).to_numpy()
-    head = ("|".join(map(str, df.columns)) + "|" + name).encode()
-    out = {}
-    tids = df["territory_id"].to_numpy(dtype=object)
-    order = pd.Series(range(len(df))).groupby(tids, sort=False).indices
-    for tid, idx in order.items():
-        out[tid] = hashlib.sha256(head + rows[idx].tobytes()).digest()
-    return out
-
-
-@lru_cache(maxsize=None)
-def _all_territories_digest(part: AllTerritories, directory: str) -> bytes:
-    df = _table(part.table, directory)
-    df = df[(df["level"] == part.level) & df["indicator_id"].isin(part.indicators)]
-    return _digest_rows(df, repr(part))
-
-
-@lru_cache(maxsize=None)
-def _region_codes(directory: str) -> dict[str, str]:
-    terr = _table("territories", directory)
-    return dict(zip(terr["territory_id"], terr["region_code"].astype(str)))
-
-
-@lru_cache(maxsize=None)
-def _region_digests(columns: tuple[str, ...], directory: str) -> dict[str, bytes]:
-    """region code -> digest of ``columns`` of its territories (in table order)."""
-    terr = _table("territories", directory)
-    return {str(code): _digest_rows(g[list(columns)], f"region {code}")
-            for code, g in terr.groupby(terr["region_code"].astype(str), sort=False)}
-
-
-def declared_reads() -> list:
-    """Every slice declared by an accessor, once each, in a stable order."""
-    return sorted({part for parts in READS.values() for part in parts}, key=repr)
-
-
 def fingerprint(tid: str) -> str:
     """Stable hash of every slice of data the territory's portrait reads, as declared by the
     accessors (``@reads``): its own rows, the other territories' rows it shows, the
     catalogue and the sources. Shared digests are computed once per process and data set."""
-    tid = resolve_territory(tid)
-    directory = str(_dir())
-    h = hashlib.sha256()
-    for part in declared_reads():
-        h.update(repr(part).encode() + b"\0" + part.digest(tid, directory))
-    return h.hexdigest()
+    return fingerprints.territory_digest(resolve_territory(tid), str(_dir()))

@@ -53,25 +53,27 @@ def fold_arm(codes: pd.Series) -> pd.Series:
     return codes.map(ARM_PARENT).fillna(codes)
 
 
+def isin(s: pd.Series, values) -> pd.Series:
+    """Fast membership test for text columns (pyarrow-backed strings are slow with large sets)."""
+    return pd.Series(pd.Index(s.to_numpy(dtype=object), dtype=object).isin(list(values)), index=s.index)
+
+
 def _split(value) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
         return []
     return [v.strip() for v in str(value).split(";") if v.strip()]
 
 
-def build_tables(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """territories, members and communes tables from the validated raw tables."""
-    ter = raw["ti_territoires"]
-    grp = raw["ti_groupements"]
-    com = raw["ti_communes_cog2023"]
-    zones = raw["cog_zones_2022"]
-
-    partial = {row.id_ti: set(_split(row.epci_partiellement_inclus)) for row in ter.itertuples()}
-    epci_labels = dict(zip(zones.loc[zones.NIVGEO == "EPCI", "CODGEO"],
-                           zones.loc[zones.NIVGEO == "EPCI", "LIBGEO"]))
+def _epci_labels(grp: pd.DataFrame, zones: pd.DataFrame) -> dict[str, str]:
+    """EPCI SIREN -> name: the COG's, replaced by the programme's own for its member EPCI."""
+    labels = dict(zip(zones.loc[zones.NIVGEO == "EPCI", "CODGEO"], zones.loc[zones.NIVGEO == "EPCI", "LIBGEO"]))
     for row in grp[grp.type_groupement == "EPCI"].itertuples():
-        epci_labels[row.siren_groupement] = row.nom_decoupage_2024 or row.lib_groupement
+        labels[row.siren_groupement] = row.nom_decoupage_2024 or row.lib_groupement
+    return labels
 
+
+def _members(grp: pd.DataFrame, com: pd.DataFrame, partial: dict[str, set[str]]) -> pd.DataFrame:
+    """One row per member groupement (EPCI, EPT, single commune), EPCI first."""
     n_com_by_grp = com.groupby("siren_groupement").size()
     members = pd.DataFrame({
         "territory_id": grp.id_ti,
@@ -86,9 +88,12 @@ def build_tables(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "insee_com": grp.insee_com,
     })
     type_order = {"EPCI": 0, "EPT": 1, "COM": 2}
-    members = (members.assign(_o=members.type.map(type_order))
-               .sort_values(["territory_id", "_o", "name"]).drop(columns="_o").reset_index(drop=True))
+    return (members.assign(_o=members.type.map(type_order))
+            .sort_values(["territory_id", "_o", "name"]).drop(columns="_o").reset_index(drop=True))
 
+
+def _communes(com: pd.DataFrame, partial: dict[str, set[str]], epci_labels: dict[str, str]) -> pd.DataFrame:
+    """One row per member commune (COG 2023), with its EPCI and whether that EPCI is whole."""
     communes = pd.DataFrame({
         "territory_id": com.id_ti,
         "insee_com": com.insee_com,
@@ -105,9 +110,12 @@ def build_tables(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     communes["whole_epci"] = [
         (r.type_groupement == "EPCI") and (r.siren_epci not in partial[r.territory_id])
         for r in communes.itertuples()]
+    return communes
 
+
+def _territories(ter: pd.DataFrame, members: pd.DataFrame, communes: pd.DataFrame,
+                 epci_labels: dict[str, str]) -> pd.DataFrame:
     by_t = communes.groupby("territory_id")
-    n_communes = by_t.size()
     deps = by_t.dep.agg(lambda s: ";".join(sorted(set(s))))
     regs = by_t.reg.agg(lambda s: ";".join(sorted(set(s))))
     territories = pd.DataFrame({
@@ -122,7 +130,7 @@ def build_tables(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "n_epci": ter.n_epci.astype(int),
         "n_ept": ter.n_ept.astype(int),
         "n_single_communes": ter.n_communes_isolees.astype(int),
-        "n_communes": ter.id_ti.map(n_communes).astype(int),
+        "n_communes": ter.id_ti.map(by_t.size()).astype(int),
         "has_partial_epci": ter.epci_partiellement_inclus.notna() & ter.epci_partiellement_inclus.ne(""),
         "partial_epci": ter.epci_partiellement_inclus.fillna(""),
         "partial_epci_names": [";".join(epci_labels.get(s, s) for s in _split(v))
@@ -131,7 +139,18 @@ def build_tables(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }).sort_values("territory_id").reset_index(drop=True)
     if territories["name_2023_11_07"].isna().all():
         territories = territories.drop(columns="name_2023_11_07")
-    return {"territories": territories, "members": members, "communes": communes}
+    return territories
+
+
+def build_tables(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """territories, members and communes tables from the validated raw tables."""
+    ter, grp, com = raw["ti_territoires"], raw["ti_groupements"], raw["ti_communes_cog2023"]
+    partial = {row.id_ti: set(_split(row.epci_partiellement_inclus)) for row in ter.itertuples()}
+    epci_labels = _epci_labels(grp, raw["cog_zones_2022"])
+    members = _members(grp, com, partial)
+    communes = _communes(com, partial, epci_labels)
+    return {"territories": _territories(ter, members, communes, epci_labels), "members": members,
+            "communes": communes}
 
 
 class Crosswalk:

@@ -137,15 +137,6 @@ def test_benchmarks_hand_checked(ind):
     assert val(ind, "ti-8413", "jobs", "france") == pytest.approx(26599318.0153, abs=1e-3)
 
 
-def test_two_region_territory_uses_region_of_its_id(ind):
-    terr = store.territory("ti-2404")
-    assert terr.regions == ["24", "27"] and terr.region_code == "24"
-    row = ind[(ind.territory_id == "ti-2404") & (ind.indicator_id == "population") & (ind.level == "region")]
-    assert row.geo_code.iloc[0] == "24"
-    assert row.value.iloc[0] == 2573303
-    assert "deux régions" in row.note.iloc[0]
-
-
 def test_all_territories_is_the_pooled_sum(ind):
     t = ind[(ind.level == "territory") & (ind.indicator_id == "population")]
     pooled = val(ind, "ti-8413", "population", "all_territories")
@@ -167,86 +158,6 @@ def test_every_territory_has_20_indicators_and_four_levels(ind):
     assert t.value.notna().all(), t[t.value.isna()]
 
 
-def test_overseas_territory_gets_what_its_sources_allow(ind):
-    reunion = ind[(ind.territory_id == "ti-0401") & (ind.level == "territory")].set_index("indicator_id")
-    assert reunion.loc["population", "value"] == 127924
-    assert reunion.loc["median_income", "status"] == "ok"
-    gap = reunion.loc["share_60_plus"]
-    assert np.isnan(gap["value"]) and gap["status"] == "nd" and "métropolitaine" in gap["note"]
-    mayotte = ind[(ind.territory_id == "ti-0601") & (ind.level == "territory")]
-    assert mayotte.value.isna().all()           # never zero: the source's 0 means "no census"
-    assert (mayotte.status == "nd").all() and (mayotte.note.str.len() > 10).all()
-
-
-def test_missing_values_are_never_zero_and_always_explained(ind):
-    miss = ind[ind.value.isna()]
-    assert set(miss.status) <= {"nd", "s"}
-    assert (miss.note.fillna("").str.len() > 0).all()
-    assert (ind[ind.value.notna()].status == "ok").all()
-
-
-def test_ranks(ind):
-    t = ind[(ind.level == "territory") & (ind.indicator_id == "industry_jobs_share")]
-    # the overseas values (Flores, another basis) are not ranked: see test_data_overseas.py
-    assert t.n_ranked.iloc[0] == t["rank"].notna().sum() == t.value.notna().sum() - 9
-    top = t.loc[t.value.idxmax()]
-    assert top["rank"] == 1
-    assert t["rank"].max() <= t.n_ranked.iloc[0]
-    assert t[t.value.isna()]["rank"].isna().all()
-    assert ind[ind.level != "territory"]["rank"].isna().all()
-
-
-# territories made of one whole EPCI or EPT: the source's value for that unit is exact
-SINGLE_UNIT = {"ti-8413", "ti-1101", "ti-5215"}
-OFFICIAL = ["industry_jobs_share", "large_establishments_jobs_share", "median_income", "poverty_rate"]
-
-
-def test_approximations_are_flagged(ind):
-    cat = store.catalogue().set_index("id")
-    for iid in OFFICIAL + ["workers_share", "employment_concentration"]:
-        assert cat.loc[iid, "approximation"]
-        rows = ind[(ind.indicator_id == iid) & ind.territory_id.isin(SINGLE_UNIT | {"ti-2404"})]
-        exact = pd.Series(False, index=rows.index)
-        if iid in OFFICIAL:
-            # the France row is the source's national row; a single-unit territory, its unit's value
-            exact = rows.level.eq("france") | (rows.level.eq("territory") & rows.territory_id.isin(SINGLE_UNIT))
-        assert not rows[exact].approx.any(), iid
-        assert rows[~exact].approx.all(), iid
-    assert not ind[ind.indicator_id == "unemployment_rate"].approx.any()
-
-
-def test_single_epci_median_is_the_official_one(ind):
-    """ti-1101 is the EPT Boucle Nord de Seine alone: its median is the EPCI file's
-    (22,460 €), not the household-weighted mean of its commune medians (23,609 €)."""
-    row = ind[(ind.territory_id == "ti-1101") & (ind.indicator_id == "median_income")
-              & (ind.level == "territory")].iloc[0]
-    assert row.value == 22460.0 and not row.approx and row.source_id == "ptod_epci"
-    assert row.note == ""                      # no commune is left out of an official median
-    t = ind[(ind.indicator_id == "median_income") & (ind.level == "territory")]
-    single = t[~t.approx]
-    assert len(single) == 36                   # 34 single-EPCI + 2 single-EPT metropolitan territories
-    assert set(single.source_id) == {"ptod_epci"}
-    # the ranks include the replaced values
-    expected, n = indicators.rank_desc(t.value.reset_index(drop=True))
-    assert t["rank"].reset_index(drop=True).equals(expected) and (t.n_ranked == n).all()
-    # a territory of several EPCI keeps the weighted mean of commune medians, flagged
-    multi = t[t.territory_id == "ti-2404"].iloc[0]
-    assert multi.approx and multi.source_id == "statloc_revenus"
-
-
-def test_france_is_the_national_row_where_the_source_has_one(ind):
-    """PTOD's 00FR row: median 23,080 € (the mean of commune medians gave 23,332 €),
-    poverty 14.9 %, industry share 11.62 %, jobs in establishments of 100+ 41.5 %."""
-    for iid, expected in [("median_income", 23080.0), ("poverty_rate", 14.9),
-                          ("industry_jobs_share", 11.62), ("large_establishments_jobs_share", 41.5)]:
-        rows = ind[(ind.indicator_id == iid) & (ind.level == "france")]
-        assert (rows.value == expected).all(), iid
-        assert not rows.approx.any() and (rows.france_scope == "fm").all(), iid
-    jbs = store.table("jobs_by_sector")
-    fr = jbs[(jbs.territory_id == "ti-8413") & (jbs.level == "france")].set_index("sector_id").share
-    assert fr["industry"] == 11.62 and fr.sum() == pytest.approx(100.0)
-
-
 def test_poverty_rate_is_weighted_by_persons(ind):
     # awk (module docstring): 16.286591 weighted by population, 16.318909 by households
     assert val(ind, "ti-2404", "poverty_rate") == pytest.approx(16.286591, abs=1e-6)
@@ -265,69 +176,11 @@ def test_iris_shares_weighted_by_population_15_or_25_plus(ind):
     assert abs(val(ind, "ti-8413", "workers_share") - 21.754313) > 0.1
 
 
-def test_prep_iris_weights():
-    from portraits.data import processing
-    raw = {"ptod_iris": pd.DataFrame({"code": ["010010000"], "COM": ["01001"], "P22_POP": [200.0],
-                                      "dm_0014_pct_22": [20.0], "dm_1524_pct_22": [10.0]})}
-    out = processing.prep_iris(raw)
-    assert out.P22_POP15P.iloc[0] == pytest.approx(160.0)
-    assert out.P22_POP25P.iloc[0] == pytest.approx(140.0)
-
-
 def test_no_diploma_share_says_non_bacheliers():
     c = store.catalogue().set_index("id").loc["no_diploma_share"]
     for field in ("label", "short_label", "definition"):
         assert "non-bachelier" in c[field], field
     assert "sans diplôme" not in c["label"]
-
-
-FRANCE_SCOPE = {  # fr = metropolitan France and the overseas departments, fm = metropolitan only
-    "fr": ["population", "population_growth", "density", "active_population", "activity_rate",
-           "employment_rate", "unemployment_rate", "jobs", "jobs_growth", "salaried_jobs_share",
-           "employment_concentration", "private_jobs", "private_jobs_growth", "establishments",
-           "industry_establishments_share", "establishments_10plus_share"],
-    "fm": ["share_60_plus", "workers_share", "managers_share", "no_diploma_share",
-           "higher_education_share", "industry_jobs_share", "large_establishments_jobs_share",
-           "median_income", "poverty_rate"],
-}
-
-
-def test_france_scope_codes(ind):
-    assert set(ind.france_scope) == {"fr", "fm"}
-    # one code per indicator, on every row
-    assert (ind.groupby("indicator_id").france_scope.nunique() == 1).all()
-    code = ind.drop_duplicates("indicator_id").set_index("indicator_id").france_scope
-    assert set(code.index) == {i for ids in FRANCE_SCOPE.values() for i in ids}
-    for scope, ids in FRANCE_SCOPE.items():
-        for iid in ids:
-            assert code[iid] == scope, iid
-    # an fr France includes the overseas departments: more than the metropolitan population
-    assert val(ind, "ti-8413", "population", "france") == 67406310
-    w = store.indicators("ti-8413").set_index("indicator_id")
-    assert w.loc["median_income", "france_scope"] == "fm" and w.loc["population", "france_scope"] == "fr"
-    assert not w.loc["median_income", "france_approx"] and w.loc["median_income", "region_approx"]
-
-
-def test_ile_de_france_industry_share_counts_each_ept_once(ind):
-    """Outside the territories, the communes of the Métropole du Grand Paris get their EPT's
-    value (not the Métropole's, which already contains the EPT members of ti-1101, ti-1104 and
-    ti-1105): the region's value is then 6.72 %, not 6.97 %. Independent recomputation: jobs
-    2018 of each commune of the region times the value of its EPT (PTOD 5k file), else of its
-    EPCI (table d'appartenance 2022)."""
-    from portraits.data import processing
-    raw = processing.read_raw()
-    k = raw["comparateur_2022"]
-    cog = raw["cog_appartenance_2022"].set_index("CODGEO")
-    c5 = raw["ptod_communes_5k"].set_index("code")
-    ex = raw["ptod_epci_exdeco"].set_index("code").eco_sectindus_pct_22
-    k = k[k.CODGEO.map(cog.REG).eq("11")]
-    unit = k.CODGEO.map(c5.EPCI_EPT).fillna(k.CODGEO.map(cog.EPCI))
-    v = unit.map(ex)
-    ok = v.notna() & k.P18_EMPLT.notna()
-    expected = (v[ok] * k.P18_EMPLT[ok]).sum() / k.P18_EMPLT[ok].sum()
-    got = val(ind, "ti-1101", "industry_jobs_share", "region")
-    assert got == pytest.approx(expected, abs=0.01)
-    assert 6.70 < got < 6.73
 
 
 # -------------------------------------------------------------- aggregation rules (unit)

@@ -37,6 +37,7 @@ i.e. ti-0101 industry share = (1 x BE(0105) + 1 x BE(0101) + 0.292205 x BE(0104)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,7 @@ import pandas as pd
 import pytest
 
 from _data_support import ensure_processed
-from portraits.data import store
+from portraits.data import notes, store
 
 OVERSEAS_WITH_ZONE = ["ti-0101", "ti-0102", "ti-0103", "ti-0201", "ti-0202", "ti-0301", "ti-0302",
                       "ti-0401", "ti-0402"]
@@ -84,14 +85,15 @@ def test_hand_checked_sector_breakdown_ti_0101():
     assert t.share.sum() == pytest.approx(100.0)
     assert (t.year == "2023").all() and t.approx.all()
     assert (t.source_id == "flores_a38_ze").all() and not t.comparable.any()
-    assert t.note.str.contains("Flores 2023").all() and t.note.str.contains("non comparable").all()
+    assert (t.note_code == notes.FLORES_SECTORS).all() and (t.note_args == "").all()
     reg = j[j.level == "region"]
     assert (reg.year == "2023").all() and (reg.source_id == "flores_a38_ze").all()
     assert reg.set_index("sector_id").loc["industry", "share"] == pytest.approx(7.996955, abs=1e-5)
     # the France and all-territories rows stay census-based, and say they are another basis
     bench = j[j.level.isin(["france", "all_territories"])]
     assert (bench.year == "2022").all() and (bench.source_id == "ptod_epci_exdeco").all()
-    assert bench.note.str.contains("pas la même base").all()
+    assert bench.level.map(notes.FLORES_BENCH).eq(bench.note_code).all()
+    assert bench[bench.level == "all_territories"].note_args.map(json.loads).eq({"n_territories": 173}).all()
 
 
 @pytest.mark.parametrize("tid", OVERSEAS_WITH_ZONE)
@@ -99,15 +101,14 @@ def test_fallback_flags_notes_and_no_rank(ind, tid):
     t = row(ind, tid, "territory")
     assert 0 < t.value < 100
     assert pd.isna(t["rank"]) and t.n_ranked == 173
-    assert "Flores 2023" in t.note and "zones d'emploi" in t.note
-    assert "non comparable" in t.note and "non classée" in t.note
+    assert t.note_code == notes.FLORES_TERRITORY
     assert not t.comparable  # the flag the portrait reads to compare with the region only
     r = row(ind, tid, "region")
-    assert r.status == "ok" and r.year == "2023" and "Flores 2023" in r.note
+    assert r.status == "ok" and r.year == "2023" and r.note_code == notes.FLORES_REGION
     assert t.source_id == r.source_id == "flores_a38_ze"  # each value names its own source
     for level in ("france", "all_territories"):
         b = row(ind, tid, level)
-        assert b.year == "2022" and "pas la même base" in b.note
+        assert b.year == "2022" and b.note_code == notes.FLORES_BENCH[level]
         assert b.source_id == "ptod_epci_exdeco"
         assert b.value == row(ind, "ti-8413", level).value       # unchanged benchmark values
 
@@ -123,10 +124,10 @@ def test_ranks_only_census_values(ind):
 def test_mayotte_stays_not_available(ind):
     for level in ("territory", "region"):
         r = row(ind, "ti-0601", level)
-        assert np.isnan(r.value) and r.status == "nd" and "Mayotte" in r.note
+        assert np.isnan(r.value) and r.status == "nd" and r.note_code == notes.MAYOTTE_SECTORS
     j = store.jobs_by_sector("ti-0601")
     own = j[j.level.isin(["territory", "region"])]
-    assert own.share.isna().all() and own.note.str.contains("Mayotte").all()
+    assert own.share.isna().all() and own.note_code.eq(notes.MAYOTTE_SECTORS).all()
 
 
 def test_catalogue_describes_the_fallback():
@@ -147,7 +148,7 @@ def test_metropolitan_values_unchanged_by_the_fallback(ind):
     j = store.table("jobs_by_sector")
     jm = j[j.territory_id.isin(metro)]
     assert (jm.year == "2022").all() and (jm.source_id == "ptod_epci_exdeco").all()
-    assert jm.note.fillna("").eq("").all()
+    assert jm.note_code.eq("").all() and jm.note_args.eq("").all()
     ref = os.environ.get("PORTRAITS_REF_PROCESSED")
     if ref and (Path(ref) / "indicators.parquet").is_file():
         before = pd.read_parquet(Path(ref) / "indicators.parquet")

@@ -87,6 +87,10 @@ def test_inputs_hash_covers_code_and_catalogue():
     h = processing.inputs_hash(srcs)
     assert h == processing.inputs_hash(srcs)
     assert "indicators.toml" in processing.DATA_MODULES and "processing.py" in processing.DATA_MODULES
+    # derived from the directory: every module that builds the tables is hashed
+    for name in ("prepare.py", "compute.py", "notes.py", "overseas.py", "breakdowns.py", "territories.py",
+                 "schemas.py", "commune_merges_cog2024.csv"):
+        assert name in processing.DATA_MODULES
 
 
 def test_processed_contract_is_checked():

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from _data_support import ensure_processed
-from portraits.data import store
+from portraits.data import prepare, store
 from portraits.data.territories import Crosswalk, dep_of, fold_arm
 
 
@@ -93,29 +93,12 @@ def test_arrondissements_and_departments():
     assert dep_of(codes).tolist() == ["13", "69", "75", "01", "974", "2A"]
 
 
-def test_commune_merges_are_counted_once():
-    """Real merges. Gouzangrez (95282), a member on the COG 2023, merged on 2024-01-01 into
-    95169 (merge table, from the COG 2024): absent from the COG 2024 sources, it is reached
-    through its new commune, itself a member, and counted once."""
-    from portraits.data import processing
-    merges = processing.commune_merges()
-    assert merges["95282"] == "95169" and merges["08294"] == "08053"
-    cov = store.table("coverage")
-    c = cov[(cov.territory_id == "ti-1102") & (cov.source_id == "comparateur_2024")].iloc[0]
-    assert c.n_merged_2024 == 1 and c.n_matched == c.n_member_communes
-    com = store.communes("ti-1102")
-    assert {"95282", "95169"} <= set(com.insee_com)
-    # no source code is left without a commune of today's geography
-    assert (cov.n_source_codes_unmatched == 0).all()
-
-
 def test_old_codes_reach_their_territory():
     """Codes of the comparateur 2022 (COG 2021) merged since then are summed into the
     territory of their new commune (step 3), e.g. ti-2701 gains its merged communes' jobs."""
-    from portraits.data import processing
-    raw = processing.read_raw()
-    cw = processing.make_crosswalk(raw)
-    rp18 = cw.attach(processing.prep_rp2018(raw))
+    raw = prepare.read_raw()
+    cw = prepare.make_crosswalk(raw)
+    rp18 = cw.attach(prepare.prep_rp2018(raw))
     old = rp18[rp18.step == 3]
     assert len(old) >= 10 and {"ti-2701", "ti-3214", "ti-5218"} <= set(old.territory_id)
     assert old.territory_id.notna().all()
@@ -129,9 +112,3 @@ def test_marseille_is_counted_once_in_its_territory():
     assert not com.insee_com.str.startswith("132").any()
 
 
-def test_coverage_table():
-    cov = store.coverage("ti-8413")
-    assert set(cov.source_id) >= {"comparateur_2024", "comparateur_2022", "urssaf_private_jobs",
-                                  "ptod_iris", "statloc_revenus"}
-    assert (cov.n_member_communes == 42).all()
-    assert (cov.n_matched <= cov.n_member_communes).all()

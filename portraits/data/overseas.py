@@ -1,0 +1,105 @@
+"""The overseas industry share and sectors (docs/DATA.md, "Overseas industry share and sectors"):
+the census-based shares come from metropolitan files, so overseas territories and regions take
+Flores 2023 salaried jobs by zone d'emploi instead, flagged as another basis, unranked, with a
+note code saying so; Mayotte, which has no zone in the file, stays not available."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from portraits.data import notes
+from portraits.data.breakdowns import SECTORS, ze_population
+from portraits.data.notes import args_json
+
+# Flores' broad sector (a5) -> sector_id of SECTORS: the same five groups as the census's
+A5_SECTORS = {"AZ": "agriculture", "BE": "industry", "FZ": "construction", "GU": "services",
+              "OQ": "public"}
+FLORES = "flores_a38_ze"
+INDUSTRY = "industry_jobs_share"
+
+
+def flores_broad_sectors(raw, rp21) -> dict[str, pd.DataFrame]:
+    """Shares (%) of Flores 2023 salaried jobs by broad sector (columns = sector_id) for each
+    territory and region: each zone's jobs apportioned by the share of the zone's population
+    (RP 2021) living in the place, as for the A38 table. Places without a zone of the file
+    (Mayotte) are absent."""
+    pop = ze_population(raw, rp21)
+    ze_pop = pop.groupby("ze").population_2021.sum()
+    fl = raw[FLORES]
+    ze_jobs = (fl.assign(sector=fl.a5.map(A5_SECTORS))
+               .groupby(["code_ze", "sector"], as_index=False).eff_23.sum(min_count=1))
+    out = {}
+    for level, key in (("territory", "territory_id"), ("region", "reg")):
+        g = pop[pop[key].notna()].groupby([key, "ze"]).population_2021.sum().reset_index()
+        g["weight"] = g.population_2021 / g.ze.map(ze_pop)
+        m = g.merge(ze_jobs, left_on="ze", right_on="code_ze")
+        m["est"] = m.weight * m.eff_23
+        jobs = m.pivot_table(index=key, columns="sector", values="est", aggfunc="sum")
+        jobs = jobs.reindex(columns=[s[0] for s in SECTORS])
+        out[level] = 100.0 * jobs.div(jobs.sum(axis=1), axis=0)
+    return out
+
+
+def _bench_notes(df: pd.DataFrame, rows: pd.Series, n_metro: int) -> None:
+    """The France and all-territories rows stay census-based: their note says another basis."""
+    for level, code in notes.FLORES_BENCH.items():
+        m = rows & df.level.eq(level)
+        df.loc[m, "note_code"] = code
+        df.loc[m, "note_args"] = args_json(n_territories=n_metro) if level == "all_territories" else ""
+
+
+def _fill_indicator(ind, shares, tid: str, reg: str, reg_ok: bool, n_metro: int) -> None:
+    rows = ind.indicator_id.eq(INDUSTRY) & ind.territory_id.eq(tid)
+    m = rows & ind.level.eq("territory")
+    ind.loc[m, ["value", "year", "status", "approx", "note_code", "note_args", "comparable", "source_id"]] = [
+        shares["territory"].at[tid, "industry"], "2023", "ok", True, notes.FLORES_TERRITORY, "", False, FLORES]
+    ind.loc[m, "rank"] = pd.NA      # n_ranked stays: the count of the census-based values
+    if reg_ok:
+        m = rows & ind.level.eq("region")
+        ind.loc[m, ["value", "year", "status", "note_code", "note_args", "comparable", "source_id"]] = [
+            shares["region"].at[reg, "industry"], "2023", "ok", notes.FLORES_REGION, "", False, FLORES]
+    _bench_notes(ind, rows, n_metro)
+
+
+def _fill_sectors(jbs, shares, tid: str, reg: str, reg_ok: bool, n_metro: int) -> None:
+    jt = jbs.territory_id.eq(tid)
+    for level, geo, code in (("territory", tid, notes.FLORES_SECTORS), ("region", reg, notes.FLORES_REGION)):
+        if level == "region" and not reg_ok:
+            continue
+        m = jt & jbs.level.eq(level)
+        jbs.loc[m, "share"] = jbs.loc[m, "sector_id"].map(shares[level].loc[geo]).to_numpy()
+        jbs.loc[m, ["year", "approx", "note_code", "note_args", "source_id", "comparable"]] = [
+            "2023", True, code, "", FLORES, False]
+    _bench_notes(jbs, jt, n_metro)
+
+
+def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.DataFrame],
+                     terr: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Where the census-based industry share is missing (overseas: the PTOD EPCI files are
+    metropolitan), fill the territory and its region from Flores 2023 (``flores_broad_sectors``),
+    flagged and explained, unranked (another definition); the France and all-territories rows
+    stay census-based and their note says so. Mayotte, without a zone, stays ``nd``."""
+    ind, jbs = ind.copy(), jbs.copy()
+    jbs["note_code"], jbs["note_args"] = "", ""
+    jbs["source_id"] = np.where(jbs.share.notna(), "ptod_epci_exdeco", "")
+    jbs["comparable"] = True
+    key = ind.indicator_id.eq(INDUSTRY)
+    t = ind[key & ind.level.eq("territory") & ind.value.isna()]
+    tids = [tid for tid in t.territory_id if tid in shares["territory"].index
+            and shares["territory"].loc[tid].notna().all()]
+    region_of = dict(zip(terr.territory_id, terr.region_code))
+    n_metro = int((~terr.overseas).sum())
+    for tid in tids:
+        reg = region_of[tid]
+        reg_ok = reg in shares["region"].index and shares["region"].loc[reg].notna().all()
+        _fill_indicator(ind, shares, tid, reg, reg_ok, n_metro)
+        _fill_sectors(jbs, shares, tid, reg, reg_ok, n_metro)
+    # what stays missing overseas (Mayotte) says that neither source covers it
+    uncovered = set(terr.loc[terr.overseas, "territory_id"]) - set(tids)
+    own_levels = ["territory", "region"]
+    m = key & ind.value.isna() & ind.territory_id.isin(uncovered) & ind.level.isin(own_levels)
+    ind.loc[m, ["note_code", "note_args"]] = [notes.MAYOTTE_SECTORS, ""]
+    m = jbs.share.isna() & jbs.territory_id.isin(uncovered) & jbs.level.isin(own_levels)
+    jbs.loc[m, ["note_code", "note_args"]] = [notes.MAYOTTE_SECTORS, ""]
+    return ind, jbs

@@ -1,0 +1,40 @@
+"""The data files' table (portraits.blocks.data_table): French headers, raw numbers, the notes in
+French from their codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from _data_support import ensure_processed
+from portraits.blocks.data_table import comparison_frame
+from portraits.data import store
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _processed():
+    ensure_processed()
+
+
+def test_comparison_frame():
+    t = comparison_frame("ti-8413")
+    assert list(t.columns) == ["Indicateur", "Unité", "Territoire", "Région", "France", "Ensemble des TI",
+                               "Champ de la France", "Rang", "Sur", "Millésime", "Source", "Approximation",
+                               "Note"]
+    assert len(t) == len(store.indicators("ti-8413"))
+    assert t.Territoire.dtype.kind == "f"
+    assert t.loc[t.Indicateur == "Population municipale", "Territoire"].iloc[0] == 63434
+    assert set(t.Approximation) == {"oui", "non"}
+    assert set(t["Champ de la France"]) == {"France", "France métropolitaine"}
+
+
+def test_notes_are_french_sentences():
+    """ti-2404 (secret medians), ti-0101 (Flores), ti-0601 (Mayotte): each row's note in French."""
+    med = comparison_frame("ti-2404").set_index("Indicateur").Note
+    assert "Médiane non diffusée (secret statistique) pour 7 communes sur 145, exclues du calcul." in set(med)
+    flores = comparison_frame("ti-0101").set_index("Indicateur")
+    share = flores.loc[flores.index.str.contains("industrie dans l'emploi"), "Note"].iloc[0]
+    assert share.startswith("Outre-mer : part dans l'emploi salarié (Flores 2023)") and "non classée" in share
+    mayotte = comparison_frame("ti-0601")
+    assert mayotte.Note.str.startswith(("Non disponible à Mayotte", "Non disponible outre-mer",
+                                        "Non diffusé : Filosofi 2021")).all()
+    assert comparison_frame("ti-8413").Note.eq("").all()      # a metropolitan, whole-EPCI territory
