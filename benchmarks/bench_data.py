@@ -22,6 +22,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-data-") as tmp:
         os.environ["PORTRAITS_PROCESSED_DIR"] = str(Path(tmp) / "processed")
         from portraits.data import processing, store
+        from portraits.blocks import data_table
 
         t0 = time.perf_counter()
         summary = processing.build_processed(force=True)
@@ -34,7 +35,7 @@ def main() -> int:
         t0 = time.perf_counter()
         for tid in ids:
             store.territory(tid), store.indicators(tid), store.series(tid), store.a38(tid)
-            store.jobs_by_sector(tid), store.establishments(tid), store.comparison_table(tid)
+            store.jobs_by_sector(tid), store.establishments(tid), data_table.comparison_frame(tid)
         per = (time.perf_counter() - t0) / len(ids)
     print(summary)
     print(f"data_build_s: {build:.1f}")

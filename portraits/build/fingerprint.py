@@ -65,8 +65,10 @@ def data_state() -> str:
     computed once)."""
     digest = hashlib.sha256()
     files = [p for p in sorted(config.processed_dir().glob("*")) if p.is_file() and p.name[0] not in "_."]
-    files += [config.manifest_path()] + [config.PACKAGE_DIR / n for n in ("data/store.py", "data/indicators.py",
-                                                                          "data/indicators.toml", "core/config.py")]
+    # the whole data layer's code (store, tables, fingerprint, the catalogue…): listing only some
+    # files would miss the next one that a fingerprint depends on
+    data_code = sorted((config.PACKAGE_DIR / "data").glob("*.[pt]*"))
+    files += [config.manifest_path(), config.PACKAGE_DIR / "core" / "config.py", *data_code]
     for path in files:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 
 from portraits.build.results import Failure
+from portraits.blocks import data_table
 from portraits.core import atomic, outputs
 from portraits.data import store
 from portraits.text import describe
@@ -58,7 +59,7 @@ def render_context(tid: str) -> dict[str, Any]:
 
 
 def _write_data_files(tid: str, paths: dict[str, Path]):
-    table = store.comparison_table(tid)
+    table = data_table.comparison_frame(tid)
     with atomic.atomic_path(paths["csv"]) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8")
     with atomic.atomic_path(paths["xlsx"]) as tmp:

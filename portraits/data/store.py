@@ -24,9 +24,7 @@ from portraits.core import config, levels
 from portraits.core.errors import InputError
 from portraits.data import fingerprint as fingerprints
 from portraits.data import tables
-# the declarations of what a portrait reads (READS, declared_reads: for the build and the tests)
-from portraits.data.fingerprint import (READS, AllTerritories, Reference, RegionTerritories, Rows,  # noqa: F401
-                                        declared_reads, reads)
+from portraits.data.fingerprint import AllTerritories, Reference, RegionTerritories, Rows, reads
 from portraits.data.indicators import LEVELS, catalogue_frame
 from portraits.data.tables import ProcessedDataMissing
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from _data_support import ensure_processed
-from portraits.data import store
+from portraits.data import fingerprint, store
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -107,8 +107,8 @@ def test_every_accessor_declares_what_it_reads():
                           "reads", "find_territories"}  # find_territories: `portraits list`, no portrait
     public = [n for n, f in inspect.getmembers(store, inspect.isfunction)
               if f.__module__ == store.__name__ and not n.startswith("_") and n not in not_portrait_reads]
-    assert public and all(n in store.READS for n in public), [n for n in public if n not in store.READS]
-    assert {type(p).__name__ for p in store.declared_reads()} == {
+    assert public and all(n in fingerprint.READS for n in public), [n for n in public if n not in fingerprint.READS]
+    assert {type(p).__name__ for p in fingerprint.declared_reads()} == {
         "Rows", "AllTerritories", "RegionTerritories", "Reference"}
 
 

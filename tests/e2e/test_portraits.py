@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from portraits.text import fmt
 from portraits.data import store
+from portraits.blocks import data_table
 
 pytestmark = pytest.mark.e2e
 
@@ -196,7 +197,7 @@ def test_pdf_pages_title_and_key_figures(site, tid):
 def test_data_files_hold_the_figures_with_benchmarks(site, tid):
     csv = pd.read_csv(site / "data" / f"{tid}.csv")
     xlsx = pd.read_excel(site / "data" / f"{tid}.xlsx")
-    expected = store.comparison_table(tid)
+    expected = data_table.comparison_frame(tid)
     assert list(csv.columns) == list(expected.columns)
     assert len(csv) == len(expected) == len(xlsx)
     pop = store.indicators(tid).set_index("indicator_id").loc["population", "territory"]
