@@ -21,3 +21,10 @@ def ensure_processed() -> None:
         sources.fetch(mirror)
     processing.build_processed()
     store.clear_cache()
+
+
+def processed_value(ind, tid: str, iid: str, level: str = "territory") -> float:
+    """The one value of ``iid`` for ``tid`` at ``level`` in the processed indicator table."""
+    row = ind[(ind.territory_id == tid) & (ind.indicator_id == iid) & (ind.level == level)]
+    assert len(row) == 1, (tid, iid, level)
+    return float(row.value.iloc[0])

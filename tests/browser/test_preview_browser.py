@@ -3,6 +3,8 @@ shows the error page when a cell fails, and comes back when the file is fixed.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import time
 
 import pytest
@@ -11,25 +13,7 @@ from portraits.site import preview as pv
 
 pytestmark = pytest.mark.browser
 
-TEMPLATE = """\
----
-title: "Aperçu"
-lang: fr
-jupyter: python3
----
-
-```{python}
-#| tags: [parameters]
-territory = "ti-8413"
-```
-
-## Titre original
-
-```{python}
-#| output: asis
-print(f"Le territoire **{territory}** vaut {6 * 7}.")
-```
-"""
+TEMPLATE = (Path(__file__).parents[1] / "fixtures" / "preview" / "portrait.qmd").read_text(encoding="utf-8")
 
 RELOAD_MS = 30_000  # from saving the file to the new page in the browser (2 shared cores)
 
@@ -73,13 +57,13 @@ def test_page_reloads_itself_after_an_edit(served, open_page, screenshot_dir):
 
     # A failing cell: the error page replaces the portrait, then the fix brings it back.
     _mark(page)
-    template.write_text(TEMPLATE.replace("{6 * 7}", "{6 / 0}"), encoding="utf-8")
+    template.write_text(TEMPLATE.replace("6 * 7", "6 / 0"), encoding="utf-8")
     page.wait_for_selector("#preview-error", timeout=RELOAD_MS)
     assert "ZeroDivisionError" in page.inner_text("#preview-error")
     page.screenshot(path=str(screenshot_dir / "preview-error.png"), full_page=True)
     assert page.evaluate("window.__beforeEdit === undefined")
 
-    template.write_text(TEMPLATE.replace("{6 * 7}", "{6 * 8}"), encoding="utf-8")
+    template.write_text(TEMPLATE.replace("6 * 7", "6 * 8"), encoding="utf-8")
     page.wait_for_function("() => document.body.innerText.includes('vaut 48')", timeout=RELOAD_MS)
     assert page.query_selector("#preview-error") is None
     errors = [e for e in tab.errors if "/events" not in e]  # the stream is cut by each reload

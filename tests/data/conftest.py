@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from _data_support import ensure_processed
 from portraits.core import config
 from portraits.data import store
 
@@ -19,3 +20,10 @@ def processed_copy(tmp_path, monkeypatch):
     store.clear_cache()
     yield copy
     store.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def ind():
+    """The processed indicator table (long: territory x level x indicator)."""
+    ensure_processed()
+    return store.table("indicators")

@@ -7,20 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from _data_support import ensure_processed
+from _data_support import processed_value as val
 from portraits.data import compute, indicators, store
-
-
-@pytest.fixture(scope="module")
-def ind():
-    ensure_processed()
-    return store.table("indicators")
-
-
-def val(ind, tid, iid, level="territory"):
-    row = ind[(ind.territory_id == tid) & (ind.indicator_id == iid) & (ind.level == level)]
-    assert len(row) == 1, (tid, iid, level)
-    return float(row.value.iloc[0])
 
 
 def test_benchmark_rows_repeat_each_level_for_every_territory():

@@ -83,20 +83,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from _data_support import ensure_processed
+from _data_support import processed_value as val
 from portraits.data import indicators, store
-
-
-@pytest.fixture(scope="module")
-def ind():
-    ensure_processed()
-    return store.table("indicators")
-
-
-def val(ind, tid, iid, level="territory"):
-    row = ind[(ind.territory_id == tid) & (ind.indicator_id == iid) & (ind.level == level)]
-    assert len(row) == 1, (tid, iid, level)
-    return float(row.value.iloc[0])
 
 
 HAND = {

@@ -24,28 +24,7 @@ from portraits.site import preview as pv
 
 BOUND = 20.0  # seconds allowed from saving the file to the new page (2 shared cores, CI load)
 
-TEMPLATE = """\
----
-title: "Aperçu"
-lang: fr
-jupyter: python3
----
-
-```{python}
-#| tags: [parameters]
-territory = "ti-8413"
-```
-
-## Titre original
-
-```{python}
-#| output: asis
-value = 6 * 7
-print(f"Le territoire **{territory}** vaut {value}.")
-```
-
-Fin du portrait.
-"""
+TEMPLATE = (Path(__file__).parents[1] / "fixtures" / "preview" / "portrait.qmd").read_text(encoding="utf-8")
 
 
 def write(path: Path, text: str) -> None:

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from portraits.site import preview_errors as pe
 
-TEMPLATE = """\
----
-title: "Aperçu"
-lang: fr
-jupyter: python3
----
-
-```{python}
-#| tags: [parameters]
-territory = "ti-8413"
-```
-
-## Titre original
-
-```{python}
-#| output: asis
-value = 6 * 7
-print(f"Le territoire **{territory}** vaut {value}.")
-```
-
-Fin du portrait.
-"""
+TEMPLATE = (Path(__file__).parents[1] / "fixtures" / "preview" / "portrait.qmd").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("old, new, bad", [

@@ -4,30 +4,15 @@ through the server in test_preview.py: reuse, execution, restart, errors.)"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 
 from portraits.execution import qmd
 from portraits.execution.execute import prepare_notebook
 from portraits.site import preview_runner as pr
 
-TEMPLATE = """\
----
-title: "Aperçu"
-jupyter: python3
----
-
-```{python}
-#| tags: [parameters]
-territory = "ti-8413"
-```
-
-## Titre
-
-```{python}
-#| output: asis
-print(6 * 7)
-```
-"""
+TEMPLATE = (Path(__file__).parents[1] / "fixtures" / "preview" / "portrait.qmd").read_text(encoding="utf-8")
 
 
 def _read(tmp_path, text: str) -> nbformat.NotebookNode:
