@@ -131,8 +131,11 @@ class PeakRSS:
 def run_cli(args: list[str], env: dict | None = None) -> tuple[float, float, float, int]:
     """Wall s, CPU s (process tree), peak RSS MB, exit status of `portraits ARGS`."""
     cpu0, t0 = _children_cpu(), time.perf_counter()
+    # cwd: `python -m` puts the working directory before PYTHONPATH, so run from the project
+    # whose package is measured (else the tree this script was started from would be imported)
+    cwd = (env or os.environ).get("PORTRAITS_PROJECT_DIR")
     proc = subprocess.Popen([sys.executable, "-m", "portraits", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+                            stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd)
     peak = PeakRSS(proc.pid)
     out, _ = proc.communicate()
     wall = time.perf_counter() - t0
@@ -289,8 +292,12 @@ def _baseline_env(rev: str, snap: Path) -> dict:
     archive = subprocess.run(["git", "-C", str(project), "archive", rev, "portraits", "portrait_template.qmd"],
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(snap)], input=archive, check=True)
-    return dict(os.environ, PYTHONPATH=str(snap), PORTRAITS_PROJECT_DIR=str(snap),
-                PORTRAITS_DATA_DIR=str(config.data_dir()))
+    # its own processed tables, made by its own data code: their columns may differ from ours
+    env = dict(os.environ, PYTHONPATH=str(snap), PORTRAITS_PROJECT_DIR=str(snap),
+               PORTRAITS_DATA_DIR=str(config.data_dir()), PORTRAITS_PROCESSED_DIR=str(snap / "processed"))
+    subprocess.run([sys.executable, "-m", "portraits", "data"], env=env, cwd=snap, check=True,
+                   stdout=subprocess.DEVNULL)
+    return env
 
 
 def _print_cpu(ours: float, baseline: float | None, rev: str | None) -> None:
@@ -327,7 +334,7 @@ def main() -> int:
     template_path = config.template_path()
     template = qmd.read_qmd(template_path)
     print(f"# {n} territories, {jobs} worker(s), naive sample {len(sample)}, scratch {scratch}, "
-          f"package {Path(worker.__file__).parent}", flush=True)
+          f"package {Path(worker.__file__).parents[1]}", flush=True)
 
     # (b) full build and (c) no-op rebuild, through the CLI as users run it.
     build_out = scratch / "build"
