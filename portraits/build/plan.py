@@ -70,8 +70,9 @@ def load_template(path: Path, sample_params: dict[str, Any]) -> nbformat.Noteboo
         else:
             nb = nbformat.read(path, as_version=4)
         qmd.check_template(nb, sample_params, name=path.name)
-    except ValueError as exc:  # qmd.TemplateError, nbformat validation
-        raise BuildUsageError(f"{path.name}: {exc}") from exc
+    except ValueError as exc:  # qmd.TemplateError (its message starts with file:line), nbformat validation
+        message = str(exc)
+        raise BuildUsageError(message if message.startswith(path.name) else f"{path.name}: {message}") from exc
     return nb
 
 

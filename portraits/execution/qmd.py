@@ -14,6 +14,7 @@ Fences follow CommonMark: a cell only starts outside any other fence, so a ```` 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -311,12 +312,17 @@ def parameters_of(nb: nbformat.NotebookNode, *, name: str | None = None) -> dict
     return params
 
 
+def _example(params: dict) -> str:
+    """The parameters the build passes, written as their cell would set them."""
+    return "; ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in params.items()) or 'territory = "ti-8413"'
+
+
 def check_template(nb: nbformat.NotebookNode, params: dict, *, name: str | None = None) -> None:
     """Refuse a template papermill would silently run with its defaults."""
     if _parameters_cell(nb) is None:
         raise TemplateError(
             f"{name or 'the template'} has no cell tagged parameters: add `#| tags: [parameters]` as "
-            "the first line of the code cell that sets the default parameters (e.g. territory_id = \"ti-8413\")")
+            f"the first line of the code cell that sets the default parameters (e.g. {_example(params)})")
     declared = parameters_of(nb, name=name)
     unknown = sorted(set(params) - set(declared))
     if unknown:

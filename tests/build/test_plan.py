@@ -4,6 +4,7 @@ territories whose inputs changed rebuilt."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -29,6 +30,21 @@ def test_template_without_parameters_cell_is_refused(env):
     nbformat.write(nb, env.template)
     with pytest.raises(BuildUsageError, match="parameters"):
         env.build()
+
+
+@pytest.mark.parametrize("fixture, message", [
+    ("inline_syntax_error.qmd", "inline_syntax_error.qmd:16: inline expression `{python} territory.upper(` "
+                                "is not valid Python"),
+    ("no_parameters_cell.qmd", "no_parameters_cell.qmd has no cell tagged parameters"),
+])
+def test_a_refused_template_is_named_once_with_its_line(fixture, message):
+    # the template reader's messages already start with file:line; the build adds the name only
+    # where they do not
+    path = Path(__file__).parents[1] / "fixtures" / "templates" / fixture
+    with pytest.raises(BuildUsageError) as caught:
+        plan.load_template(path, {"territory": "ti-8413"})
+    assert str(caught.value).startswith(message)
+    assert str(caught.value).count(fixture) == 1
 
 
 def test_incremental_template_edit_marks_all_stale_data_edit_only_one(env):

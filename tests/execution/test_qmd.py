@@ -207,7 +207,7 @@ REFUSED = {
                            "is not valid Python: '(' was never closed",
     "no_parameters_cell": "no_parameters_cell.qmd has no cell tagged parameters: add `#| tags: [parameters]` "
                           "as the first line of the code cell that sets the default parameters "
-                          '(e.g. territory_id = "ti-8413")',
+                          '(e.g. territory = "ti-8413")',
     "parameter_not_literal": "parameter_not_literal.qmd:11: parameter 'territory': its default must be a "
                              "literal (string, number, list, None...), not 'default_territory()'",
     "parameters_cell_syntax_error": "parameters_cell_syntax_error.qmd:11: the parameters cell is not valid "
@@ -227,7 +227,7 @@ def _comment(path: Path) -> str:
 def test_a_broken_template_is_refused_with_its_file_line(fixture, message):
     path = FIXTURES / f"{fixture}.qmd"
     with pytest.raises(TemplateError) as info:
-        check_template(read_qmd(path), {"territory": "ti-0001"}, name=path.name)
+        check_template(read_qmd(path), {"territory": "ti-8413"}, name=path.name)
     assert str(info.value) == message
     assert info.value.exit_code == 2
     comment = _comment(path)
