@@ -55,7 +55,8 @@ def key_figure(rows: dict[str, dict], indicator_id: str, label: str, region_name
     if not commentary.comparable(row, "france"):
         label = KEY_FIGURE_OTHER_BASIS.get(indicator_id, label)
     if fmt.is_missing(row.get("territory")):  # "n.d." cannot start a phrase: name the indicator
-        name = str(row.get("label") or row.get("short_label") or indicator_id)
+        # the short label: the period follows it (`when`), the full label may repeat it
+        name = str(row.get("short_label") or row.get("label") or indicator_id)
         label = name[:1].lower() + name[1:]
     label_text = f"{label} {when}".strip()
     return (":::: {.key-figure}\n"

@@ -50,3 +50,11 @@ def test_france_is_named_by_what_it_covers_in_the_key_figures(report):
 
 def test_a_key_figure_without_its_indicator_is_left_out():
     assert key_figures.key_figure({}, "population", "habitants", "Normandie") is None
+
+
+def test_a_missing_key_figure_names_its_indicator_once_with_its_period(report):
+    # Mayotte has no URSSAF series: the figure reads as a phrase after "n.d.", the period once
+    md = report.Portrait("ti-0601").key_figures().data
+    label = re.search(r"\[n\.d\.\]\{\.value\} \[([^\]]*2014[^\]]*)\]\{\.label\}", md).group(1)
+    assert label == "évolution de l'emploi salarié privé entre 2014 et 2024"
+    assert "[population en 2021]{.label}" in md
