@@ -286,7 +286,10 @@ def _processed_ready() -> bool:
 def test_cli_prints_the_url_and_stops_cleanly_leaving_no_kernel(template, sig):
     proc = subprocess.Popen([sys.executable, "-m", "portraits", "preview", "ti-8413", "--port", "0",
                              "--template", str(template)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            # as in a terminal: a shell running this suite in the background makes
+                            # its children ignore SIGINT, and an ignored Ctrl-C would prove nothing
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         first = proc.stdout.readline()
         m = re.search(r"(http://127\.0\.0\.1:\d+/)", first)
