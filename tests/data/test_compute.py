@@ -26,7 +26,7 @@ def test_benchmark_rows_repeat_each_level_for_every_territory():
 
 def test_ranks(ind):
     t = ind[(ind.level == "territory") & (ind.indicator_id == "industry_jobs_share")]
-    # the overseas values (Flores, another basis) are not ranked: see test_data_overseas.py
+    # the overseas values (Flores, another basis) are not ranked: see tests/data/test_overseas.py
     assert t.n_ranked.iloc[0] == t["rank"].notna().sum() == t.value.notna().sum() - 9
     top = t.loc[t.value.idxmax()]
     assert top["rank"] == 1
