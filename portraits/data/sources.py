@@ -26,14 +26,11 @@ class Source:
     licence: str
     millesime: str
     geography: str
+    citation: str  # short French source line, as the portraits cite it
 
     def raw_path(self, raw_dir: Path | None = None) -> Path:
         return (raw_dir or config.raw_dir()) / self.file
 
-    @property
-    def citation(self) -> str:
-        """Short French source line, e.g. 'Insee, Base du comparateur… (RP 2018…)'."""
-        return f"{self.producer}, {self.title} ({self.millesime})"
 
 
 REQUIRED = ("id", "file", "sha256", "producer", "title", "upstream", "licence", "millesime", "geography")
@@ -54,7 +51,9 @@ def load_manifest(path: Path | None = None) -> dict[str, Source]:
             raise SourceError(f"{path}: source #{i} ({entry.get('id', '?')}) lacks {', '.join(missing)}")
         if entry["id"] in sources:
             raise SourceError(f"{path}: source id {entry['id']!r} is declared twice")
-        sources[entry["id"]] = Source(**{k: entry[k] for k in REQUIRED})
+        # the TOML's ``citation`` where the default line would not read well
+        citation = entry.get("citation") or f"{entry['producer']}, {entry['title']} ({entry['millesime']})"
+        sources[entry["id"]] = Source(**{k: entry[k] for k in REQUIRED}, citation=citation)
     if not sources:
         raise SourceError(f"{path}: no [[source]] entries")
     return sources

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,20 +19,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from portraits.core import config, levels
+from portraits.core import config
 from portraits.core.errors import InputError
 from portraits.data import fingerprint as fingerprints
-from portraits.data import tables
+from portraits.data import compute, sources, tables
 from portraits.data.fingerprint import AllTerritories, Reference, RegionTerritories, Rows, reads
-from portraits.data.indicators import LEVELS, catalogue_frame
-from portraits.data.tables import ProcessedDataMissing
+from portraits.data.indicators import LEVELS, catalogue_frame, signed_ids
+from portraits.data.tables import ProcessedDataError, ProcessedDataMissing
 
 
 class UnknownTerritory(InputError, ValueError):
     """A territory id that is not one of the 183."""
-
-
-LEVEL_LABELS = {lv.id: lv.label for lv in levels.LEVELS}
 
 
 def _dir() -> Path:
@@ -63,7 +59,7 @@ def _slice(name: str, tid: str) -> pd.DataFrame:
 def clear_cache() -> None:
     tables.clear_cache()
     fingerprints.clear_cache()
-    for f in (_territory, _indicators_wide, _sources_doc, catalogue_frame, _ids):
+    for f in (_territory, _indicators_wide, _manifest, catalogue_frame, signed_ids, _ids):
         f.cache_clear()
 
 
@@ -250,18 +246,17 @@ def catalogue() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _sources_doc(path: str) -> dict[str, dict]:
-    doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return {s["id"]: s for s in doc.get("source", [])}
+def _manifest(path: str) -> dict[str, sources.Source]:
+    return sources.load_manifest(Path(path))
 
 
 @reads(Reference())
 def source_citation(source_id: str) -> str:
     """Short French citation of a source, e.g. 'Insee, recensement de la population 2021'."""
-    s = _sources_doc(str(config.manifest_path())).get(source_id)
+    s = _manifest(str(config.manifest_path())).get(source_id)
     if s is None:
         raise KeyError(f"unknown source {source_id!r}")
-    return s.get("citation") or f"{s['producer']}, {s['title']} ({s['millesime']})"
+    return s.citation
 
 
 # ------------------------------------------------------------------ indicators
@@ -269,6 +264,10 @@ def source_citation(source_id: str) -> str:
 @lru_cache(maxsize=None)
 def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     ind = tables.load("indicators", directory)
+    missing = sorted({*compute.COLUMNS, "france_scope"} - set(ind.columns))
+    if missing:  # a table written by an older version: say so rather than guess the columns
+        raise ProcessedDataError(f"{directory}: the indicators table lacks {', '.join(missing)}: "
+                                 f"{tables.REBUILD_HINT}")
     cat = catalogue_frame()
     vals = ind.pivot_table(index=["territory_id", "indicator_id"], columns="level", values="value",
                            aggfunc="first", dropna=False)
@@ -289,17 +288,14 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     # and the overseas departments, fm = metropolitan France only
     for level, part in (("territory", t), ("region", r), ("france", f), ("all_territories", a)):
         wide[f"{level}_approx"] = part["approx"].astype(bool)
-    wide["france_scope"] = f["france_scope"] if "france_scope" in f else "fr"
+    wide["france_scope"] = f["france_scope"]
     wide = wide.reset_index()
-    meta = cat[["id", "label", "short_label", "unit", "theme", "source", "approximation", "method",
+    meta = cat[["id", "label", "short_label", "unit", "theme", "approximation", "method",
                 "definition", "key", "higher_is", "signed"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
-    meta = meta.rename(columns={"source": "catalogue_source"})
     meta["_order"] = range(len(meta))
     wide = wide.merge(meta, on="indicator_id", how="inner").sort_values(["territory_id", "_order"])
     # The territory row's own source (a fallback may differ from the catalogue's), cited in French.
-    wide["source_id"] = wide["source_id"].fillna(wide["catalogue_source"])
     wide["source"] = wide["source_id"].map({i: source_citation(i) for i in wide["source_id"].unique()})
-    wide = wide.rename(columns={lv: lv for lv in LEVELS})
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
             "status", "rank", "n_ranked", "region_label", "note_code", "note_args", "region_note_code",

@@ -26,7 +26,7 @@ upstream = "u"
 licence = "Licence Ouverte"
 millesime = "2021"
 geography = "COG 2024"
-citation = "Insee, test"
+{'citation = "Insee, test"' if i == 0 else ""}
 ''')
     path = tmp / "sources.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -80,3 +80,10 @@ def test_project_manifest_is_valid_and_cited():
     assert store.source_citation("comparateur_2024").startswith("Insee, recensement de la population 2021")
     for sid in srcs:
         assert store.source_citation(sid)
+
+
+def test_citation_is_the_manifests_or_producer_title_and_millesime(tmp_path, mirror):
+    _, files = mirror
+    srcs = sources.load_manifest(_manifest(tmp_path, files))
+    assert srcs["s0"].citation == "Insee, test"
+    assert srcs["s1"].citation == "INSEE, t (2021)"

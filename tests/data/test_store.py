@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 
+import pandas as pd
 import pytest
 
 from _data_support import ensure_processed
 from portraits.data import store
+from portraits.data.tables import ProcessedDataError
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -86,3 +88,14 @@ def test_indicators_carry_each_levels_note_code_and_args():
     assert w.all_territories_note_args == '{"n_territories": 173}'
     w = store.indicators("ti-8413").set_index("indicator_id")
     assert w.loc["population", "note_code"] == "" and w.loc["population", "france_note_code"] == "france_without_mayotte"
+
+
+def test_an_indicators_table_without_france_scope_asks_for_a_rebuild(processed_copy):
+    for name in ("indicators.parquet", "indicators.csv"):
+        path = processed_copy / name
+        if name.endswith(".parquet"):
+            pd.read_parquet(path).drop(columns="france_scope").to_parquet(path)
+        else:
+            pd.read_csv(path, dtype=str).drop(columns="france_scope").to_csv(path, index=False)
+    with pytest.raises(ProcessedDataError, match=r"lacks france_scope: run `portraits data --force`"):
+        store.indicators("ti-8413")
