@@ -45,8 +45,7 @@ def series_private_jobs(urssaf_tab, overrides, terr) -> pd.DataFrame:
     base = long[long.year == URSSAF_YEARS[0]].set_index(["territory_id", "level"])["value"]
     b = pd.MultiIndex.from_frame(long[["territory_id", "level"]]).map(base.to_dict())
     long["index"] = 100.0 * long.value / np.where(np.asarray(b, dtype=float) > 0, b, np.nan)
-    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
-    return (long.assign(_l=long.level.map(lorder)).sort_values(["territory_id", "_l", "year"])
+    return (long.assign(_l=long.level.map(indicators.LEVEL_ORDER)).sort_values(["territory_id", "_l", "year"])
             .drop(columns="_l").reset_index(drop=True))
 
 
@@ -71,9 +70,8 @@ def jobs_by_sector(rp18_attr, terr, france_row: pd.Series | None = None) -> pd.D
     out["approx"] = True
     if france_row is not None:
         out.loc[out.level.eq("france"), "approx"] = False
-    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
     sorder = {s[0]: k for k, s in enumerate(SECTORS)}
-    out = (out.assign(_l=out.level.map(lorder), _s=out.sector_id.map(sorder))
+    out = (out.assign(_l=out.level.map(indicators.LEVEL_ORDER), _s=out.sector_id.map(sorder))
            .sort_values(["territory_id", "_l", "_s"]).drop(columns=["_l", "_s"]).reset_index(drop=True))
     return out[["territory_id", "level", "geo_code", "geo_label", "sector_id", "sector_label",
                 "share", "year", "approx"]]
@@ -100,9 +98,8 @@ def establishments_breakdown(rp18, terr) -> pd.DataFrame:
         rows.append(blk)
     out = pd.concat(rows, ignore_index=True)
     out["year"] = "2018"
-    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
     corder = {c[1]: k for k, c in enumerate(cats)}
-    return (out.assign(_l=out.level.map(lorder), _c=out.category.map(corder))
+    return (out.assign(_l=out.level.map(indicators.LEVEL_ORDER), _c=out.category.map(corder))
             .sort_values(["territory_id", "_l", "dimension", "_c"]).drop(columns=["_l", "_c"])
             .reset_index(drop=True))
 

@@ -16,24 +16,14 @@ COLUMNS = ["territory_id", "level", "geo_code", "geo_label", "indicator_id", "ye
            "status", "approx", "rank", "n_ranked", "note_code", "note_args", "comparable", "source_id"]
 
 
-def _level_rows(vals: dict[str, pd.Series], terr: pd.DataFrame) -> list[pd.DataFrame]:
-    """One indicator's values as rows of the four levels, one block per level and territory."""
-    tids = terr.territory_id.to_numpy()
-    regs = terr.region_code.to_numpy()
-    t = vals["territory"].reindex(tids)
-    ranks, n_ranked = indicators.rank_desc(t)
-    return [
-        pd.DataFrame({"territory_id": tids, "level": "territory", "geo_code": tids,
-                      "geo_label": terr.name.to_numpy(), "value": t.to_numpy(),
-                      "rank": ranks.to_numpy(), "n_ranked": n_ranked}),
-        pd.DataFrame({"territory_id": tids, "level": "region", "geo_code": regs,
-                      "geo_label": [territories.REGION_NAMES[r] for r in regs],
-                      "value": vals["region"].reindex(regs).to_numpy()}),
-        pd.DataFrame({"territory_id": tids, "level": "france", "geo_code": "FR", "geo_label": FRANCE_LABEL,
-                      "value": float(vals["france"].get("FR", np.nan))}),
-        pd.DataFrame({"territory_id": tids, "level": "all_territories", "geo_code": "TI",
-                      "geo_label": TI_LABEL, "value": float(vals["all_territories"].get("TI", np.nan))}),
-    ]
+def _level_rows(vals: dict[str, pd.Series], terr: pd.DataFrame) -> pd.DataFrame:
+    """One indicator's values as rows of the four levels, ranked among the territories."""
+    rows = benchmark_rows(terr, {lv: vals[lv].to_frame("value") for lv in indicators.LEVELS})
+    t = rows.level.eq("territory")
+    ranks, n_ranked = indicators.rank_desc(rows.loc[t, "value"].reset_index(drop=True))
+    rows.loc[t, "rank"] = ranks.to_numpy(dtype="float64", na_value=np.nan)
+    rows.loc[t, "n_ranked"] = n_ranked
+    return rows
 
 
 def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
@@ -42,10 +32,10 @@ def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
     frames = []
     for ind in cat:
         vals = indicators.compute(ind, tables[ind["table"]], overrides.get(ind["table"]))
-        for p in _level_rows(vals, terr):
-            p["indicator_id"], p["year"], p["unit"] = ind["id"], str(ind["millesime"]), ind["unit"]
-            p["approx"] = bool(ind["approximation"])
-            frames.append(p)
+        p = _level_rows(vals, terr)
+        p["indicator_id"], p["year"], p["unit"] = ind["id"], str(ind["millesime"]), ind["unit"]
+        p["approx"] = bool(ind["approximation"])
+        frames.append(p)
     out = pd.concat(frames, ignore_index=True)
     out["rank"] = out["rank"].astype("Int64")
     out["n_ranked"] = out["n_ranked"].astype("Int64")
@@ -53,8 +43,7 @@ def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
     # a code and its parameters (JSON), empty where the row needs no note (see portraits.data.notes)
     out["note_code"], out["note_args"] = "", ""
     order = {i["id"]: k for k, i in enumerate(cat)}
-    lorder = {lv: k for k, lv in enumerate(indicators.LEVELS)}
-    out = (out.assign(_i=out.indicator_id.map(order), _l=out.level.map(lorder))
+    out = (out.assign(_i=out.indicator_id.map(order), _l=out.level.map(indicators.LEVEL_ORDER))
            .sort_values(["territory_id", "_i", "_l"]).drop(columns=["_i", "_l"]).reset_index(drop=True))
     # False where a value is on another basis than the France and all-territories benchmarks
     # (set by overseas.overseas_sectors): the portrait then compares it with its region only.
@@ -75,10 +64,9 @@ NATIONAL_ROW = {
     "large_establishments_jobs_share": ("ptod_epci_exdeco", "eco_eff_grandes_pct_23"),
 }
 NATIONAL_CODE = "00FR"
-# A territory made of one whole EPCI or EPT gets the source's value for that unit, which is
-# exact: the official median replaces the mean of commune medians; for the EPCI percentages
+# The same columns give the unit's value to a territory made of one whole EPCI or EPT, which
+# is exact: the official median replaces the mean of commune medians; for the EPCI percentages
 # the aggregation already returns the unit's value, only the approximation flag changes.
-UNIT_VALUE = NATIONAL_ROW
 
 
 def single_unit_territories(members: pd.DataFrame, communes: pd.DataFrame) -> dict[str, str]:
@@ -94,11 +82,11 @@ def single_unit_territories(members: pd.DataFrame, communes: pd.DataFrame) -> di
 
 def official_values(ind: pd.DataFrame, raw, singles: dict[str, str]) -> pd.DataFrame:
     """Replace approximations by the source's own figures where it publishes them:
-    the unit's value for the territories that are one whole EPCI or EPT (``UNIT_VALUE``),
+    the unit's value for the territories that are one whole EPCI or EPT and
     the national row for France (``NATIONAL_ROW``). Those rows get ``approx`` False and the
     ``source_id`` of the table they come from; a replaced median is re-ranked."""
     ind = ind.copy()
-    for iid, (table, col) in UNIT_VALUE.items():
+    for iid, (table, col) in NATIONAL_ROW.items():
         unit = raw[table].set_index("code")[col]
         t = ind.indicator_id.eq(iid) & ind.level.eq("territory") & ind.territory_id.isin(singles)
         t &= ind.source_id.ne("flores_a38_ze")

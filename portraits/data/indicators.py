@@ -21,6 +21,7 @@ from portraits.core.errors import CatalogueError
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "indicators.toml"
 LEVELS = tuple(lv.id for lv in levels.LEVELS)  # the registry of portraits.core.levels
+LEVEL_ORDER = {lv: k for k, lv in enumerate(LEVELS)}  # the sort key of the level column
 AGGREGATIONS = ("sum", "ratio", "growth", "change", "weighted")
 SIGNED_AGGREGATIONS = ("growth", "change")
 REQUIRED = ("id", "label", "short_label", "unit", "theme", "source", "millesime", "table",
@@ -54,14 +55,16 @@ def load_catalogue(path: Path | None = None) -> list[dict]:
     return entries
 
 
-def signed_ids(path: Path | None = None) -> frozenset[str]:
-    """Ids of the indicators shown with a sign (changes)."""
-    return frozenset(e["id"] for e in load_catalogue(path) if e["signed"])
-
-
 @lru_cache(maxsize=4)
 def catalogue_frame(path: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(load_catalogue(Path(path) if path else None))
+
+
+@lru_cache(maxsize=4)
+def signed_ids(path: str | None = None) -> frozenset[str]:
+    """Ids of the indicators shown with a sign (changes); cached, as for the catalogue frame."""
+    cat = catalogue_frame(path)
+    return frozenset(cat.loc[cat.signed.astype(bool), "id"])
 
 
 def level_sums(df: pd.DataFrame, cols: list[str]) -> dict[str, pd.DataFrame]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from portraits.core import config, levels
-from portraits.data import notes
+from portraits.core import config
+from portraits.data import indicators, notes
 from portraits.core.errors import RawSchemaError
 from portraits.data.sources import Source, load_manifest
 
@@ -259,9 +259,6 @@ def read(source_id: str, raw_dir: Path | None = None, sources: dict[str, Source]
 
 # ---------------------------------------------------------------- processed tables (the contract)
 
-_LEVELS = [lv.id for lv in levels.LEVELS]
-
-
 def _json_object_or_empty(text: str) -> bool:
     if text == "":
         return True
@@ -291,7 +288,7 @@ PROCESSED: dict[str, pa.DataFrameSchema] = {
     }, name="communes"),
     "indicators": pa.DataFrameSchema({
         "territory_id": _code(TI_ID),
-        "level": pa.Column(str, pa.Check.isin(_LEVELS)),
+        "level": pa.Column(str, pa.Check.isin(list(indicators.LEVELS))),
         "geo_code": _text(), "geo_label": _text(), "indicator_id": _text(), "year": _text(),
         "value": pa.Column(float, nullable=True), "unit": _text(),
         "status": pa.Column(str, pa.Check.isin(["ok", "nd", "s"])),
