@@ -128,7 +128,7 @@ def scope_notes(cat, ind: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
     # the region benchmark of a territory spanning two regions is the region of its id
     two = set(terr.loc[terr.regions.str.contains(";"), "territory_id"])
     _set_where_empty(ind, ind.level.eq("region") & ind.territory_id.isin(two), TWO_REGIONS)
-    fr_metro = {i["id"] for i in cat if i["source"] in ("ptod_iris", "ptod_epci", "ptod_epci_exdeco")}
+    fr_metro = {i["id"] for i in cat if i["source"] in METRO_ONLY_SOURCES}
     _set_where_empty(ind, ind.level.eq("france") & ind.indicator_id.isin(fr_metro), FRANCE_METRO)
     n_metro = int((~terr.overseas).sum())
     _set_where_empty(ind, ind.level.eq("all_territories") & ind.indicator_id.isin(fr_metro),

@@ -103,7 +103,7 @@ def prep_iris(raw) -> pd.DataFrame:
     return out
 
 
-def prep_urssaf(raw) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], pd.DataFrame]:
+def prep_urssaf(raw) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """URSSAF private jobs: commune-year pivot (ARM folded), and the published region and
     France rows (codes re-padded: the file writes region 1 for 01)."""
     u = raw["urssaf_private_jobs"]
@@ -122,7 +122,7 @@ def prep_urssaf(raw) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], pd.DataFram
     fr_piv = fr.pivot_table(index="code", columns="year", values="eff_total", aggfunc="sum")
     fr_piv.columns = [f"eff_{y}" for y in fr_piv.columns]
     fr_piv.index = ["FR"]
-    return piv, {"region": reg_piv, "france": fr_piv}, com
+    return piv, {"region": reg_piv, "france": fr_piv}
 
 
 def ept_of_communes(commune_values: pd.DataFrame) -> dict[str, str]:

@@ -50,7 +50,7 @@ def commune_tables(raw: dict[str, pd.DataFrame], cw: territories.Crosswalk,
     the levels a source publishes itself (URSSAF's region and France rows)."""
     rp21 = cw.attach(prepare.prep_rp2021(raw))
     rp18 = cw.attach(prepare.prep_rp2018(raw))
-    urssaf, urssaf_over, _ = prepare.prep_urssaf(raw)
+    urssaf, urssaf_over = prepare.prep_urssaf(raw)
     ex = raw["ptod_epci_exdeco"].set_index("code")
     ep = raw["ptod_epci"].set_index("code")
     c5 = raw["ptod_communes_5k"].set_index("code")

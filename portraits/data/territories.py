@@ -135,10 +135,7 @@ def _territories(ter: pd.DataFrame, members: pd.DataFrame, communes: pd.DataFram
         "partial_epci": ter.epci_partiellement_inclus.fillna(""),
         "partial_epci_names": [";".join(epci_labels.get(s, s) for s in _split(v))
                                for v in ter.epci_partiellement_inclus],
-        "name_2023_11_07": ter.lib_ti_2023_11_07.str.strip() if "lib_ti_2023_11_07" in ter else None,
     }).sort_values("territory_id").reset_index(drop=True)
-    if territories["name_2023_11_07"].isna().all():
-        territories = territories.drop(columns="name_2023_11_07")
     return territories
 
 
@@ -167,24 +164,9 @@ class Crosswalk:
         self.dep_to_reg = dep_to_reg
         self.epci_2022 = epci_2022
 
-    def _one(self, code: str) -> tuple[str | None, str | None, int, str | None]:
-        """(reference code, territory, step, EPCI siren) of one code."""
-        if code in self.ref23:
-            return code, self.ref23[code], 1, self.epci23[code]
-        if code in self.ref24:
-            return code, self.ref24[code], 2, self.epci24[code]
-        parent = self.parent.get(code)
-        if parent is not None:
-            if parent in self.ref23:
-                return parent, self.ref23[parent], 3, self.epci23[parent]
-            if parent in self.ref24:
-                return parent, self.ref24[parent], 3, self.epci24[parent]
-        epci = self.epci_2022.get(code) or (self.epci_2022.get(parent) if parent else None)
-        return (parent or code), None, 0, epci
-
     def map(self, codes: pd.Series) -> pd.DataFrame:
         """One row per distinct code: code, ref, territory_id, step (0 = no territory), reg, epci.
-        (Vectorised form of :meth:`_one`.)"""
+        A code is looked up in COG 2023, then COG 2024, then through its parent (step 1/2/3)."""
         uniq = pd.Series(pd.unique(codes.astype(object).to_numpy()), dtype=object)
         parent = uniq.map(self.parent)
         has_parent = parent.notna()
