@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
-
-from portraits.text import grammar
+from portraits.text import fmt, grammar
 from portraits.data.store import Territory
 
 SHOWN_NAMES = {"EPCI": 6, "EPT": 3, "COM": 4}  # names listed per kind of member, then "…"
@@ -48,7 +46,7 @@ def composition(t: Territory) -> Composition:
         names = ", ".join(frame.name.tolist()[:shown]) + (", …" if len(frame) > shown else "")
         groups.append(f"{len(frame)} {one if len(frame) == 1 else many} ({names})")
     n = t.n_communes
-    return Composition(groups, f"{format_decimal(n, locale='fr_FR')} commune{'s' if n > 1 else ''}")
+    return Composition(groups, f"{fmt.number(n)} commune{'s' if n > 1 else ''}")
 
 
 def of_epci(name: str) -> str:

@@ -140,35 +140,18 @@ def ordinal(n: int, feminine: bool = False) -> str:
 # Catalogue unit -> (formatter, default digits, suffix after the number). Units are matched
 # case-insensitively after stripping; unknown units fall back to a plain number plus the unit.
 _UNITS: dict[str, tuple[str, int, str]] = {
+    # the catalogue's units (portraits/data/indicators.toml), then "nombre" and "indice"
     "%": ("percent", 1, ""),
-    "pct": ("percent", 1, ""),
-    "percent": ("percent", 1, ""),
     "%/an": ("signed_percent", 1, f"{NBSP}par an"),
-    "% par an": ("signed_percent", 1, f"{NBSP}par an"),
-    "%/year": ("signed_percent", 1, f"{NBSP}par an"),
-    "% evolution": ("signed_percent", 1, ""),
-    "évolution %": ("signed_percent", 1, ""),
     "€": ("euros", 0, ""),
-    "eur": ("euros", 0, ""),
-    "euros": ("euros", 0, ""),
     "hab/km²": ("number", 0, f"{NBSP}hab./km²"),
-    "hab./km²": ("number", 0, f"{NBSP}hab./km²"),
-    "habitants/km²": ("number", 0, f"{NBSP}hab./km²"),
-    "inhabitants/km2": ("number", 0, f"{NBSP}hab./km²"),
-    "points": ("points", 1, ""),
-    "indice": ("number", 2, ""),
-    "index": ("number", 2, ""),
-    "ratio": ("number", 1, ""),
-    "nombre": ("number", 0, ""),
     "hab": ("number", 0, ""),
     "actifs": ("number", 0, ""),
-    "étab.": ("number", 0, ""),
-    "count": ("number", 0, ""),
-    "habitants": ("number", 0, ""),
     "emplois": ("number", 0, ""),
-    "établissements": ("number", 0, ""),
-    "emplois pour 100 actifs occupés": ("number", 1, ""),
+    "étab.": ("number", 0, ""),
     "pour 100": ("number", 1, ""),
+    "nombre": ("number", 0, ""),
+    "indice": ("number", 2, ""),
 }
 
 
@@ -187,7 +170,7 @@ def is_annual(unit: str | None) -> bool:
 def is_rate(unit: str | None) -> bool:
     """Rates (shares, %/year) are compared in points; levels in percent."""
     spec = _UNITS.get((unit or "").strip().lower())
-    return bool(spec) and spec[0] in ("percent", "signed_percent", "points")
+    return bool(spec) and spec[0] in ("percent", "signed_percent")
 
 
 def value(x, unit: str | None = None, digits: int | None = None, status: str | None = None,
@@ -206,7 +189,6 @@ def value(x, unit: str | None = None, digits: int | None = None, status: str | N
         "percent": percent,
         "signed_percent": signed_percent,
         "euros": euros,
-        "points": points,
         "number": number,
     }[kind](x, digits)
     if with_unit:

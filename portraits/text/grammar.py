@@ -143,5 +143,3 @@ def que(phrase: str) -> str:
     """"que" + phrase with elision: qu'."""
     return ("qu'" if starts_with_vowel(phrase) else "que ") + phrase
 
-
-# --- comparisons ---------------------------------------------------------------------------

@@ -82,6 +82,11 @@ def test_value_dispatches_on_unit():
     assert fmt.value(3.0, "km²") == f"3{NB}km²"  # unknown unit: number + unit
 
 
+def test_every_catalogue_unit_has_its_format():
+    from portraits.data.indicators import catalogue_frame
+    assert set(catalogue_frame().unit) <= set(fmt._UNITS)
+
+
 def test_rate_units_are_compared_in_points():
     assert fmt.is_rate("%") and fmt.is_rate("%/an")
     assert not fmt.is_rate("€") and not fmt.is_rate("nombre") and not fmt.is_rate(None)
