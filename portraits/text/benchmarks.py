@@ -4,30 +4,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from portraits.core import levels
+from portraits.data.territories import REGION_NAMES
 
 
-# "in <region>" needs the right preposition and article; no library knows them.
-REGION_IN = {
-    "01": "en Guadeloupe", "02": "en Martinique", "03": "en Guyane", "04": "à La Réunion",
-    "06": "à Mayotte", "11": "en Île-de-France", "24": "en Centre-Val de Loire",
-    "27": "en Bourgogne-Franche-Comté", "28": "en Normandie", "32": "dans les Hauts-de-France",
-    "44": "dans le Grand Est", "52": "dans les Pays de la Loire", "53": "en Bretagne",
-    "75": "en Nouvelle-Aquitaine", "76": "en Occitanie", "84": "en Auvergne-Rhône-Alpes",
-    "93": "en Provence-Alpes-Côte d'Azur", "94": "en Corse",
-}
-_REGION_BY_NAME = {re.sub(r"^(en|à|dans les|dans le) ", "", v).lower(): v for v in REGION_IN.values()}
+# "in <region>" needs the right preposition and article; no library knows them. "en" unless
+# listed here.
+_PREPOSITION = {"04": "à", "06": "à", "32": "dans les", "44": "dans le", "52": "dans les"}
+REGION_IN = {code: f"{_PREPOSITION.get(code, 'en')} {name}" for code, name in REGION_NAMES.items()}
 
 
 def region_in(region_label: str | None = None, region_code: str | None = None) -> str:
-    """"en Normandie", "dans les Hauts-de-France", "à La Réunion"; "dans la région" otherwise."""
+    """"en Normandie", "dans les Hauts-de-France", "à La Réunion"; "dans la région" otherwise.
+    Only the code decides (``region_label`` is accepted for the callers that pass both)."""
     if region_code and str(region_code).zfill(2) in REGION_IN:
         return REGION_IN[str(region_code).zfill(2)]
-    if region_label and str(region_label).strip().lower() in _REGION_BY_NAME:
-        return _REGION_BY_NAME[str(region_label).strip().lower()]
     return "dans la région"
 
 

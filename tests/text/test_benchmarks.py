@@ -7,11 +7,17 @@ from portraits.text import benchmarks
     ("Normandie", "28", "en Normandie"),
     (None, "32", "dans les Hauts-de-France"),
     (None, "4", "à La Réunion"),               # codes are zero-padded
-    ("Grand Est", None, "dans le Grand Est"),  # the name is enough
+    (None, "44", "dans le Grand Est"),
+    ("Grand Est", None, "dans la région"),     # the code decides, not the name
     ("Atlantide", "99", "dans la région"),
 ])
 def test_region_in_has_the_right_preposition_and_article(label, code, words):
     assert benchmarks.region_in(label, code) == words
+
+
+def test_every_region_has_its_words():
+    assert benchmarks.REGION_IN["06"] == "à Mayotte" and benchmarks.REGION_IN["52"] == "dans les Pays de la Loire"
+    assert benchmarks.REGION_IN["93"] == "en Provence-Alpes-Côte d'Azur" and len(benchmarks.REGION_IN) == 18
 
 
 def test_benchmark_words_follow_what_france_covers():
