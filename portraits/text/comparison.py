@@ -46,6 +46,12 @@ class Comparison:
         return self.kind != "missing"
 
 
+def point_thresholds(unit: str | None) -> tuple[float, float]:
+    """(near, marked) in points for a rate unit: annual growth rates have their own."""
+    return ((GROWTH_NEAR_POINTS, GROWTH_MARKED_POINTS) if fmt.is_annual(unit)
+            else (NEAR_POINTS, MARKED_POINTS))
+
+
 def compare(t, b, unit: str | None = "%", digits: int | None = None) -> Comparison:
     """Compare a territory value with a benchmark by the rules above."""
     if fmt.is_missing(t) or fmt.is_missing(b):
@@ -57,9 +63,7 @@ def compare(t, b, unit: str | None = "%", digits: int | None = None) -> Comparis
         return Comparison("equal", diff=0.0, in_points=fmt.is_rate(unit))
     direction = "above" if t > b else "below"
     if fmt.is_rate(unit):
-        growth = fmt.is_annual(unit)
-        near, marked = ((GROWTH_NEAR_POINTS, GROWTH_MARKED_POINTS) if growth
-                        else (NEAR_POINTS, MARKED_POINTS))
+        near, marked = point_thresholds(unit)
         d = fmt.rounded(t - b, digits)
         if abs(d) < near:
             return Comparison("near", diff=d)

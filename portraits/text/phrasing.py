@@ -179,9 +179,7 @@ class Figure:
     # ---------------------------------------------------------------- comparisons
     def _rule(self, cmp: comparison.Comparison) -> str:
         if fmt.is_rate(self.unit):
-            growth = self._annual
-            near, marked = ((comparison.GROWTH_NEAR_POINTS, comparison.GROWTH_MARKED_POINTS) if growth
-                            else (comparison.NEAR_POINTS, comparison.MARKED_POINTS))
+            near, marked = comparison.point_thresholds(self.unit)
             return f"écart en points : proche si |d| < {near:g}, nettement si |d| ≥ {marked:g}"
         return (f"écart relatif : proche si |r| < {comparison.NEAR_RELATIVE:.0%}, nettement si |r| ≥ "
                 f"{comparison.MARKED_RELATIVE:.0%}").replace("%", "\u202f%")
@@ -284,8 +282,7 @@ class Figure:
         return trends.trend_words(value, self._annual, self.digits)
 
     def _trend_rule(self) -> str:
-        stable, slight = ((trends.STABLE_ANNUAL, trends.SLIGHT_ANNUAL) if self._annual
-                          else (trends.STABLE_TOTAL, trends.SLIGHT_TOTAL))
+        stable, slight = trends.thresholds(self._annual)
         return f"valeur affichée : quasi stable si |x| < {stable:g}, légère si |x| < {slight:g}"
 
     @property

@@ -30,13 +30,18 @@ def period_words(year: str | None) -> str:
     return f"(millésime {text})" if text else ""
 
 
+def thresholds(annual: bool) -> tuple[float, float]:
+    """(stable, slight) for an annual change or a change over the whole period."""
+    return (STABLE_ANNUAL, SLIGHT_ANNUAL) if annual else (STABLE_TOTAL, SLIGHT_TOTAL)
+
+
 def trend_words(rate, annual: bool = True, digits: int = 1) -> str | None:
     """"en hausse", "en légère baisse", "quasi stable"; None if missing. The rate is taken as
     displayed (``digits`` decimals): −0,46 shown "−0,5 %" is a "baisse", not a "légère baisse"."""
     if fmt.is_missing(rate):
         return None
     r = fmt.rounded(rate, digits)
-    stable, slight = (STABLE_ANNUAL, SLIGHT_ANNUAL) if annual else (STABLE_TOTAL, SLIGHT_TOTAL)
+    stable, slight = thresholds(annual)
     if abs(r) < stable:
         return STABLE
     direction = _T["up"] if r > 0 else _T["down"]

@@ -98,3 +98,9 @@ def test_thresholds_come_from_the_toml_file(tmp_path, monkeypatch):
         config.phrasing_rules.cache_clear()
         importlib.reload(comparison)
     assert comparison.NEAR_POINTS == 1.0
+
+
+def test_point_thresholds_are_the_growth_ones_for_annual_rates():
+    assert comparison.point_thresholds("%/an") == (comparison.GROWTH_NEAR_POINTS, comparison.GROWTH_MARKED_POINTS)
+    assert comparison.point_thresholds("%") == (comparison.NEAR_POINTS, comparison.MARKED_POINTS)
+    assert comparison.point_thresholds("%/an") != comparison.point_thresholds("%")

@@ -34,3 +34,8 @@ def test_trend_words_apply_to_the_displayed_total_change(change, words):
 def test_other_periods_are_named_as_millesimes():
     assert trends.period_words("2023T2") == "(millésime 2023T2)"
     assert trends.trend_words(None) is None
+
+
+def test_thresholds_are_the_annual_or_the_total_ones():
+    assert trends.thresholds(True) == (trends.STABLE_ANNUAL, trends.SLIGHT_ANNUAL)
+    assert trends.thresholds(False) == (trends.STABLE_TOTAL, trends.SLIGHT_TOTAL)
