@@ -10,6 +10,7 @@ import pytest
 
 from portraits import cli
 from portraits.core import errors
+from portraits.data import store
 
 # a line of the docstring's tree: branches, the class, its module when it is not core.errors
 _TREE_LINE = re.compile(r"^(    [│├└─ ]*)(\w+)\s+(?:\(([\w.]+)\))?")
@@ -51,27 +52,10 @@ def test_exit_statuses():
         assert cls.exit_code == expected, cls
 
 
-def test_every_error_class_is_a_portraits_error_with_its_exit_code():
-    from portraits.build.results import BuildUsageError
-    from portraits.execution import execute
-    from portraits.data import indicators, schemas, sources, store
-    from portraits.render import RenderError
-
-    usage = [cli.UsageError, BuildUsageError, store.UnknownTerritory, store.ProcessedDataMissing,
-             schemas.RawSchemaError, indicators.CatalogueError, sources.SourceError,
-             errors.ProcessedDataError, errors.TemplateError]
-    for cls in usage:
-        assert issubclass(cls, errors.InputError) and cls.exit_code == 2, cls
-    for cls in (RenderError, execute.KernelStartError):
-        assert issubclass(cls, errors.PortraitsError) and cls.exit_code == 1, cls
-    # older `except` clauses keep catching them
-    assert issubclass(store.UnknownTerritory, ValueError) and issubclass(RenderError, RuntimeError)
-    assert issubclass(store.ProcessedDataMissing, FileNotFoundError)
-
-
 @pytest.mark.parametrize("cls, builtin", [
     (errors.TemplateError, ValueError), (errors.CatalogueError, ValueError), (errors.RawSchemaError, ValueError),
     (errors.SourceError, RuntimeError), (errors.KernelStartError, RuntimeError), (errors.RenderError, RuntimeError),
+    (store.UnknownTerritory, ValueError), (store.ProcessedDataMissing, FileNotFoundError),
 ])
 def test_errors_that_were_builtins_still_are(cls, builtin):
     with pytest.raises(builtin, match="^le message$"):

@@ -19,8 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_four_levels_in_their_order():
     assert [lv.id for lv in levels.LEVELS] == ["territory", "region", "france", "all_territories"]
-    assert levels.LEVELS == (levels.TERRITORY, levels.REGION, levels.FRANCE, levels.ALL_TERRITORIES)
-    assert levels.BY_ID == {lv.id: lv for lv in levels.LEVELS}
 
 
 def test_each_level_has_its_own_colour():
@@ -42,7 +40,6 @@ def test_france_has_two_scopes():
     assert levels.france(None) is levels.FRANCE and levels.france("fr") is levels.FRANCE
     assert levels.france(levels.METRO_SCOPE) is levels.FRANCE_METRO
     metro = levels.FRANCE_METRO
-    assert metro.id == "france" and metro.colour == levels.FRANCE.colour  # same column, same bars
     assert (metro.label, metro.where) == ("France métropolitaine", "en France métropolitaine")
 
 
