@@ -1,7 +1,12 @@
-"""Shared helpers of the data-layer tests: make sure data/processed exists (built from
-data/raw, itself filled from the mirror when PORTRAITS_DATA_MIRROR is set)."""
+"""Shared helpers of the tests that read processed tables: make sure data/processed exists
+(built from data/raw, itself filled from the mirror when PORTRAITS_DATA_MIRROR is set), and
+point the store at another directory for a while."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,8 +28,25 @@ def ensure_processed() -> None:
     store.clear_cache()
 
 
-def processed_value(ind, tid: str, iid: str, level: str = "territory") -> float:
-    """The one value of ``iid`` for ``tid`` at ``level`` in the processed indicator table."""
+@contextlib.contextmanager
+def use_processed(directory: Path) -> Iterator[Path]:
+    """The store reads ``directory`` inside the block (also for fixtures wider than a test)."""
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("PORTRAITS_PROCESSED_DIR", str(directory))
+            store.clear_cache()
+            yield directory
+    finally:
+        store.clear_cache()  # after the variable is restored: nothing cached from ``directory``
+
+
+def processed_row(ind, tid: str, iid: str, level: str = "territory"):
+    """The one row of ``iid`` for ``tid`` at ``level`` in the processed indicator table."""
     row = ind[(ind.territory_id == tid) & (ind.indicator_id == iid) & (ind.level == level)]
     assert len(row) == 1, (tid, iid, level)
-    return float(row.value.iloc[0])
+    return row.iloc[0]
+
+
+def processed_value(ind, tid: str, iid: str, level: str = "territory") -> float:
+    """The one value of ``iid`` for ``tid`` at ``level`` in the processed indicator table."""
+    return float(processed_row(ind, tid, iid, level).value)

@@ -6,24 +6,21 @@ import shutil
 
 import pytest
 
-from _data_support import ensure_processed
+from _data_support import use_processed
 from portraits.core import config
 from portraits.data import store
 
 
 @pytest.fixture
-def processed_copy(tmp_path, monkeypatch):
+def processed_copy(tmp_path, processed):
     """A copy of data/processed that the test may edit, read by the store instead."""
     copy = tmp_path / "processed"
     shutil.copytree(config.processed_dir(), copy)
-    monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(copy))
-    store.clear_cache()
-    yield copy
-    store.clear_cache()
+    with use_processed(copy):
+        yield copy
 
 
 @pytest.fixture(scope="module")
-def ind():
+def ind(processed):
     """The processed indicator table (long: territory x level x indicator)."""
-    ensure_processed()
     return store.table("indicators")

@@ -7,13 +7,10 @@ import json
 
 import pytest
 
-from _data_support import ensure_processed
 from portraits.data import store
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _processed():
-    ensure_processed()
+pytestmark = pytest.mark.usefixtures("processed")
 
 
 def test_a38_zones_are_data():

@@ -7,13 +7,10 @@ import time
 
 import pytest
 
-from _data_support import ensure_processed
 from portraits.data import fingerprint, store
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _processed():
-    ensure_processed()
+pytestmark = pytest.mark.usefixtures("processed")
 
 
 def test_fingerprint_stable_and_specific():
@@ -21,23 +18,6 @@ def test_fingerprint_stable_and_specific():
     assert a == store.fingerprint("TI-8413")
     assert a != store.fingerprint("ti-8412")
     assert len(a) == 64
-
-
-def test_fingerprint_changes_only_for_the_changed_territory(tmp_path, monkeypatch):
-    import shutil
-
-    from portraits.core import config
-    before = {t: store.fingerprint(t) for t in ["ti-8413", "ti-0101"]}
-    copy = tmp_path / "processed"
-    shutil.copytree(config.processed_dir(), copy)
-    ind = store.table("indicators").copy()
-    m = (ind.territory_id == "ti-8413") & (ind.indicator_id == "jobs") & (ind.level == "territory")
-    ind.loc[m, "value"] += 1
-    ind.to_parquet(copy / "indicators.parquet", index=False)
-    monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(copy))
-    after = {t: store.fingerprint(t) for t in ["ti-8413", "ti-0101"]}
-    assert after["ti-8413"] != before["ti-8413"]
-    assert after["ti-0101"] == before["ti-0101"]
 
 
 def _all_fingerprints():

@@ -8,14 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from _data_support import ensure_processed
 from portraits.data import notes, store
-
-
-@pytest.fixture(scope="module")
-def ind():
-    ensure_processed()
-    return store.table("indicators")
 
 
 def test_codes_only_no_prose(ind):

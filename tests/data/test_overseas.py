@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from _data_support import ensure_processed
+from _data_support import processed_row
 from portraits.data import notes, store
 
 OVERSEAS_WITH_ZONE = ["ti-0101", "ti-0102", "ti-0103", "ti-0201", "ti-0202", "ti-0301", "ti-0302",
@@ -52,16 +52,8 @@ OVERSEAS_WITH_ZONE = ["ti-0101", "ti-0102", "ti-0103", "ti-0201", "ti-0202", "ti
 IID = "industry_jobs_share"
 
 
-@pytest.fixture(scope="module")
-def ind():
-    ensure_processed()
-    return store.table("indicators")
-
-
-def row(ind, tid, level, iid=IID):
-    r = ind[(ind.territory_id == tid) & (ind.indicator_id == iid) & (ind.level == level)]
-    assert len(r) == 1
-    return r.iloc[0]
+def row(ind, tid, level):
+    return processed_row(ind, tid, IID, level)
 
 
 @pytest.mark.parametrize("tid, level, expected", [
@@ -74,8 +66,7 @@ def test_hand_checked_flores_industry_share(ind, tid, level, expected):
     assert r.year == "2023" and r.status == "ok" and bool(r.approx)
 
 
-def test_hand_checked_sector_breakdown_ti_0101():
-    ensure_processed()
+def test_hand_checked_sector_breakdown_ti_0101(processed):
     j = store.jobs_by_sector("ti-0101")
     t = j[j.level == "territory"].set_index("sector_id")
     expected = {"agriculture": 2.147384, "industry": 6.642647, "construction": 4.848761,

@@ -93,10 +93,8 @@ def test_inputs_hash_covers_code_and_catalogue():
         assert name in processing.DATA_MODULES
 
 
-def test_processed_contract_is_checked():
-    from _data_support import ensure_processed
+def test_processed_contract_is_checked(processed):
     from portraits.data import store
-    ensure_processed()
     tables = {n: store.table(n).copy() for n in schemas.PROCESSED}
     tables["indicators"]["rank"] = tables["indicators"]["rank"].astype("Int64")
     tables["indicators"]["n_ranked"] = tables["indicators"]["n_ranked"].astype("Int64")

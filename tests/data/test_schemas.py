@@ -46,13 +46,11 @@ def test_secret_markers_read_as_missing(tmp_path):
     assert df["Médiane du niveau de vie 2021"].isna().tolist() == [False, True]
 
 
-def test_indicators_contract_requires_a_france_scope_code():
+def test_indicators_contract_requires_a_france_scope_code(processed):
     """france_scope is a code (fr: metropolitan France and overseas departments, fm:
     metropolitan France only), never prose: anything else breaks the contract."""
     import pandera.pandas as pa
-    from _data_support import ensure_processed
     from portraits.data import store
-    ensure_processed()
     ind = store.table("indicators")
     schema = schemas.PROCESSED["indicators"]
     schema.validate(ind.head(200))

@@ -7,14 +7,11 @@ import time
 import pandas as pd
 import pytest
 
-from _data_support import ensure_processed
 from portraits.data import store
 from portraits.data.tables import ProcessedDataError
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _processed():
-    ensure_processed()
+pytestmark = pytest.mark.usefixtures("processed")
 
 
 def test_resolve_variants():

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from _data_support import ensure_processed
 from portraits.data import store
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _processed():
-    ensure_processed()
+pytestmark = pytest.mark.usefixtures("processed")
 
 
 @pytest.mark.parametrize("name, damage", [

@@ -5,14 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from _data_support import ensure_processed
 from portraits.data import prepare, store
 from portraits.data.territories import Crosswalk, dep_of, fold_arm
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _processed():
-    ensure_processed()
+pytestmark = pytest.mark.usefixtures("processed")
 
 
 def test_counts_match_the_programme():
