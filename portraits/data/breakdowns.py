@@ -5,11 +5,12 @@ d'emploi, and the coverage of each source (member communes it reaches)."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
 
-from portraits.data import indicators
+from portraits.data import indicators, sources
 from portraits.data.compute import benchmark_rows
 from portraits.data.notes import A38_METHOD
 from portraits.data.prepare import URSSAF_YEARS
@@ -29,8 +30,24 @@ EST_SECTORS = [  # (category, label, column of comparateur 2022)
     ("GU", "Commerce, transports et services divers", "ETGU18"),
     ("OQ", "Administration publique, enseignement, santé et action sociale", "ETOQ18"),
 ]
+FLORES = "flores_a38_ze"  # the A38 table's source, and the overseas sector shares
 INDUSTRY_A38 = {"BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL",
                 "CM", "DZ", "EZ"}
+
+
+def sectors_year() -> str:
+    """The census year of the shares by sector: the industry share's (same file, same columns)."""
+    return indicators.millesime("industry_jobs_share")
+
+
+def flores_year() -> str:
+    """The Flores year of the tables: the latest of the source's millésime ("Flores 2022 and
+    2023"); its jobs are the column ``flores_jobs_column()``."""
+    return max(re.findall(r"\b(?:19|20)\d\d\b", sources.load_manifest()[FLORES].millesime))
+
+
+def flores_jobs_column() -> str:
+    return f"eff_{flores_year()[2:]}"
 
 
 def series_private_jobs(urssaf_tab, overrides, terr) -> pd.DataFrame:
@@ -66,7 +83,7 @@ def jobs_by_sector(rp18_attr, terr, france_row: pd.Series | None = None) -> pd.D
         blk["sector_label"] = label
         rows.append(blk)
     out = pd.concat(rows, ignore_index=True)
-    out["year"] = "2022"
+    out["year"] = sectors_year()
     out["approx"] = True
     if france_row is not None:
         out.loc[out.level.eq("france"), "approx"] = False
@@ -97,7 +114,7 @@ def establishments_breakdown(rp18, terr) -> pd.DataFrame:
             blk["share"] = 100.0 * wide[col] / wide["ETTOT18"].where(wide["ETTOT18"] > 0)
         rows.append(blk)
     out = pd.concat(rows, ignore_index=True)
-    out["year"] = "2018"
+    out["year"] = indicators.millesime("establishments")
     corder = {c[1]: k for k, c in enumerate(cats)}
     return (out.assign(_l=out.level.map(indicators.LEVEL_ORDER), _c=out.category.map(corder))
             .sort_values(["territory_id", "_l", "dimension", "_c"]).drop(columns=["_l", "_c"])
@@ -130,22 +147,22 @@ def _zones(tz: pd.DataFrame, zlab: dict[str, str]) -> dict[str, str]:
 
 
 def a38_table(raw, rp21, terr) -> pd.DataFrame:
-    """Flores 2023 salaried jobs by A38 sector of the zones d'emploi, apportioned to each
+    """Flores salaried jobs (``flores_year``) by A38 sector of the zones d'emploi, apportioned to each
     territory by the share of the zone's population (RP 2021) living in the territory."""
     pop = ze_population(raw, rp21)
     ze_pop = pop.groupby("ze").population_2021.sum()
     tz = pop[pop.territory_id.notna()].groupby(["territory_id", "ze"]).population_2021.sum().reset_index()
     tz["weight"] = tz.population_2021 / tz.ze.map(ze_pop)
-    fl = raw["flores_a38_ze"]
+    fl, jobs = raw[FLORES], flores_jobs_column()
     labels = fl.drop_duplicates("a38").set_index("a38")["lib"]
-    fr = fl.groupby("a38").eff_23.sum(min_count=1)
+    fr = fl.groupby("a38")[jobs].sum(min_count=1)
     fr_share = 100.0 * fr / fr.sum()
     zl = raw["cog_zones_2022"]
     zl = zl[zl.NIVGEO == "ZE2020"]
     zlab = dict(zip(zl.CODGEO.tolist(), zl.LIBGEO.tolist()))
     tz = tz[isin(tz.ze, set(fl.code_ze))]
-    m = tz.merge(fl[["code_ze", "a38", "eff_23"]], left_on="ze", right_on="code_ze")
-    m["est"] = m.weight * m.eff_23
+    m = tz.merge(fl[["code_ze", "a38", jobs]], left_on="ze", right_on="code_ze")
+    m["est"] = m.weight * m[jobs]
     est = m.groupby(["territory_id", "a38"]).est.sum(min_count=1).rename("jobs").reset_index()
     est["share"] = 100.0 * est.jobs / est.groupby("territory_id").jobs.transform("sum")
     est["label"] = est.a38.map(labels)
@@ -158,7 +175,7 @@ def a38_table(raw, rp21, terr) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         out["specificity"] = out.share / out.share_france
     out["industry"] = out.a38.isin(INDUSTRY_A38)
-    out["year"] = "2023"
+    out["year"] = flores_year()
     out["match_method"] = A38_METHOD
     return out[["territory_id", "a38", "label", "jobs", "share", "share_france", "specificity", "year",
                 "zones", "match_method", "industry", "label_naf"]]

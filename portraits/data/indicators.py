@@ -60,6 +60,12 @@ def catalogue_frame(path: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(load_catalogue(Path(path) if path else None))
 
 
+def millesime(iid: str) -> str:
+    """The millésime of a catalogue indicator, as its rows' ``year`` says it ("2022")."""
+    cat = catalogue_frame()
+    return str(cat.loc[cat.id.eq(iid), "millesime"].item())
+
+
 @lru_cache(maxsize=4)
 def signed_ids(path: str | None = None) -> frozenset[str]:
     """Ids of the indicators shown with a sign (changes); cached, as for the catalogue frame."""

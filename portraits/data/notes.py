@@ -20,7 +20,7 @@ GAP_CODES = {
     "comparateur_2024": "mayotte_census_2021",          # no 2021 figures for Mayotte's communes
     "comparateur_2022": "mayotte_census_2018",          # no 2018 figures for Mayotte's communes
     "urssaf_private_jobs": "mayotte_urssaf",            # the URSSAF series has no Mayotte
-    "statloc_revenus": "filosofi_overseas",             # no median in Guadeloupe, Guyane, Mayotte
+    "statloc_revenus": "filosofi_overseas",             # {"year"}: no median in Guadeloupe, Guyane, Mayotte
     "secret": "secret",                                 # statistical secrecy (the region has a value)
     "other": "not_in_source",
 }
@@ -31,7 +31,8 @@ FRANCE_METRO = "france_metro"          # France row of a metropolitan source
 ALL_TERRITORIES_METRO = "all_territories_metro"   # {"n_territories"}: the metropolitan ones
 FRANCE_SOURCE = {"comparateur_2024": "france_without_mayotte", "comparateur_2022": "france_without_mayotte",
                  "urssaf_private_jobs": "france_urssaf"}
-# The overseas industry share and sectors from Flores (portraits.data.overseas)
+# The overseas industry share and sectors from Flores (portraits.data.overseas), each with
+# {"census_year", "flores_year"}: the years of both bases
 FLORES_TERRITORY = "flores_overseas"           # indicators: the territory's estimated share
 FLORES_SECTORS = "flores_overseas_sectors"     # jobs_by_sector: the territory's estimated shares
 FLORES_REGION = "flores_region"                # the region on the same basis
@@ -54,10 +55,11 @@ def gap_notes(cat, ind_df: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
     """Explain every missing value by a code and set its status: ``nd`` when the source does
     not cover the place, ``s`` when it covers it but withholds the value."""
     src_of = {i["id"]: i["source"] for i in cat}
+    year_of = {i["id"]: str(i["millesime"]) for i in cat}
     overseas = set(terr.loc[terr.overseas, "territory_id"])
     reg_val = ind_df[ind_df.level == "region"].set_index(["territory_id", "indicator_id"]).value
     miss = ind_df.value.isna()
-    codes, status = [], []
+    codes, args, status = [], [], []
     for row in ind_df[miss].itertuples():
         src = src_of[row.indicator_id]
         in_overseas = row.territory_id in overseas if row.level == "territory" else (
@@ -72,9 +74,11 @@ def gap_notes(cat, ind_df: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
         else:
             code = GAP_CODES["other"]
         codes.append(code)
+        # the Filosofi note names the indicator's year
+        args.append(args_json(year=year_of[row.indicator_id]) if code == GAP_CODES["statloc_revenus"] else "")
         status.append(st)
     ind_df.loc[miss, "note_code"] = codes
-    ind_df.loc[miss, "note_args"] = ""
+    ind_df.loc[miss, "note_args"] = args
     ind_df.loc[miss, "status"] = status
     return ind_df
 

@@ -1,6 +1,6 @@
 """The overseas industry share and sectors (docs/DATA.md, "Overseas industry share and sectors"):
 the census-based shares come from metropolitan files, so overseas territories and regions take
-Flores 2023 salaried jobs by zone d'emploi instead, flagged as another basis, unranked, with a
+Flores salaried jobs by zone d'emploi instead, flagged as another basis, unranked, with a
 note code saying so; Mayotte, which has no zone in the file, stays not available."""
 
 from __future__ import annotations
@@ -9,60 +9,61 @@ import numpy as np
 import pandas as pd
 
 from portraits.data import notes
-from portraits.data.breakdowns import SECTORS, ze_population
+from portraits.data.breakdowns import FLORES, SECTORS, flores_jobs_column, flores_year, sectors_year, ze_population
 from portraits.data.notes import args_json
 
 # Flores' broad sector (a5) -> sector_id of SECTORS: the same five groups as the census's
 A5_SECTORS = {"AZ": "agriculture", "BE": "industry", "FZ": "construction", "GU": "services",
               "OQ": "public"}
-FLORES = "flores_a38_ze"
 INDUSTRY = "industry_jobs_share"
 
 
 def flores_broad_sectors(raw, rp21) -> dict[str, pd.DataFrame]:
-    """Shares (%) of Flores 2023 salaried jobs by broad sector (columns = sector_id) for each
+    """Shares (%) of Flores salaried jobs (``flores_year``) by broad sector (columns = sector_id) for each
     territory and region: each zone's jobs apportioned by the share of the zone's population
     (RP 2021) living in the place, as for the A38 table. Places without a zone of the file
     (Mayotte) are absent."""
     pop = ze_population(raw, rp21)
     ze_pop = pop.groupby("ze").population_2021.sum()
-    fl = raw[FLORES]
+    fl, col = raw[FLORES], flores_jobs_column()
     ze_jobs = (fl.assign(sector=fl.a5.map(A5_SECTORS))
-               .groupby(["code_ze", "sector"], as_index=False).eff_23.sum(min_count=1))
+               .groupby(["code_ze", "sector"], as_index=False)[col].sum(min_count=1))
     out = {}
     for level, key in (("territory", "territory_id"), ("region", "reg")):
         g = pop[pop[key].notna()].groupby([key, "ze"]).population_2021.sum().reset_index()
         g["weight"] = g.population_2021 / g.ze.map(ze_pop)
         m = g.merge(ze_jobs, left_on="ze", right_on="code_ze")
-        m["est"] = m.weight * m.eff_23
+        m["est"] = m.weight * m[col]
         jobs = m.pivot_table(index=key, columns="sector", values="est", aggfunc="sum")
         jobs = jobs.reindex(columns=[s[0] for s in SECTORS])
         out[level] = 100.0 * jobs.div(jobs.sum(axis=1), axis=0)
     return out
 
 
-def _bench_notes(df: pd.DataFrame, rows: pd.Series, n_metro: int) -> None:
+def _bench_notes(df: pd.DataFrame, rows: pd.Series, n_metro: int, years: dict[str, str]) -> None:
     """The France and all-territories rows stay census-based: their note says another basis."""
     for level, code in notes.FLORES_BENCH.items():
         m = rows & df.level.eq(level)
         df.loc[m, "note_code"] = code
-        df.loc[m, "note_args"] = args_json(n_territories=n_metro) if level == "all_territories" else ""
+        df.loc[m, "note_args"] = (args_json(n_territories=n_metro, **years) if level == "all_territories"
+                                  else args_json(**years))
 
 
-def _fill_indicator(ind, shares, tid: str, reg: str, reg_ok: bool, n_metro: int) -> None:
+def _fill_indicator(ind, shares, tid: str, reg: str, reg_ok: bool, n_metro: int, years: dict[str, str]) -> None:
     rows = ind.indicator_id.eq(INDUSTRY) & ind.territory_id.eq(tid)
     m = rows & ind.level.eq("territory")
+    year, args = years["flores_year"], args_json(**years)
     ind.loc[m, ["value", "year", "status", "approx", "note_code", "note_args", "comparable", "source_id"]] = [
-        shares["territory"].at[tid, "industry"], "2023", "ok", True, notes.FLORES_TERRITORY, "", False, FLORES]
+        shares["territory"].at[tid, "industry"], year, "ok", True, notes.FLORES_TERRITORY, args, False, FLORES]
     ind.loc[m, "rank"] = pd.NA      # n_ranked stays: the count of the census-based values
     if reg_ok:
         m = rows & ind.level.eq("region")
         ind.loc[m, ["value", "year", "status", "note_code", "note_args", "comparable", "source_id"]] = [
-            shares["region"].at[reg, "industry"], "2023", "ok", notes.FLORES_REGION, "", False, FLORES]
-    _bench_notes(ind, rows, n_metro)
+            shares["region"].at[reg, "industry"], year, "ok", notes.FLORES_REGION, args, False, FLORES]
+    _bench_notes(ind, rows, n_metro, years)
 
 
-def _fill_sectors(jbs, shares, tid: str, reg: str, reg_ok: bool, n_metro: int) -> None:
+def _fill_sectors(jbs, shares, tid: str, reg: str, reg_ok: bool, n_metro: int, years: dict[str, str]) -> None:
     jt = jbs.territory_id.eq(tid)
     for level, geo, code in (("territory", tid, notes.FLORES_SECTORS), ("region", reg, notes.FLORES_REGION)):
         if level == "region" and not reg_ok:
@@ -70,14 +71,14 @@ def _fill_sectors(jbs, shares, tid: str, reg: str, reg_ok: bool, n_metro: int) -
         m = jt & jbs.level.eq(level)
         jbs.loc[m, "share"] = jbs.loc[m, "sector_id"].map(shares[level].loc[geo]).to_numpy()
         jbs.loc[m, ["year", "approx", "note_code", "note_args", "source_id", "comparable"]] = [
-            "2023", True, code, "", FLORES, False]
-    _bench_notes(jbs, jt, n_metro)
+            years["flores_year"], True, code, args_json(**years), FLORES, False]
+    _bench_notes(jbs, jt, n_metro, years)
 
 
 def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.DataFrame],
                      terr: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Where the census-based industry share is missing (overseas: the PTOD EPCI files are
-    metropolitan), fill the territory and its region from Flores 2023 (``flores_broad_sectors``),
+    metropolitan), fill the territory and its region from Flores (``flores_broad_sectors``),
     flagged and explained, unranked (another definition); the France and all-territories rows
     stay census-based and their note says so. Mayotte, without a zone, stays ``nd``."""
     ind, jbs = ind.copy(), jbs.copy()
@@ -90,11 +91,13 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
             and shares["territory"].loc[tid].notna().all()]
     region_of = dict(zip(terr.territory_id, terr.region_code))
     n_metro = int((~terr.overseas).sum())
+    # the notes name both bases' years (notes.toml)
+    years = {"census_year": sectors_year(), "flores_year": flores_year()}
     for tid in tids:
         reg = region_of[tid]
         reg_ok = reg in shares["region"].index and shares["region"].loc[reg].notna().all()
-        _fill_indicator(ind, shares, tid, reg, reg_ok, n_metro)
-        _fill_sectors(jbs, shares, tid, reg, reg_ok, n_metro)
+        _fill_indicator(ind, shares, tid, reg, reg_ok, n_metro, years)
+        _fill_sectors(jbs, shares, tid, reg, reg_ok, n_metro, years)
     # what stays missing overseas (Mayotte) says that neither source covers it
     uncovered = set(terr.loc[terr.overseas, "territory_id"]) - set(tids)
     own_levels = ["territory", "region"]

@@ -35,8 +35,8 @@ DATA_MODULES = tuple(sorted(p.name for p in DATA_DIR.iterdir()
 
 def inputs_hash(srcs: dict[str, sources.Source]) -> str:
     h = hashlib.sha256()
-    for sid in sorted(srcs):
-        h.update(f"{sid}:{srcs[sid].sha256}\n".encode())
+    for sid in sorted(srcs):  # the millésime too: the Flores year is read from it (breakdowns)
+        h.update(f"{sid}:{srcs[sid].sha256}:{srcs[sid].millesime}\n".encode())
     for name in DATA_MODULES:
         h.update(name.encode())
         h.update((DATA_DIR / name).read_bytes())

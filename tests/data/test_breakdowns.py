@@ -44,3 +44,12 @@ def test_breakdowns_have_benchmarks():
     assert cg.specificity > 5                           # plastics in the Plastics Vallée
     assert "8425" in cg.zones
     assert abs(a.share.sum() - 100) < 1e-6
+
+
+def test_the_years_come_from_the_catalogue_and_the_manifest():
+    from portraits.data import breakdowns, indicators
+    assert breakdowns.flores_year() == "2023"  # the latest of "Flores 2022 and 2023"
+    assert breakdowns.flores_jobs_column() == "eff_23"
+    assert breakdowns.sectors_year() == indicators.millesime("industry_jobs_share") == "2022"
+    assert (store.jobs_by_sector("ti-8413").year == "2022").all()
+    assert (store.establishments("ti-8413").year == indicators.millesime("establishments")).all()

@@ -68,3 +68,9 @@ def test_missing_values_are_never_zero_and_always_explained(ind):
     assert set(miss.status) <= {"nd", "s"}
     assert miss.note_code.ne("").all()
     assert (ind[ind.value.notna()].status == "ok").all()
+
+
+def test_the_filosofi_note_names_the_indicators_year(ind):
+    f = ind[ind.note_code.eq("filosofi_overseas")]
+    assert len(f) and f.indicator_id.eq("median_income").all()
+    assert f.note_args.map(json.loads).eq({"year": "2021"}).all()

@@ -50,6 +50,7 @@ from portraits.data import notes, store
 OVERSEAS_WITH_ZONE = ["ti-0101", "ti-0102", "ti-0103", "ti-0201", "ti-0202", "ti-0301", "ti-0302",
                       "ti-0401", "ti-0402"]
 IID = "industry_jobs_share"
+YEARS = {"census_year": "2022", "flores_year": "2023"}  # the notes name both bases' years
 
 
 def row(ind, tid, level):
@@ -76,7 +77,7 @@ def test_hand_checked_sector_breakdown_ti_0101(processed):
     assert t.share.sum() == pytest.approx(100.0)
     assert (t.year == "2023").all() and t.approx.all()
     assert (t.source_id == "flores_a38_ze").all() and not t.comparable.any()
-    assert (t.note_code == notes.FLORES_SECTORS).all() and (t.note_args == "").all()
+    assert (t.note_code == notes.FLORES_SECTORS).all() and t.note_args.map(json.loads).eq(YEARS).all()
     reg = j[j.level == "region"]
     assert (reg.year == "2023").all() and (reg.source_id == "flores_a38_ze").all()
     assert reg.set_index("sector_id").loc["industry", "share"] == pytest.approx(7.996955, abs=1e-5)
@@ -84,7 +85,8 @@ def test_hand_checked_sector_breakdown_ti_0101(processed):
     bench = j[j.level.isin(["france", "all_territories"])]
     assert (bench.year == "2022").all() and (bench.source_id == "ptod_epci_exdeco").all()
     assert bench.level.map(notes.FLORES_BENCH).eq(bench.note_code).all()
-    assert bench[bench.level == "all_territories"].note_args.map(json.loads).eq({"n_territories": 173}).all()
+    assert bench[bench.level == "all_territories"].note_args.map(json.loads).eq(
+        {"n_territories": 173, **YEARS}).all()
 
 
 @pytest.mark.parametrize("tid", OVERSEAS_WITH_ZONE)
@@ -92,7 +94,7 @@ def test_fallback_flags_notes_and_no_rank(ind, tid):
     t = row(ind, tid, "territory")
     assert 0 < t.value < 100
     assert pd.isna(t["rank"]) and t.n_ranked == 173
-    assert t.note_code == notes.FLORES_TERRITORY
+    assert t.note_code == notes.FLORES_TERRITORY and json.loads(t.note_args) == YEARS
     assert not t.comparable  # the flag the portrait reads to compare with the region only
     r = row(ind, tid, "region")
     assert r.status == "ok" and r.year == "2023" and r.note_code == notes.FLORES_REGION

@@ -3,6 +3,7 @@ are unchanged, rebuild on --force or when the inputs change."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -91,6 +92,9 @@ def test_inputs_hash_covers_code_and_catalogue():
     for name in ("prepare.py", "compute.py", "notes.py", "overseas.py", "breakdowns.py", "territories.py",
                  "schemas.py", "commune_merges_cog2024.csv"):
         assert name in processing.DATA_MODULES
+    # and the sources' millésimes (the Flores year is read from the manifest)
+    flores = dataclasses.replace(srcs["flores_a38_ze"], millesime="Flores 2023 and 2024")
+    assert processing.inputs_hash({**srcs, "flores_a38_ze": flores}) != h
 
 
 def test_processed_contract_is_checked(processed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pandas as pd
@@ -73,16 +74,15 @@ def test_region_territories_is_the_navigation_list():
     assert list(nav.name) == sorted(nav.name)
 
 
-
-
 def test_indicators_carry_each_levels_note_code_and_args():
     """The notes are codes with their parameters (JSON), per level; portraits.text.notes words them."""
     w = store.indicators("ti-0101").set_index("indicator_id").loc["industry_jobs_share"]
-    assert w.note_code == "flores_overseas" and w.note_args == ""
+    years = {"census_year": "2022", "flores_year": "2023"}
+    assert w.note_code == "flores_overseas" and json.loads(w.note_args) == years
     assert w.region_note_code == "flores_region"
     assert w.france_note_code == "flores_france"
     assert w.all_territories_note_code == "flores_all_territories"
-    assert w.all_territories_note_args == '{"n_territories": 173}'
+    assert json.loads(w.all_territories_note_args) == {"n_territories": 173, **years}
     w = store.indicators("ti-8413").set_index("indicator_id")
     assert w.loc["population", "note_code"] == "" and w.loc["population", "france_note_code"] == "france_without_mayotte"
 

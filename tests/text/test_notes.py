@@ -11,6 +11,8 @@ import pytest
 from portraits.data import notes as codes
 from portraits.text import notes
 
+# the years of both bases of the Flores notes, as the data layer writes them in note_args
+_YEARS = {"census_year": "2022", "flores_year": "2023"}
 # code -> (args, today's sentence)
 EXPECTED = {
     "metro_only": ({}, "Non disponible outre-mer : la source (indicateurs Insee par IRIS ou par EPCI) "
@@ -20,7 +22,7 @@ EXPECTED = {
     "mayotte_census_2018": ({}, "Non disponible à Mayotte : le comparateur 2022 ne publie pas de chiffres "
                                 "2018 pour ses communes."),
     "mayotte_urssaf": ({}, "Non disponible à Mayotte : la série URSSAF ne couvre pas ce département."),
-    "filosofi_overseas": ({}, "Non diffusé : Filosofi 2021 ne publie pas de médiane pour les communes de ce "
+    "filosofi_overseas": ({"year": "2021"}, "Non diffusé : Filosofi 2021 ne publie pas de médiane pour les communes de ce "
                               "département (Guadeloupe, Guyane, Mayotte)."),
     "secret": ({}, "Non diffusé : secret statistique (communes trop petites)."),
     "not_in_source": ({}, "Non disponible dans la source pour ce territoire."),
@@ -38,18 +40,18 @@ EXPECTED = {
                                                       "ne couvre pas l'outre-mer)."),
     "france_without_mayotte": ({}, "France métropolitaine et départements d'outre-mer, hors Mayotte."),
     "france_urssaf": ({}, "France entière publiée par l'URSSAF (hors Mayotte)."),
-    "flores_overseas": ({}, "Outre-mer : part dans l'emploi salarié (Flores 2023) estimée par zones d'emploi, faute "
-                            "de recensement par secteur ; non comparable à la France ni à l'ensemble des Territoires "
-                            "d'industrie (tous emplois, recensement 2022), donc non classée."),
-    "flores_overseas_sectors": ({}, "Outre-mer : répartition de l'emploi salarié (Flores 2023), estimée à partir "
-                                    "des zones d'emploi, faute de données du recensement par secteur ; non comparable "
-                                    "à la France ni à l'ensemble des Territoires d'industrie (tous emplois, "
-                                    "recensement 2022)."),
-    "flores_region": ({}, "Même base que le territoire : emploi salarié Flores 2023 des zones d'emploi de la "
-                          "région, au prorata de leur population qui réside dans la région."),
-    "flores_france": ({}, "France métropolitaine, recensement 2022 (tous emplois) : pas la même base que la valeur "
-                          "de ce territoire d'outre-mer (emploi salarié Flores 2023), non comparable."),
-    "flores_all_territories": ({"n_territories": 173},
+    "flores_overseas": (_YEARS, "Outre-mer : part dans l'emploi salarié (Flores 2023) estimée par zones d'emploi, faute "
+                                 "de recensement par secteur ; non comparable à la France ni à l'ensemble des Territoires "
+                                 "d'industrie (tous emplois, recensement 2022), donc non classée."),
+    "flores_overseas_sectors": (_YEARS, "Outre-mer : répartition de l'emploi salarié (Flores 2023), estimée à partir "
+                                         "des zones d'emploi, faute de données du recensement par secteur ; non comparable "
+                                         "à la France ni à l'ensemble des Territoires d'industrie (tous emplois, "
+                                         "recensement 2022)."),
+    "flores_region": (_YEARS, "Même base que le territoire : emploi salarié Flores 2023 des zones d'emploi de la "
+                               "région, au prorata de leur population qui réside dans la région."),
+    "flores_france": (_YEARS, "France métropolitaine, recensement 2022 (tous emplois) : pas la même base que la valeur "
+                               "de ce territoire d'outre-mer (emploi salarié Flores 2023), non comparable."),
+    "flores_all_territories": ({"n_territories": 173, **_YEARS},
                                "Les 173 territoires de France métropolitaine, recensement 2022 (tous emplois) : "
                                "pas la même base que la valeur de ce territoire d'outre-mer (emploi salarié "
                                "Flores 2023), non comparable."),
