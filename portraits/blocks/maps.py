@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.collections import Collection, LineCollection, PatchCollection
 from matplotlib.path import Path
 
-from portraits.blocks.chart_style import TERRITORY, Chart, add_source, source_line, rc, unavailable
+from portraits.blocks.chart_style import TERRITORY, Chart, add_source, rc, unavailable
 
 METROPOLE_CRS = "EPSG:2154"
 OVERSEAS_CRS = {  # RGAF09 / RGFG95 / RGR92 / RGM04 UTM zones (IGN)
@@ -141,7 +141,8 @@ class _GeoPandasPolyCollection(PatchCollection):
 
 def locator(territory_id: str, region_codes: list[str], name: str | None = None,
             region_names: list[str] | None = None, source: str | None = None) -> Chart:
-    """The locator map of ``territory_id`` within ``region_codes`` (first = main region)."""
+    """The locator map of ``territory_id`` within ``region_codes`` (first = main region), with
+    ``source`` as its source line (none drawn without one: the caller cites the polygons)."""
     codes = [str(c).zfill(2) for c in region_codes if c]
     if not codes:
         return unavailable("carte de situation")
@@ -190,7 +191,7 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
         ax.set_ylim(ymin, ymax)
         ax.set_aspect("equal")
         ax.set_axis_off()
-    add_source(fig, source or source_line("ANCT, juillet 2024", treatment=""))
+    add_source(fig, source)
     return Chart(fig, _alt(name or territory_id, region_names or list(regions["region_name"]), len(others)))
 
 

@@ -12,18 +12,8 @@ def _texts(fig):
     return [t.get_text() for t in fig.texts]
 
 
-def _store():
-    store = pytest.importorskip("portraits.data.store")
-    try:
-        store.territory("ti-8413")
-    except Exception as exc:  # processed data not built on this machine
-        pytest.skip(f"processed data unavailable: {exc}")
-    return store
-
-
 @pytest.mark.parametrize("tid", ["ti-8413", "ti-0101"])
-def test_every_chart_builds_with_alt_text_and_source(tid):
-    store = _store()
+def test_every_chart_builds_with_alt_text_and_source(tid, store):
     name = store.territory(tid).name
     built = {
         "sectors": charts.sectors(store.jobs_by_sector(tid), name=name),
@@ -42,8 +32,7 @@ def test_every_chart_builds_with_alt_text_and_source(tid):
         assert svg.startswith("<?xml") and "<dc:date>" not in svg
 
 
-def test_overseas_sectors_missing_for_territory_is_unavailable():
-    store = _store()
+def test_overseas_sectors_missing_for_territory_is_unavailable(store):
     chart = charts.sectors(store.jobs_by_sector("ti-0101"))
     if store.jobs_by_sector("ti-0101").query("level == 'territory'")["share"].notna().any():
         assert chart.fig is not None

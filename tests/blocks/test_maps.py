@@ -1,14 +1,16 @@
 import pytest
 
-from portraits.blocks import maps
+from portraits.blocks import maps, portrait_charts
 from portraits.blocks.svg import to_svg
+from portraits.data import sources
 
 
 def _need_polygons():
-    try:
-        maps.layers(maps.METROPOLE_CRS)
-    except Exception as exc:
-        pytest.skip(f"polygons unavailable: {exc}")
+    # only absent raw files skip: a polygon file that does not read must fail
+    manifest = sources.load_manifest()
+    missing = [i for i in portrait_charts.MAP_SOURCES if not manifest[i].raw_path().is_file()]
+    if missing:
+        pytest.skip(f"raw polygons absent: {', '.join(missing)}")
 
 
 @pytest.mark.parametrize("tid, regions, crs", [
