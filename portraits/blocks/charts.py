@@ -26,10 +26,6 @@ from portraits.text import fmt
 from portraits.text.grammar import de
 
 
-INDUSTRY_A38 = ("BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL",
-                "CM", "DZ", "EZ")
-
-
 def _levels(df: pd.DataFrame, present: Iterable[str] | None = None) -> list[str]:
     have = set(df["level"]) if present is None else set(present)
     return [lv for lv in LEVEL_ORDER if lv in have]
@@ -208,10 +204,11 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
 def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire",
         top: int = 8) -> Chart:
     """Horizontal bars of the specificity index of the main industrial A38 sub-sectors (by
-    jobs), index annotated, reference line at 1 (= same weight as in France)."""
+    jobs), index annotated, reference line at 1 (= same weight as in France). ``df`` = the
+    territory's slice of ``a38``, whose ``industry`` column marks the industrial sub-sectors."""
     if is_empty(df):
         return unavailable("sous-secteurs industriels")
-    d = df[df["a38"].isin(INDUSTRY_A38)] if "a38" in df else df
+    d = df[df["industry"].astype(bool)]
     d = d.dropna(subset=["specificity"])
     if "jobs" in d and d["jobs"].notna().any():
         d = d.sort_values("jobs", ascending=False)

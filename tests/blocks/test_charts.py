@@ -72,7 +72,8 @@ def test_series_without_index_is_indexed_to_first_year():
 
 
 def test_a38_keeps_industrial_sectors_only():
-    df = pd.DataFrame({"a38": ["CG", "GZ", "CA"], "label": ["Plastique", "Commerce", "Alimentaire"],
+    df = pd.DataFrame({"a38": ["CG", "GZ", "CA"], "industry": [True, False, True],
+                       "label": ["Plastique", "Commerce", "Alimentaire"],
                        "jobs": [100.0, 1000.0, 50.0], "share": [10.0, 50.0, 5.0],
                        "specificity": [2.5, 1.0, 0.5], "year": ["2023"] * 3})
     fig, alt = charts.a38(df, name="T")
@@ -83,8 +84,8 @@ def test_no_pyplot_figure_is_left_open():
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    charts.a38(pd.DataFrame({"a38": ["CG"], "label": ["P"], "jobs": [1.0], "share": [1.0],
-                             "specificity": [2.0], "year": ["2023"]}))
+    charts.a38(pd.DataFrame({"a38": ["CG"], "industry": [True], "label": ["P"], "jobs": [1.0],
+                             "share": [1.0], "specificity": [2.0], "year": ["2023"]}))
     assert plt.get_fignums() == before
 
 
