@@ -193,14 +193,6 @@ def unavailable(what: str) -> Chart:
     return Chart(None, f"Graphique non disponible : {what} ({fmt.MISSING}).")
 
 
-def first_value(df: pd.DataFrame, col: str):
-    """The first non-missing value of ``col`` (None when there is none)."""
-    if col not in df:
-        return None
-    vals = df[col].dropna()
-    return vals.iloc[0] if len(vals) else None
-
-
 def label_width(labels, width: int = 30) -> int:
     """Characters of the widest line of the wrapped labels."""
     return max((len(line) for lab in labels for line in wrap_label(lab, width).split("\n")), default=0)

@@ -20,8 +20,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from portraits.blocks.chart_style import (
     FONT_SIZE, GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, REGION, TERRITORY, TEXT, Chart,
-    add_source, first_value, is_empty, label_width, legend_rows, legend_top, new_figure,
+    add_source, is_empty, label_width, legend_rows, legend_top, new_figure,
     num_axis, pct_axis, rc, shorten, source_line, unavailable, wrap_label)
+from portraits.blocks.values import first_value
 from portraits.text import fmt
 from portraits.text.grammar import de
 

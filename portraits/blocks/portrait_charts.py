@@ -87,7 +87,7 @@ def sectors_data(p: Portrait) -> tuple[pd.DataFrame, str]:
 
 def position_values() -> pd.DataFrame:
     """Territory-level values of every territory for the position chart, in the order of
-    ``store.POSITION_INDICATORS``, with their short labels and units. Not cached here: the store
+    ``store.POSITION_INDICATORS``, with their short labels, units and ``signed`` flags. Not cached here: the store
     caches the table it filters (and ``store.clear_cache`` clears it)."""
     values = store.position_values()
     # a value the data layer left unranked (another definition, e.g. overseas industry share)
@@ -97,6 +97,7 @@ def position_values() -> pd.DataFrame:
     cat = store.catalogue().set_index("id")
     values["short_label"] = values["indicator_id"].map(cat["short_label"])
     values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
+    values["signed"] = values["indicator_id"].map(cat["signed"])  # changes are shown signed
     order = {k: i for i, k in enumerate(store.POSITION_INDICATORS)}
     values["_order"] = values["indicator_id"].map(order)
     return values.sort_values(["_order", "territory_id"]).drop(columns="_order").reset_index(drop=True)
