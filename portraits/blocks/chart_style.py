@@ -31,7 +31,6 @@ from portraits.text import fmt
 
 # --- house style -----------------------------------------------------------------------------
 TERRITORY, REGION = levels.TERRITORY.colour, levels.REGION.colour
-FRANCE, ALL_TI = levels.FRANCE.colour, levels.ALL_TERRITORIES.colour
 GRID = "#e6e6e6"
 TEXT = "#333333"
 SOURCE_GREY = "#6f6f6f"

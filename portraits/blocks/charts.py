@@ -127,7 +127,7 @@ def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str =
     names["territory"] = shorten(name[:1].upper() + name[1:], 38)
     fig, ax = new_figure(2.3, [7], legend=legend_rows(names), xlabel=False, right=0.1)  # 7: y label
     styles = {"territory": dict(lw=2.4, ls="-"), "region": dict(lw=1.4, ls="-"),
-              "france": dict(lw=1.4, ls="--"), "all_territories": dict(lw=1.2, ls=":")}
+              "france": dict(lw=1.4, ls="--")}
     ends = {}
     with matplotlib.rc_context(rc()):
         for lv in reversed(levels):  # territory drawn last, on top

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from portraits.core import outputs
-from portraits.render.errors import RenderError
+from portraits.core.errors import RenderError
 
 ENGINES = ("auto", "builtin", "quarto")
 

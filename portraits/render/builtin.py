@@ -18,9 +18,9 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from portraits.core import atomic
 from portraits.blocks import fonts
-from portraits.render.errors import RenderError
+from portraits.core import atomic
+from portraits.core.errors import RenderError
 
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from portraits.core import atomic
-from portraits.render.errors import RenderError
+from portraits.core.errors import RenderError
 
 # --to FORMAT, the extension Quarto gives the result, format options passed with -M (the
 # temporary directory has no _quarto.yml, so the essentials of it are repeated here)
