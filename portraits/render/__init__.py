@@ -36,6 +36,19 @@ def choose_engine(engine: str = "auto") -> str:
     return engine
 
 
+def existing_notebook(ipynb: Path) -> Path:
+    """The notebook's absolute path, checked before an engine starts on it."""
+    ipynb = Path(ipynb).resolve()
+    if not ipynb.is_file():
+        raise RenderError(f"notebook not found: {ipynb}")
+    return ipynb
+
+
+def stderr_tail(text: str, lines: int = 20) -> str:
+    """The last lines of a tool's stderr, for a RenderError's message (the cause is at the end)."""
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
 def hidden_output(output: dict) -> bool:
     """An output kept for reviewers only (never rendered, never compared as portrait text)."""
     return outputs.role_of(output) is not None
