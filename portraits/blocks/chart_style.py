@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable
@@ -79,15 +78,9 @@ def font_faces() -> dict[tuple[str, str], str]:
     try:
         from portraits.blocks import fonts
 
-        css = fonts.html_font_css()
+        faces = fonts.font_faces()
     except Exception:  # optional for the charts: glyphs are then drawn as paths
         return {}
-    faces = {}
-    for rule in re.findall(r"@font-face\{[^}]*\}", css):
-        weight = re.search(r"font-weight:\s*(\d+)", rule)
-        style = re.search(r"font-style:\s*(\w+)", rule)
-        if weight and style:
-            faces[(weight.group(1), style.group(1))] = rule
     return faces if ("400", "normal") in faces else {}
 
 
