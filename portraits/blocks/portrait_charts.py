@@ -87,8 +87,8 @@ def sectors_data(p: Portrait) -> tuple[pd.DataFrame, str]:
 
 def position_values() -> pd.DataFrame:
     """Territory-level values of every territory for the position chart, in the order of
-    ``store.POSITION_INDICATORS``, with their short labels, units and ``signed`` flags. Not cached here: the store
-    caches the table it filters (and ``store.clear_cache`` clears it)."""
+    ``store.POSITION_INDICATORS``, with their short labels, units and ``signed`` flags. Not
+    cached here: the store caches the table it filters (and ``store.clear_cache`` clears it)."""
     values = store.position_values()
     # a value the data layer left unranked (another definition, e.g. overseas industry share)
     # is not placed among the territories

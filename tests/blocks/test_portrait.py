@@ -69,7 +69,8 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     block = next(b for b in md.split("::::") if "des emplois salariés dans l'industrie" in b)
     assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
     share = p.figure("industry_jobs_share")
-    assert share.vs("region", "france", "all_territories") == f"contre {value_text(row, 'region')[2:]} en Guadeloupe"
+    assert share.vs("region", "france", "all_territories") == \
+        f"contre {value_text(row, 'region')[2:]} en Guadeloupe"
     assert share.compared("france") == "" and p.metadata().meta["comparable"]["industry_jobs_share"] is False
     assert "des emplois salariés dans l'industrie" in block
     # the table: France and all territories say "non comparable", the rank "non classé"

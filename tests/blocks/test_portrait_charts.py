@@ -44,5 +44,6 @@ def test_the_map_cites_the_polygons_it_draws(portrait, store):
 
 def test_the_a38_chart_cites_flores_with_its_millesime(portrait, store):
     chart = portrait_charts.chart(portrait.Portrait("ti-8413"), "a38")
-    assert _source_text(chart) == [f"Source\u00a0: {store.source_citation('flores_a38_ze')}\u202f; traitement ANCT"]
+    flores = store.source_citation("flores_a38_ze")
+    assert _source_text(chart) == [f"Source\u00a0: {flores}\u202f; traitement ANCT"]
     assert _source_text(chart)[0].startswith("Source\u00a0: Insee, Flores 20")
