@@ -11,6 +11,7 @@ UTM projection of each overseas region.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +35,8 @@ NEIGHBOUR_EDGE = "#c8c8c8"
 SMALL_SHARE = 0.08        # territories narrower than this share of the map get a ring
 RASTER_DPI = 200
 SIZE = 2.4                # inches (square): beside the intro text, 62 mm column of the PDF
+SOURCE_BAND = 0.2         # inches under the map for a one-line source, 0.08 more per line
+SOURCE_CHARS = 60         # characters of the source line that fit across the map
 
 
 def crs_for(region_code: str) -> str:
@@ -168,8 +171,12 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
 
         # background layers are rasterised (at this dpi) inside the SVG: detailed outlines of
         # neighbouring regions and territories would weigh hundreds of kB as vector paths
-        fig = Figure(figsize=(SIZE, SIZE + 0.2), dpi=RASTER_DPI)
-        ax = fig.add_axes((0, 0.2 / (SIZE + 0.2), 1, SIZE / (SIZE + 0.2)))
+        # the source is wrapped to the map's width (textwrap breaks at plain spaces only, so
+        # the non-breaking spaces of French typography hold), the band under the map grows
+        source = textwrap.fill(source, SOURCE_CHARS) if source else None
+        band = SOURCE_BAND + 0.08 * (source.count("\n") if source else 0)
+        fig = Figure(figsize=(SIZE, SIZE + band), dpi=RASTER_DPI)
+        ax = fig.add_axes((0, band / (SIZE + band), 1, SIZE / (SIZE + band)))
         # what GeoDataFrame.plot draws (one PatchCollection per layer, a LineCollection for
         # the region outlines), from paths converted once per process
         _polygons(ax, paths.regions[neighbours.index], facecolor="#f7f7f7",
