@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable
@@ -31,7 +30,6 @@ from portraits.text import fmt
 
 # --- house style -----------------------------------------------------------------------------
 TERRITORY, REGION = levels.TERRITORY.colour, levels.REGION.colour
-FRANCE, ALL_TI = levels.FRANCE.colour, levels.ALL_TERRITORIES.colour
 GRID = "#e6e6e6"
 TEXT = "#333333"
 SOURCE_GREY = "#6f6f6f"
@@ -80,15 +78,9 @@ def font_faces() -> dict[tuple[str, str], str]:
     try:
         from portraits.blocks import fonts
 
-        css = fonts.html_font_css()
+        faces = fonts.font_faces()
     except Exception:  # optional for the charts: glyphs are then drawn as paths
         return {}
-    faces = {}
-    for rule in re.findall(r"@font-face\{[^}]*\}", css):
-        weight = re.search(r"font-weight:\s*(\d+)", rule)
-        style = re.search(r"font-style:\s*(\w+)", rule)
-        if weight and style:
-            faces[(weight.group(1), style.group(1))] = rule
     return faces if ("400", "normal") in faces else {}
 
 
@@ -191,14 +183,6 @@ def is_empty(df) -> bool:
 def unavailable(what: str) -> Chart:
     """The chart without a figure, its alt text saying what is missing."""
     return Chart(None, f"Graphique non disponible : {what} ({fmt.MISSING}).")
-
-
-def first_value(df: pd.DataFrame, col: str):
-    """The first non-missing value of ``col`` (None when there is none)."""
-    if col not in df:
-        return None
-    vals = df[col].dropna()
-    return vals.iloc[0] if len(vals) else None
 
 
 def label_width(labels, width: int = 30) -> int:

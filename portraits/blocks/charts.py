@@ -20,14 +20,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from portraits.blocks.chart_style import (
     FONT_SIZE, GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, REGION, TERRITORY, TEXT, Chart,
-    add_source, first_value, is_empty, label_width, legend_rows, legend_top, new_figure,
+    add_source, is_empty, label_width, legend_rows, legend_top, new_figure,
     num_axis, pct_axis, rc, shorten, source_line, unavailable, wrap_label)
+from portraits.blocks.values import first_value
 from portraits.text import fmt
 from portraits.text.grammar import de
-
-
-INDUSTRY_A38 = ("BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CK", "CL",
-                "CM", "DZ", "EZ")
 
 
 def _levels(df: pd.DataFrame, present: Iterable[str] | None = None) -> list[str]:
@@ -130,7 +127,7 @@ def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str =
     names["territory"] = shorten(name[:1].upper() + name[1:], 38)
     fig, ax = new_figure(2.3, [7], legend=legend_rows(names), xlabel=False, right=0.1)  # 7: y label
     styles = {"territory": dict(lw=2.4, ls="-"), "region": dict(lw=1.4, ls="-"),
-              "france": dict(lw=1.4, ls="--"), "all_territories": dict(lw=1.2, ls=":")}
+              "france": dict(lw=1.4, ls="--")}
     ends = {}
     with matplotlib.rc_context(rc()):
         for lv in reversed(levels):  # territory drawn last, on top
@@ -208,10 +205,11 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
 def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire",
         top: int = 8) -> Chart:
     """Horizontal bars of the specificity index of the main industrial A38 sub-sectors (by
-    jobs), index annotated, reference line at 1 (= same weight as in France)."""
+    jobs), index annotated, reference line at 1 (= same weight as in France). ``df`` = the
+    territory's slice of ``a38``, whose ``industry`` column marks the industrial sub-sectors."""
     if is_empty(df):
         return unavailable("sous-secteurs industriels")
-    d = df[df["a38"].isin(INDUSTRY_A38)] if "a38" in df else df
+    d = df[df["industry"].astype(bool)]
     d = d.dropna(subset=["specificity"])
     if "jobs" in d and d["jobs"].notna().any():
         d = d.sort_values("jobs", ascending=False)

@@ -73,6 +73,15 @@ def html_font_css() -> str:
     return css
 
 
+@functools.cache
+def font_faces() -> dict[tuple[str, str], str]:
+    """The @font-face rules of :func:`html_font_css` by (CSS weight, style), e.g. ("600",
+    "normal"): what a chart's SVG embeds for the faces its text uses."""
+    # html_font_css writes one rule per line, in the order of _STYLES
+    rules = html_font_css().splitlines()
+    return {(str(weight), style): rule for (weight, style), rule in zip(_STYLES.values(), rules)}
+
+
 def _build_font_css() -> str:
     from fontTools import subset  # fontTools ships with matplotlib; imported only for HTML
 
@@ -91,7 +100,7 @@ def _build_font_css() -> str:
         buf = io.BytesIO()
         subset.save_font(font, buf, options)
         data = base64.b64encode(buf.getvalue()).decode("ascii")
-        rules.append(
+        rules.append(  # one line per rule: font_faces reads them back by line
             f'@font-face{{font-family:"{FAMILY}";font-weight:{weight};font-style:{style};'
             f'font-display:swap;src:url(data:font/woff2;base64,{data}) format("woff2");}}')
     return "\n".join(rules) + "\n"

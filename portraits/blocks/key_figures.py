@@ -4,8 +4,9 @@ renderer's ``.key-figures`` fenced div of ``.key-figure`` divs (``[…]{.value}`
 
 from __future__ import annotations
 
+from portraits.blocks.chart_style import source_line
 from portraits.blocks.display import md_escape
-from portraits.blocks.sources import producers
+from portraits.blocks.sources import producer_names
 from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
 from portraits.text import commentary, fmt
@@ -32,8 +33,8 @@ def key_figures(rows: dict[str, dict], region_name: str) -> str:
     """ "L'essentiel": the key figures with their benchmarks, as fenced divs, and their note."""
     items = [key_figure(rows, i, lab, region_name) for i, lab in KEY_FIGURES]
     items = [i for i in items if i]
-    notes = [producers(rows, [i for i, _ in KEY_FIGURES] + list(KEY_FIGURE_TREND.values()))
-             .replace(" (détail dans « Pour comprendre »)", "")]
+    notes = [source_line(*producer_names(rows, [i for i, _ in KEY_FIGURES]
+                                         + list(KEY_FIGURE_TREND.values())))]
     if any(commentary.approximate(rows[i], lv.id) for i, _ in KEY_FIGURES if i in rows
            for lv in levels.LEVELS):  # some value shown with "≈"
         notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")

@@ -11,6 +11,7 @@ UTM projection of each overseas region.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +21,7 @@ import pandas as pd
 from matplotlib.collections import Collection, LineCollection, PatchCollection
 from matplotlib.path import Path
 
-from portraits.blocks.chart_style import TERRITORY, Chart, add_source, source_line, rc, unavailable
+from portraits.blocks.chart_style import TERRITORY, Chart, add_source, rc, unavailable
 
 METROPOLE_CRS = "EPSG:2154"
 OVERSEAS_CRS = {  # RGAF09 / RGFG95 / RGR92 / RGM04 UTM zones (IGN)
@@ -34,6 +35,8 @@ NEIGHBOUR_EDGE = "#c8c8c8"
 SMALL_SHARE = 0.08        # territories narrower than this share of the map get a ring
 RASTER_DPI = 200
 SIZE = 2.4                # inches (square): beside the intro text, 62 mm column of the PDF
+SOURCE_BAND = 0.2         # inches under the map for a one-line source, 0.08 more per line
+SOURCE_CHARS = 60         # characters of the source line that fit across the map
 
 
 def crs_for(region_code: str) -> str:
@@ -141,7 +144,8 @@ class _GeoPandasPolyCollection(PatchCollection):
 
 def locator(territory_id: str, region_codes: list[str], name: str | None = None,
             region_names: list[str] | None = None, source: str | None = None) -> Chart:
-    """The locator map of ``territory_id`` within ``region_codes`` (first = main region)."""
+    """The locator map of ``territory_id`` within ``region_codes`` (first = main region), with
+    ``source`` as its source line (none drawn without one: the caller cites the polygons)."""
     codes = [str(c).zfill(2) for c in region_codes if c]
     if not codes:
         return unavailable("carte de situation")
@@ -167,8 +171,12 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
 
         # background layers are rasterised (at this dpi) inside the SVG: detailed outlines of
         # neighbouring regions and territories would weigh hundreds of kB as vector paths
-        fig = Figure(figsize=(SIZE, SIZE + 0.2), dpi=RASTER_DPI)
-        ax = fig.add_axes((0, 0.2 / (SIZE + 0.2), 1, SIZE / (SIZE + 0.2)))
+        # the source is wrapped to the map's width (textwrap breaks at plain spaces only, so
+        # the non-breaking spaces of French typography hold), the band under the map grows
+        source = textwrap.fill(source, SOURCE_CHARS) if source else None
+        band = SOURCE_BAND + 0.08 * (source.count("\n") if source else 0)
+        fig = Figure(figsize=(SIZE, SIZE + band), dpi=RASTER_DPI)
+        ax = fig.add_axes((0, band / (SIZE + band), 1, SIZE / (SIZE + band)))
         # what GeoDataFrame.plot draws (one PatchCollection per layer, a LineCollection for
         # the region outlines), from paths converted once per process
         _polygons(ax, paths.regions[neighbours.index], facecolor="#f7f7f7",
@@ -190,7 +198,7 @@ def locator(territory_id: str, region_codes: list[str], name: str | None = None,
         ax.set_ylim(ymin, ymax)
         ax.set_aspect("equal")
         ax.set_axis_off()
-    add_source(fig, source or source_line("ANCT, juillet 2024", treatment=""))
+    add_source(fig, source)
     return Chart(fig, _alt(name or territory_id, region_names or list(regions["region_name"]), len(others)))
 
 

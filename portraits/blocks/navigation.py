@@ -5,14 +5,16 @@ from __future__ import annotations
 import pandas as pd
 
 from portraits.blocks.display import md_escape
+from portraits.core import outputs
 from portraits.data.store import Territory
 
 
 def downloads(territory_id: str) -> str:
-    """Links to the portrait's figures as CSV and XLSX (written beside the portraits)."""
-    tid = territory_id
+    """Links to the portrait's figures as CSV and XLSX, where the build writes them (the
+    portrait is one directory down, in its format's directory)."""
+    csv, xlsx = (f"../{outputs.BY_ID[f].relative(territory_id)}" for f in ("csv", "xlsx"))
     return (f"Les chiffres de ce portrait, avec leurs comparaisons, sources et millésimes, sont "
-            f"téléchargeables : [CSV](../data/{tid}.csv) · [Excel (XLSX)](../data/{tid}.xlsx).\n")
+            f"téléchargeables : [CSV]({csv}) · [Excel (XLSX)]({xlsx}).\n")
 
 
 def navigation(territory: Territory, region_territories: pd.DataFrame) -> str:

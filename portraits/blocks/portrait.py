@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from portraits.blocks import header, key_figures, navigation, portrait_charts, sources, tables, understand
 from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
-from portraits.blocks.values import indicator_rows, value_text
+from portraits.blocks.values import indicator_rows
 from portraits.data import store
 from portraits.text import commentary, fmt, phrasing
 from portraits.text.benchmarks import benchmarks
@@ -50,10 +50,6 @@ class Portrait:
     @property
     def name(self) -> str:
         return self.territory.name
-
-    def value(self, indicator_id: str, level: str = "territory", approx_mark: bool = True) -> str:
-        """An indicator's value formatted the French way ("n.d."/"s" if missing, "≈" if approximate)."""
-        return value_text(self.rows.get(indicator_id), level, approx_mark)
 
     # ------------------------------------------------------------------ blocks
     def header(self):

@@ -3,8 +3,6 @@ the name a template asks for (``p.chart(name)``) -> the chart function and its d
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -12,22 +10,18 @@ import pandas as pd
 from portraits.blocks import charts, maps, positions
 from portraits.blocks.chart_style import Chart, source_line
 from portraits.blocks.sources import chart_source, producers
-from portraits.core import config, levels
+from portraits.core import levels
 from portraits.data import store
 
 if TYPE_CHECKING:
     from portraits.blocks.portrait import Portrait
 
-# Indicators placed on the "position among the territories" chart: declared by the store, which
-# reads them for every territory (and fingerprints them)
-POSITION_INDICATORS = list(store.POSITION_INDICATORS)
-
 CHART_SOURCES = {  # chart -> indicators whose sources the chart uses
     "sectors": ["industry_jobs_share"],
     "private_jobs": ["private_jobs_growth"],
     "establishments": ["establishments"],
-    "a38": [],
 }
+MAP_SOURCES = ("ti_polygons", "regions_polygons")  # the manifest sources the locator map draws
 
 
 def chart(p: Portrait, kind: str) -> Chart:
@@ -55,17 +49,25 @@ def _establishments(p: Portrait) -> Chart:
 
 
 def _a38(p: Portrait) -> Chart:
-    return charts.a38(store.a38(p.territory_id), _a38_source(), p.name)
+    return charts.a38(store.a38(p.territory_id), source_line(store.source_citation("flores_a38_ze")),
+                      p.name)
 
 
 def _positions(p: Portrait) -> Chart:
-    return positions.positions(_all_territory_values(str(config.processed_dir())), p.territory_id,
-                               producers(p.rows, POSITION_INDICATORS), p.name)
+    return positions.positions(position_values(), p.territory_id,
+                               producers(p.rows, store.POSITION_INDICATORS), p.name)
 
 
 def _map(p: Portrait) -> Chart:
     t = p.territory
-    return maps.locator(t.id, t.regions or [t.region_code], p.name, t.region_names or [t.region_name])
+    return maps.locator(t.id, t.regions or [t.region_code], p.name, t.region_names or [t.region_name],
+                        source=map_source())
+
+
+def map_source() -> str:
+    """The locator map's source line: the manifest's citations of the polygons it draws (ANCT
+    draws the map itself: no treatment)."""
+    return source_line(*(store.source_citation(i) for i in MAP_SOURCES), treatment="")
 
 
 def sectors_data(p: Portrait) -> tuple[pd.DataFrame, str]:
@@ -83,18 +85,10 @@ def sectors_data(p: Portrait) -> tuple[pd.DataFrame, str]:
     return df, source
 
 
-def _a38_source() -> str:
-    try:
-        cite = store.source_citation("flores_a38_ze")
-    except Exception:
-        cite = "Insee, Flores"
-    return source_line(cite)
-
-
-@lru_cache(maxsize=2)
-def _position_values(directory: str, stamp: int) -> pd.DataFrame:
-    """Territory-level values of every territory for the position chart (once per process and
-    version of the processed table: a rebuilt table is read again)."""
+def position_values() -> pd.DataFrame:
+    """Territory-level values of every territory for the position chart, in the order of
+    ``store.POSITION_INDICATORS``, with their short labels, units and ``signed`` flags. Not
+    cached here: the store caches the table it filters (and ``store.clear_cache`` clears it)."""
     values = store.position_values()
     # a value the data layer left unranked (another definition, e.g. overseas industry share)
     # is not placed among the territories
@@ -103,16 +97,10 @@ def _position_values(directory: str, stamp: int) -> pd.DataFrame:
     cat = store.catalogue().set_index("id")
     values["short_label"] = values["indicator_id"].map(cat["short_label"])
     values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
+    values["signed"] = values["indicator_id"].map(cat["signed"])  # changes are shown signed
     order = {k: i for i, k in enumerate(store.POSITION_INDICATORS)}
     values["_order"] = values["indicator_id"].map(order)
     return values.sort_values(["_order", "territory_id"]).drop(columns="_order").reset_index(drop=True)
-
-
-def _all_territory_values(directory: str) -> pd.DataFrame:
-    path = Path(directory) / "indicators.parquet"
-    if not path.is_file():
-        path = Path(directory) / "indicators.csv"
-    return _position_values(directory, path.stat().st_mtime_ns if path.is_file() else 0)
 
 
 # The charts a template can ask for (p.chart(name)), declared once.

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from portraits.blocks.chart_style import (
-    GRID, RASTER_DPI, TERRITORY, Chart, add_source, first_value, is_empty, new_figure, rc,
+    GRID, RASTER_DPI, TERRITORY, Chart, add_source, is_empty, new_figure, rc,
     unavailable)
-from portraits.data.indicators import signed_ids
-from portraits.text import fmt
+from portraits.blocks.values import first_value
+from portraits.text import commentary, fmt
 from portraits.text.grammar import de
 
 
@@ -52,7 +52,6 @@ def _labels(df: pd.DataFrame, ids: list[str], unranked_own: pd.DataFrame,
             territory_id: str) -> tuple[list[str], list[str]]:
     """Each indicator's tick label (with the territory's value) and its part of the alt text
     (with its rank, or "non classé" for a value on another definition)."""
-    signed = signed_ids()  # changes are labelled with their sign
     labels, alt_parts = [], []
     # one pass over the ~4,500 rows rather than a filter per indicator
     by_indicator = dict(tuple(df.groupby("indicator_id", sort=False)))
@@ -64,7 +63,9 @@ def _labels(df: pd.DataFrame, ids: list[str], unranked_own: pd.DataFrame,
         unit = first_value(d, "unit")
         if len(own) or len(own_unranked):
             v = (own if len(own) else own_unranked)["value"].iloc[0]
-            shown = fmt.signed_percent(v) if ind in signed and unit == "%" else fmt.value(v, unit, with_unit=False)
+            # as every value is shown (changes signed); the catalogue's flag when the frame has it
+            row = {"indicator_id": ind, "unit": unit, "territory": v, "signed": first_value(d, "signed")}
+            shown = commentary.shown(row, with_unit=False)
             if len(own):
                 labels.append(f"{label} ({shown})")
                 rank = int((d["value"] > v).sum()) + 1

@@ -18,8 +18,10 @@ def _cited(rows: dict[str, dict], indicator_ids) -> list[str]:
 
 
 def chart_source(rows: dict[str, dict], indicator_ids) -> str:
-    """A chart's source line: "Source : Insee, RP 2021 ; traitement ANCT"."""
-    return source_line(*_cited(rows, indicator_ids))
+    """A chart's source line: "Source : Insee, RP 2021 ; traitement ANCT"; "" when no row cites
+    a source (a treatment alone is no source: the chart then names its data's own source)."""
+    cites = _cited(rows, indicator_ids)
+    return source_line(*cites) if cites else ""
 
 
 def citations(rows: dict[str, dict], indicator_ids) -> str:
@@ -31,13 +33,21 @@ def citations(rows: dict[str, dict], indicator_ids) -> str:
     return f"{label}{fmt.NBSP}: " + md_escape(f"{fmt.NNBSP}; ".join(cites)) + "."
 
 
-def producers(rows: dict[str, dict], indicator_ids) -> str:
-    """Short source line naming the producers only (details in "Pour comprendre"), for
-    charts mixing many sources: "Sources : Insee ; Urssaf ; traitement ANCT"."""
+# After a producers-only source line: where the full citations are
+DETAILS = " (détail dans « Pour comprendre »)"
+
+
+def producer_names(rows: dict[str, dict], indicator_ids) -> list[str]:
+    """The producers of the sources of ``indicator_ids`` ("Insee", "Urssaf"), each once, in order."""
     names = []
-    for ind in indicator_ids:
-        cite = (rows.get(ind) or {}).get("source") or ""
+    for cite in _cited(rows, indicator_ids):
         producer = cite.split(",")[0].strip()
         if producer and producer not in names:
             names.append(producer)
-    return source_line(*names) + " (détail dans « Pour comprendre »)"
+    return names
+
+
+def producers(rows: dict[str, dict], indicator_ids) -> str:
+    """Short source line naming the producers only (details in "Pour comprendre"), for
+    charts mixing many sources: "Sources : Insee ; Urssaf ; traitement ANCT (détail dans …)"."""
+    return source_line(*producer_names(rows, indicator_ids)) + DETAILS

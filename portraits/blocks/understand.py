@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from portraits.blocks.display import md_escape as _md_escape
-from portraits.blocks.values import APPROX
+from portraits.blocks.values import APPROX, first_value
 from portraits.data.store import Territory
 from portraits.text import commentary, describe, fmt, notes
 
@@ -52,8 +52,8 @@ def _a38_and_perimeter(a38: pd.DataFrame, territory: Territory) -> list[str]:
     """The approximations beyond the indicators: A38 by employment zone, a partial perimeter."""
     out = []
     if len(a38):
-        zones = notes.zones_text(_first_text(a38, "zones"))
-        method = notes.note_text(_first_text(a38, "match_method"))
+        zones = notes.zones_text(first_value(a38, "zones"))
+        method = notes.note_text(first_value(a38, "match_method"))
         out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
                    f"d'emploi. {_md_escape(method)} Zones d'emploi retenues : {_md_escape(zones)}.")
     if perimeter := describe.perimeter(territory):
@@ -68,9 +68,3 @@ def _sources(rows: dict[str, dict]) -> list[str]:
         by_source.setdefault(row.get("source") or "Source non précisée", []).append(
             f"{row.get('short_label')}")
     return [f"- {_md_escape(source)} : {_md_escape(', '.join(inds))}." for source, inds in by_source.items()]
-
-
-def _first_text(df: pd.DataFrame, col: str) -> str:
-    if col not in df or not df[col].notna().any():
-        return ""
-    return str(df[col].dropna().iloc[0])

@@ -34,6 +34,14 @@ def value_text(row: dict | None, level: str = "territory", approx_mark: bool = T
     return text
 
 
+def first_value(df: pd.DataFrame, col: str):
+    """The first non-missing value of ``col`` (None when there is none)."""
+    if col not in df:
+        return None
+    vals = df[col].dropna()
+    return vals.iloc[0] if len(vals) else None
+
+
 def _na(v) -> bool:
     try:
         return v is None or (not isinstance(v, str) and bool(pd.isna(v)))

@@ -19,7 +19,7 @@ therefore say what is wrong and what to do.
     │   │   │   └── ProcessedDataMissing (portraits.data.store)
     │   │   └── CatalogueError          (portraits.data.indicators) indicators.toml is wrong
     ├── KernelStartError                (portraits.execution.execute) the Jupyter kernel did not start
-    └── RenderError                     (portraits.render.errors) a document did not render
+    └── RenderError                     (portraits.render) a document did not render
 
 The classes keep being importable from the modules that raise them (``store.UnknownTerritory``
 ...). Those that used to derive from a builtin (``ValueError``, ``RuntimeError``,

@@ -141,7 +141,9 @@ def prepare_notebook(template: nbformat.NotebookNode, parameters: dict[str, Any]
                      input_path: str | None = None, output_path: str | None = None,
                      kernel_name: str = NATIVE_KERNEL_NAME) -> nbformat.NotebookNode:
     """The notebook papermill would execute: parameters injected after the ``parameters`` cell."""
-    nb = load_notebook_node(copy.deepcopy(template))
+    # papermill reads a NotebookNode by writing it out and parsing it again: the template is
+    # copied, never changed
+    nb = load_notebook_node(template)
     nb = parameterize_notebook(nb, parameters, kernel_name=kernel_name, language="python")
     nb = prepare_notebook_metadata(nb, input_path, output_path)
     return remove_error_markers(nb)

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from portraits.core import outputs
-from portraits.render.errors import RenderError
+from portraits.core.errors import RenderError
 
 ENGINES = ("auto", "builtin", "quarto")
 
@@ -34,6 +34,19 @@ def choose_engine(engine: str = "auto") -> str:
             "the Quarto engine was asked for but the `quarto` command is not on PATH; install the "
             "Quarto CLI (https://quarto.org) or use the built-in engine (engine \"builtin\" or \"auto\")")
     return engine
+
+
+def existing_notebook(ipynb: Path) -> Path:
+    """The notebook's absolute path, checked before an engine starts on it."""
+    ipynb = Path(ipynb).resolve()
+    if not ipynb.is_file():
+        raise RenderError(f"notebook not found: {ipynb}")
+    return ipynb
+
+
+def stderr_tail(text: str, lines: int = 20) -> str:
+    """The last lines of a tool's stderr, for a RenderError's message (the cause is at the end)."""
+    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def hidden_output(output: dict) -> bool:

@@ -18,9 +18,10 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from portraits.core import atomic
 from portraits.blocks import fonts
-from portraits.render.errors import RenderError
+from portraits.core import atomic
+from portraits.core.errors import RenderError
+from portraits.render import existing_notebook, stderr_tail
 
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"
@@ -68,15 +69,7 @@ def _run_pandoc(args: list[str], cwd: Path) -> None:
     pandoc = _pandoc_path()
     proc = subprocess.run([pandoc, *_rts_options(pandoc), *args], cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-        raise RenderError(f"pandoc failed (exit {proc.returncode}):\n{tail}")
-
-
-def _check_input(ipynb: Path) -> Path:
-    ipynb = Path(ipynb).resolve()
-    if not ipynb.is_file():
-        raise RenderError(f"notebook not found: {ipynb}")
-    return ipynb
+        raise RenderError(f"pandoc failed (exit {proc.returncode}):\n{stderr_tail(proc.stderr, 15)}")
 
 
 def _pandoc_args(ipynb: Path, to: str, tmp: Path, context: dict | None) -> list[str]:
@@ -90,7 +83,7 @@ def _pandoc_args(ipynb: Path, to: str, tmp: Path, context: dict | None) -> list[
 
 def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write a self-contained HTML page (fonts and images embedded, no external request)."""
-    ipynb, out = _check_input(ipynb), Path(out)
+    ipynb, out = existing_notebook(ipynb), Path(out)
     with tempfile.TemporaryDirectory(prefix="portraits-html-") as tmp_name:
         tmp = Path(tmp_name)
         html = tmp / "portrait.html"
@@ -110,7 +103,7 @@ def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
 
 def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write an A4 PDF through Typst, with the shipped fonts only (same output on any machine)."""
-    ipynb, out = _check_input(ipynb), Path(out)
+    ipynb, out = existing_notebook(ipynb), Path(out)
     with tempfile.TemporaryDirectory(prefix="portraits-pdf-") as tmp_name:
         tmp = Path(tmp_name)
         typ = tmp / "portrait.typ"
@@ -137,7 +130,7 @@ def render_docx(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write a Word document (charts as images, tables as Word tables) with the styles of
     templates/reference.docx (made by scripts/make_reference_docx.py), for administrations
     that edit a report in Word before publishing it."""
-    ipynb, out = _check_input(ipynb), Path(out)
+    ipynb, out = existing_notebook(ipynb), Path(out)
     with tempfile.TemporaryDirectory(prefix="portraits-docx-") as tmp_name:
         tmp = Path(tmp_name)
         docx = tmp / "portrait.docx"

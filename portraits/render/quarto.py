@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from portraits.core import atomic
-from portraits.render.errors import RenderError
+from portraits.core.errors import RenderError
+from portraits.render import existing_notebook, stderr_tail
 
 # --to FORMAT, the extension Quarto gives the result, format options passed with -M (the
 # temporary directory has no _quarto.yml, so the essentials of it are repeated here)
@@ -25,19 +26,13 @@ FORMATS = {
 }
 
 
-def _stderr_tail(text: str, lines: int = 20) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
 def render_quarto(ipynb: Path, targets: dict[str, Path | None], *, quarto: str = "quarto",
                   metadata: dict | None = None) -> list[Path]:
     """Render with `quarto render`; returns the written paths, in the order of ``targets``
     ({format id: path}, e.g. {"html": …, "pdf": …}; a None path is skipped).
 
     metadata: extra document metadata (title, subtitle...), passed as `-M key:value`."""
-    ipynb = Path(ipynb).resolve()
-    if not ipynb.is_file():
-        raise RenderError(f"notebook not found: {ipynb}")
+    ipynb = existing_notebook(ipynb)
     exe = shutil.which(quarto)
     if exe is None:
         raise RenderError(f"the Quarto CLI ({quarto!r}) is not on PATH")
@@ -58,10 +53,10 @@ def render_quarto(ipynb: Path, targets: dict[str, Path | None], *, quarto: str =
             proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
             if proc.returncode != 0:
                 raise RenderError(f"quarto render --to {to} failed on {ipynb.name} "
-                                  f"(exit {proc.returncode}):\n{_stderr_tail(proc.stderr)}")
+                                  f"(exit {proc.returncode}):\n{stderr_tail(proc.stderr)}")
             if not produced.is_file():
                 raise RenderError(f"quarto render --to {to} wrote no {produced.name} for {ipynb.name}:\n"
-                                  f"{_stderr_tail(proc.stderr)}")
+                                  f"{stderr_tail(proc.stderr)}")
             atomic.copy_file(produced, out)
             written.append(Path(out))
     return written

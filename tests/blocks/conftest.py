@@ -1,7 +1,9 @@
-"""Fixtures of the portrait blocks' tests: the processed data (skipped when absent), the
-facade module, and a value formatted as the store's row says it should be shown."""
+"""Fixtures of the portrait blocks' tests: the store over the processed data (built when
+absent; skipped only without raw data nor mirror), the facade module, and a value formatted as
+the store's row says it should be shown."""
 
 import pytest
+from _data_support import ensure_processed
 
 from portraits.text import fmt
 
@@ -10,18 +12,15 @@ NB = "\u00a0"
 
 @pytest.fixture(scope="module")
 def store():
-    store = pytest.importorskip("portraits.data.store")
-    try:
-        store.territory("ti-8413")
-    except Exception as exc:
-        pytest.skip(f"processed data unavailable: {exc}")
+    ensure_processed()
+    from portraits.data import store
     return store
 
 
 @pytest.fixture(scope="module")
-def report(store):
-    from portraits.blocks import portrait as report
-    return report
+def portrait(store):
+    from portraits.blocks import portrait
+    return portrait
 
 
 @pytest.fixture(scope="session")

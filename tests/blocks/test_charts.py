@@ -12,18 +12,8 @@ def _texts(fig):
     return [t.get_text() for t in fig.texts]
 
 
-def _store():
-    store = pytest.importorskip("portraits.data.store")
-    try:
-        store.territory("ti-8413")
-    except Exception as exc:  # processed data not built on this machine
-        pytest.skip(f"processed data unavailable: {exc}")
-    return store
-
-
 @pytest.mark.parametrize("tid", ["ti-8413", "ti-0101"])
-def test_every_chart_builds_with_alt_text_and_source(tid):
-    store = _store()
+def test_every_chart_builds_with_alt_text_and_source(tid, store):
     name = store.territory(tid).name
     built = {
         "sectors": charts.sectors(store.jobs_by_sector(tid), name=name),
@@ -42,8 +32,7 @@ def test_every_chart_builds_with_alt_text_and_source(tid):
         assert svg.startswith("<?xml") and "<dc:date>" not in svg
 
 
-def test_overseas_sectors_missing_for_territory_is_unavailable():
-    store = _store()
+def test_overseas_sectors_missing_for_territory_is_unavailable(store):
     chart = charts.sectors(store.jobs_by_sector("ti-0101"))
     if store.jobs_by_sector("ti-0101").query("level == 'territory'")["share"].notna().any():
         assert chart.fig is not None
@@ -83,7 +72,8 @@ def test_series_without_index_is_indexed_to_first_year():
 
 
 def test_a38_keeps_industrial_sectors_only():
-    df = pd.DataFrame({"a38": ["CG", "GZ", "CA"], "label": ["Plastique", "Commerce", "Alimentaire"],
+    df = pd.DataFrame({"a38": ["CG", "GZ", "CA"], "industry": [True, False, True],
+                       "label": ["Plastique", "Commerce", "Alimentaire"],
                        "jobs": [100.0, 1000.0, 50.0], "share": [10.0, 50.0, 5.0],
                        "specificity": [2.5, 1.0, 0.5], "year": ["2023"] * 3})
     fig, alt = charts.a38(df, name="T")
@@ -94,8 +84,8 @@ def test_no_pyplot_figure_is_left_open():
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    charts.a38(pd.DataFrame({"a38": ["CG"], "label": ["P"], "jobs": [1.0], "share": [1.0],
-                             "specificity": [2.0], "year": ["2023"]}))
+    charts.a38(pd.DataFrame({"a38": ["CG"], "industry": [True], "label": ["P"], "jobs": [1.0],
+                             "share": [1.0], "specificity": [2.0], "year": ["2023"]}))
     assert plt.get_fignums() == before
 
 

@@ -15,8 +15,8 @@ def test_markdown_is_displayed_as_markdown():
 
 
 def test_a_chart_is_svg_with_its_alt_text_in_the_metadata():
-    df = pd.DataFrame({"a38": ["CG"], "label": ["Plastique"], "jobs": [1.0], "share": [1.0],
-                       "specificity": [2.0], "year": ["2023"]})
+    df = pd.DataFrame({"a38": ["CG"], "industry": [True], "label": ["Plastique"], "jobs": [1.0],
+                       "share": [1.0], "specificity": [2.0], "year": ["2023"]})
     out = display.FigureOutput(charts.a38(df, name="T"))
     data, meta = out._repr_mimebundle_()
     assert data["image/svg+xml"].startswith("<?xml") and data["text/plain"] == out.alt

@@ -25,6 +25,13 @@ def test_html_css_has_one_subset_woff2_face_per_style():
     assert fonts.html_font_css() is css  # cached per process
 
 
+def test_font_faces_are_the_css_rules_by_weight_and_style():
+    faces = fonts.font_faces()
+    assert "".join(f"{rule}\n" for rule in faces.values()) == fonts.html_font_css()
+    for (weight, style), rule in faces.items():
+        assert f"font-weight:{weight};font-style:{style};" in rule
+
+
 def test_the_subset_keeps_french_typography_and_drops_other_scripts():
     from fontTools.ttLib import TTFont
 

@@ -7,8 +7,8 @@ from portraits.text import fmt
 
 
 @pytest.mark.parametrize("tid", ["ti-8413", "ti-0101", "ti-0601"])
-def test_key_figures_match_store_values(store, report, tid, shown_value):
-    p = report.Portrait(tid)
+def test_key_figures_match_store_values(store, portrait, tid, shown_value):
+    p = portrait.Portrait(tid)
     md = p.key_figures().data
     values = re.findall(r"\[([^\]]*)\]\{\.value\}", md)
     wide = store.indicators(tid).set_index("indicator_id")
@@ -24,15 +24,15 @@ def test_key_figures_match_store_values(store, report, tid, shown_value):
     assert md.startswith("::::: {.key-figures}")
 
 
-def test_key_figure_benchmark_is_the_france_value(store, report):
-    p = report.Portrait("ti-8413")
+def test_key_figure_benchmark_is_the_france_value(store, portrait):
+    p = portrait.Portrait("ti-8413")
     md = p.key_figures().data
     row = store.indicators("ti-8413").set_index("indicator_id").loc["unemployment_rate"]
     assert f"France : {fmt.percent(row['france'])}" in md
 
 
-def test_missing_values_show_nd_and_no_comparison(report):
-    p = report.Portrait("ti-0601")  # Mayotte: census figures not available
+def test_missing_values_show_nd_and_no_comparison(portrait):
+    p = portrait.Portrait("ti-0601")  # Mayotte: census figures not available
     md = p.key_figures().data
     assert "[n.d.]{.value}" in md and "n.d. : non disponible" in md
     pop = p.figure("population")
@@ -40,8 +40,8 @@ def test_missing_values_show_nd_and_no_comparison(report):
     assert p.metadata().meta["available"]["population"] is False
 
 
-def test_france_is_named_by_what_it_covers_in_the_key_figures(report):
-    p = report.Portrait("ti-1105")  # Greater Paris (EPT): poverty rate, metropolitan France only
+def test_france_is_named_by_what_it_covers_in_the_key_figures(portrait):
+    p = portrait.Portrait("ti-1105")  # Greater Paris (EPT): poverty rate, metropolitan France only
     block = next(b for b in p.key_figures().data.split("::::") if "seuil de pauvreté" in b)
     assert "France métropolitaine :" in block
     unemployment = next(b for b in p.key_figures().data.split("::::") if "au chômage" in b)
@@ -52,9 +52,9 @@ def test_a_key_figure_without_its_indicator_is_left_out():
     assert key_figures.key_figure({}, "population", "habitants", "Normandie") is None
 
 
-def test_a_missing_key_figure_names_its_indicator_once_with_its_period(report):
+def test_a_missing_key_figure_names_its_indicator_once_with_its_period(portrait):
     # Mayotte has no URSSAF series: the figure reads as a phrase after "n.d.", the period once
-    md = report.Portrait("ti-0601").key_figures().data
+    md = portrait.Portrait("ti-0601").key_figures().data
     label = re.search(r"\[n\.d\.\]\{\.value\} \[([^\]]*2014[^\]]*)\]\{\.label\}", md).group(1)
     assert label == "évolution de l'emploi salarié privé entre 2014 et 2024"
     assert "[population en 2021]{.label}" in md

@@ -1,14 +1,16 @@
 import pytest
 
-from portraits.blocks import maps
+from portraits.blocks import maps, portrait_charts
 from portraits.blocks.svg import to_svg
+from portraits.data import sources
 
 
 def _need_polygons():
-    try:
-        maps.layers(maps.METROPOLE_CRS)
-    except Exception as exc:
-        pytest.skip(f"polygons unavailable: {exc}")
+    # only absent raw files skip: a polygon file that does not read must fail
+    manifest = sources.load_manifest()
+    missing = [i for i in portrait_charts.MAP_SOURCES if not manifest[i].raw_path().is_file()]
+    if missing:
+        pytest.skip(f"raw polygons absent: {', '.join(missing)}")
 
 
 @pytest.mark.parametrize("tid, regions, crs", [
@@ -70,3 +72,15 @@ def test_paths_are_converted_once_per_projection():
     xmin, ymin, xmax, ymax = ti.loc[[own]].total_bounds
     ext = paths.territories[own].get_extents()
     assert (ext.x0, ext.y0, ext.x1, ext.y1) == pytest.approx((xmin, ymin, xmax, ymax))
+
+
+def test_a_long_source_is_wrapped_under_the_map_within_its_width():
+    _need_polygons()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = maps.locator("ti-8413", ["84"], name="A", source=portrait_charts.map_source()).fig
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    text = next(t for t in fig.texts if t.get_text().startswith("Sources"))
+    box = text.get_window_extent(renderer)
+    assert "\n" in text.get_text() and box.x1 <= fig.bbox.x1
+    assert box.y1 < fig.axes[0].get_window_extent(renderer).y0  # not over the map

@@ -1,10 +1,11 @@
 import pytest
 
 from portraits.blocks import portrait_charts
+from portraits.blocks.values import value_text
 
 
-def test_section_helpers(report):
-    p = report.Portrait("ti-8413")
+def test_section_helpers(portrait):
+    p = portrait.Portrait("ti-8413")
     note = p.sources("unemployment_rate", "workers_share").data
     assert note.startswith("::: {.source}\nSources\u00a0: ") and note.rstrip().endswith(":::")
     meta = p.metadata().meta
@@ -56,11 +57,11 @@ def test_template_executes_for_metropolitan_and_overseas_territories(store):
             assert store.territory(tid).region_name in markdown
 
 
-def test_overseas_industry_share_is_not_compared_with_france(store, report):
+def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     """ti-0101: Flores-based share (another basis than France's census figure): the key figure
     gives the region, the sector chart draws the territory and its region, the position chart
     does not place it among the territories."""
-    p = report.Portrait("ti-0101")
+    p = portrait.Portrait("ti-0101")
     row = p.rows["industry_jobs_share"]
     assert row["comparable"] is False or row["comparable"] == False  # noqa: E712 (numpy bool)
     assert "non comparable" in row["note"]  # and the reader is told why
@@ -68,7 +69,8 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     block = next(b for b in md.split("::::") if "des emplois salariés dans l'industrie" in b)
     assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
     share = p.figure("industry_jobs_share")
-    assert share.vs("region", "france", "all_territories") == f"contre {p.value('industry_jobs_share', 'region')[2:]} en Guadeloupe"
+    assert share.vs("region", "france", "all_territories") == \
+        f"contre {value_text(row, 'region')[2:]} en Guadeloupe"
     assert share.compared("france") == "" and p.metadata().meta["comparable"]["industry_jobs_share"] is False
     assert "des emplois salariés dans l'industrie" in block
     # the table: France and all territories say "non comparable", the rank "non classé"
@@ -87,7 +89,7 @@ def test_overseas_industry_share_is_not_compared_with_france(store, report):
     assert "Flores 2023, emploi salarié par zone d'emploi" in p.sources("industry_jobs_share").data
     assert "Flores 2023, emploi salarié par zone d'emploi" in p.understand().data
     # a metropolitan territory keeps its full comparison
-    m = report.Portrait("ti-8413")
+    m = portrait.Portrait("ti-8413")
     assert set(portrait_charts.sectors_data(m)[0]["level"]) == {"territory", "region", "france", "all_territories"}
 
 

@@ -3,28 +3,48 @@ import pytest
 from portraits.blocks import portrait_charts
 
 
-def test_charts_carry_svg_and_alt_text(report):
-    p = report.Portrait("ti-8413")
+def test_charts_carry_svg_and_alt_text(portrait):
+    p = portrait.Portrait("ti-8413")
     for kind in ("sectors", "private_jobs", "establishments", "a38", "positions", "map"):
         data, meta = p.chart(kind)._repr_mimebundle_()
         assert "image/svg+xml" in data, kind
         assert meta["image/svg+xml"]["alt"] == data["text/plain"] and len(data["text/plain"]) > 40
-    with pytest.raises(ValueError):
-        p.chart("pie")
 
 
-def test_missing_chart_is_a_note(report):
-    data, meta = report.Portrait("ti-0601").chart("sectors")._repr_mimebundle_()
+def test_missing_chart_is_a_note(portrait):
+    data, meta = portrait.Portrait("ti-0601").chart("sectors")._repr_mimebundle_()
     assert "image/svg+xml" not in data and "non disponible" in data["text/markdown"]
 
 
-def test_every_chart_name_has_its_function(report):
+def test_every_chart_name_has_its_function(portrait):
     assert set(portrait_charts.CHARTS) == {"map", "sectors", "private_jobs", "a38", "establishments", "positions"}
     with pytest.raises(ValueError, match="unknown chart 'pie'"):
-        portrait_charts.chart(report.Portrait("ti-8413"), "pie")
+        portrait_charts.chart(portrait.Portrait("ti-8413"), "pie")
 
 
-def test_a_metropolitan_sector_chart_keeps_every_benchmark(report):
-    sectors, source = portrait_charts.sectors_data(report.Portrait("ti-8413"))
+def test_a_metropolitan_sector_chart_keeps_every_benchmark(portrait):
+    sectors, source = portrait_charts.sectors_data(portrait.Portrait("ti-8413"))
     assert set(sectors["level"]) == {"territory", "region", "france", "all_territories"}
-    assert source.startswith("Source\u00a0: ")
+    assert source.startswith("Source\u00a0: Insee, recensement de la population 20")  # producer, millésime
+
+
+def _source_text(chart):
+    return [t.get_text() for t in chart.fig.texts if t.get_text().startswith(("Source", "Sources"))]
+
+
+def test_the_map_cites_the_polygons_it_draws(portrait, store):
+    # the two manifest sources of the map (the regions are of another millésime than the perimeters)
+    cites = [store.source_citation(i) for i in ("ti_polygons", "regions_polygons")]
+    assert portrait_charts.map_source() == f"Sources\u00a0: {cites[0]}\u202f; {cites[1]}"
+    assert "2023-2027" in cites[0] and "2025" in cites[1]
+    chart = portrait_charts.chart(portrait.Portrait("ti-8413"), "map")
+    if chart.fig is not None:  # without raw polygons, the map is a note
+        # wrapped to the map's width at plain spaces
+        assert [t.replace("\n", " ") for t in _source_text(chart)] == [portrait_charts.map_source()]
+
+
+def test_the_a38_chart_cites_flores_with_its_millesime(portrait, store):
+    chart = portrait_charts.chart(portrait.Portrait("ti-8413"), "a38")
+    flores = store.source_citation("flores_a38_ze")
+    assert _source_text(chart) == [f"Source\u00a0: {flores}\u202f; traitement ANCT"]
+    assert _source_text(chart)[0].startswith("Source\u00a0: Insee, Flores 20")

@@ -18,12 +18,8 @@ def _positions_frame(store, ids=("industry_jobs_share", "unemployment_rate", "me
 
 
 @pytest.mark.parametrize("tid", ["ti-8413", "ti-0101"])
-def test_positions_build_from_the_store_with_alt_text_and_source(tid):
-    store = pytest.importorskip("portraits.data.store")
-    try:
-        name = store.territory(tid).name
-    except Exception as exc:  # processed data not built on this machine
-        pytest.skip(f"processed data unavailable: {exc}")
+def test_positions_build_from_the_store_with_alt_text_and_source(tid, store):
+    name = store.territory(tid).name
     chart = positions.positions(_positions_frame(store), tid, name=name, source=source_line("Insee"))
     assert chart.fig is not None and name in chart.alt and len(chart.alt) > 40
     assert any(t.get_text().startswith("Source" + NB + ":") for t in chart.fig.texts)

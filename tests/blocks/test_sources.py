@@ -15,6 +15,11 @@ def test_chart_source_cites_each_source_once():
         f"Source{NB}: Insee, RP 2021{NN}; traitement ANCT"
 
 
+def test_no_chart_source_line_without_a_cited_source():
+    # a treatment alone names no producer nor year: the chart falls back on its data's source
+    assert sources.chart_source(ROWS, ["no_source", "missing"]) == ""
+
+
 def test_section_citations_are_escaped_and_end_with_a_full_stop():
     assert sources.citations(ROWS, ["jobs", "odd_name"]) == \
         f"Sources{NB}: Insee, RP 2021{NN}; Insee\\_\\[test\\]."
@@ -24,3 +29,9 @@ def test_section_citations_are_escaped_and_end_with_a_full_stop():
 def test_producers_only_for_charts_mixing_sources():
     assert sources.producers(ROWS, ["jobs", "unemployment_rate", "private_jobs_growth"]) == \
         f"Sources{NB}: Insee{NN}; Urssaf{NN}; traitement ANCT (détail dans « Pour comprendre »)"
+
+
+def test_producer_names_are_the_producers_alone():
+    assert sources.producer_names(ROWS, ["private_jobs_growth", "jobs", "unemployment_rate"]) == \
+        ["Urssaf", "Insee"]
+    assert sources.producer_names(ROWS, ["no_source"]) == []

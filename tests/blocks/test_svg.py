@@ -5,7 +5,7 @@ from portraits.blocks import chart_style, charts, svg as chart_svg
 
 
 def test_same_data_gives_identical_svg():
-    df = pd.DataFrame({"a38": ["CG", "CA"], "label": ["Plastique", "Alimentaire"],
+    df = pd.DataFrame({"a38": ["CG", "CA"], "industry": [True, True], "label": ["Plastique", "Alimentaire"],
                        "jobs": [100.0, 50.0], "share": [10.0, 5.0], "specificity": [2.5, 0.5],
                        "year": ["2023"] * 2})
     first = chart_svg.to_svg(charts.a38(df, name="T").fig)
@@ -13,7 +13,8 @@ def test_same_data_gives_identical_svg():
 
 
 def _a38_frame():
-    return pd.DataFrame({"a38": ["CG", "CA"], "label": ["Plastique, caoutchouc", "Alimentaire"],
+    return pd.DataFrame({"a38": ["CG", "CA"], "industry": [True, True],
+                         "label": ["Plastique, caoutchouc", "Alimentaire"],
                          "jobs": [100.0, 50.0], "share": [10.0, 5.0], "specificity": [2.5, 0.5],
                          "year": ["2023"] * 2})
 

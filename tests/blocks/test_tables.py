@@ -2,8 +2,8 @@ from portraits.blocks import tables
 from portraits.text import fmt
 
 
-def test_comparison_table_has_every_indicator_formatted(store, report, shown_value):
-    p = report.Portrait("ti-8413")
+def test_comparison_table_has_every_indicator_formatted(store, portrait, shown_value):
+    p = portrait.Portrait("ti-8413")
     md = p.comparison_table().data
     lines = [ln for ln in md.splitlines() if ln.startswith("|")]
     assert lines[0] == "| Indicateur | Territoire | Région | France | Ensemble des TI | Rang |"
@@ -16,8 +16,8 @@ def test_comparison_table_has_every_indicator_formatted(store, report, shown_val
             assert cells[5] == f"{fmt.ordinal(row['rank'])}/{int(row['n_ranked'])}"
 
 
-def test_france_is_named_by_what_it_covers_in_the_table(report):
-    p = report.Portrait("ti-1105")  # Greater Paris (EPT): poverty rate, metropolitan France only
+def test_france_is_named_by_what_it_covers_in_the_table(portrait):
+    p = portrait.Portrait("ti-1105")  # Greater Paris (EPT): poverty rate, metropolitan France only
     row = next(ln for ln in p.comparison_table().data.splitlines() if ln.startswith("| Taux de pauvreté"))
     assert "(métro.)" in row.split("|")[4]
     assert "(métro.) : France métropolitaine seulement" in p.comparison_table().data

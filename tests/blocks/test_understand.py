@@ -1,15 +1,15 @@
 from portraits.blocks import understand
 
 
-def test_understand(report):
-    p = report.Portrait("ti-8413")
+def test_understand(portrait):
+    p = portrait.Portrait("ti-8413")
     und = p.understand().data
     assert und.startswith("## Pour comprendre") and "### Sources" in und and "≈" in und
     assert "::::: {.understand}" in und  # small, two columns in the PDF
 
 
-def test_a_missing_value_says_why_and_the_heading_level_is_chosen(report, store):
-    p = report.Portrait("ti-0601")  # Mayotte: census figures not available
+def test_a_missing_value_says_why_and_the_heading_level_is_chosen(portrait, store):
+    p = portrait.Portrait("ti-0601")  # Mayotte: census figures not available
     und = understand.understand(p.rows, p.territory, store.a38(p.territory_id), level=3)
     assert und.startswith("### Pour comprendre") and "#### Définitions et méthodes" in und
     line = next(ln for ln in und.splitlines() if ln.startswith("- **Population**"))

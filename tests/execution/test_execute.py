@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from portraits.execution.execute import WarmKernel
+from portraits.execution.execute import WarmKernel, prepare_notebook
 from portraits.execution.qmd import read_qmd
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "templates"
@@ -39,6 +39,15 @@ def test_parameters_injected_like_papermill(kernel):
     assert tags[1] == ["injected-parameters"]
     assert result.nb.metadata.papermill["parameters"] == {"territory": "ti-0101"}
     assert _outputs(result.nb)[-1].data["text/plain"] == "'ti-0101'"
+
+
+def test_preparing_a_notebook_leaves_the_template_unchanged():
+    # the warm kernel prepares every territory from the same template object
+    template = _template("territory")
+    before = nbformat.writes(template)
+    nb = prepare_notebook(template, {"territory": "ti-0101"})
+    assert len(nb.cells) == 3 and nbformat.writes(template) == before
+    assert "papermill" not in template.metadata and "papermill" not in template.cells[0].metadata
 
 
 def test_state_does_not_leak_between_territories(kernel):

@@ -120,3 +120,9 @@ def test_engine_choice_without_quarto(no_quarto):
         choose_engine("quarto")
     with pytest.raises(RenderError, match="unknown rendering engine 'latex'"):
         choose_engine("latex")
+
+
+def test_missing_notebook_is_a_render_error(tmp_path):
+    # checked before the engine looks for the CLI, as the built-in engine does
+    with pytest.raises(RenderError, match="notebook not found"):
+        render_quarto(tmp_path / "absent.ipynb", {"pdf": tmp_path / "x.pdf"}, quarto="no-such-quarto")
