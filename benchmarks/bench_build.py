@@ -82,6 +82,7 @@ if __name__ == "__main__" and SNAPSHOT_ENV not in os.environ and "--no-snapshot"
     _snapshot_and_reexec(sys.argv[1:])
 
 from portraits.build import pool, worker  # noqa: E402
+from portraits.render import context  # noqa: E402
 from portraits.core import config
 from portraits.execution import qmd
 from portraits.data import store
@@ -163,7 +164,7 @@ def _naive_one(args: tuple[str, Path, Path]) -> float:
                     "-k", "python3", "--cwd", str(config.PROJECT_DIR)],
                    check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     render.render(nb_out, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
-                  engine="builtin", context=worker.render_context(tid))
+                  engine="builtin", context=context.render_context(tid))
     return time.perf_counter() - t0
 
 
@@ -251,7 +252,7 @@ def _floor_one(tid: str) -> float:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     render.render(path, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
-                  engine="builtin", context=worker.render_context(tid))
+                  engine="builtin", context=context.render_context(tid))
     return time.perf_counter() - t0
 
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 
 import nbformat
 
-from portraits.build.worker import render_context
+from portraits.render.context import render_context
 from portraits.site.preview_errors import PreviewError, cell_error, template_error_line
 from portraits.site.preview_pages import Version, error_page
 from portraits.site.preview_watch import next_batch, short_path
