@@ -117,9 +117,11 @@ def finish_one(job: Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[s
         out["durations"]["review"] = time.monotonic() - t0
         out["durations"]["review_cpu"] = time.thread_time() - cpu0  # this thread's CPU only
         stage = "extract"
-        out["extract"] = report_build.extract(pending["nb"], pending["table"], store.indicators(tid))
-        # the rendered text, which the next build's report compares ("what changed")
+        # the rendered text, which the next build's report compares ("what changed"); the
+        # notebook's Markdown sentences only stand in for it when no page is rendered
         out["text"] = report_text.extract_file(rendered["html"]) if "html" in rendered else None
+        out["extract"] = report_build.extract(pending["nb"], pending["table"], store.indicators(tid),
+                                              sentences=out["text"] is None)
     except Exception as exc:  # one territory's broken render must not stop the others
         return _failed(out, _stage_failure(tid, stage, exc, paths), pending["started"])
     out["durations"]["total"] = time.monotonic() - pending["started"]
