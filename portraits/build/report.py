@@ -23,6 +23,7 @@ import nbformat
 from portraits.core import atomic
 from portraits import render
 from portraits.build import changes as report_text
+from portraits.text import fmt
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s])")
 _MARKUP = re.compile(r"[*_`]+|<[^>]+>")
@@ -262,13 +263,8 @@ REASON_LABELS = {"forced": "forcé (--force)", "new": "nouveau", "template": "mo
 
 
 def fr_number(value: Any, digits: int = 2) -> str:
-    """12.345 -> '12,35' (French decimal comma); '' for None."""
-    if value is None or value == "":
-        return ""
-    try:
-        return f"{float(value):.{digits}f}".replace(".", ",")
-    except (TypeError, ValueError):
-        return str(value)
+    """12345.678 -> '12 345,68' (the portraits' number format); '' when there is no value."""
+    return "" if value is None or value == "" else fmt.number(value, digits)
 
 
 def fr_datetime(value: Any) -> str:
