@@ -65,15 +65,10 @@ def load_template(path: Path, sample_params: dict[str, Any]) -> nbformat.Noteboo
     from portraits.execution import qmd
 
     try:
-        if path.suffix == ".qmd":
-            nb = qmd.read_qmd(path)
-        else:
-            nb = nbformat.read(path, as_version=4)
-        qmd.check_template(nb, sample_params, name=path.name)
+        return qmd.load_template(path, sample_params)
     except ValueError as exc:  # qmd.TemplateError (its message starts with file:line), nbformat validation
         message = str(exc)
         raise BuildUsageError(message if message.startswith(path.name) else f"{path.name}: {message}") from exc
-    return nb
 
 
 def choose_engine(engine: str) -> str:
