@@ -11,7 +11,7 @@
     messaging, each notebook then rendered by the same pandoc + Typst engine.
 
 Prints one line each: full_build_s, speedup_vs_naive, noop_rebuild_ratio, cpu_s_per_territory,
-floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.1 s),
+floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.2 s),
 review_page_s_per_territory, review_page_share_of_build (the review pages' time, summed over
 the territories, divided by the workers and by the full build's wall time: an upper bound, as a
 page is written while the kernel executes the next territory) and review_page_cpu_share (their
@@ -49,13 +49,11 @@ import nbformat
 import psutil
 
 SNAPSHOT_ENV = "PORTRAITS_BENCH_SNAPSHOT"
+SAMPLE_EVERY = 0.2  # seconds between two memory samples of the build's process tree
 
 
 def _snapshot_and_reexec(argv: list[str]) -> None:
     """Copy the package and template to the scratch dir and run this script again on the copy."""
-    import argparse as _ap
-
-    known, _ = _ap.ArgumentParser(add_help=False).parse_known_args(argv)
     project = Path(__file__).resolve().parent.parent
     scratch = Path(os.environ.get("PORTRAITS_OUTPUT_DIR") or tempfile.mkdtemp(prefix="bench-build-"))
     for i, arg in enumerate(argv):
@@ -82,6 +80,7 @@ if __name__ == "__main__" and SNAPSHOT_ENV not in os.environ and "--no-snapshot"
     _snapshot_and_reexec(sys.argv[1:])
 
 from portraits.build import pool, worker  # noqa: E402
+from portraits.render import context  # noqa: E402
 from portraits.core import config
 from portraits.execution import qmd
 from portraits.data import store
@@ -120,7 +119,7 @@ class PeakRSS:
                     total_rss += info.rss
             self.peak = max(self.peak, total)
             self.peak_rss = max(self.peak_rss, total_rss)
-            time.sleep(0.2)
+            time.sleep(SAMPLE_EVERY)
 
     def stop(self) -> float:
         self._stop.set()
@@ -163,7 +162,7 @@ def _naive_one(args: tuple[str, Path, Path]) -> float:
                     "-k", "python3", "--cwd", str(config.PROJECT_DIR)],
                    check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     render.render(nb_out, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
-                  engine="builtin", context=worker.render_context(tid))
+                  engine="builtin", context=context.render_context(tid))
     return time.perf_counter() - t0
 
 
@@ -251,7 +250,7 @@ def _floor_one(tid: str) -> float:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     render.render(path, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
-                  engine="builtin", context=worker.render_context(tid))
+                  engine="builtin", context=context.render_context(tid))
     return time.perf_counter() - t0
 
 

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from portraits.build.results import DEFAULT_TIMEOUT
 from portraits.core import config, outputs
 from portraits.core.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PortraitsError, UsageError
 
@@ -42,10 +43,10 @@ def _positive_seconds(text: str) -> float:
 
 def _output_dir(text: str) -> str:
     """argparse type of --output: a directory, or a path where one can be made."""
-    blocker = config.not_a_directory(Path(text).expanduser().resolve())
-    if blocker is not None:
-        raise argparse.ArgumentTypeError(f"{text} cannot be the output directory: {blocker} is a file; "
-                                         "give a directory (it is created if missing)")
+    from portraits.build import plan
+
+    if refusal := plan.output_dir_refusal(Path(text).expanduser().resolve(), shown_as=text):
+        raise argparse.ArgumentTypeError(refusal)
     return text
 
 
@@ -99,7 +100,8 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 def _cmd_preview(args: argparse.Namespace) -> int:
     from portraits.site import preview
 
-    return preview.run(args.id, port=args.port, template=Path(args.template) if args.template else None)
+    port = {} if args.port is None else {"port": args.port}
+    return preview.run(args.id, template=Path(args.template) if args.template else None, **port)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -144,7 +146,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="renderer: quarto if on PATH (auto), or the built-in pandoc + Typst engine")
     p.add_argument("--force", action="store_true", help="rebuild even territories whose inputs did not change")
     p.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: number of cores)")
-    p.add_argument("--timeout", type=_positive_seconds, default=300.0, help="seconds allowed per territory (default 300)")
+    p.add_argument("--timeout", type=_positive_seconds, default=DEFAULT_TIMEOUT,
+                   help=f"seconds allowed per territory (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--template", help="template to execute (default: portrait_template.qmd)")
     p.add_argument("--output", type=_output_dir, help="output directory (default: output/)")
     p.set_defaults(func=_cmd_build)
@@ -155,7 +158,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("preview", help="serve one portrait on 127.0.0.1, rebuilt and reloaded on every edit")
     p.add_argument("id", metavar="ID", help="territory id, e.g. ti-8413")
-    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free port)")
+    # no default here: preview.run's (importing the preview would slow every command down)
+    p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8000; 0: any free port)")
     p.add_argument("--template", help="template to watch and execute (default: portrait_template.qmd)")
     p.set_defaults(func=_cmd_preview)
 

@@ -7,6 +7,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,9 +48,7 @@ def test_unknown_format_is_a_usage_error():
 
 
 def test_template_without_parameters_cell_is_refused(tmp_path):
-    bad = tmp_path / "bad.qmd"
-    bad.write_text("---\ntitle: x\njupyter: python3\n---\n\n```{python}\nterritory = 'ti-8413'\n```\n",
-                   encoding="utf-8")
+    bad = Path(__file__).parent / "fixtures" / "templates" / "no_parameters_cell.qmd"
     proc = _run("build", "ti-8413", "--template", str(bad), "--output", str(tmp_path / "out"))
     assert proc.returncode == 2
     assert "parameters" in proc.stderr and "Traceback" not in proc.stderr

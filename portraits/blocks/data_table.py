@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portraits.core import levels
+from pathlib import Path
+
+from portraits.core import atomic, levels
 from portraits.data import store
 from portraits.text import notes
 
@@ -14,17 +16,26 @@ def comparison_frame(tid: str) -> pd.DataFrame:
     """Indicateur | Unité | Territoire | Région | France | Ensemble des TI | Champ de la France |
     Rang | Sur | Millésime | Source | Approximation | Note (the territory row's note, in French)."""
     w = store.indicators(tid)
-    approx = w["territory_approx"] if "territory_approx" in w else w.approx
-    scope = w["france_scope"] if "france_scope" in w else pd.Series(None, index=w.index)
     return pd.DataFrame({
         "Indicateur": w.label,
         "Unité": w.unit,
         **{lv.label: w[lv.id] for lv in levels.LEVELS},
-        "Champ de la France": scope.map(lambda sc: levels.france(sc).label),
+        "Champ de la France": w.france_scope.map(lambda sc: levels.france(sc).label),
         "Rang": w["rank"],
         "Sur": w.n_ranked,
         "Millésime": w.year,
         "Source": w.source,
-        "Approximation": approx.map({True: "oui", False: "non"}),
+        "Approximation": w.territory_approx.map({True: "oui", False: "non"}),
         "Note": [notes.note_text(code, args) for code, args in zip(w.note_code, w.note_args)],
     })
+
+
+def write_files(tid: str, csv_path: Path, xlsx_path: Path) -> pd.DataFrame:
+    """Write output/data/ID.csv and .xlsx (each atomically: a reader never sees half a file);
+    returns the table."""
+    table = comparison_frame(tid)
+    with atomic.atomic_path(csv_path) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8")
+    with atomic.atomic_path(xlsx_path) as tmp:
+        table.to_excel(tmp, index=False, engine="openpyxl", sheet_name=tid[:31])
+    return table

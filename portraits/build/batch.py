@@ -26,7 +26,7 @@ from filelock import FileLock
 
 from portraits.build import changes as report_text, plan, pool, report as report_build, worker
 from portraits.build.manifest import acquire_lock, clean_leftovers, load_manifest, now, relative, save_manifest
-from portraits.build.results import BuildResult, BuildUsageError, Failure, print_summary
+from portraits.build.results import DEFAULT_TIMEOUT, BuildResult, BuildUsageError, Failure, print_summary
 from portraits.core import config
 
 # A step after the pool, e.g. the catalogue: called with the output dir and the result so far.
@@ -35,7 +35,7 @@ Step = Callable[[Path, BuildResult], None]
 
 def run_build(ids: list[str] | None = None, all_territories: bool = False,
               formats: list[str] | None = None, engine: str = "auto", force: bool = False,
-              jobs: int | None = None, timeout: float = 300.0, template: Path | None = None,
+              jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT, template: Path | None = None,
               output_dir: Path | None = None, *, progress: bool | None = None,
               lock_timeout: float | None = None, steps: Mapping[str, Step] | None = None) -> BuildResult:
     """Build the given territories (or all), only those whose inputs changed unless ``force``.
@@ -118,9 +118,6 @@ def _record(res: dict[str, Any], the_plan: dict[str, dict[str, Any]], manifest: 
                                    if previous.get("inputs", {}).get(k) not in (None, v)]
         result.built.append(tid)
     else:
-        # Keep what the last good build recorded, so the next successful one is diffed against it.
-        entry["outputs"] = [relative(p, output_dir) for p in res["outputs"]]
         result.failed.append(Failure(**res["error"]))
-    result.durations[tid] = res["durations"]
     manifest["territories"][tid] = entry
     save_manifest(output_dir, manifest)

@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from portraits.core import atomic
+from portraits.text import typo
+from portraits.text.typo import NNBSP
 
 KINDS = ("titre", "légende", "chiffre clé", "phrase", "cellule", "note")
 KIND_PLURALS = {"titre": "titres", "légende": "légendes", "chiffre clé": "chiffres clés",
                 "phrase": "phrases", "cellule": "cellules", "note": "notes"}
 MAX_CHANGES = 60    # per territory, listed in the report (counts are always complete)
 MAX_GROUPS = 150    # groups listed in the report
-NNBSP = "\u202f"    # narrow no-break space (French typography)
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP = {"script", "style", "svg", "img", "template", "noscript", "button", "input", "select", "math"}
@@ -267,13 +268,9 @@ def quote(text: str) -> str:
     return f"«{NNBSP}{text}{NNBSP}»"
 
 
-def french(text: str) -> str:
-    """French typography on the report's own phrases (not on quoted portrait text): a narrow
-    no-break space before ; ! ? % » and before a colon that ends a phrase (not in 10:20 or
-    http://), and after «; in place of a space or a no-break space, or added when missing."""
-    text = re.sub(r"[ \u00a0\u202f]*([;!?%»])", NNBSP + r"\1", str(text))
-    text = re.sub(r"[ \u00a0\u202f]*:(?=\s|$)", NNBSP + ":", text)
-    return re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
+# The report's own phrases follow the portraits' typography (not the quoted portrait text,
+# shown as rendered).
+french = typo.french
 
 
 def territories_phrase(n: int) -> str:

@@ -31,13 +31,18 @@ def sha256_json(obj: Any) -> str:
     return sha256_bytes(json.dumps(obj, sort_keys=True, default=str).encode())
 
 
+def is_portrait_input(rel: Path) -> bool:
+    """Whether a package file (path relative to the package) can change a portrait."""
+    return not (set(rel.parts[:-1]) & NOT_PORTRAIT_DIRS or str(rel) in NOT_PORTRAIT_INPUTS)
+
+
 def package_hash(package_dir: Path = config.PACKAGE_DIR) -> str:
     """Content hash of the package code and resources that a portrait depends on."""
     digest = hashlib.sha256()
     for path in sorted(package_dir.rglob("*")):
         rel = path.relative_to(package_dir)
         if (not path.is_file() or path.suffix in {".pyc", ".tmp"} or rel.name.startswith(".")
-                or set(rel.parts[:-1]) & NOT_PORTRAIT_DIRS or str(rel) in NOT_PORTRAIT_INPUTS):
+                or not is_portrait_input(rel)):
             continue
         digest.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -26,34 +26,28 @@ def check_options(formats: list[str] | None, jobs: int | None, timeout: float,
     if not timeout > 0:
         raise BuildUsageError(f"timeout must be a number of seconds above 0 (got {timeout!r})")
     output_dir = Path(output_dir or config.output_dir()).resolve()
-    blocker = config.not_a_directory(output_dir)
-    if blocker is not None:
-        raise BuildUsageError(f"{output_dir} cannot be the output directory: {blocker} is a file; "
-                              "give a directory (it is created if missing)")
+    if refusal := output_dir_refusal(output_dir):
+        raise BuildUsageError(refusal)
     return formats, output_dir
 
 
-def _territory_ids(listing: Any) -> list[str]:
-    """``store.list_territories()`` may give a DataFrame, ids or records."""
-    if hasattr(listing, "columns"):
-        return [str(t) for t in listing["territory_id"]]
-    return [str(t if isinstance(t, str) else t["territory_id"]) for t in listing]
+def output_dir_refusal(output_dir: Path, shown_as: str | None = None) -> str | None:
+    """Why ``output_dir`` cannot be the output directory (None if it can): a file is in the way."""
+    blocker = config.not_a_directory(output_dir)
+    if blocker is None:
+        return None
+    return (f"{shown_as or output_dir} cannot be the output directory: {blocker} is a file; "
+            "give a directory (it is created if missing)")
 
 
 def resolve_ids(ids: Iterable[str], all_territories: bool) -> list[str]:
     """Canonical ids, in order, without duplicates. Unknown ids raise before any kernel starts."""
     try:
         if all_territories:
-            return _territory_ids(store.list_territories())
-        resolved = []
-        for tid in ids:
-            found = store.resolve_territory(tid)
-            canonical = found if isinstance(found, str) else (
-                found["territory_id"] if "territory_id" in found else tid)
-            resolved.append(str(canonical))
-    except ValueError as exc:  # store.UnknownTerritory: its message names the closest ids
-        raise BuildUsageError(str(exc)) from exc
-    except FileNotFoundError as exc:  # store.ProcessedDataMissing
+            return [str(t) for t in store.list_territories()["territory_id"]]
+        resolved = [store.resolve_territory(tid) for tid in ids]
+    # store.UnknownTerritory (its message names the closest ids), store.ProcessedDataMissing
+    except (ValueError, FileNotFoundError) as exc:
         raise BuildUsageError(str(exc)) from exc
     return list(dict.fromkeys(resolved))
 
@@ -65,15 +59,10 @@ def load_template(path: Path, sample_params: dict[str, Any]) -> nbformat.Noteboo
     from portraits.execution import qmd
 
     try:
-        if path.suffix == ".qmd":
-            nb = qmd.read_qmd(path)
-        else:
-            nb = nbformat.read(path, as_version=4)
-        qmd.check_template(nb, sample_params, name=path.name)
+        return qmd.load_template(path, sample_params)
     except ValueError as exc:  # qmd.TemplateError (its message starts with file:line), nbformat validation
         message = str(exc)
         raise BuildUsageError(message if message.startswith(path.name) else f"{path.name}: {message}") from exc
-    return nb
 
 
 def choose_engine(engine: str) -> str:

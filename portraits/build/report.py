@@ -23,6 +23,7 @@ import nbformat
 from portraits.core import atomic
 from portraits import render
 from portraits.build import changes as report_text
+from portraits.text import fmt
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s])")
 _MARKUP = re.compile(r"[*_`]+|<[^>]+>")
@@ -184,10 +185,13 @@ def warnings_summary(warnings: dict[str, list[str]]) -> str:
     return ", ".join(f"{len(items)} {_kind_label(kind, len(items))}" for kind, items in warnings.items())
 
 
-def extract(nb: nbformat.NotebookNode, table=None, flags=None) -> dict[str, Any]:
+def extract(nb: nbformat.NotebookNode, table=None, flags=None, *, sentences: bool = True) -> dict[str, Any]:
     """What a reviewer compares between two builds of one territory: the sentences, the figures
-    of ``table`` (the data file), the warnings from ``flags`` (``store.indicators``)."""
-    sentences = [s for text in _markdown_outputs(nb) for s in sentences_of(text)]
+    of ``table`` (the data file), the warnings from ``flags`` (``store.indicators``).
+
+    ``sentences=False`` when the rendered page's text is compared instead (``changes``): the
+    same edit is then reported, and counted, once."""
+    sentences = [s for text in _markdown_outputs(nb) for s in sentences_of(text)] if sentences else None
     warnings = _table_warnings(flags)
     if python := _python_warnings(nb):
         warnings["python"] = python
@@ -217,12 +221,13 @@ def diff_extracts(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[
     changed.sort(key=lambda c: (c["row"], c["column"]))
     added_rows = sorted(new_rows.keys() - old_rows.keys())
     removed_rows = sorted(old_rows.keys() - new_rows.keys())
-    sm = difflib.SequenceMatcher(a=before.get("sentences", []), b=after["sentences"], autojunk=False)
     s_added, s_removed = [], []
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag != "equal":
-            s_removed += before["sentences"][i1:i2]
-            s_added += after["sentences"][j1:j2]
+    if before.get("sentences") is not None and after["sentences"] is not None:  # None: not extracted
+        sm = difflib.SequenceMatcher(a=before["sentences"], b=after["sentences"], autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag != "equal":
+                s_removed += before["sentences"][i1:i2]
+                s_added += after["sentences"][j1:j2]
     n = len(changed) + len(added_rows) + len(removed_rows) + len(s_added) + len(s_removed)
     return {"first_build": False, "n_values_changed": len(changed), "values_changed": changed[:MAX_LISTED],
             "rows_added": added_rows[:MAX_LISTED], "rows_removed": removed_rows[:MAX_LISTED],
@@ -258,13 +263,8 @@ REASON_LABELS = {"forced": "forcé (--force)", "new": "nouveau", "template": "mo
 
 
 def fr_number(value: Any, digits: int = 2) -> str:
-    """12.345 -> '12,35' (French decimal comma); '' for None."""
-    if value is None or value == "":
-        return ""
-    try:
-        return f"{float(value):.{digits}f}".replace(".", ",")
-    except (TypeError, ValueError):
-        return str(value)
+    """12345.678 -> '12 345,68' (the portraits' number format); '' when there is no value."""
+    return "" if value is None or value == "" else fmt.number(value, digits)
 
 
 def fr_datetime(value: Any) -> str:

@@ -11,6 +11,9 @@ from pathlib import Path
 from portraits.core.errors import UsageError
 
 
+DEFAULT_TIMEOUT = 300.0  # seconds allowed per territory, unless the build is told otherwise
+
+
 class BuildUsageError(UsageError, ValueError):
     """Bad input for a build (unknown territory, bad template, output dir busy): exit status 2."""
 
@@ -42,7 +45,6 @@ class BuildResult:
     built: list[str] = dataclasses.field(default_factory=list)
     skipped: list[str] = dataclasses.field(default_factory=list)
     failed: list[Failure] = dataclasses.field(default_factory=list)
-    durations: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
     wall_s: float = 0.0
     report: Path | None = None
 

@@ -24,7 +24,6 @@ from portraits.build.results import Failure
 from portraits.blocks import data_table
 from portraits.core import atomic, outputs
 from portraits.data import store
-from portraits.text import describe
 
 
 @dataclasses.dataclass
@@ -42,35 +41,11 @@ def output_paths(output_dir: Path, tid: str) -> dict[str, Path]:
     return outputs.paths(output_dir, tid)
 
 
-def render_context(tid: str) -> dict[str, Any]:
-    """Page metadata only the build knows (the template's front matter is the same for all)."""
-    try:
-        terr = store.territory(tid)
-    except Exception:  # a fixture or partial data set: the template's own title stays
-        return {}
-    regions = ", ".join(terr.region_names or [terr.region_name])
-    # design/portrait.md: the document title is "Territoire d'industrie — <name>"; the templates
-    # show `name` large under a kicker and use `title` for <title> and the PDF metadata.
-    title = f"Territoire d'industrie — {terr.name}"
-    return {"title": title, "name": terr.name,
-            "subtitle": " · ".join(x for x in (regions, str(describe.composition(terr))) if x),
-            "pagetitle": title,
-            "description": f"Portrait socio-économique du Territoire d'industrie {terr.name} ({tid})"}
-
-
-def _write_data_files(tid: str, paths: dict[str, Path]):
-    table = data_table.comparison_frame(tid)
-    with atomic.atomic_path(paths["csv"]) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8")
-    with atomic.atomic_path(paths["xlsx"]) as tmp:
-        table.to_excel(tmp, index=False, engine="openpyxl", sheet_name=tid[:31])
-    return table
-
-
 def _render(job: Job, tid: str, paths: dict[str, Path]) -> dict[str, Path]:
     from portraits import render
+    from portraits.render import context
 
-    return render.render(paths["notebook"], engine=job.engine, context=render_context(tid),
+    return render.render(paths["notebook"], engine=job.engine, context=context.render_context(tid),
                          **{fmt: paths[fmt] for fmt in job.formats})
 
 
@@ -78,7 +53,7 @@ def _write_review(job: Job, tid: str, nb: nbformat.NotebookNode) -> Path:
     """output/review/ID.html: the executed notebook with its code, for reviewers (nbconvert)."""
     from portraits.render import review
 
-    return review.write_review(job.output_dir, tid, nb, name=render_context(tid).get("name", ""))
+    return review.write_review(job.output_dir, tid, nb, name=review.territory_name(tid))
 
 
 def _warm_review() -> None:
@@ -117,7 +92,7 @@ def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, A
                                     err.execution_count, str(paths["notebook"])), started), None
     try:
         t0 = time.monotonic()
-        table = _write_data_files(tid, paths)
+        table = data_table.write_files(tid, paths["csv"], paths["xlsx"])
         out["outputs"] += [paths["csv"], paths["xlsx"]]
         out["durations"]["data"] = time.monotonic() - t0
     except Exception as exc:  # one territory's broken data must not stop the others
@@ -142,9 +117,11 @@ def finish_one(job: Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[s
         out["durations"]["review"] = time.monotonic() - t0
         out["durations"]["review_cpu"] = time.thread_time() - cpu0  # this thread's CPU only
         stage = "extract"
-        out["extract"] = report_build.extract(pending["nb"], pending["table"], store.indicators(tid))
-        # the rendered text, which the next build's report compares ("what changed")
+        # the rendered text, which the next build's report compares ("what changed"); the
+        # notebook's Markdown sentences only stand in for it when no page is rendered
         out["text"] = report_text.extract_file(rendered["html"]) if "html" in rendered else None
+        out["extract"] = report_build.extract(pending["nb"], pending["table"], store.indicators(tid),
+                                              sentences=out["text"] is None)
     except Exception as exc:  # one territory's broken render must not stop the others
         return _failed(out, _stage_failure(tid, stage, exc, paths), pending["started"])
     out["durations"]["total"] = time.monotonic() - pending["started"]

@@ -1,5 +1,5 @@
 """What a build writes for each territory, declared once: the output kinds (executed notebook,
-documents, data files, review page), where each goes, its French link text, and which are
+documents, data files, review page), where each goes, its French link texts, whether it opens in the browser, and which are
 document formats rendered from the notebook (``--formats``).
 
 The build, the renderers, the catalogue and the review page iterate over :data:`OUTPUTS`;
@@ -18,7 +18,8 @@ class Output:
     id: str                 # "html", "pdf", "docx", "csv"…
     directory: str          # under output/
     extension: str
-    label: str              # French link text (catalogue, review page)
+    label: str              # French link text beside the territory's other files (catalogue)
+    long_label: str         # French link text on its own (the review page's header)
     rendered: bool = False  # a document rendered from the executed notebook (--formats)
     default: bool = False   # rendered when --formats is not given
     page: bool = False      # opens in the browser (else a download)
@@ -31,14 +32,14 @@ class Output:
 
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("html", "html", "html", "Portrait", rendered=True, default=True, page=True),
-    Output("pdf", "pdf", "pdf", "PDF", rendered=True, default=True),
-    Output("docx", "docx", "docx", "Word", rendered=True),
-    Output("csv", "data", "csv", "CSV"),
-    Output("xlsx", "data", "xlsx", "XLSX"),
+    Output("html", "html", "html", "Portrait", "Portrait (page web)", rendered=True, default=True, page=True),
+    Output("pdf", "pdf", "pdf", "PDF", "Portrait (PDF)", rendered=True, default=True),
+    Output("docx", "docx", "docx", "Word", "Portrait (Word)", rendered=True),
+    Output("csv", "data", "csv", "CSV", "Données (CSV)"),
+    Output("xlsx", "data", "xlsx", "XLSX", "Données (XLSX)"),
     # the review page (executed notebook with its code, nbconvert), then the .ipynb to download
-    Output("review", "review", "html", "Notebook", page=True),
-    Output("notebook", "notebooks", "ipynb", ".ipynb"),
+    Output("review", "review", "html", "Notebook", "Notebook (code visible)", page=True),
+    Output("notebook", "notebooks", "ipynb", ".ipynb", "Notebook (.ipynb, à télécharger)"),
 )
 BY_ID = {o.id: o for o in OUTPUTS}
 FORMATS: tuple[str, ...] = tuple(o.id for o in OUTPUTS if o.rendered)

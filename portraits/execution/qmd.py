@@ -329,3 +329,12 @@ def check_template(nb: nbformat.NotebookNode, params: dict, *, name: str | None 
         raise TemplateError(
             f"{name or 'the template'}: parameter(s) {', '.join(unknown)} not declared in the parameters "
             f"cell (declared: {', '.join(sorted(declared)) or 'none'})")
+
+
+def load_template(path: Path, params: dict) -> nbformat.NotebookNode:
+    """The template (.qmd, or a notebook) ready to run with ``params``; TemplateError (or
+    nbformat's validation error, a ValueError too) when it cannot be read or would run with
+    its defaults."""
+    nb = read_qmd(path) if path.suffix == ".qmd" else nbformat.read(path, as_version=4)
+    check_template(nb, params, name=path.name)
+    return nb

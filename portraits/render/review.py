@@ -30,12 +30,8 @@ from portraits.core import atomic, outputs
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "review"
 
 # (key, path from output/review/, link text, download): the registry's outputs but this page
-_LINK_TEXTS = {"html": "Portrait (page web)", "pdf": "Portrait (PDF)", "docx": "Portrait (Word)",
-               "csv": "Données (CSV)", "xlsx": "Données (XLSX)",
-               "notebook": "Notebook (.ipynb, à télécharger)"}
 LINKS: tuple[tuple[str, str, str, bool], ...] = tuple(
-    (o.id, "../" + o.relative("{id}"), _LINK_TEXTS.get(o.id, o.label), not (o.page or o.id == "pdf"))
-    for o in outputs.OUTPUTS if o.id != "review")
+    (o.id, "../" + o.relative("{id}"), o.long_label, not o.page) for o in outputs.OUTPUTS if o.id != "review")
 
 _exporter = None  # one per process: building it loads the templates (about 0.5 s)
 

@@ -264,10 +264,11 @@ def run(territory: str, *, port: int = DEFAULT_PORT, template: Path | None = Non
     """``portraits preview``: resolve the territory, serve, print the URL, wait for Ctrl-C."""
     tid = resolve_ids([territory], False)[0]
     preview = Preview(tid, template, port=port, log=lambda msg: print(msg, flush=True))
-    if not preview.template.is_file():
-        raise BuildUsageError(f"template not found: {preview.template}")
     try:
         url = preview.start()
+    except FileNotFoundError as exc:  # the template
+        preview.close()
+        raise BuildUsageError(str(exc)) from exc
     except OSError as exc:
         preview.close()
         raise BuildUsageError(f"cannot serve on {HOST}:{port}: {exc.strerror or exc} "

@@ -20,7 +20,8 @@ from typing import Any, Callable, Optional
 
 import nbformat
 
-from portraits.build.worker import render_context
+from portraits.execution import qmd
+from portraits.render.context import render_context
 from portraits.site.preview_errors import PreviewError, cell_error, template_error_line
 from portraits.site.preview_pages import Version, error_page
 from portraits.site.preview_watch import next_batch, short_path
@@ -150,7 +151,7 @@ class Runner:
         text = ""
         try:
             text = self.template.read_text(encoding="utf-8-sig")
-            nb_template = self._read_template()
+            nb_template = qmd.load_template(self.template, {"territory": self.territory})
         except Exception as exc:  # qmd.TemplateError, nbformat's errors, a file being replaced
             error = PreviewError("template", str(exc), qmd_line=template_error_line(text, exc, self.template.name))
             return self._fail(error, text, timings, changes, started)
@@ -221,16 +222,6 @@ class Runner:
         version = self._publish(page, False, error.summary(), timings, changes)
         self.log(f"preview: version {version.generation}: {error.summary()}")
         return version
-
-    def _read_template(self) -> nbformat.NotebookNode:
-        from portraits.execution import qmd
-
-        if self.template.suffix == ".qmd":
-            nb = qmd.read_qmd(self.template)
-        else:
-            nb = nbformat.read(self.template, as_version=4)
-        qmd.check_template(nb, {"territory": self.territory}, name=self.template.name)
-        return nb
 
     def _render(self, nb: nbformat.NotebookNode) -> str:
         from portraits import render

@@ -14,24 +14,18 @@ from typing import Callable
 import watchfiles
 
 from portraits.core import config
-from portraits.build.fingerprint import NOT_PORTRAIT_DIRS, NOT_PORTRAIT_INPUTS
-
-# Package files that cannot change a portrait: the batch build's declaration, used as is.
-IGNORED_PACKAGE_FILES = set(NOT_PORTRAIT_INPUTS)
-IGNORED_PACKAGE_DIRS = set(NOT_PORTRAIT_DIRS)
+from portraits.build.fingerprint import is_portrait_input
 
 
 class Filter(watchfiles.DefaultFilter):
     """watchfiles' default filter (VCS and cache dirs, *.pyc, vim/emacs/JetBrains temporaries)
     plus hidden files (our atomic writes are ``.NAME.XXXX.tmp``), ``*.tmp`` and vim's ``4913``;
-    and, relative to ``root``, the given files and the files under the given directory names."""
+    and, under the package dir ``root``, the files that cannot change a portrait (the batch
+    build's own test, ``fingerprint.is_portrait_input``)."""
 
-    def __init__(self, root: Path | None = None, ignored_files: set[str] = frozenset(),
-                 ignored_dirs: set[str] = frozenset()) -> None:
+    def __init__(self, root: Path | None = None) -> None:
         super().__init__(ignore_entity_patterns=(*self.ignore_entity_patterns, r"^\.", r"\.tmp$", r"^4913$"))
         self._root = root
-        self._ignored_files = set(ignored_files)
-        self._ignored_dirs = set(ignored_dirs)
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         if self._root is not None:
@@ -39,7 +33,7 @@ class Filter(watchfiles.DefaultFilter):
                 rel = Path(path).relative_to(self._root)
             except ValueError:
                 rel = None
-            if rel is not None and (str(rel) in self._ignored_files or self._ignored_dirs & set(rel.parts[:-1])):
+            if rel is not None and not is_portrait_input(rel):
                 return False
         return super().__call__(change, path)
 
@@ -67,7 +61,7 @@ class Watch:
 def watches(template: Path, package_dir: Path, processed_dir: Path) -> list[Watch]:
     """The template's directory (that file only), the package, and the processed data if there."""
     found = [Watch("template", [template.parent], False, FileFilter(template))]
-    found.append(Watch("code", [package_dir], True, Filter(package_dir, IGNORED_PACKAGE_FILES, IGNORED_PACKAGE_DIRS)))
+    found.append(Watch("code", [package_dir], True, Filter(package_dir)))
     if processed_dir.is_dir():
         found.append(Watch("data", [processed_dir], True, Filter()))
     return found

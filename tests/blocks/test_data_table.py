@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from _data_support import ensure_processed
+from portraits.blocks import data_table
 from portraits.blocks.data_table import comparison_frame
 from portraits.data import store
 
@@ -38,3 +39,12 @@ def test_notes_are_french_sentences():
     assert mayotte.Note.str.startswith(("Non disponible à Mayotte", "Non disponible outre-mer",
                                         "Non diffusé : Filosofi 2021")).all()
     assert comparison_frame("ti-8413").Note.eq("").all()      # a metropolitan, whole-EPCI territory
+
+
+def test_write_files_writes_the_csv_and_the_workbook(tmp_path):
+    import pandas as pd
+
+    table = data_table.write_files("ti-8413", tmp_path / "t.csv", tmp_path / "t.xlsx")
+    assert pd.read_csv(tmp_path / "t.csv").shape == table.shape
+    assert pd.read_excel(tmp_path / "t.xlsx", sheet_name="ti-8413").shape == table.shape
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.xlsx"]  # no temporaries left

@@ -101,13 +101,6 @@ def test_identical_changes_across_territories_are_grouped_once():
     assert groups[1]["line"] == "ti-0001\u202f: phrase «\u202fa\u202f» → «\u202fb\u202f»"
 
 
-def test_french_typography_of_the_reports_own_phrases():
-    assert rt.french("Total : 3 territoires ; 12 % ! « titre » ?") == (
-        "Total\u202f: 3 territoires\u202f; 12\u202f%\u202f! «\u202ftitre\u202f»\u202f?")
-    assert rt.french("à 10:20, voir http://exemple.fr") == "à 10:20, voir http://exemple.fr"
-    assert rt.french("Durées\u00a0: 12%") == "Durées\u202f: 12\u202f%"
-
-
 def test_bad_typography_detector():
     assert bad_typography("Total : 3") and bad_typography("«titre\u202f»") and bad_typography("12 %")
     assert not bad_typography("Total\u202f: 3 «\u202ftitre\u202f» 12\u202f% à 10:20")

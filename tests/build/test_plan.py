@@ -23,15 +23,6 @@ def test_unknown_id_is_refused_before_any_kernel_starts(env, monkeypatch):
         env.build(ids=["ti-0001", "ti-9999"])
 
 
-def test_template_without_parameters_cell_is_refused(env):
-    nb = nbformat.read(env.template, as_version=4)
-    for cell in nb.cells:
-        cell.metadata.pop("tags", None)
-    nbformat.write(nb, env.template)
-    with pytest.raises(BuildUsageError, match="parameters"):
-        env.build()
-
-
 @pytest.mark.parametrize("fixture, message", [
     ("inline_syntax_error.qmd", "inline_syntax_error.qmd:16: inline expression `{python} territory.upper(` "
                                 "is not valid Python"),

@@ -137,3 +137,18 @@ def test_report_groups_a_heading_edit_across_territories_in_french(env):
     assert not re.search(r"\b(Build report|built|up to date|failed|territories|Warnings)\b", text), text
     assert not bad_typography(text), bad_typography(text)
 
+
+
+def test_a_text_change_is_counted_once_when_the_page_is_rendered(env):
+    ids = ["ti-0001"]
+    assert env.build(ids=ids, formats=["html"], engine="builtin").ok
+    stubs.write_territory(env.data, "ti-0001", 42)
+    assert env.build(ids=ids, formats=["html"], engine="builtin").ok
+    report = json.loads((env.out / "build-report.json").read_text())
+    [t] = [t for t in report["territories"] if t["territory"] == "ti-0001"]
+    changes = t["changes"]
+    # the rendered page's text is compared; the notebook's Markdown sentences are not, a second time
+    assert [c["kind"] for c in changes["text"]["changes"]] == ["cellule", "phrase"]
+    assert changes["n_sentences_added"] == changes["n_sentences_removed"] == 0
+    assert changes["n_changes"] == changes["n_values_changed"] + changes["text"]["n"] == 3
+    assert report["summary"]["sentences_added"] == 0 and report["summary"]["text_changes"] == 2

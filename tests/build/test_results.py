@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from portraits.build.results import BuildResult, Failure, print_summary
-from portraits.core.errors import UsageError
 
 
 def test_failures_say_where():
@@ -28,8 +27,3 @@ def test_summary_counts_territories_and_lists_every_failure(capsys):
         "  FAILED catalogue: catalogue: OSError: disk full",
         "build report: out/build-report.html"]
 
-
-def test_build_usage_error_is_a_usage_error():
-    from portraits.build.results import BuildUsageError
-
-    assert issubclass(BuildUsageError, UsageError) and issubclass(BuildUsageError, ValueError)

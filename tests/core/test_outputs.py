@@ -54,6 +54,11 @@ def test_pages_open_in_the_browser_downloads_do_not():
     assert [o.id for o in outputs.OUTPUTS if o.page] == ["html", "review"]
 
 
+def test_every_output_has_a_short_and_a_long_link_text():
+    long_labels = [o.long_label for o in outputs.OUTPUTS]
+    assert all(o.label and o.long_label for o in outputs.OUTPUTS) and len(set(long_labels)) == len(long_labels)
+
+
 def test_roles_mark_the_reviewers_outputs():
     evidence = nbformat.v4.new_output("display_data", data={"text/plain": "t"},
                                       metadata=outputs.role_metadata(outputs.EVIDENCE_ROLE))

@@ -240,3 +240,15 @@ def test_a_broken_template_is_refused_with_its_file_line(fixture, message):
 def test_every_template_fixture_says_what_it_exercises_and_what_to_expect(path):
     comment = _comment(path)
     assert comment.startswith("Exercises: ") and " Expected: " in comment, path.name
+
+
+def test_load_template_reads_a_qmd_or_a_notebook_and_checks_it(tmp_path):
+    from portraits.execution.qmd import load_template
+
+    qmd_path = write(tmp_path, TEMPLATE)
+    nb = load_template(qmd_path, {"territory_id": "ti-0101"})
+    ipynb = tmp_path / "t.ipynb"
+    nbformat.write(nb, ipynb)
+    assert load_template(ipynb, {"territory_id": "ti-0101"}).cells == nb.cells
+    with pytest.raises(TemplateError, match="t.ipynb: parameter.s. territoire not declared"):
+        load_template(ipynb, {"territoire": "ti-0101"})

@@ -60,6 +60,9 @@ def test_links_to_the_portrait_and_the_data(soup):
                            "../data/ti-0002.xlsx", "../notebooks/ti-0002.ipynb"]
     assert hrefs["../notebooks/ti-0002.ipynb"].has_attr("download")
     assert not hrefs["../html/ti-0002.html"].has_attr("download")
+    # the same rule as the catalogue's (outputs.Output.page): the PDF is a download there too
+    assert hrefs["../pdf/ti-0002.pdf"].has_attr("download")
+    assert hrefs["../pdf/ti-0002.pdf"].get_text() == "Portrait (PDF)"
 
 
 def test_nothing_is_loaded_from_the_network(soup):

@@ -13,7 +13,7 @@ def test_package_filter_keeps_portrait_inputs_only(tmp_path):
     from watchfiles import Change
 
     root = tmp_path / "build" / "portraits"  # a dir named like an ignored one above the package
-    f = pw.Filter(root, pw.IGNORED_PACKAGE_FILES, pw.IGNORED_PACKAGE_DIRS)
+    f = pw.Filter(root)
     kept = ["text/commentary.py", "text/phrasing.toml", "data/indicators.toml", "render/quarto_cells.lua",
             "render/templates/portrait.html", "render/cli.py"]
     dropped = ["cli.py", "site/preview.py", "build/templates/report.html", "__pycache__/x.cpython-311.pyc",
@@ -41,10 +41,3 @@ def test_watches_the_template_package_and_existing_data(tmp_path):
     assert [w.kind for w in found] == ["template", "code", "data"]
     assert isinstance(found[0].filter, pw.FileFilter) and not found[0].recursive
 
-
-def test_preview_ignores_what_the_batch_build_does_not_count_as_a_portraits_input():
-    from portraits.build import fingerprint
-
-    assert "site" in fingerprint.NOT_PORTRAIT_DIRS  # editing the preview rebuilds no portrait
-    assert set(fingerprint.NOT_PORTRAIT_INPUTS) <= pw.IGNORED_PACKAGE_FILES
-    assert set(fingerprint.NOT_PORTRAIT_DIRS) <= pw.IGNORED_PACKAGE_DIRS
