@@ -11,25 +11,19 @@ from portraits.site import catalogue_data as cd
 NNBSP = "\u202f"
 
 
-def _meta(unit, ident="x"):
-    # the catalogue's flags (signed for the changes) as the page gets them
-    return cd.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
-                            signed=cd.indicator_meta(ident).signed)
-
-
-def test_format_value_french_typography():
-    assert cd.format_value(12.44, _meta("%")) == f"12,4{NNBSP}%"
-    assert cd.format_value(63434, _meta("hab")) == f"63{NNBSP}434"
-    assert cd.format_value(21447.4, _meta("€")) == f"21{NNBSP}447\u00a0€"
-    assert cd.format_value(-0.66, _meta("%/an", "jobs_growth")) == f"\u22120,7{NNBSP}%\u00a0par an"
-    assert cd.format_value(-0.66, _meta("%/an", "jobs_growth"), compact=True) == f"\u22120,7{NNBSP}%"
+def test_format_value_french_typography(make_meta):
+    assert cd.format_value(12.44, make_meta("%")) == f"12,4{NNBSP}%"
+    assert cd.format_value(63434, make_meta("hab")) == f"63{NNBSP}434"
+    assert cd.format_value(21447.4, make_meta("€")) == f"21{NNBSP}447\u00a0€"
+    assert cd.format_value(-0.66, make_meta("%/an", "jobs_growth")) == f"\u22120,7{NNBSP}%\u00a0par an"
+    assert cd.format_value(-0.66, make_meta("%/an", "jobs_growth"), compact=True) == f"\u22120,7{NNBSP}%"
     # A change in percent gets its sign even though its unit is a plain "%".
-    assert cd.format_value(4.7, _meta("%", "private_jobs_growth")) == f"+4,7{NNBSP}%"
+    assert cd.format_value(4.7, make_meta("%", "private_jobs_growth")) == f"+4,7{NNBSP}%"
 
 
-def test_format_value_missing_markers():
-    assert cd.format_value(float("nan"), _meta("%")) == "n.d."
-    assert cd.format_value(None, _meta("%"), status="s") == "s"
+def test_format_value_missing_markers(make_meta):
+    assert cd.format_value(float("nan"), make_meta("%")) == "n.d."
+    assert cd.format_value(None, make_meta("%"), status="s") == "s"
 
 
 def test_labels_use_french_apostrophe():
