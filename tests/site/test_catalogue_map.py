@@ -74,12 +74,42 @@ def test_map_links_titles_and_missing(fixture_page, raw_maps):
     svg = soup.find("svg", class_="national-map")
     assert svg is not None and svg.find("title")
     link = svg.find("a", href="html/ti-8413.html")
-    assert link is not None and link["aria-label"] == f"Plastics Vallée – Oyonnax — 34,6{NNBSP}%"
+    assert link is not None and link["aria-label"] == f"Plastics Vallée – Oyonnax — ≈\u00a034,6{NNBSP}%"
     assert link.find("path").find("title").get_text() == link["aria-label"]
     # Territory without a built portrait: drawn, not linked.
     basse_terre = svg.find("path", attrs={"data-id": "ti-0101"})
-    assert basse_terre.parent.name != "a" and basse_terre["fill"] == cm.MISSING_COLOUR
+    assert basse_terre.parent.name != "a"
+    # Its value is on another basis (Flores 2023): painted apart, its source in its title.
+    assert basse_terre["fill"] == cm.OTHER_COLOUR
+    assert "Flores 2023" in basse_terre.find("title").get_text()
     assert svg.find("path", attrs={"data-id": "ti-8424"}).parent.name == "a"
-    # The legend is in the page itself (readable without JS), missing values last.
+    # The legend is in the page itself (readable without JS): other basis, then missing values last.
     items = [li.get_text(strip=True) for li in soup.select("#carte-legende li")]
-    assert len(items) >= 3 and items[0].startswith("moins de") and items[-1] == "non disponible"
+    assert len(items) >= 4 and items[0].startswith("moins de")
+    assert items[-2:] == [cm.OTHER_LABEL, "non disponible"]
+
+
+def test_classes_leave_other_basis_out(fixture_data):
+    cls = cm.data_classes(fixture_data, "industry_jobs_share")
+    assert "ti-0101" not in cls.index and len(cls.index) == 5
+    assert cm.all_classes(fixture_data)["industry_jobs_share"] == cls
+    # an indicator without another basis has no such legend entry
+    assert cm.OTHER_LABEL not in dict(map(reversed, cm.map_legend("median_income", fixture_data)))
+
+
+def test_real_map_classes_and_legend():
+    """On the real data, the overseas shares from Flores stay out of the census classes."""
+    from _data_support import ensure_processed
+
+    from portraits.data import store
+
+    ensure_processed()
+    store.clear_cache()
+    data = cd.load_data()
+    t = data.table
+    others = set(t.loc[~t["industry_jobs_share__comparable"] & t["industry_jobs_share"].notna(), "territory_id"])
+    cls = cm.data_classes(data, "industry_jobs_share")
+    assert others and not others & set(cls.index)
+    assert len(cls.index) == t["industry_jobs_share"].notna().sum() - len(others)
+    legend = cm.map_legend("industry_jobs_share", data, cls)
+    assert legend[-2] == (cm.OTHER_COLOUR, cm.OTHER_LABEL)
