@@ -34,24 +34,34 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from portraits.blocks.values import APPROX
 from portraits.core import atomic, config
 from portraits.site import catalogue_geometry
 from portraits.site.catalogue_data import (DEFAULT_MAP_INDICATOR, FILE_KINDS, PAGE_KINDS, TABLE_INDICATORS,
-                                           CatalogueData, IndicatorMeta, format_value, load_data, parse_codes,
-                                           portrait_links, search_index)
-from portraits.site.catalogue_map import MISSING_COLOUR, classify, map_legend, national_map_svg
+                                           CatalogueData, IndicatorMeta, french_text, load_data, other_basis,
+                                           parse_codes, portrait_links, search_index, value_text)
+from portraits.site.catalogue_map import (MISSING_COLOUR, OTHER_COLOUR, OTHER_LABEL, Classes, all_classes,
+                                          map_legend, map_text, national_map_svg)
 from portraits.site.catalogue_overview import overview
 from portraits.text import fmt
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "catalogue"
 
 
+#: The class index ("k") of a value on another basis, and of a missing value, in the page's JSON.
+OTHER_CLASS, MISSING_CLASS = -2, -1
+
+
 def _page_json(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
-               search: Mapping[str, Mapping[str, str]]) -> dict:
-    """What the page's JS needs: per territory raw values (sorting), formatted values and
-    class indices (map), region codes (filter), and the names to search."""
+               search: Mapping[str, Mapping[str, str]], classes: Mapping[str, Classes]) -> dict:
+    """What the page's JS needs: per territory raw values (sorting), the map's texts and
+    class indices, region codes (filter), and the names to search."""
     metas = data.indicators
-    classes = {m.id: classify(data.table.set_index("territory_id")[m.id].to_dict(), m) for m in metas}
+
+    def k(rec: Mapping[str, Any], m: IndicatorMeta) -> int:
+        found = classes[m.id].index.get(rec["territory_id"])
+        return found if found is not None else (OTHER_CLASS if other_basis(rec, m) else MISSING_CLASS)
+
     territories = []
     for rec in data.table.to_dict("records"):
         tid = rec["territory_id"]
@@ -60,8 +70,8 @@ def _page_json(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
             "name": rec["name"],
             "reg": sorted(set([rec["region_code"], *parse_codes(rec.get("regions"))])),
             "v": [None if pd.isna(rec[m.id]) else round(float(rec[m.id]), 6) for m in metas],
-            "t": [format_value(rec[m.id], m, _status(rec, m)) for m in metas],
-            "k": [classes[m.id].index.get(tid, -1) for m in metas],
+            "t": [map_text(rec, m) for m in metas],
+            "k": [k(rec, m) for m in metas],
             "html": (links.get(tid) or {}).get("html", ""),
             "c": search.get(tid, {}).get("c", ""),
             "m": search.get(tid, {}).get("m", ""),
@@ -69,8 +79,12 @@ def _page_json(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
     return {
         "indicators": [{"id": m.id, "label": m.label, "short": m.short_label, "unit": m.unit, "year": m.year,
                         "classes": classes[m.id].labels,
-                        "colours": classes[m.id].colours} for m in metas],
+                        "colours": classes[m.id].colours,
+                        "other": any(t["k"][i] == OTHER_CLASS for t in territories)}
+                       for i, m in enumerate(metas)],
         "missingColour": MISSING_COLOUR,
+        "otherColour": OTHER_COLOUR,
+        "otherLabel": OTHER_LABEL,
         "territories": territories,
     }
 
@@ -93,7 +107,8 @@ def _environment():
     return env
 
 
-def _map(output_dir: Path, data: CatalogueData, links: Mapping[str, Mapping[str, str]]) -> tuple[str, str]:
+def _map(output_dir: Path, data: CatalogueData, links: Mapping[str, Mapping[str, str]],
+         classes: Mapping[str, Classes]) -> tuple[str, str]:
     """The indicator the map shows first, and the map's SVG ('' when the polygons are missing)."""
     try:
         geometry = catalogue_geometry.map_geometry(output_dir / ".build" / "catalogue")
@@ -102,13 +117,22 @@ def _map(output_dir: Path, data: CatalogueData, links: Mapping[str, Mapping[str,
         geometry = None
     default = DEFAULT_MAP_INDICATOR if any(m.id == DEFAULT_MAP_INDICATOR for m in data.indicators) else (
         data.indicators[0].id if data.indicators else DEFAULT_MAP_INDICATOR)
-    svg = national_map_svg(default, data, links, geometry, output_dir) if geometry else ""
+    svg = national_map_svg(default, data, links, geometry, output_dir, classes=classes.get(default)) if geometry else ""
     return default, svg
 
 
 def _table_rows(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
-                columns: list[IndicatorMeta]) -> list[dict]:
-    """The table's rows: names, regions, formatted cells and the links to the files that exist."""
+                columns: list[IndicatorMeta]) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The table's rows (names, regions, formatted cells, links to the files that exist), and the
+    notes under the table: (marker, source and year) of each other basis a cell is marked with."""
+    notes: dict[str, str] = {}  # source and year -> marker
+
+    def cell(rec: Mapping[str, Any], m: IndicatorMeta) -> dict:
+        note = other_basis(rec, m)
+        marker = notes.setdefault(note, "*" * (len(notes) + 1)) if note else ""
+        return {"text": value_text(rec, m, compact=True), "missing": fmt.is_missing(rec[m.id]),
+                "marker": marker, "note": french_text(f"{OTHER_LABEL} : {note}") if note else ""}
+
     rows = []
     for rec in data.table.to_dict("records"):
         tid = rec["territory_id"]
@@ -119,11 +143,10 @@ def _table_rows(data: CatalogueData, links: Mapping[str, Mapping[str, str]],
             "other_regions": [data.region_names.get(c, c) for c in parse_codes(rec.get("regions"))
                               if c != rec["region_code"]],
             "n_communes": rec.get("n_communes") or "",
-            "cells": [{"text": format_value(rec[m.id], m, _status(rec, m), compact=True),
-                       "missing": fmt.is_missing(rec[m.id])} for m in columns],
+            "cells": [cell(rec, m) for m in columns],
             "links": [(key, links[tid][key], text) for key, _, text in FILE_KINDS if key in links[tid]],
         })
-    return rows
+    return rows, [(marker, note) for note, marker in notes.items()]
 
 
 def _regions(data: CatalogueData) -> list[tuple[str, str]]:
@@ -141,21 +164,25 @@ def render_catalogue(output_dir: Path, now: datetime | None = None) -> str:
     ids = list(data.table["territory_id"])
     links = portrait_links(output_dir, ids)
     search = search_index()
-    default, svg = _map(output_dir, data, links)
+    classes = all_classes(data)  # once: the JSON, the map and its legend share them
+    default, svg = _map(output_dir, data, links, classes)
     metas = {m.id: m for m in data.indicators}
     columns = [metas[i] for i in TABLE_INDICATORS if i in metas]
+    rows, table_notes = _table_rows(data, links, columns)
     return _environment().get_template("index.html.j2").render(
         css=markupsafe.Markup((TEMPLATE_DIR / "catalogue.css").read_text(encoding="utf-8")),
         js=markupsafe.Markup((TEMPLATE_DIR / "catalogue.js").read_text(encoding="utf-8")),
-        data_json=markupsafe.Markup(_json_for_script(_page_json(data, links, search))),
+        data_json=markupsafe.Markup(_json_for_script(_page_json(data, links, search, classes))),
         map_svg=markupsafe.Markup(svg),
         columns=columns,
         map_indicators=data.indicators,
-        legend=map_legend(default, data) if svg else [],
+        legend=map_legend(default, data, classes.get(default)) if svg else [],
         legend_title=next((f"{m.label} ({m.year})" if m.year else m.label
                            for m in data.indicators if m.id == default), ""),
         default_indicator=default,
-        rows=_table_rows(data, links, columns),
+        rows=rows,
+        table_notes=table_notes,
+        approx_mark=APPROX,
         page_kinds=PAGE_KINDS,
         regions=_regions(data),
         overview=overview(data, DEFAULT_MAP_INDICATOR),
@@ -165,11 +192,6 @@ def render_catalogue(output_dir: Path, now: datetime | None = None) -> str:
         build_report="build-report.html" if (output_dir / "build-report.html").is_file() else "",
         generated=(now or datetime.now(timezone.utc)).astimezone().strftime("%d/%m/%Y à %H:%M"),
     )
-
-
-def _status(rec: Mapping[str, Any], meta: IndicatorMeta) -> str | None:
-    status = rec.get(f"{meta.id}__status")
-    return status if isinstance(status, str) else None
 
 
 def count_communes(joined: str) -> int:

@@ -1,6 +1,8 @@
 """What the catalogue shows, from the processed tables (read through ``portraits.data.store``):
-one row per territory with its key indicators, the France and all-territories benchmarks, the
-names a reader may search for, and the portrait files that exist.
+one row per territory with its key indicators, the France benchmarks, the
+names a reader may search for, and the portrait files that exist. Each value keeps its flags:
+approximate (shown with the portraits' "≈") and comparable (a value on another basis, e.g. the
+overseas industry share from Flores, is kept apart from the comparisons and cited with its source).
 
 Also the indicators' labels and the French display of their values, shared by the table, the
 map and the overview."""
@@ -11,11 +13,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from portraits.blocks.values import APPROX
 from portraits.core import levels, outputs
 from portraits.data import indicators, store
 from portraits.text import fmt, typo
@@ -48,7 +51,10 @@ FILE_KINDS: tuple[tuple[str, str, str], ...] = tuple(
 PAGE_KINDS = frozenset(o.id for o in outputs.OUTPUTS if o.page)
 
 # The columns of the long indicator table the catalogue uses.
-_INDICATOR_COLUMNS = ["territory_id", "level", "indicator_id", "year", "value", "unit", "rank", "n_ranked", "status"]
+_INDICATOR_COLUMNS = ["territory_id", "level", "indicator_id", "year", "value", "unit", "rank", "n_ranked", "status",
+                      "comparable", "approx", "source_id"]
+# What a table without a flag column means (the flags came later than the first tables).
+_FLAG_DEFAULTS = {"comparable": True, "approx": False, "source_id": ""}
 
 
 # --------------------------------------------------------------------------- indicators
@@ -111,6 +117,35 @@ def format_value(value: Any, meta: IndicatorMeta, status: str | None = None, com
     return fmt.value(value, meta.unit, status=status, with_unit=not compact)
 
 
+def value_text(rec: Mapping[str, Any], meta: IndicatorMeta, compact: bool = False) -> str:
+    """A territory's value as the page shows it (``rec``: a row of ``CatalogueData.table``):
+    ``format_value`` with "≈" before an approximate value, as in the portraits."""
+    status = rec.get(f"{meta.id}__status")
+    text = format_value(rec.get(meta.id), meta, status if isinstance(status, str) else None, compact)
+    if bool(rec.get(f"{meta.id}__approx", False)) and not fmt.is_missing(rec.get(meta.id)):
+        text = f"{APPROX}{fmt.NBSP}{text}"
+    return text
+
+
+def is_comparable(rec: Mapping[str, Any], meta: IndicatorMeta) -> bool:
+    """Whether the territory's value has the basis of the others (and of France)."""
+    return bool(rec.get(f"{meta.id}__comparable", True))
+
+
+def other_basis(rec: Mapping[str, Any], meta: IndicatorMeta) -> str:
+    """For a value on another basis, its source and year in French ('' for a comparable value):
+    what tells the reader why it is not compared."""
+    if is_comparable(rec, meta) or fmt.is_missing(rec.get(meta.id)):
+        return ""
+    return source_year(rec.get(f"{meta.id}__source"), rec.get(f"{meta.id}__year"))
+
+
+def source_year(source_id: Any, year: Any) -> str:
+    """'Insee, Flores 2023, …, valeurs 2023': a source's citation and the year of its values."""
+    cite = store.source_citation(source_id) if isinstance(source_id, str) and source_id else "autre source"
+    return french_text(f"{cite}, valeurs {year}" if isinstance(year, str) and year else cite)
+
+
 # --------------------------------------------------------------------------- the table
 
 
@@ -120,7 +155,7 @@ class CatalogueData:
 
     table: pd.DataFrame  # territory_id, name, region_code, region_name, regions, overseas, n_communes, + values
     indicators: list[IndicatorMeta]
-    benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)  # level -> indicator -> value
+    benchmarks: dict[str, dict[str, float]] = field(default_factory=dict)  # "france" -> indicator -> value
     region_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -138,11 +173,12 @@ def _territories() -> pd.DataFrame:
 
 
 def _indicator_columns(long: pd.DataFrame, ter: pd.DataFrame) -> tuple[list[IndicatorMeta], dict[str, Any]]:
-    """One pivot of the long table: a value, rank and status column per indicator present."""
+    """One pivot of the long table: per indicator present, columns of its value, rank, status,
+    flags (``__approx``, ``__comparable``), year and source (the year and source may differ by row)."""
     own = long[long["level"] == "territory"]
     present = [i for i in MAP_INDICATORS if i in set(own["indicator_id"])]
     own = own.drop_duplicates(["territory_id", "indicator_id"]).set_index(["territory_id", "indicator_id"])
-    wide = own[["value", "rank", "status"]].unstack("indicator_id")
+    wide = own[["value", "rank", "status", "approx", "comparable", "year", "source_id"]].unstack("indicator_id")
     wide = wide.reindex(ter["territory_id"])
     columns: dict[str, Any] = {}
     metas: list[IndicatorMeta] = []
@@ -157,7 +193,17 @@ def _indicator_columns(long: pd.DataFrame, ter: pd.DataFrame) -> tuple[list[Indi
         columns[ind] = pd.to_numeric(wide[("value", ind)], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         columns[f"{ind}__rank"] = pd.to_numeric(wide[("rank", ind)], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         columns[f"{ind}__status"] = wide[("status", ind)].astype(object).to_numpy()
+        for flag in ("approx", "comparable"):
+            cells = wide[(flag, ind)].astype(object)
+            columns[f"{ind}__{flag}"] = cells.where(cells.notna(), _FLAG_DEFAULTS[flag]).map(_truth).to_numpy()
+        columns[f"{ind}__year"] = wide[("year", ind)].astype(object).to_numpy()
+        columns[f"{ind}__source"] = wide[("source_id", ind)].astype(object).to_numpy()
     return metas, columns
+
+
+def _truth(value: Any) -> bool:
+    # CSV tables read flags as text ("True"), parquet as booleans
+    return value is True or str(value).strip().lower() in {"true", "1"}
 
 
 def load_data() -> CatalogueData:
@@ -168,15 +214,12 @@ def load_data() -> CatalogueData:
     table = store.table("indicators")
     # france_scope says where "France" means metropolitan France (older tables lack the column)
     long = table[[c for c in (*_INDICATOR_COLUMNS, "france_scope") if c in table.columns]]
+    long = long.assign(**{c: d for c, d in _FLAG_DEFAULTS.items() if c not in long.columns})
     long = long[long["indicator_id"].isin(MAP_INDICATORS)]
     metas, columns = _indicator_columns(long, ter)
     table = pd.concat([ter, pd.DataFrame(columns, index=ter.index)], axis=1)
-    benchmarks: dict[str, dict[str, float]] = {}
-    for level in ("france", "all_territories"):
-        sub = long[long["level"] == level].drop_duplicates("indicator_id")
-        benchmarks[level] = {
-            r.indicator_id: float(r.value) for r in sub.itertuples() if pd.notna(r.value)
-        }
+    france = long[long["level"] == "france"].drop_duplicates("indicator_id")
+    benchmarks = {"france": {r.indicator_id: float(r.value) for r in france.itertuples() if pd.notna(r.value)}}
     return CatalogueData(table=table, indicators=metas, benchmarks=benchmarks, region_names=region_names)
 
 

@@ -18,7 +18,8 @@ import numpy as np
 from portraits.core import config
 from portraits.site import catalogue_geometry
 from portraits.site.catalogue_data import (DEFAULT_MAP_INDICATOR, CatalogueData, IndicatorMeta, find_meta,
-                                           format_value, load_data, portrait_links)
+                                           format_value, french_text, is_comparable, load_data, other_basis,
+                                           portrait_links, value_text)
 from portraits.text import fmt
 
 #: Sequential, colour-blind-safe ColorBrewer YlGnBu (5 classes); grey for missing values.
@@ -28,6 +29,9 @@ PALETTE: tuple[str, ...] = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494
 FALLS: tuple[str, ...] = ("#b2182b", "#d6604d", "#f4a582", "#fddbc7")
 RISES: tuple[str, ...] = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
 MISSING_COLOUR = "#d0d0d0"
+#: Values on another basis (overseas industry share from Flores): a purple, outside both ramps.
+OTHER_COLOUR = "#c2a5cf"
+OTHER_LABEL = "autre base, non comparable"
 N_CLASSES = len(PALETTE)
 
 
@@ -75,6 +79,32 @@ def classify(values: Mapping[str, float], meta: IndicatorMeta, k: int = N_CLASSE
     return Classes(breaks=breaks, labels=labels, index=index, colours=colours)
 
 
+def data_classes(data: CatalogueData, indicator_id: str) -> Classes:
+    """The map's classes of one indicator. Values on another basis do not join them: their
+    quantiles would mix two measures (the portraits do not rank them either); the map paints
+    them apart (``OTHER_COLOUR``) and names their source in their title."""
+    return all_classes(data, [indicator_id])[indicator_id]
+
+
+def all_classes(data: CatalogueData, indicator_ids: Sequence[str] | None = None) -> dict[str, Classes]:
+    """``data_classes`` of several indicators (all those of the data by default)."""
+    ids = [m.id for m in data.indicators] if indicator_ids is None else list(indicator_ids)
+    records = data.table.to_dict("records")
+    out = {}
+    for ind in ids:
+        meta = find_meta(data, ind)
+        out[ind] = classify({r["territory_id"]: r[ind] for r in records
+                             if ind in r and is_comparable(r, meta)}, meta)
+    return out
+
+
+def map_text(rec: Mapping[str, Any], meta: IndicatorMeta) -> str:
+    """A territory's value in the map's title: "≈" when approximate, the source and year when
+    on another basis."""
+    note = other_basis(rec, meta)
+    return french_text(f"{value_text(rec, meta)} ({OTHER_LABEL} : {note})") if note else value_text(rec, meta)
+
+
 def _nice(value: float, digits: int) -> float:
     """A legend break readers can remember: 3 significant digits for large numbers
     (21 800 €, not 21 812 €), the display precision otherwise."""
@@ -116,6 +146,7 @@ def national_map_svg(
     output_dir: Path | None = None,
     href_prefix: str = "",
     element_id: str = "map",
+    classes: Classes | None = None,
 ) -> str:
     """The national map as inline SVG, coloured by ``indicator_id`` (quantile classes).
 
@@ -123,19 +154,18 @@ def national_map_svg(
     when its portrait exists, a bare ``<path>`` otherwise. The page's JS recolours the same
     paths when the reader picks another indicator. ``href_prefix`` makes links work from
     elsewhere than the output dir (the notebook uses ``"../output/"``); ``element_id``
-    keeps ids unique when several maps share a page."""
+    keeps ids unique when several maps share a page; ``classes`` spares recomputing them."""
     output_dir = Path(output_dir) if output_dir else config.output_dir()
     data = data or load_data()
     geometry = geometry or catalogue_geometry.map_geometry(output_dir / ".build" / "catalogue")
-    table = data.table.set_index("territory_id")
+    records = {r["territory_id"]: r for r in data.table.to_dict("records")}
     if links is None:
-        links = portrait_links(output_dir, list(table.index))
+        links = portrait_links(output_dir, list(records))
     meta = find_meta(data, indicator_id)
+    classes = classes if classes is not None else data_classes(data, indicator_id)
     out = _map_background(geometry, meta, element_id)
     out.append('<g class="territories" stroke="#6b707a" stroke-width="0.35">')
-    names = table["name"].to_dict()
-    values = table[indicator_id].to_dict() if indicator_id in table else {}
-    out += _territory_paths(geometry, names, values, meta, links, href_prefix)
+    out += _territory_paths(geometry, records, meta, classes, links, href_prefix)
     out.append("</g>")
     out.append('<g class="regions-line" aria-hidden="true" fill="none" stroke="#4a4f57" stroke-width="0.9">')
     out += [f'<path d="{r["d"]}"/>' for r in geometry["regions"]]
@@ -168,17 +198,15 @@ def _map_background(geometry: dict, meta: IndicatorMeta, element_id: str) -> lis
     return out
 
 
-def _territory_paths(geometry: dict, names: Mapping[str, str], values: Mapping[str, float], meta: IndicatorMeta,
-                     links: Mapping[str, Mapping[str, str]], href_prefix: str) -> list[str]:
+def _territory_paths(geometry: dict, records: Mapping[str, Mapping[str, Any]], meta: IndicatorMeta,
+                     classes: Classes, links: Mapping[str, Mapping[str, str]], href_prefix: str) -> list[str]:
     """One path per territory, filled with its class's colour, titled with its name and value,
     inside a link to its portrait when the portrait exists."""
-    classes = classify(values, meta)
     out = []
     for tid, geo in sorted(geometry["territories"].items()):
-        value = values.get(tid)
-        cls = classes.index.get(tid)
-        fill = classes.colours[cls] if cls is not None else MISSING_COLOUR
-        label = f"{names.get(tid, tid)} — {format_value(value, meta)}"
+        rec = records.get(tid, {})
+        fill = territory_colour(tid, rec, meta, classes)
+        label = f"{rec.get('name', tid)} — {map_text(rec, meta)}"
         path = (f'<path data-id="{_esc(tid)}" d="{geo["d"]}" fill="{fill}">'
                 f"<title>{_esc(label)}</title></path>")
         href = (links.get(tid) or {}).get("html")
@@ -189,10 +217,25 @@ def _territory_paths(geometry: dict, names: Mapping[str, str], values: Mapping[s
     return out
 
 
-def map_legend(indicator_id: str = DEFAULT_MAP_INDICATOR, data: CatalogueData | None = None) -> list[tuple[str, str]]:
-    """(colour, French label) for each class of the map, then the colour of missing values."""
-    data = data or load_data()
+def territory_colour(tid: str, rec: Mapping[str, Any], meta: IndicatorMeta, classes: Classes) -> str:
+    """The fill of a territory: its class's colour, ``OTHER_COLOUR`` for a value on another
+    basis, ``MISSING_COLOUR`` without a value."""
+    if tid in classes.index:
+        return classes.colours[classes.index[tid]]
+    return OTHER_COLOUR if rec and other_basis(rec, meta) else MISSING_COLOUR
+
+
+def has_other_basis(data: CatalogueData, indicator_id: str) -> bool:
+    """Whether some territory's value of ``indicator_id`` is on another basis."""
     meta = find_meta(data, indicator_id)
-    values = data.table.set_index("territory_id")[indicator_id].to_dict() if indicator_id in data.table else {}
-    classes = classify(values, meta)
-    return list(zip(classes.colours, classes.labels)) + [(MISSING_COLOUR, "non disponible")]
+    return indicator_id in data.table and any(other_basis(r, meta) for r in data.table.to_dict("records"))
+
+
+def map_legend(indicator_id: str = DEFAULT_MAP_INDICATOR, data: CatalogueData | None = None,
+               classes: Classes | None = None) -> list[tuple[str, str]]:
+    """(colour, French label) for each class of the map, then the colour of values on another
+    basis (when there are some) and of missing values."""
+    data = data or load_data()
+    classes = classes if classes is not None else data_classes(data, indicator_id)
+    other = [(OTHER_COLOUR, OTHER_LABEL)] if has_other_basis(data, indicator_id) else []
+    return list(zip(classes.colours, classes.labels)) + other + [(MISSING_COLOUR, "non disponible")]

@@ -12,6 +12,7 @@ import pytest
 
 from portraits.site.catalogue import sort_key
 from portraits.site.catalogue_data import load_data, parse_codes
+from portraits.site.catalogue_map import OTHER_COLOUR, OTHER_LABEL
 
 from .conftest import DESKTOP, E2E_IDS, FAKE_BUILT, FAKE_PDF_ONLY, PHONE, processed_tables_for_tests, run_axe
 
@@ -207,6 +208,24 @@ def test_map_recolours_and_dims(catalogue_site, open_page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/html/ti-8413.html")
+    tab.assert_no_errors()
+
+
+def test_map_paints_other_basis_apart(catalogue_site, open_page):
+    """Recoloured by the page's JS, a value on another basis (Basse-Terre's industry share, from
+    Flores) keeps its own colour and legend entry, which other indicators do not show."""
+    tab = open_page(_url(catalogue_site))
+    page = tab.page
+    if not page.locator("svg.national-map").count():
+        pytest.skip("no map in this catalogue (raw polygons missing)")
+    path = 'svg.national-map path[data-id="ti-0101"]'
+    page.select_option("#indicateur-carte", "median_income")
+    assert OTHER_LABEL not in page.inner_text("#carte-legende")
+    assert page.get_attribute(path, "fill") != OTHER_COLOUR
+    page.select_option("#indicateur-carte", "industry_jobs_share")
+    assert page.get_attribute(path, "fill") == OTHER_COLOUR
+    assert OTHER_LABEL in page.inner_text("#carte-legende")
+    assert "Flores 2023" in page.locator(path).locator("title").text_content()
     tab.assert_no_errors()
 
 

@@ -89,3 +89,15 @@ def real_processed():
     """Skips the test when data/processed has not been built."""
     if not (config.processed_dir() / "territories.csv").is_file():
         pytest.skip("data/processed missing: run `portraits data` first")
+
+
+@pytest.fixture
+def make_meta():
+    """make_meta(unit, ident="x"): an indicator with the catalogue's flags (signed for the
+    changes) as the page gets them, and plain labels."""
+    from portraits.site import catalogue_data as cd
+
+    def make(unit, ident="x"):
+        return cd.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
+                                signed=cd.indicator_meta(ident).signed)
+    return make

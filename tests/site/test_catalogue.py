@@ -74,11 +74,25 @@ def test_page_rows_and_links(page):
 def test_page_cells_formatted_and_markers(page):
     _, _, soup = page
     cells = [td.get_text(strip=True) for td in soup.find(id="t-ti-8413").find_all("td", class_="num")]
-    assert f"34,6{NNBSP}%" in cells and f"63{NNBSP}434" in cells
+    assert f"≈\u00a034,6{NNBSP}%" in cells and f"63{NNBSP}434" in cells  # approximate: "≈", as in the portraits
     bastia = soup.find(id="t-ti-9401")
     secret = [a for a in bastia.find_all("abbr") if a.get_text() == "s"]
     assert secret and secret[0]["title"] == "secret statistique"
     assert soup.find(id="t-ti-0101").find("abbr", title="non disponible")
+
+
+def test_page_marks_values_on_another_basis(page):
+    _, _, soup = page
+    # Basse-Terre's industry share comes from Flores 2023: marked, its source and year in a
+    # title and in a note under the table.
+    marked = soup.find(id="t-ti-0101").select(".other-basis")
+    assert len(marked) == 1
+    assert marked[0].get_text(strip=True) == f"≈\u00a04,2{NNBSP}%*"
+    assert "Flores 2023" in marked[0]["title"] and "valeurs 2023" in marked[0]["title"]
+    notes = [p.get_text(" ", strip=True) for p in soup.select(".table-notes p")]
+    assert notes[0].startswith("≈ : valeur approchée")
+    assert len(notes) == 2 and notes[1].startswith("* Autre base") and "Flores 2023" in notes[1]
+    assert not soup.find(id="t-ti-8413").select(".other-basis")
 
 
 def test_page_embedded_json(page):
@@ -88,7 +102,14 @@ def test_page_embedded_json(page):
     assert len(ids) == 6
     ind = [i["id"] for i in payload["indicators"]]
     oyo = payload["territories"][ids.index("ti-8413")]
-    assert oyo["t"][ind.index("industry_jobs_share")] == f"34,6{NNBSP}%"
+    assert oyo["t"][ind.index("industry_jobs_share")] == f"≈\u00a034,6{NNBSP}%"
+    # A value on another basis: outside the classes (k = -2), its source in the map's text.
+    basse_terre = payload["territories"][ids.index("ti-0101")]
+    assert basse_terre["k"][ind.index("industry_jobs_share")] == catalogue.OTHER_CLASS
+    assert "Flores 2023" in basse_terre["t"][ind.index("industry_jobs_share")]
+    assert basse_terre["k"][ind.index("median_income")] == catalogue.MISSING_CLASS
+    assert [i["other"] for i in payload["indicators"] if i["id"] == "industry_jobs_share"] == [True]
+    assert payload["otherColour"] and payload["otherLabel"]
     assert oyo["html"] == "html/ti-8413.html"
     assert "Oyonnax" in oyo["c"] and oyo["reg"] == ["84"]
     bourgogne = payload["territories"][ids.index("ti-2703")]

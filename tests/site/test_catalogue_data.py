@@ -11,25 +11,19 @@ from portraits.site import catalogue_data as cd
 NNBSP = "\u202f"
 
 
-def _meta(unit, ident="x"):
-    # the catalogue's flags (signed for the changes) as the page gets them
-    return cd.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
-                            signed=cd.indicator_meta(ident).signed)
-
-
-def test_format_value_french_typography():
-    assert cd.format_value(12.44, _meta("%")) == f"12,4{NNBSP}%"
-    assert cd.format_value(63434, _meta("hab")) == f"63{NNBSP}434"
-    assert cd.format_value(21447.4, _meta("€")) == f"21{NNBSP}447\u00a0€"
-    assert cd.format_value(-0.66, _meta("%/an", "jobs_growth")) == f"\u22120,7{NNBSP}%\u00a0par an"
-    assert cd.format_value(-0.66, _meta("%/an", "jobs_growth"), compact=True) == f"\u22120,7{NNBSP}%"
+def test_format_value_french_typography(make_meta):
+    assert cd.format_value(12.44, make_meta("%")) == f"12,4{NNBSP}%"
+    assert cd.format_value(63434, make_meta("hab")) == f"63{NNBSP}434"
+    assert cd.format_value(21447.4, make_meta("€")) == f"21{NNBSP}447\u00a0€"
+    assert cd.format_value(-0.66, make_meta("%/an", "jobs_growth")) == f"\u22120,7{NNBSP}%\u00a0par an"
+    assert cd.format_value(-0.66, make_meta("%/an", "jobs_growth"), compact=True) == f"\u22120,7{NNBSP}%"
     # A change in percent gets its sign even though its unit is a plain "%".
-    assert cd.format_value(4.7, _meta("%", "private_jobs_growth")) == f"+4,7{NNBSP}%"
+    assert cd.format_value(4.7, make_meta("%", "private_jobs_growth")) == f"+4,7{NNBSP}%"
 
 
-def test_format_value_missing_markers():
-    assert cd.format_value(float("nan"), _meta("%")) == "n.d."
-    assert cd.format_value(None, _meta("%"), status="s") == "s"
+def test_format_value_missing_markers(make_meta):
+    assert cd.format_value(float("nan"), make_meta("%")) == "n.d."
+    assert cd.format_value(None, make_meta("%"), status="s") == "s"
 
 
 def test_labels_use_french_apostrophe():
@@ -50,7 +44,47 @@ def test_load_data_one_row_per_territory(fixture_data):
     assert list(t["territory_id"]) == sorted(t["territory_id"]) and len(t) == 6
     assert {m.id for m in data.indicators} >= set(cd.TABLE_INDICATORS)
     assert t.set_index("territory_id").at["ti-9401", "median_income__status"] == "s"
-    assert "industry_jobs_share" in data.benchmarks["france"]
+    assert "industry_jobs_share" in data.benchmarks["france"] and set(data.benchmarks) == {"france"}
+
+
+def test_load_data_keeps_each_value_flags_year_and_source(fixture_data):
+    t = fixture_data.table.set_index("territory_id")
+    assert not t.at["ti-0101", "industry_jobs_share__comparable"]
+    assert t.at["ti-0101", "industry_jobs_share__year"] == "2023"
+    assert t.at["ti-0101", "industry_jobs_share__source"] == "flores_a38_ze"
+    assert t.at["ti-8413", "industry_jobs_share__comparable"] and t.at["ti-8413", "industry_jobs_share__approx"]
+    assert not t.at["ti-8413", "population__approx"]
+
+
+def test_value_text_marks_approximate_and_other_basis(fixture_data):
+    rows = {r["territory_id"]: r for r in fixture_data.table.to_dict("records")}
+    share = cd.find_meta(fixture_data, "industry_jobs_share")
+    assert cd.value_text(rows["ti-8413"], share) == f"≈\u00a034,6{NNBSP}%"
+    assert cd.value_text(rows["ti-8413"], cd.find_meta(fixture_data, "population")) == f"63{NNBSP}434"
+    assert cd.value_text(rows["ti-9401"], cd.find_meta(fixture_data, "median_income")) == "s"  # no "≈" on a marker
+    assert cd.other_basis(rows["ti-8413"], share) == ""
+    assert cd.other_basis(rows["ti-0101"], share) == (
+        "Insee, Flores 2023, emploi salarié par zone d\u2019emploi et secteur (A38), valeurs 2023")
+
+
+def test_load_data_without_flag_columns(tmp_path, monkeypatch):
+    """A table older than the flags: every value comparable and exact."""
+    import shutil
+    from pathlib import Path
+
+    import pandas as pd
+
+    for f in (Path(__file__).parents[1] / "fixtures" / "catalogue" / "processed").iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    ind = pd.read_csv(tmp_path / "indicators.csv", dtype=str)
+    ind.drop(columns=["comparable", "approx", "source_id"]).to_csv(tmp_path / "indicators.csv", index=False)
+    monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(tmp_path))
+    store.clear_cache()
+    try:
+        t = cd.load_data().table
+    finally:
+        store.clear_cache()
+    assert t["industry_jobs_share__comparable"].all() and not t["industry_jobs_share__approx"].any()
 
 
 def test_search_index_lists_communes_by_department_and_members(fixture_tables):

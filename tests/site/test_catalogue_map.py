@@ -11,14 +11,8 @@ from portraits.site import catalogue_map as cm
 NNBSP = "\u202f"
 
 
-def _meta(unit, ident="x"):
-    # the catalogue's flags (signed for the changes) as the page gets them
-    return cd.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
-                            signed=cd.indicator_meta(ident).signed)
-
-
-def test_classify_quantiles_and_labels():
-    meta = _meta("%")
+def test_classify_quantiles_and_labels(make_meta):
+    meta = make_meta("%")
     values = {f"t{i}": float(i) for i in range(1, 11)}
     values["missing"] = float("nan")
     cls = cm.classify(values, meta)
@@ -30,8 +24,8 @@ def test_classify_quantiles_and_labels():
     assert [cls.index[f"t{i}"] for i in range(1, 11)] == sorted(cls.index[f"t{i}"] for i in range(1, 11))
 
 
-def test_classify_compares_values_as_displayed():
-    meta = _meta("%")
+def test_classify_compares_values_as_displayed(make_meta):
+    meta = make_meta("%")
     # 15.18 is shown "15,2 %": it must not fall in a class "moins de 15,2 %".
     values = {"a": 10.0, "b": 15.18, "c": 15.2, "d": 20.0, "e": 30.0}
     cls = cm.classify(values, meta, k=2)
@@ -40,15 +34,15 @@ def test_classify_compares_values_as_displayed():
     assert cls.labels == [f"moins de 15,2{NNBSP}%", f"15,2{NNBSP}% ou plus"]
 
 
-def test_classify_ties_and_empty():
-    meta = _meta("%")
+def test_classify_ties_and_empty(make_meta):
+    meta = make_meta("%")
     assert cm.classify({"a": float("nan")}, meta).labels == []
     same = cm.classify({"a": 5.0, "b": 5.0, "c": 5.0}, meta)
     assert set(same.index.values()) == {0} and len(same.labels) == 1
     assert len(cm.class_colours(1)) == 1 and len(cm.class_colours(3)) == 3
 
 
-def test_classify_changes_diverge_at_zero():
+def test_classify_changes_diverge_at_zero(make_meta):
     meta = cd.indicator_meta("private_jobs_growth", "%", "2014-2024")
     assert meta.signed
     values = {f"t{i}": v for i, v in enumerate([-9.0, -4.0, -1.5, -0.5, 0.4, 2.0, 3.0, 6.0, 8.0, 12.0])}
@@ -64,12 +58,12 @@ def test_classify_changes_diverge_at_zero():
     assert set(cm.classify({"a": -3.0, "b": -1.0, "c": -2.0}, meta).colours) <= set(cm.FALLS)
     assert set(cm.classify({"a": 3.0, "b": 1.0, "c": 2.0}, meta).colours) <= set(cm.RISES)
     # levels keep the sequential palette
-    level = cm.classify({f"t{i}": float(i) for i in range(10)}, _meta("%"))
+    level = cm.classify({f"t{i}": float(i) for i in range(10)}, make_meta("%"))
     assert level.colours == cm.class_colours(len(level.labels))
 
 
-def test_legend_breaks_rounded_for_large_numbers():
-    meta = _meta("€")
+def test_legend_breaks_rounded_for_large_numbers(make_meta):
+    meta = make_meta("€")
     cls = cm.classify({f"t{i}": 20000 + 137 * i for i in range(20)}, meta)
     assert all(b % 10 == 0 for b in cls.breaks)
 
@@ -80,12 +74,42 @@ def test_map_links_titles_and_missing(fixture_page, raw_maps):
     svg = soup.find("svg", class_="national-map")
     assert svg is not None and svg.find("title")
     link = svg.find("a", href="html/ti-8413.html")
-    assert link is not None and link["aria-label"] == f"Plastics Vallée – Oyonnax — 34,6{NNBSP}%"
+    assert link is not None and link["aria-label"] == f"Plastics Vallée – Oyonnax — ≈\u00a034,6{NNBSP}%"
     assert link.find("path").find("title").get_text() == link["aria-label"]
     # Territory without a built portrait: drawn, not linked.
     basse_terre = svg.find("path", attrs={"data-id": "ti-0101"})
-    assert basse_terre.parent.name != "a" and basse_terre["fill"] == cm.MISSING_COLOUR
+    assert basse_terre.parent.name != "a"
+    # Its value is on another basis (Flores 2023): painted apart, its source in its title.
+    assert basse_terre["fill"] == cm.OTHER_COLOUR
+    assert "Flores 2023" in basse_terre.find("title").get_text()
     assert svg.find("path", attrs={"data-id": "ti-8424"}).parent.name == "a"
-    # The legend is in the page itself (readable without JS), missing values last.
+    # The legend is in the page itself (readable without JS): other basis, then missing values last.
     items = [li.get_text(strip=True) for li in soup.select("#carte-legende li")]
-    assert len(items) >= 3 and items[0].startswith("moins de") and items[-1] == "non disponible"
+    assert len(items) >= 4 and items[0].startswith("moins de")
+    assert items[-2:] == [cm.OTHER_LABEL, "non disponible"]
+
+
+def test_classes_leave_other_basis_out(fixture_data):
+    cls = cm.data_classes(fixture_data, "industry_jobs_share")
+    assert "ti-0101" not in cls.index and len(cls.index) == 5
+    assert cm.all_classes(fixture_data)["industry_jobs_share"] == cls
+    # an indicator without another basis has no such legend entry
+    assert cm.OTHER_LABEL not in dict(map(reversed, cm.map_legend("median_income", fixture_data)))
+
+
+def test_real_map_classes_and_legend():
+    """On the real data, the overseas shares from Flores stay out of the census classes."""
+    from _data_support import ensure_processed
+
+    from portraits.data import store
+
+    ensure_processed()
+    store.clear_cache()
+    data = cd.load_data()
+    t = data.table
+    others = set(t.loc[~t["industry_jobs_share__comparable"] & t["industry_jobs_share"].notna(), "territory_id"])
+    cls = cm.data_classes(data, "industry_jobs_share")
+    assert others and not others & set(cls.index)
+    assert len(cls.index) == t["industry_jobs_share"].notna().sum() - len(others)
+    legend = cm.map_legend("industry_jobs_share", data, cls)
+    assert legend[-2] == (cm.OTHER_COLOUR, cm.OTHER_LABEL)

@@ -197,7 +197,8 @@
   var legendTitle = document.getElementById("carte-legende-titre");
   var mapTitle = document.getElementById("map-title");
 
-  function colour(i, k) { return k >= 0 ? IND[i].colours[k] : DATA.missingColour; }
+  // k: the class, -2 a value on another basis (outside the classes), -1 a missing value
+  function colour(i, k) { return k >= 0 ? IND[i].colours[k] : k === -2 ? DATA.otherColour : DATA.missingColour; }
 
   function paintMap() {
     if (!mapSelect) return;
@@ -217,6 +218,7 @@
     if (mapTitle) mapTitle.textContent = "Carte des Territoires d’industrie : " + ind.label;
     legend.textContent = "";
     ind.classes.map(function (label, k) { return [ind.colours[k], label]; })
+      .concat(ind.other ? [[DATA.otherColour, DATA.otherLabel]] : [])
       .concat([[DATA.missingColour, "non disponible"]])
       .forEach(function (item) {
         var li = document.createElement("li"), sw = document.createElement("span");
