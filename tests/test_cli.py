@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from _data_support import ensure_processed
 from portraits import cli
 
 
@@ -22,9 +21,7 @@ def _run(*args: str, **env) -> subprocess.CompletedProcess:
                           timeout=120, env={**os.environ, **env})
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _processed():
-    ensure_processed()
+pytestmark = pytest.mark.usefixtures("processed")
 
 
 def test_unknown_territory_names_close_matches_and_starts_nothing(tmp_path):

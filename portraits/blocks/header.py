@@ -16,7 +16,7 @@ def header(t: Territory) -> str:
         where = (f"à cheval sur les régions {' et '.join(names)} (les comparaisons régionales "
                  f"portent sur sa région de rattachement, {t.region_name})")
     else:
-        where = region_in(t.region_name, t.region_code)
+        where = region_in(t.region_code)
     text = (f"Territoire d'industrie de la génération 2023-2027 (identifiant {t.id}) situé "
             f"{where}. Il regroupe {md_escape(describe.composition(t).sentence())}.")
     if perimeter := describe.perimeter(t):

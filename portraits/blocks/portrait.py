@@ -67,7 +67,7 @@ class Portrait:
         if row is None:
             known = ", ".join(sorted(self.rows))
             raise KeyError(f"unknown indicator {indicator_id!r} (indicators: {known})")
-        return phrasing.Figure(row, benchmarks(self.territory.region_name, self.territory.region_code))
+        return phrasing.Figure(row, benchmarks(self.territory.region_code))
 
     def first_marked(self, figures, level: str = "france", otherwise: str = ""):
         """A section title: the finding of the first figure whose gap to ``level`` is marked,

@@ -53,7 +53,8 @@ def _a38_and_perimeter(a38: pd.DataFrame, territory: Territory) -> list[str]:
     out = []
     if len(a38):
         zones = notes.zones_text(first_value(a38, "zones"))
-        method = notes.note_text(first_value(a38, "match_method"))
+        # the a38 rows' year is Flores' (the data layer takes it from the manifest)
+        method = notes.note_text(first_value(a38, "match_method"), {"flores_year": first_value(a38, "year")})
         out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
                    f"d'emploi. {_md_escape(method)} Zones d'emploi retenues : {_md_escape(zones)}.")
     if perimeter := describe.perimeter(territory):

@@ -59,7 +59,8 @@ def _slice(name: str, tid: str) -> pd.DataFrame:
 def clear_cache() -> None:
     tables.clear_cache()
     fingerprints.clear_cache()
-    for f in (_territory, _indicators_wide, _manifest, catalogue_frame, signed_ids, _ids):
+    for f in (_territory, _indicators_wide, _manifest, catalogue_frame, signed_ids, _ids,
+              _position_values):
         f.cache_clear()
 
 
@@ -322,8 +323,14 @@ def indicators_long(tid: str) -> pd.DataFrame:
 @reads(AllTerritories("indicators", "territory", POSITION_INDICATORS), Reference())
 def position_values() -> pd.DataFrame:
     """Every territory's territory-level rows of the POSITION_INDICATORS (positions chart)."""
+    return _position_values(str(_dir())).copy()
+
+
+@lru_cache(maxsize=1)
+def _position_values(directory: str) -> pd.DataFrame:
+    # the same rows for every portrait of a build: filtered once per process and data set
     ind = table("indicators")
-    return ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)].copy()
+    return ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)]
 
 
 @reads(Rows("series_private_jobs"))

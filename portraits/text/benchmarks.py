@@ -16,9 +16,8 @@ _PREPOSITION = {"04": "à", "06": "à", "32": "dans les", "44": "dans le", "52":
 REGION_IN = {code: f"{_PREPOSITION.get(code, 'en')} {name}" for code, name in REGION_NAMES.items()}
 
 
-def region_in(region_label: str | None = None, region_code: str | None = None) -> str:
-    """"en Normandie", "dans les Hauts-de-France", "à La Réunion"; "dans la région" otherwise.
-    Only the code decides (``region_label`` is accepted for the callers that pass both)."""
+def region_in(region_code: str | None = None) -> str:
+    """"en Normandie", "dans les Hauts-de-France", "à La Réunion"; "dans la région" otherwise."""
     if region_code and str(region_code).zfill(2) in REGION_IN:
         return REGION_IN[str(region_code).zfill(2)]
     return "dans la région"
@@ -32,13 +31,12 @@ class Benchmark:
     level: str      # "le niveau national" (for levels)
 
 
-def benchmarks(region_label: str | None = None, region_code: str | None = None,
-               france_scope: str | None = None) -> dict[str, Benchmark]:
+def benchmarks(region_code: str | None = None, france_scope: str | None = None) -> dict[str, Benchmark]:
     """The words of each benchmark level (portraits.core.levels, phrasing.toml [levels]); France's
     depend on what it covers for the indicator (``france_scope``: "fm", metropolitan only)."""
     fr, reg, all_ti = levels.france(france_scope), levels.REGION, levels.ALL_TERRITORIES
     return {
-        "region": Benchmark("region", region_in(region_label, region_code), reg.average, reg.level),
+        "region": Benchmark("region", region_in(region_code), reg.average, reg.level),
         "france": Benchmark("france", fr.where, fr.average, fr.level),
         "all_territories": Benchmark("all_territories", all_ti.where, all_ti.average, all_ti.level),
     }

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from _data_support import ensure_processed
 from portraits.blocks import data_table
 from portraits.blocks.data_table import comparison_frame
 from portraits.data import store
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _processed():
-    ensure_processed()
+pytestmark = pytest.mark.usefixtures("processed")
 
 
 def test_comparison_frame():

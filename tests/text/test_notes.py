@@ -55,7 +55,7 @@ EXPECTED = {
                                "Les 173 territoires de France métropolitaine, recensement 2022 (tous emplois) : "
                                "pas la même base que la valeur de ce territoire d'outre-mer (emploi salarié "
                                "Flores 2023), non comparable."),
-    "a38_ze_population": ({}, "Emplois salariés Flores 2023 des zones d'emploi 2020 ventilés au prorata de la "
+    "a38_ze_population": ({"flores_year": "2023"}, "Emplois salariés Flores 2023 des zones d'emploi 2020 ventilés au prorata de la "
                               "part de la population de chaque zone (RP 2021) qui réside dans le territoire ; "
                               "communes rattachées aux zones par la table d'appartenance Insee 2022."),
 }

@@ -19,7 +19,7 @@ def fig(**kw):
                all_territories=18.0, status=None, rank=12, n_ranked=183, approx=False,
                comparable=True, source="Insee, RP 2021")
     row.update(kw)
-    return phrasing.Figure(row, benchmarks("Normandie", "28"))
+    return phrasing.Figure(row, benchmarks("28"))
 
 
 def test_value_when_and_benchmarks():
@@ -41,10 +41,10 @@ def test_tie_says_comme_and_missing_benchmark_is_left_out():
 
 def test_regions_take_their_preposition():
     x = phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
-                        benchmarks("Hauts-de-France", "32"))
+                        benchmarks("32"))
     assert x.vs("region") == f"contre 2,0{NN}% dans les Hauts-de-France"
     assert phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
-                           benchmarks("La Réunion", "04")).where("region") == "à La Réunion"
+                           benchmarks("04")).where("region") == "à La Réunion"
 
 
 @pytest.mark.parametrize("status, marker", [("nd", "n.d."), ("s", "s"), (None, "n.d.")])
@@ -89,7 +89,7 @@ def test_titles_state_a_finding_or_fall_back():
     assert fig().title("all_territories", otherwise="Emploi") == (
         "Une part de l'industrie dans l'emploi nettement supérieure à la moyenne des Territoires d'industrie")
     income = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=21000, france=21300,
-                                  region=25000), benchmarks("Auvergne-Rhône-Alpes", "84"))
+                                  region=25000), benchmarks("84"))
     assert income.title("france") == "Un niveau de vie médian proche du niveau national"
     assert income.title("region") == "Un niveau de vie médian inférieur au niveau régional"
 
@@ -112,7 +112,7 @@ def growth(**kw):
     row = dict(indicator_id="population_growth", unit="%/an", year="2015-2021", territory=0.41,
                france=0.33, region=-0.1)
     row.update(kw)
-    return phrasing.Figure(row, benchmarks("Auvergne-Rhône-Alpes", "84"))
+    return phrasing.Figure(row, benchmarks("84"))
 
 
 def test_change_and_trend_titles():
