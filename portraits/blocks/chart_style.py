@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import matplotlib
+import matplotlib.text
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from portraits.core import levels
-from portraits.text import fmt
+from portraits.text import fmt, typo
 
 
 # --- house style -----------------------------------------------------------------------------
@@ -44,12 +45,31 @@ SOURCE_SIZE = 6.5
 
 @dataclass
 class Chart:
-    """A figure (None when data are missing) and its alternative text."""
+    """A figure (None when data are missing) and its alternative text, both typeset the French
+    way when the chart is made (``typeset``): no filter sees a chart's text or its alt text."""
     fig: Figure | None
     alt: str
 
+    def __post_init__(self) -> None:
+        self.alt = typo.french(self.alt)
+        typeset(self.fig)
+
     def __iter__(self):  # allows ``fig, alt = charts.sectors(...)``
         return iter((self.fig, self.alt))
+
+
+def typeset(fig: Figure | None) -> None:
+    """French typography (``portraits.text.typo``) on every text of the figure: labels, legend,
+    annotations, source line, and tick labels set as text (formatted ticks come from
+    ``portraits.text.fmt``, already French)."""
+    if fig is None:
+        return
+    for artist in fig.findobj(matplotlib.text.Text):
+        text = artist.get_text()
+        if text:
+            fixed = typo.french(text)
+            if fixed != text:
+                artist.set_text(fixed)
 
 
 @functools.cache
@@ -162,7 +182,7 @@ def source_line(*sources: str, treatment: str = "traitement ANCT") -> str:
     """"Source : Insee, RP 2021 ; traitement ANCT" with French spacing before : and ;."""
     parts = [s for s in sources if s] + ([treatment] if treatment else [])
     label = "Sources" if len(parts) > 2 or (len(parts) == 2 and not treatment) else "Source"
-    return f"{label}{fmt.NBSP}: " + f"{fmt.NNBSP}; ".join(parts)
+    return f"{label}{fmt.NNBSP}: " + f"{fmt.NNBSP}; ".join(parts)
 
 
 def pct_axis(ax, axis: str = "x", digits: int = 0) -> None:
@@ -182,7 +202,7 @@ def is_empty(df) -> bool:
 
 def unavailable(what: str) -> Chart:
     """The chart without a figure, its alt text saying what is missing."""
-    return Chart(None, f"Graphique non disponible : {what} ({fmt.MISSING}).")
+    return Chart(None, f"Graphique non disponible{fmt.NNBSP}: {what} ({fmt.MISSING}).")
 
 
 def label_width(labels, width: int = 30) -> int:

@@ -226,7 +226,7 @@ def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le terr
         ax.barh(y, spec, color=colors, height=0.7, zorder=2)
         ax.axvline(1, color="#555555", lw=1, ls="--", zorder=3)
         for yi, s, sh in zip(y, spec, share):
-            text = fmt.number(s, 1) + (f"  ({fmt.percent(sh)} des emplois salariés)" if not fmt.is_missing(sh) else "")
+            text = fmt.number(s, 1) + (f" ({fmt.percent(sh)} des emplois salariés)" if not fmt.is_missing(sh) else "")
             # right of the bar, and right of the reference line for bars shorter than 1
             ax.text(max(s, 1) + 0.03 * max(spec.max(), 1.2), yi, text, va="center", fontsize=FONT_SIZE - 0.5,
                     color=TEXT)

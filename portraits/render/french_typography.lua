@@ -1,10 +1,14 @@
 --[[
 French typography on the document's text, for both engines (the rules of portraits/text/typo.py,
 which documents them; tests/text/test_typo.py checks that both give the same text):
-  * a narrow no-break space (U+202F) before ; : ! ? and % (replacing a space, or added);
+  * one rule for the high punctuation: a narrow no-break space (U+202F) before ; : ! ? and %,
+    replacing any space before them (a no-break space U+00A0 too: "Sources : ") or added;
   * narrow no-break spaces inside « »; double quotes (pandoc's Quoted) become « … »;
+  * the apostrophe ’ for a straight one between letters (pandoc's smart extension does it
+    too; this covers text read without it);
   * a narrow no-break space between groups of thousands ("5 000");
-  * a no-break space (U+00A0) between a number and the word after it ("12 communes").
+  * a no-break space (U+00A0) between a number and the word after it ("12 communes"), and
+    between "%" and "par an" ("0,4 % par an").
 Only Str/Space elements are touched: code, URLs and raw blocks are left alone.
 ]]
 
@@ -21,7 +25,10 @@ local function ends_digit(s) return s:match("%d$") ~= nil end
 -- inside one Str: "zone);" -> "zone) ;", "«x" -> "« x", "x»" -> "x »"
 local function fix_str(s)
   -- most words hold none of these characters: leave them at once (this filter runs on every page)
-  if not s:find("[\194\226%%;:!?]") then return s end
+  if not s:find("[\194\226%%;:!?']") then return s end
+  s = s:gsub("([%w\128-\255])'([%w\128-\255])", "%1’%2")
+  -- a no-break space before ; : ! ? becomes the narrow one (the one rule for all)
+  s = s:gsub("\u{A0}([;:!?])", NNBSP .. "%1")
   s = s:gsub("“%s*", "«" .. NNBSP):gsub("%s*”", NNBSP .. "»")
   s = s:gsub("«(" .. "[^" .. "\u{202F}" .. "])", "«" .. NNBSP .. "%1")
   s = s:gsub("«$", "«" .. NNBSP)
@@ -40,7 +47,7 @@ local function needs_work(inlines)
   for i = 1, #inlines do
     local el = inlines[i]
     if el.t == "Quoted" then return true end
-    if el.t == "Str" and el.text:find("[\194\226%%;:!?%d]") then return true end
+    if el.t == "Str" and el.text:find("[\194\226%%;:!?'%d]") then return true end
   end
   return false
 end
@@ -65,6 +72,9 @@ local function fix_inlines(inlines)
         nxt.text = NNBSP .. nxt.text
       elseif nxt.text:sub(1, 1) == "%" and ptext and ends_digit(ptext) then
         nxt.text = NNBSP .. nxt.text
+      elseif ptext and ptext:sub(-1) == "%" and nxt.text == "par" and inlines[i + 3]
+          and inlines[i + 3].t == "Str" and inlines[i + 3].text:match("^an") then
+        nxt.text = NBSP .. nxt.text
       elseif ptext and (ptext:sub(-2) == "«" or ptext:sub(-5) == "«" .. NNBSP) then
         if ptext:sub(-2) == "«" then prev.text = ptext .. NNBSP end
       elseif ptext and ends_digit(ptext) and nxt.text:match("^%d%d%d") and not nxt.text:match("^%d%d%d%d") then

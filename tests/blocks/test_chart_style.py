@@ -4,15 +4,15 @@ from portraits.blocks import chart_style
 
 
 def test_source_line_typography():
-    assert chart_style.source_line("Insee, RP 2021") == "Source\u00a0: Insee, RP 2021\u202f; traitement ANCT"
-    assert chart_style.source_line("Insee", "Urssaf").startswith("Sources\u00a0:")
+    assert chart_style.source_line("Insee, RP 2021") == "Source\u202f: Insee, RP 2021\u202f; traitement ANCT"
+    assert chart_style.source_line("Insee", "Urssaf").startswith("Sources\u202f:")
 
 
 
 def test_unavailable_chart_has_no_figure_and_says_what_is_missing():
     chart = chart_style.unavailable("série de l'emploi")
     fig, alt = chart
-    assert fig is None and alt == "Graphique non disponible : série de l'emploi (n.d.)."
+    assert fig is None and alt == "Graphique non disponible\u202f: série de l’emploi (n.d.)."
 
 
 def test_new_figure_lays_out_one_panel_per_label_width_and_leaves_pyplot_alone():
@@ -46,3 +46,15 @@ def test_charts_use_the_shipped_font_and_keep_svg_text_as_text():
     faces = chart_style.font_faces()
     assert ("400", "normal") in faces and ("600", "normal") in faces
     assert params["svg.fonttype"] == "none"  # the font is embedded: no glyph outlines
+
+
+def test_a_chart_and_its_alt_text_are_typeset_once_made():
+    fig, ax = chart_style.new_figure(2.0, [10])
+    ax.set_yticks([0, 1], ["Territoire d'industrie", "1,7  (4,1 % des emplois)"])
+    ax.set_xlabel("Part des emplois :")
+    chart_style.add_source(fig, "Source\u00a0: Insee ; traitement ANCT")
+    chart = chart_style.Chart(fig, "Carte de situation : le Territoire d'industrie X, 12,4 % par an")
+    assert chart.alt == "Carte de situation\u202f: le Territoire d’industrie X, 12,4\u202f%\u00a0par an"
+    texts = {t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text()}
+    assert {"Territoire d’industrie", "1,7 (4,1\u202f% des emplois)", "Part des emplois\u202f:",
+            "Source\u202f: Insee\u202f; traitement ANCT"} <= texts

@@ -6,6 +6,7 @@ from portraits.blocks import charts
 from portraits.blocks.svg import to_svg
 
 NB = "\u00a0"
+NN = "\u202f"
 
 
 def _texts(fig):
@@ -27,7 +28,7 @@ def test_every_chart_builds_with_alt_text_and_source(tid, store):
             assert "non disponible" in chart.alt, key
             continue
         assert name in chart.alt or key == "sectors", key
-        assert any(t.startswith(("Source" + NB + ":", "Sources" + NB + ":")) for t in _texts(chart.fig)), key
+        assert any(t.startswith(("Source" + NN + ":", "Sources" + NN + ":")) for t in _texts(chart.fig)), key
         svg = to_svg(chart.fig)
         assert svg.startswith("<?xml") and "<dc:date>" not in svg
 
@@ -51,7 +52,7 @@ def test_sectors_alt_text_carries_the_figures():
     fig, alt = charts.sectors(df, name="Vallée test")
     assert fig is not None
     assert "Industrie 24,1\u202f% (France 12,4\u202f%)" in alt
-    assert "Source" + NB + ": Insee, RP 2021\u202f; traitement ANCT" in _texts(fig)
+    assert "Source" + NN + ": Insee, RP 2021\u202f; traitement ANCT" in _texts(fig)
 
 
 @pytest.mark.parametrize("df", [None, pd.DataFrame(columns=["level", "sector_label", "share"])])
@@ -68,7 +69,7 @@ def test_series_without_index_is_indexed_to_first_year():
                        "value": [200, 210, 220, 1000, 1000, 1100], "index": [np.nan] * 6})
     fig, alt = charts.private_jobs(df, name="T")
     assert fig is not None
-    assert "l'indice atteint 110,0 pour T (France 110,0)" in alt
+    assert "l’indice atteint 110,0\u00a0pour T (France 110,0)" in alt
 
 
 def test_a38_keeps_industrial_sectors_only():

@@ -25,7 +25,7 @@ def test_a_chart_is_svg_with_its_alt_text_in_the_metadata():
 
 def test_a_missing_chart_is_an_italic_note():
     data, meta = display.FigureOutput(unavailable("carte"))._repr_mimebundle_()
-    assert data["text/markdown"] == "*Graphique non disponible : carte (n.d.).*" and meta == {}
+    assert data["text/markdown"] == "*Graphique non disponible\u202f: carte (n.d.).*" and meta == {}
 
 
 def test_metadata_is_a_yaml_block_for_the_reviewers():

@@ -23,7 +23,7 @@ def test_locator_map(tid, regions, crs):
     assert maps.crs_for(regions[0]) == crs
     chart = maps.locator(tid, regions, name="Test")
     assert chart.fig is not None
-    assert chart.alt.startswith("Carte de situation : le Territoire d'industrie Test")
+    assert chart.alt.startswith("Carte de situation\u202f: le Territoire d’industrie Test")
     if len(regions) > 1:
         assert "les régions" in chart.alt
     svg = to_svg(chart.fig)

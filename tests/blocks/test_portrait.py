@@ -7,7 +7,7 @@ from portraits.blocks.values import value_text
 def test_section_helpers(portrait):
     p = portrait.Portrait("ti-8413")
     note = p.sources("unemployment_rate", "workers_share").data
-    assert note.startswith("::: {.source}\nSources\u00a0: ") and note.rstrip().endswith(":::")
+    assert note.startswith("::: {.source}\nSources\u202f: ") and note.rstrip().endswith(":::")
     meta = p.metadata().meta
     assert meta["available"]["unemployment_rate"] is True and meta["comparable"]["industry_jobs_share"] is True
     with pytest.raises(KeyError, match="unknown indicator"):

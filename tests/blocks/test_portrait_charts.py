@@ -1,5 +1,6 @@
 import pytest
 
+from portraits.text.typo import french
 from portraits.blocks import portrait_charts
 
 
@@ -25,7 +26,7 @@ def test_every_chart_name_has_its_function(portrait):
 def test_a_metropolitan_sector_chart_keeps_every_benchmark(portrait):
     sectors, source = portrait_charts.sectors_data(portrait.Portrait("ti-8413"))
     assert set(sectors["level"]) == {"territory", "region", "france", "all_territories"}
-    assert source.startswith("Source\u00a0: Insee, recensement de la population 20")  # producer, millésime
+    assert source.startswith("Source\u202f: Insee, recensement de la population 20")  # producer, millésime
 
 
 def _source_text(chart):
@@ -35,16 +36,16 @@ def _source_text(chart):
 def test_the_map_cites_the_polygons_it_draws(portrait, store):
     # the two manifest sources of the map (the regions are of another millésime than the perimeters)
     cites = [store.source_citation(i) for i in ("ti_polygons", "regions_polygons")]
-    assert portrait_charts.map_source() == f"Sources\u00a0: {cites[0]}\u202f; {cites[1]}"
+    assert portrait_charts.map_source() == f"Sources\u202f: {cites[0]}\u202f; {cites[1]}"
     assert "2023-2027" in cites[0] and "2025" in cites[1]
     chart = portrait_charts.chart(portrait.Portrait("ti-8413"), "map")
     if chart.fig is not None:  # without raw polygons, the map is a note
         # wrapped to the map's width at plain spaces
-        assert [t.replace("\n", " ") for t in _source_text(chart)] == [portrait_charts.map_source()]
+        assert [t.replace("\n", " ") for t in _source_text(chart)] == [french(portrait_charts.map_source())]
 
 
 def test_the_a38_chart_cites_flores_with_its_millesime(portrait, store):
     chart = portrait_charts.chart(portrait.Portrait("ti-8413"), "a38")
     flores = store.source_citation("flores_a38_ze")
-    assert _source_text(chart) == [f"Source\u00a0: {flores}\u202f; traitement ANCT"]
-    assert _source_text(chart)[0].startswith("Source\u00a0: Insee, Flores 20")
+    assert _source_text(chart) == [french(f"Source\u202f: {flores}\u202f; traitement ANCT")]
+    assert _source_text(chart)[0].startswith("Source\u202f: Insee, Flores 20")

@@ -22,7 +22,7 @@ def test_positions_build_from_the_store_with_alt_text_and_source(tid, store):
     name = store.territory(tid).name
     chart = positions.positions(_positions_frame(store), tid, name=name, source=source_line("Insee"))
     assert chart.fig is not None and name in chart.alt and len(chart.alt) > 40
-    assert any(t.get_text().startswith("Source" + NB + ":") for t in chart.fig.texts)
+    assert any(t.get_text().startswith("Source\u202f:") for t in chart.fig.texts)
     assert to_svg(chart.fig).startswith("<?xml")
 
 
@@ -48,4 +48,4 @@ def test_unranked_value_is_labelled_but_not_placed():
                        "ranked": [True, True, False]})
     chart = positions.positions(df, "c", name="C")
     assert "Part X 20,0\u202f%, non classé (autre définition)" in chart.alt
-    assert "parmi les 2 Territoires" in chart.alt
+    assert "parmi les 2\u00a0Territoires" in chart.alt

@@ -12,7 +12,7 @@ ROWS = {
 
 def test_chart_source_cites_each_source_once():
     assert sources.chart_source(ROWS, ["jobs", "unemployment_rate", "missing"]) == \
-        f"Source{NB}: Insee, RP 2021{NN}; traitement ANCT"
+        f"Source{NN}: Insee, RP 2021{NN}; traitement ANCT"
 
 
 def test_no_chart_source_line_without_a_cited_source():
@@ -22,13 +22,13 @@ def test_no_chart_source_line_without_a_cited_source():
 
 def test_section_citations_are_escaped_and_end_with_a_full_stop():
     assert sources.citations(ROWS, ["jobs", "odd_name"]) == \
-        f"Sources{NB}: Insee, RP 2021{NN}; Insee\\_\\[test\\]."
+        f"Sources{NN}: Insee, RP 2021{NN}; Insee\\_\\[test\\]."
     assert sources.citations(ROWS, ["no_source", "missing"]) == ""
 
 
 def test_producers_only_for_charts_mixing_sources():
     assert sources.producers(ROWS, ["jobs", "unemployment_rate", "private_jobs_growth"]) == \
-        f"Sources{NB}: Insee{NN}; Urssaf{NN}; traitement ANCT (détail dans « Pour comprendre »)"
+        f"Sources{NN}: Insee{NN}; Urssaf{NN}; traitement ANCT (détail dans « Pour comprendre »)"
 
 
 def test_producer_names_are_the_producers_alone():

@@ -31,8 +31,8 @@ def test_svg_text_is_text_with_the_shipped_font_embedded():
     # labels, values with French spacing (narrow no-break space before %), source line
     assert "Plastique, caoutchouc" in texts and "Alimentaire" in texts
     assert any(t.startswith("Indice de spécificité") for t in texts)
-    assert "2,5  (10,0\u202f% des emplois salariés)" in texts, texts  # two spaces kept
-    assert any(t.startswith("Source\u00a0: Insee, Flores 2023") for t in texts)
+    assert "2,5 (10,0\u202f% des emplois salariés)" in texts, texts  # one space (typo.french)
+    assert any(t.startswith("Source\u202f: Insee, Flores 2023") for t in texts)
     assert not re.search(r'id="[^"]*-(?:[0-9a-f]{2,4})"', svg)  # matplotlib's glyph ids
     assert "font-family: 'Source Sans Pro'" in svg
     # the font travels with the SVG: an <img> sees neither the page's fonts nor the reader's

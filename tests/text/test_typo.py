@@ -21,7 +21,23 @@ CASES = [
     ("« Pour comprendre »", f"«{NNBSP}Pour comprendre{NNBSP}»"),
     ("entre 2013 et 2018", f"entre 2013{NBSP}et 2018"),  # a number is bound to the word after it
     ("voir http://a.b/c?d=1 à 10:30", f"voir http://a.b/c?d=1{NBSP}à 10:30"),
+    # one colon rule: a no-break space before : (or ; ! ?) becomes the narrow one
+    (f"Sources{NBSP}: Insee", f"Sources{NNBSP}: Insee"),
+    (f"Figure{NBSP}1{NBSP}: Carte", f"Figure{NBSP}1{NNBSP}: Carte"),
+    ("le Territoire d'industrie", "le Territoire d’industrie"),
+    ("a augmenté de 0,4 % par an", f"a augmenté de 0,4{NNBSP}%{NBSP}par an"),
 ]
+# chart labels: runs of spaces (the a38 chart's aligned labels) become one
+CHART_CASES = [
+    ("1,7  (4,1 % des emplois salariés)", f"1,7 (4,1{NNBSP}% des emplois salariés)"),
+    (f"0{NNBSP}{NNBSP}%", f"0{NNBSP}%"),
+    (f"entre 2014{NBSP} et", f"entre 2014{NBSP}et"),
+]
+
+
+@pytest.mark.parametrize("text, expected", CHART_CASES)
+def test_runs_of_spaces_become_one(text, expected):
+    assert french(text) == expected and french(expected) == expected
 
 
 @pytest.mark.parametrize("text, expected", CASES)
