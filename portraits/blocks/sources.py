@@ -30,7 +30,7 @@ def citations(rows: dict[str, dict], indicator_ids) -> str:
     if not cites:
         return ""
     label = "Sources" if len(cites) > 1 else "Source"
-    return f"{label}{fmt.NBSP}: " + md_escape(f"{fmt.NNBSP}; ".join(cites)) + "."
+    return f"{label}{fmt.NNBSP}: " + md_escape(f"{fmt.NNBSP}; ".join(cites)) + "."
 
 
 # After a producers-only source line: where the full citations are

@@ -446,7 +446,7 @@ local function crossrefs(doc)
         numbers[f.identifier] = counters.fig
         if is_html and #f.caption.long > 0 then
           local first = f.caption.long[1]
-          first.content:insert(1, pandoc.Str("Figure\u{a0}" .. counters.fig .. "\u{a0}: "))
+          first.content:insert(1, pandoc.Str("Figure\u{a0}" .. counters.fig .. "\u{202F}: "))
         end
         return f
       end
@@ -456,7 +456,7 @@ local function crossrefs(doc)
         counters.tbl = counters.tbl + 1
         numbers[t.identifier] = counters.tbl
         if is_html and #t.caption.long > 0 then
-          t.caption.long[1].content:insert(1, pandoc.Str("Tableau\u{a0}" .. counters.tbl .. "\u{a0}: "))
+          t.caption.long[1].content:insert(1, pandoc.Str("Tableau\u{a0}" .. counters.tbl .. "\u{202F}: "))
         end
         return t
       end
