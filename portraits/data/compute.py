@@ -64,6 +64,15 @@ NATIONAL_ROW = {
     "large_establishments_jobs_share": ("ptod_epci_exdeco", "eco_eff_grandes_pct_23"),
 }
 NATIONAL_CODE = "00FR"
+# The IRIS shares have no national row in the IRIS file, but the EPCI file's ``00FR`` row gives
+# the same shares computed from counts: France only (a single-unit territory keeps the IRIS
+# aggregate, which is close to its unit's value but not equal; see docs/DATA.md).
+NATIONAL_ONLY = {
+    "workers_share": ("ptod_epci", "dsp_csp_ouvriers_pct_22"),
+    "managers_share": ("ptod_epci", "dsp_csp_cadres_pct_22"),
+    "no_diploma_share": ("ptod_epci", "dsp_dipl_infbac_pct_22"),
+    "higher_education_share": ("ptod_epci", "dsp_dipl_supbac2_pct_22"),
+}
 # The same columns give the unit's value to a territory made of one whole EPCI or EPT, which
 # is exact: the official median replaces the mean of commune medians; for the EPCI percentages
 # the aggregation already returns the unit's value, only the approximation flag changes.
@@ -83,7 +92,7 @@ def single_unit_territories(members: pd.DataFrame, communes: pd.DataFrame) -> di
 def official_values(ind: pd.DataFrame, raw, singles: dict[str, str]) -> pd.DataFrame:
     """Replace approximations by the source's own figures where it publishes them:
     the unit's value for the territories that are one whole EPCI or EPT and
-    the national row for France (``NATIONAL_ROW``). Those rows get ``approx`` False and the
+    the national row for France (``NATIONAL_ROW``, ``NATIONAL_ONLY``). Those rows get ``approx`` False and the
     ``source_id`` of the table they come from; a replaced median is re-ranked."""
     ind = ind.copy()
     for iid, (table, col) in NATIONAL_ROW.items():
@@ -109,7 +118,7 @@ def official_values(ind: pd.DataFrame, raw, singles: dict[str, str]) -> pd.DataF
                               off[t_ok].to_numpy(dtype="float64"))
             idx = idx[same]
         ind.loc[idx, "approx"] = False
-    for iid, (table, col) in NATIONAL_ROW.items():
+    for iid, (table, col) in {**NATIONAL_ROW, **NATIONAL_ONLY}.items():
         national = raw[table].set_index("code")[col]
         if pd.isna(national.get(NATIONAL_CODE)):
             continue                    # no national row: France stays the aggregate, flagged

@@ -29,6 +29,9 @@ PARTIAL_MEMBERS = "partial_members"    # members not whole EPCI: {"ept", "own", 
 TWO_REGIONS = "two_regions"            # region row of a territory over two regions
 FRANCE_METRO = "france_metro"          # France row of a metropolitan source
 ALL_TERRITORIES_METRO = "all_territories_metro"   # {"n_territories"}: the metropolitan ones
+# pooled median income: {"n_territories", "n_overseas"}, the territories with a median, of which
+# overseas (Martinique, La Réunion), while the France row is metropolitan
+ALL_TERRITORIES_OVERSEAS = "all_territories_with_overseas"
 FRANCE_SOURCE = {"comparateur_2024": "france_without_mayotte", "comparateur_2022": "france_without_mayotte",
                  "urssaf_private_jobs": "france_urssaf"}
 # The overseas industry share and sectors from Flores (portraits.data.overseas), each with
@@ -42,7 +45,7 @@ MAYOTTE_SECTORS = "mayotte_sectors"            # neither the census shares nor F
 A38_METHOD = "a38_ze_population"
 
 CODES = frozenset({*GAP_CODES.values(), SECRET_COMMUNES, PARTIAL_MEMBERS, TWO_REGIONS, FRANCE_METRO,
-                   ALL_TERRITORIES_METRO, *FRANCE_SOURCE.values(), FLORES_TERRITORY, FLORES_SECTORS,
+                   ALL_TERRITORIES_METRO, ALL_TERRITORIES_OVERSEAS, *FRANCE_SOURCE.values(), FLORES_TERRITORY, FLORES_SECTORS,
                    FLORES_REGION, *FLORES_BENCH.values(), MAYOTTE_SECTORS})
 
 
@@ -138,7 +141,13 @@ def scope_notes(cat, ind: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
     _set_where_empty(ind, ind.level.eq("all_territories") & ind.indicator_id.isin(fr_metro),
                      ALL_TERRITORIES_METRO, args_json(n_territories=n_metro))
     # (median income: the France row is the national row of PTOD, metropolitan France, said
-    # by france_scope)
+    # by france_scope); its pooled territories include the overseas ones that have a median
+    med = ind.level.eq("territory") & ind.indicator_id.eq("median_income") & ind.value.notna()
+    with_value = set(ind.loc[med, "territory_id"])
+    n_over = len(with_value & set(terr.loc[terr.overseas, "territory_id"]))
+    if n_over:
+        _set_where_empty(ind, ind.level.eq("all_territories") & ind.indicator_id.eq("median_income"),
+                         ALL_TERRITORIES_OVERSEAS, args_json(n_territories=len(with_value), n_overseas=n_over))
     for i in cat:
         if i["source"] in FRANCE_SOURCE:
             _set_where_empty(ind, ind.level.eq("france") & ind.indicator_id.eq(i["id"]),

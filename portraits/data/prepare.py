@@ -13,6 +13,7 @@ from portraits.data import schemas, sources, territories
 from portraits.data.territories import Crosswalk, dep_of, fold_arm
 
 MERGES_PATH = Path(__file__).resolve().parent / "commune_merges_cog2024.csv"
+EPT_SUPPLEMENT_PATH = Path(__file__).resolve().parent / "ept_supplement.csv"
 
 RAW_USED = ("ti_territoires", "ti_groupements", "ti_communes_cog2023", "ti_communes_cog2024",
             "comparateur_2024", "comparateur_2022", "statloc_revenus", "urssaf_private_jobs",
@@ -76,12 +77,19 @@ def prep_rp2018(raw) -> pd.DataFrame:
     return c.reset_index(drop=True)
 
 
-def prep_revenus(raw) -> pd.DataFrame:
+def prep_revenus(raw, population: pd.DataFrame) -> pd.DataFrame:
+    """Commune medians of Filosofi 2021 with their weights: the fiscal households and the
+    municipal population 2021 (``population``: code, population_2021, from ``prep_rp2021``).
+    The median is taken over persons, so the catalogue weights it by the population (measured
+    against the official medians in docs/DATA.md)."""
     r = raw["statloc_revenus"]
     r = r[~r.Code.isin(territories.ARM_PARENT.keys())]
-    return pd.DataFrame({"code": r.Code.to_numpy(),
-                         "menfisc21": r["Nb de ménages fiscaux 2021"].to_numpy(),
-                         "med21": r["Médiane du niveau de vie 2021"].to_numpy()})
+    out = pd.DataFrame({"code": r.Code.to_numpy(),
+                        "menfisc21": r["Nb de ménages fiscaux 2021"].to_numpy(),
+                        "med21": r["Médiane du niveau de vie 2021"].to_numpy()})
+    pop = population.set_index("code")["population_2021"]
+    out["population_2021"] = out["code"].map(pop).to_numpy(dtype="float64")
+    return out
 
 
 def prep_iris(raw) -> pd.DataFrame:
@@ -94,7 +102,7 @@ def prep_iris(raw) -> pd.DataFrame:
       the closest count to the diplomas' denominator, non-students aged 15 or more (students
       are nearly all under 25; weighting by the 15+ would overweight university districts)."""
     i = raw["ptod_iris"]
-    out = i.drop(columns=["COM"]).rename(columns={"code": "iris"})
+    out = i.drop(columns=["COM", "epci"], errors="ignore").rename(columns={"code": "iris"})
     out.insert(0, "code", fold_arm(i["COM"].astype("str")).to_numpy())
     young = out["dm_0014_pct_22"].clip(0.0, 100.0)
     out["P22_POP15P"] = out["P22_POP"] * (1.0 - young / 100.0)
@@ -125,13 +133,25 @@ def prep_urssaf(raw) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     return piv, {"region": reg_piv, "france": fr_piv}
 
 
-def ept_of_communes(commune_values: pd.DataFrame) -> dict[str, str]:
-    """Commune -> its EPT, for the communes of the Métropole du Grand Paris listed in the PTOD
-    file of communes of 5,000 inhabitants or more (column EPCI_EPT; elsewhere it repeats the
-    EPCI). Paris is its own unit there (75056)."""
+def ept_of_communes(commune_values: pd.DataFrame, iris: pd.DataFrame | None = None,
+                    supplement: Path | None = None) -> dict[str, str]:
+    """Commune -> its EPT, for the communes of the Métropole du Grand Paris: from the PTOD file
+    of communes of 5,000 inhabitants or more (column EPCI_EPT; elsewhere it repeats the EPCI),
+    then for the smaller ones from the IRIS file (its ``epci`` column is the EPT there), then
+    ``ept_supplement.csv`` for a commune in neither file (Pierrefitte-sur-Seine). Paris is its
+    own unit (75056)."""
     c = commune_values
     m = c["EPCI_EPT"].notna() & c["EPCI"].notna() & (c["EPCI_EPT"] != c["EPCI"])
-    return dict(zip(c.index[m].tolist(), c.loc[m, "EPCI_EPT"].tolist()))
+    out = dict(zip(c.index[m].tolist(), c.loc[m, "EPCI_EPT"].tolist()))
+    eps = set(out.values())
+    if iris is not None and "epci" in iris:
+        i = iris.loc[iris["epci"].isin(eps), ["COM", "epci"]].drop_duplicates("COM")
+        for com, ept in zip(fold_arm(i["COM"].astype("str")), i["epci"]):
+            out.setdefault(com, ept)
+    extra = pd.read_csv(supplement or EPT_SUPPLEMENT_PATH, comment="#", dtype=str)
+    for com, ept in zip(extra.insee_com, extra.ept_siren):
+        out.setdefault(com, ept)
+    return out
 
 
 def attach_epci_values(df: pd.DataFrame, values: dict[str, pd.DataFrame], communes: pd.DataFrame,

@@ -48,7 +48,8 @@ def commune_tables(raw: dict[str, pd.DataFrame], cw: territories.Crosswalk,
     """The sources' commune tables (the catalogue's ``table`` names), crosswalked, the EPCI-level
     percentages (PTOD) given to each commune by the unit it is counted in; and the overrides:
     the levels a source publishes itself (URSSAF's region and France rows)."""
-    rp21 = cw.attach(prepare.prep_rp2021(raw))
+    rp21_communes = prepare.prep_rp2021(raw)
+    rp21 = cw.attach(rp21_communes)
     rp18 = cw.attach(prepare.prep_rp2018(raw))
     urssaf, urssaf_over = prepare.prep_urssaf(raw)
     ex = raw["ptod_epci_exdeco"].set_index("code")
@@ -56,12 +57,12 @@ def commune_tables(raw: dict[str, pd.DataFrame], cw: territories.Crosswalk,
     c5 = raw["ptod_communes_5k"].set_index("code")
     colmap18 = {f"sect_{sid}": col for sid, _, col in breakdowns.SECTORS}
     colmap18.update({"sectindus": "eco_sectindus_pct_22", "effgrandes": "eco_eff_grandes_pct_23"})
-    ept_of = prepare.ept_of_communes(c5)
+    ept_of = prepare.ept_of_communes(c5, raw["ptod_iris"])
     tables = {
         "rp2021": prepare.attach_epci_values(rp21, {"indic": ep}, communes, c5, {"txpauv21": "rev_txpauv_21"},
                                              ept_of),
         "rp2018": prepare.attach_epci_values(rp18, {"exdeco": ex, "indic": ep}, communes, c5, colmap18, ept_of),
-        "revenus": cw.attach(prepare.prep_revenus(raw)),
+        "revenus": cw.attach(prepare.prep_revenus(raw, rp21_communes)),
         "iris": cw.attach(prepare.prep_iris(raw)),
         "urssaf": cw.attach(urssaf),
     }

@@ -187,6 +187,7 @@ _IRIS_PCT = ["dm_0014_pct_22", "dm_1524_pct_22", "dmv_60p_pct_22", "dsp_csp_ouvr
 _spec(RawSpec("ptod_iris", ";", {
     "code": _text(),
     "COM": _code(COM_CODE),
+    "epci": _text(nullable=True),   # the EPCI, or in the Métropole du Grand Paris the EPT
     "P22_POP": _num(),
     # shares are percentages; a few tiny IRIS carry rounding artefacts above 100 in the
     # derived file, so only the sign is checked (they weigh nothing once weighted by P22_POP)

@@ -21,6 +21,8 @@ source readers before the crosswalk, and a commune row is never summed with its 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -64,12 +66,23 @@ def _split(value) -> list[str]:
     return [v.strip() for v in str(value).split(";") if v.strip()]
 
 
+# The sources write the hyphen of a compound name spaced, as a separator ("CA Haut - Bugey
+# Agglomération", "CA de Lens - Liévin"); the names' own spelling, and French typography, join
+# it: "CA Haut-Bugey Agglomération".
+_SPACED_HYPHEN = re.compile(r"\s+-\s+")
+
+
+def tidy_name(name):
+    """A source's EPCI or member name with its spaced hyphens joined; other values unchanged."""
+    return _SPACED_HYPHEN.sub("-", name.strip()) if isinstance(name, str) else name
+
+
 def _epci_labels(grp: pd.DataFrame, zones: pd.DataFrame) -> dict[str, str]:
     """EPCI SIREN -> name: the COG's, replaced by the programme's own for its member EPCI."""
     labels = dict(zip(zones.loc[zones.NIVGEO == "EPCI", "CODGEO"], zones.loc[zones.NIVGEO == "EPCI", "LIBGEO"]))
     for row in grp[grp.type_groupement == "EPCI"].itertuples():
         labels[row.siren_groupement] = row.nom_decoupage_2024 or row.lib_groupement
-    return labels
+    return {k: tidy_name(v) for k, v in labels.items()}
 
 
 def _members(grp: pd.DataFrame, com: pd.DataFrame, partial: dict[str, set[str]]) -> pd.DataFrame:
@@ -78,7 +91,7 @@ def _members(grp: pd.DataFrame, com: pd.DataFrame, partial: dict[str, set[str]])
     members = pd.DataFrame({
         "territory_id": grp.id_ti,
         "siren": grp.siren_groupement,
-        "name": grp.nom_decoupage_2024.fillna(grp.lib_groupement),
+        "name": grp.nom_decoupage_2024.fillna(grp.lib_groupement).map(tidy_name),
         "type": grp.type_groupement,
         "nature": grp.nature,
         "n_communes": grp.siren_groupement.map(n_com_by_grp).fillna(0).astype(int),

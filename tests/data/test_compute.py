@@ -4,6 +4,8 @@ scope codes, and the expansion of level tables into benchmark rows."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -51,6 +53,8 @@ def test_approximations_are_flagged(ind):
         if iid in OFFICIAL:
             # the France row is the source's national row; a single-unit territory, its unit's value
             exact = rows.level.eq("france") | (rows.level.eq("territory") & rows.territory_id.isin(SINGLE_UNIT))
+        if iid in compute.NATIONAL_ONLY:  # the IRIS shares: France from 00FR only
+            exact = rows.level.eq("france")
         assert not rows[exact].approx.any(), iid
         assert rows[~exact].approx.all(), iid
     assert not ind[ind.indicator_id == "unemployment_rate"].approx.any()
@@ -113,3 +117,16 @@ def test_france_scope_codes(ind):
     w = store.indicators("ti-8413").set_index("indicator_id")
     assert w.loc["median_income", "france_scope"] == "fm" and w.loc["population", "france_scope"] == "fr"
     assert not w.loc["median_income", "france_approx"] and w.loc["median_income", "region_approx"]
+
+
+@pytest.mark.parametrize("iid, national", [("workers_share", 11.64), ("managers_share", 10.79),
+                                           ("no_diploma_share", 48.6), ("higher_education_share", 22.17)])
+def test_iris_shares_take_france_from_the_national_row(ind, iid, national):
+    row = ind[(ind.indicator_id == iid) & ind.level.eq("france")].iloc[0]
+    assert row.value == pytest.approx(national) and not row.approx and row.source_id == "ptod_epci"
+
+
+def test_the_pooled_median_says_it_includes_overseas_territories(ind):
+    row = ind[(ind.indicator_id == "median_income") & ind.level.eq("all_territories")].iloc[0]
+    assert row.note_code == "all_territories_with_overseas"
+    assert json.loads(row.note_args) == {"n_territories": 177, "n_overseas": 4}

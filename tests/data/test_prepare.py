@@ -52,3 +52,36 @@ def test_commune_merges_are_counted_once():
     assert {"95282", "95169"} <= set(com.insee_com)
     # no source code is left without a commune of today's geography
     assert (cov.n_source_codes_unmatched == 0).all()
+
+
+def test_ept_lookup_completes_the_5k_file_with_the_iris_file_and_the_supplement(tmp_path):
+    """The 5k file gives the EPT of its communes; a smaller commune of the Métropole takes its EPT
+    from the IRIS file (its epci column is the EPT there); Pierrefitte-sur-Seine (93059), in
+    neither file, from ept_supplement.csv (Plaine Commune)."""
+    c5 = pd.DataFrame({"EPCI": ["200054781", "200054781", "200067213"],
+                       "EPCI_EPT": ["200057867", "200058006", "200067213"]},
+                      index=pd.Index(["93066", "94033", "67482"], name="code"))
+    iris = pd.DataFrame({"COM": ["94047", "94047", "01001"], "epci": ["200058006", "200058006", "200069193"]})
+    look = prepare.ept_of_communes(c5, iris)
+    assert look["93066"] == "200057867" and "67482" not in look       # outside the Métropole: none
+    assert look["94047"] == "200058006" and "01001" not in look       # IRIS: only known EPT
+    assert look["93059"] == "200057867"                                # the supplement
+    other = tmp_path / "ept.csv"
+    other.write_text("insee_com,ept_siren,name\n93066,999999999,x\n")
+    assert prepare.ept_of_communes(c5, None, other)["93066"] == "200057867"  # files first
+
+
+def test_the_median_is_weighted_by_the_population():
+    raw = {"statloc_revenus": pd.DataFrame({"Code": ["01001", "75101"], "Nb de ménages fiscaux 2021": [346.0, 9.0],
+                                            "Médiane du niveau de vie 2021": [25820.0, 30000.0]})}
+    pop = pd.DataFrame({"code": ["01001"], "population_2021": [859.0]})
+    out = prepare.prep_revenus(raw, pop)
+    assert out.code.tolist() == ["01001"] and out.population_2021.tolist() == [859.0]
+    med = store.catalogue().set_index("id").loc["median_income"]
+    assert (med.numerator, med.denominator) == ("med21 * population_2021", "population_2021")
+
+
+def test_ile_de_france_poverty_rate_counts_pierrefitte_in_plaine_commune(ind):
+    """Pierrefitte-sur-Seine (32,379 inhabitants) is in no PTOD file: it used to be left out of
+    the region (16.196); with Plaine Commune's 36.2 % it counts (16.248)."""
+    assert val(ind, "ti-1101", "poverty_rate", "region") == pytest.approx(16.248, abs=0.001)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from portraits.data import prepare, store
+from portraits.data import prepare, store, territories
 from portraits.data.territories import Crosswalk, dep_of, fold_arm
 
 
@@ -109,3 +109,15 @@ def test_marseille_is_counted_once_in_its_territory():
     assert not com.insee_com.str.startswith("132").any()
 
 
+
+
+@pytest.mark.parametrize("raw, name", [("CA Haut - Bugey Agglomération", "CA Haut-Bugey Agglomération"),
+                                       ("CA de Lens  -  Liévin", "CA de Lens-Liévin"),
+                                       ("CC Haute-Corrèze Communauté", "CC Haute-Corrèze Communauté")])
+def test_spaced_hyphens_of_the_sources_are_joined(raw, name):
+    assert territories.tidy_name(raw) == name and territories.tidy_name(None) is None
+
+
+def test_member_names_have_no_spaced_hyphen():
+    t = store.territory("ti-8413")
+    assert t.members.name.tolist() == ["CA Haut-Bugey Agglomération"]

@@ -38,6 +38,9 @@ EXPECTED = {
     "france_metro": ({}, "France métropolitaine (la source ne couvre pas l'outre-mer)."),
     "all_territories_metro": ({"n_territories": 173}, "Les 173 territoires de France métropolitaine (la source "
                                                       "ne couvre pas l'outre-mer)."),
+    "all_territories_with_overseas": ({"n_territories": 177, "n_overseas": 4}, "Les 177 territoires dont la "
+                                      "médiane est publiée, dont 4 d'outre-mer (Martinique, La Réunion), alors "
+                                      "que la valeur de la France est celle de la France métropolitaine."),
     "france_without_mayotte": ({}, "France métropolitaine et départements d'outre-mer, hors Mayotte."),
     "france_urssaf": ({}, "France entière publiée par l'URSSAF (hors Mayotte)."),
     "flores_overseas": (_YEARS, "Outre-mer : part dans l'emploi salarié (Flores 2023) estimée par zones d'emploi, faute "
