@@ -62,8 +62,24 @@ def perimeter(t: Territory) -> str:
         return ""
     names = [of_epci(n) for n in (t.partial_epci_names or t.partial_epci)]
     taken = t.members[t.members.partial]
-    n = len(taken)
-    how = "commune par commune" + (" ou par établissement public territorial" if (taken.type == "EPT").any() else "")
-    listed = ", ".join(names[:-1]) + (" et " if len(names) > 1 else "") + names[-1]
-    return (f"Seule une partie des communes {listed} fait partie du territoire "
-            f"({n} {'membre pris' if n == 1 else 'membres pris'} {how}).")
+    listed = _and(names)
+    return f"Seule une partie des communes {listed} fait partie du territoire : {_taken(taken)}."
+
+
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + (" et " if len(items) > 1 else "") + items[-1]
+
+
+def _taken(taken) -> str:
+    """What the territory takes of its partial intercommunalities, by kind of member: "celles de
+    l'établissement public territorial Grand-Orly Seine Bièvre", "11 communes prises isolément"
+    (each member says how it is taken, instead of one phrase for all kinds)."""
+    parts = []
+    ept = taken[taken.type == "EPT"].name.tolist()
+    if ept:
+        kind = "de l'établissement public territorial" if len(ept) == 1 else "des établissements publics territoriaux"
+        parts.append(f"celles {kind} {_and(ept)}")
+    n = int((taken.type == "COM").sum())
+    if n:
+        parts.append(f"{fmt.number(n)} {'commune prise' if n == 1 else 'communes prises'} isolément")
+    return " et ".join(parts)

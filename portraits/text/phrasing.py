@@ -204,13 +204,16 @@ class Figure:
                 self._record(f"vs({level!r})", benchmark=level, rule="référence omise", outcome=why)
                 continue
             cmp = self._compare(level)
-            if cmp.kind == "equal":
-                parts.append(("comme", self.benchmarks[level].where))
-            else:
-                parts.append(("contre", f"{self.shown(level)} {self.benchmarks[level].where}"))
+            parts.append((cmp.kind == "equal", level))
             self._record(f"vs({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                         rule="égalité des valeurs affichées -> « comme »", outcome=parts[-1][0])
-        return Text(comparison.join_versus(parts) or "")
+                         rule="« comme » si toutes les références nommées sont égales (valeurs affichées), "
+                              "sinon « contre » et leurs valeurs",
+                         outcome="comme" if all(tie for tie, _ in parts) else "contre")
+        # "comme" only when every benchmark ties: never "comme … et contre …" in one comparison
+        word = "comme" if parts and all(tie for tie, _ in parts) else "contre"
+        return Text(comparison.join_versus(
+            [(word, self.benchmarks[lv].where if word == "comme" else f"{self.shown(lv)} {self.benchmarks[lv].where}")
+             for _, lv in parts]) or "")
 
     def compared(self, level: str = "france", *, value: bool = False, gap: bool = False) -> Text:
         """"nettement supérieure à la moyenne nationale" (rates) / "au niveau national" (levels);
@@ -299,7 +302,7 @@ class Figure:
         t = self.row.get("territory")
         if fmt.is_missing(t):
             return Text(self.marker)
-        per_year = " par an" if self._annual else ""
+        per_year = f"{fmt.NBSP}par an" if self._annual else ""
         shown = fmt.rounded(t, self.digits)
         trend = self._trend(t)
         if trend == trends.STABLE or shown == 0:
@@ -342,7 +345,8 @@ class Figure:
             if t_sign == 0 and b_sign == 0:
                 title += f", comme {where}"
             elif t_sign == 0:
-                title += f", alors qu'{subject.pronoun()} {'augmente' if b_sign > 0 else 'diminue'} {where}"
+                # no pronoun (it would name the territory's subject) and no tense: a noun
+                title += f", contre une {trends.UP if b_sign > 0 else trends.DOWN} {where}"
             elif b_sign == 0 or t_sign != b_sign:
                 title += (", à rebours de la tendance nationale" if level == "france"
                           else f", à la différence de la tendance observée {where}")
@@ -350,17 +354,31 @@ class Figure:
                 title += f", comme {where}"
             else:
                 stronger = abs(fmt.rounded(t, self.digits)) > abs(fmt.rounded(b, self.digits))
-                title += f", {'plus' if stronger else 'moins'} marquée {grammar.que(where)}"
+                # the gap's size by the comparison thresholds: a marked gap is said so
+                title += (f", {comparison.WORDS['marked'] + ' ' if cmp.strong else ''}"
+                          f"{'plus' if stronger else 'moins'} marquée {grammar.que(where)}")
+        near, marked = comparison.point_thresholds(self.unit)
         self._record(f"trend_title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
-                     rule=self._trend_rule() + " ; même sens et écart proche -> « comme »", outcome=title)
+                     rule=self._trend_rule() + f" ; même sens : « comme » si |d| < {near:g}, "
+                          f"« nettement » si |d| ≥ {marked:g}", outcome=title)
         return Text(title)
 
 
+# The strength of a gap, for the title of a section: marked > above/below > near > equal
+GAP_STRENGTH = {"equal": 0, "near": 1, "above": 2, "below": 2}
+
+
+def _gap_strength(f: Figure, level: str) -> int:
+    cmp = f._compare(level)
+    return GAP_STRENGTH.get(cmp.kind, -1) + (1 if cmp.strong else 0)
+
+
 def first_marked(figures: list[Figure], level: str = "france", otherwise: str = "") -> Text:
-    """The title of the first figure whose gap to ``level`` is marked, else of the first one
-    that can be compared, else ``otherwise``: a title never states what the text does not."""
+    """The title of the figure with the largest gap to ``level`` (a marked gap, then a gap, then
+    "proche", then a tie; the first of the list among equals), else ``otherwise``: a title never
+    reports no gap while its section holds one."""
     usable = [f for f in figures if f.available and f.comparable(level)
               and not fmt.is_missing(f.row.get(level))]
-    lead = next((f for f in usable if f.strong(level)), usable[0] if usable else None)
+    lead = max(usable, key=lambda f: _gap_strength(f, level), default=None)  # max keeps the first
     return lead.title(level, otherwise) if lead else Text(otherwise)
 

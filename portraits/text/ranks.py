@@ -1,10 +1,10 @@
 """Ranks in words: 1 = highest value ("au 12e rang des 183 Territoires d'industrie"); the first
 or last ``TOP_SHARE`` of the ranked territories are "parmi les plus élevés / faibles"
-(``phrasing.toml`` [rank])."""
+(``phrasing.toml`` [rank]). The rule is exact: a rank r among n is in the top share when
+``r <= TOP_SHARE * n`` (18 of 173 is 10.4 %: not in the top 10 %; 17 is), and in the bottom
+share when ``n - r + 1 <= TOP_SHARE * n`` (157 of 173 is, 156 is not)."""
 
 from __future__ import annotations
-
-import math
 
 from portraits.core import config
 from portraits.text import fmt
@@ -31,9 +31,12 @@ def extreme(rank, n_ranked) -> str | None:
     if fmt.is_missing(rank) or fmt.is_missing(n_ranked) or int(n_ranked) < 10:
         return None
     rank, n = int(rank), int(n_ranked)
-    if rank <= math.ceil(TOP_SHARE * n):
+    # the share of territories at or above (below) this rank, within TOP_SHARE: r <= 10 % x n
+    # (a tolerance for floating point: 18 of 180 is exactly 10 %)
+    limit = TOP_SHARE * n + 1e-9
+    if rank <= limit:
         return "top"
-    if rank > n - math.ceil(TOP_SHARE * n):
+    if n - rank + 1 <= limit:
         return "bottom"
     return None
 

@@ -17,6 +17,7 @@ SLIGHT_ANNUAL = _T["slight_annual"]
 STABLE_TOTAL = _T["stable_total"]
 SLIGHT_TOTAL = _T["slight_total"]
 STABLE = _T["stable"]  # the word of a stable trend ("quasi stable")
+UP, DOWN = _T["up"], _T["down"]  # "hausse", "baisse"
 
 
 def period_words(year: str | None) -> str:

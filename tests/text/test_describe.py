@@ -34,6 +34,9 @@ def test_articles_before_intercommunalities(name, expected):
 def test_perimeter_with_articles_and_no_stutter():
     text = describe.perimeter(store.territory("ti-7506"))
     assert text.startswith("Seule une partie des communes de la CC Haute-Corrèze Communauté fait partie")
-    assert "(11 membres pris commune par commune)" in text and "Périmètre" not in text
-    assert "de la Métropole du Grand Paris" in describe.perimeter(store.territory("ti-1105"))
+    assert text.endswith("fait partie du territoire : 11 communes prises isolément.") and "Périmètre" not in text
+    # each kind of member says how it is taken (ti-1105: one EPT of the Métropole du Grand Paris)
+    assert describe.perimeter(store.territory("ti-1105")) == (
+        "Seule une partie des communes de la Métropole du Grand Paris fait partie du territoire : "
+        "celles de l'établissement public territorial Grand-Orly Seine Bièvre.")
     assert describe.perimeter(store.territory("ti-8413")) == ""

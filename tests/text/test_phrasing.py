@@ -5,6 +5,8 @@ import math
 
 import pytest
 
+from portraits.core import config
+
 from portraits.text.benchmarks import benchmarks
 from portraits.text import phrasing
 
@@ -34,7 +36,10 @@ def test_value_when_and_benchmarks():
 
 def test_tie_says_comme_and_missing_benchmark_is_left_out():
     assert fig(territory=12.44).vs("france") == "comme en France"
-    assert fig(territory=12.4, region=15.2).vs("region", "france") == f"contre 15,2{NN}% en Normandie et comme en France"
+    # "comme" only when every benchmark ties: never "contre … et comme …" (ti-8404)
+    assert fig(territory=12.4, region=15.2).vs("region", "france") == (
+        f"contre 15,2{NN}% en Normandie et 12,4{NN}% en France")
+    assert fig(territory=12.4, region=12.4).vs("region", "france") == "comme en Normandie et en France"
     assert fig(france=None).vs("region", "france") == f"contre 15,2{NN}% en Normandie"
     assert fig(france=None, region=None).vs("region", "france") == ""
 
@@ -116,18 +121,22 @@ def growth(**kw):
 
 
 def test_change_and_trend_titles():
-    assert growth().change == f"a augmenté de 0,4{NN}% par an"
+    assert growth().change == f"a augmenté de 0,4{NN}%{NB}par an"
     assert growth().vs("region", "france") == (
         f"contre {M}0,1{NN}%{NB}par an en Auvergne-Rhône-Alpes et +0,3{NN}%{NB}par an en France")
-    assert growth(territory=-1.23).change == f"a diminué de 1,2{NN}% par an"
-    assert growth(territory=0.03).change == f"est restée quasi stable (0,0{NN}% par an)"
+    assert growth(territory=-1.23).change == f"a diminué de 1,2{NN}%{NB}par an"
+    assert growth(territory=0.03).change == f"est restée quasi stable (0,0{NN}%{NB}par an)"
     assert growth().trend_title() == "Une population en légère hausse entre 2015 et 2021, comme en France"
     assert growth(territory=-0.6).trend_title() == (
         "Une population en baisse entre 2015 et 2021, à rebours de la tendance nationale")
     assert growth(territory=1.2).trend_title() == (
+        "Une population en hausse entre 2015 et 2021, nettement plus marquée qu'en France")
+    assert growth(territory=0.6).trend_title() == (
         "Une population en hausse entre 2015 et 2021, plus marquée qu'en France")
+    # no pronoun (it would name the territory's population) and no tense
     assert growth(territory=0.01).trend_title() == (
-        "Une population quasi stable entre 2015 et 2021, alors qu'elle augmente en France")
+        "Une population quasi stable entre 2015 et 2021, contre une hausse en France")
+    assert growth(territory=0.01, france=-0.4).trend_title().endswith(", contre une baisse en France")
     assert growth(territory=None).trend_title(otherwise="Population") == "Population"
     jobs = phrasing.Figure(dict(indicator_id="jobs_growth", unit="%", year="2015-2021", territory=-3.0,
                                 france=2.0), benchmarks())
@@ -137,10 +146,11 @@ def test_change_and_trend_titles():
 def test_words_and_figures_agree_on_the_displayed_value():
     # ti-2706: −0,46 % par an is shown −0,5 %: a "baisse", not a "légère baisse"
     assert growth(territory=-0.46).trend_title().startswith("Une population en baisse")
-    assert growth(territory=-0.46).change == f"a diminué de 0,5{NN}% par an"
+    assert growth(territory=-0.46).change == f"a diminué de 0,5{NN}%{NB}par an"
     # ti-9307: 10,46 % shown 10,5 %: "plus d'une personne … sur dix", not "une … sur dix"
     workers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=10.46), benchmarks())
-    assert workers.in_words() == "plus d'une personne de 15 ans ou plus sur dix"
+    # the head noun only: the sentence names the population ("… des personnes de 15 ans ou plus")
+    assert workers.in_words() == "plus d'une personne sur dix"
 
 
 def test_not_comparable_value_is_compared_with_its_region_only():
@@ -186,3 +196,47 @@ def test_approximation_follows_each_levels_own_flag():
                                     approx=True, territory_approx=False, france_approx=False),
                                benchmarks())
     assert str(official) == f"22{NN}460{NB}€"  # the official median of a whole EPT: no "environ"
+
+
+COMPARE = config.phrasing_rules()["compare"]  # the TOML is the rules' source
+
+
+def private(territory, france, region=None):
+    return phrasing.Figure(dict(indicator_id="private_jobs_growth", unit="%", year="2014-2024",
+                                territory=territory, france=france, region=region), benchmarks("32"))
+
+
+def test_a_marked_gap_between_two_changes_is_said_so():
+    """ti-3217: +0,5 % against +13,5 % is "nettement moins marquée", not "moins marquée"."""
+    assert private(0.5, 13.5).trend_title() == (
+        "Un emploi salarié privé en légère hausse entre 2014 et 2024, nettement moins marquée qu'en France")
+    near, marked = COMPARE["near_points"], COMPARE["marked_points"]   # a change in % is compared in points
+    base = 10.0
+    assert private(base + marked, base).trend_title().endswith(", nettement plus marquée qu'en France")
+    assert private(base + marked - 0.1, base).trend_title().endswith(", plus marquée qu'en France")
+    assert private(base + near - 0.1, base).trend_title().endswith(", comme en France")
+    assert private(base + near, base).trend_title().endswith(", plus marquée qu'en France")
+
+
+def test_annual_changes_use_the_growth_thresholds():
+    marked = COMPARE["growth_marked_points"]
+    assert growth(territory=0.3 + marked, france=0.3).trend_title().endswith(", nettement plus marquée qu'en France")
+    assert growth(territory=0.3 + marked - 0.1, france=0.3).trend_title().endswith(", plus marquée qu'en France")
+
+
+def test_a_section_title_takes_its_largest_gap():
+    """ti-4420: the industrial share ties with France, the 10-or-more share is above it: the
+    title reports the gap, never "égale à la moyenne nationale" over a section holding one."""
+    def share(iid, t, f):
+        return phrasing.Figure(dict(indicator_id=iid, unit="%", territory=t, france=f), benchmarks())
+    tie = share("industry_establishments_share", 8.2, 8.2)
+    above = share("establishments_10plus_share", 22.2, 18.1)
+    near = share("establishments_10plus_share", 18.5, 18.1)
+    assert phrasing.first_marked([tie, above], "france") == (
+        "Une part des établissements de 10 salariés ou plus supérieure à la moyenne nationale")
+    assert phrasing.first_marked([tie, near], "france").startswith(
+        "Une part des établissements de 10 salariés ou plus proche")
+    assert phrasing.first_marked([tie, tie], "france").startswith("Une part des établissements industriels égale")
+    marked = share("industry_establishments_share", 8.2, 8.2 + COMPARE["marked_points"])
+    assert phrasing.first_marked([above, marked], "france").startswith(
+        "Une part des établissements industriels nettement inférieure")
