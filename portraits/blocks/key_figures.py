@@ -17,7 +17,8 @@ KEY_FIGURES: list[tuple[str, str]] = [  # each label reads as a phrase after its
     ("population", "habitants"),
     ("industry_jobs_share", "des emplois dans l'industrie"),
     ("jobs", "emplois au lieu de travail"),
-    ("private_jobs_growth", "d'emplois salariés privés"),
+    # a change, not a share: the label names the change ("−2,8 % d'emplois…" read as a share)
+    ("private_jobs_growth", "d'évolution de l'emploi salarié privé"),
     ("industry_establishments_share", "des établissements dans l'industrie"),
     ("unemployment_rate", "des actifs de 15 à 64 ans au chômage"),
     ("median_income", "de niveau de vie médian annuel"),
@@ -35,8 +36,9 @@ def key_figures(rows: dict[str, dict], region_name: str) -> str:
     items = [i for i in items if i]
     notes = [source_line(*producer_names(rows, [i for i, _ in KEY_FIGURES]
                                          + list(KEY_FIGURE_TREND.values())))]
-    if any(commentary.approximate(rows[i], lv.id) for i, _ in KEY_FIGURES if i in rows
-           for lv in levels.LEVELS):  # some value shown with "≈"
+    if any(commentary.approximate(row, level) and not fmt.is_missing(row.get(level))
+           for i, _ in KEY_FIGURES if i in rows
+           for row, level in _shown(rows, i)):  # some value shown with "≈" (ti-0601: none)
         notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")
     if any(fmt.is_missing(rows.get(i, {}).get("territory")) for i, _ in KEY_FIGURES if i in rows):
         notes.append(f"{fmt.MISSING} : non disponible")
@@ -64,6 +66,19 @@ def key_figure(rows: dict[str, dict], indicator_id: str, label: str, region_name
             f"[{value_text(row)}]{{.value}} [{md_escape(label_text)}]{{.label}} "
             f"[{' · '.join(bench_parts)}]{{.benchmark}}\n"
             "::::")
+
+
+def _shown(rows: dict[str, dict], indicator_id: str) -> list[tuple[dict, str]]:
+    """The (row, level) pairs whose value a key figure shows (as ``_benchmarks`` draws them)."""
+    row = rows[indicator_id]
+    trow = rows.get(KEY_FIGURE_TREND.get(indicator_id, ""))
+    pairs = [(row, "territory")]
+    if trow is not None:
+        return pairs + [(trow, lv) for lv in ("territory", "france") if not fmt.is_missing(trow.get(lv))]
+    if fmt.is_missing(row.get("territory")):
+        return pairs
+    shown = ("france", "all_territories") if commentary.comparable(row, "france") else ("region",)
+    return pairs + [(row, lv) for lv in shown if not fmt.is_missing(row.get(lv))]
 
 
 def _benchmarks(rows: dict[str, dict], indicator_id: str, region_name: str) -> list[str]:

@@ -58,3 +58,16 @@ def test_a_missing_key_figure_names_its_indicator_once_with_its_period(portrait)
     label = re.search(r"\[n\.d\.\]\{\.value\} \[([^\]]*2014[^\]]*)\]\{\.label\}", md).group(1)
     assert label == "évolution de l'emploi salarié privé entre 2014 et 2024"
     assert "[population en 2021]{.label}" in md
+
+
+def test_the_approximation_note_only_when_a_shown_value_carries_it(portrait):
+    # Mayotte: no key figure has a value, so none carries "≈" (its benchmarks are not shown)
+    assert "≈" not in portrait.Portrait("ti-0601").key_figures().data
+    md = portrait.Portrait("ti-8413").key_figures().data
+    assert ("≈" in md.split("::: {.source}")[0]) == ("≈ valeur approchée" in md)
+
+
+def test_a_change_reads_as_a_change(portrait):
+    md = portrait.Portrait("ti-3217").key_figures().data
+    assert "d'évolution de l'emploi salarié privé entre 2014 et 2024" in md
+    assert "d'emplois salariés privés" not in md
