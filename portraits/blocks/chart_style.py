@@ -23,7 +23,7 @@ import matplotlib.text
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from portraits.core import levels
 from portraits.text import fmt, typo
@@ -64,6 +64,17 @@ def typeset(fig: Figure | None) -> None:
     ``portraits.text.fmt``, already French)."""
     if fig is None:
         return
+    # labels given with set_*ticks(…, labels) live in the axis' formatter, which redraws them:
+    # a FixedFormatter, or (matplotlib >= 3.5) a FuncFormatter over a {tick: label} dict
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(formatter, FixedFormatter):
+                    formatter.seq = [typo.french(str(x)) for x in formatter.seq]
+                func = getattr(formatter, "func", None)
+                for arg in getattr(func, "args", ()):
+                    if isinstance(arg, dict):
+                        arg.update({k: typo.french(str(v)) for k, v in arg.items()})
     for artist in fig.findobj(matplotlib.text.Text):
         text = artist.get_text()
         if text:

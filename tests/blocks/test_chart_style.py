@@ -58,3 +58,12 @@ def test_a_chart_and_its_alt_text_are_typeset_once_made():
     texts = {t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text()}
     assert {"Territoire d’industrie", "1,7 (4,1\u202f% des emplois)", "Part des emplois\u202f:",
             "Source\u202f: Insee\u202f; traitement ANCT"} <= texts
+
+
+def test_fixed_tick_labels_are_typeset_when_drawn():
+    import io
+    fig, ax = chart_style.new_figure(2.0, [10])
+    ax.set_yticks([0], ["Part de l'industrie dans l'emploi (3,8 %)"])
+    chart_style.Chart(fig, "x")
+    fig.savefig(io.BytesIO(), format="svg")  # the formatter redraws the labels
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Part de l’industrie dans l’emploi (3,8\u202f%)"]
