@@ -77,9 +77,10 @@ def prep_rp2018(raw) -> pd.DataFrame:
     return c.reset_index(drop=True)
 
 
-def prep_revenus(raw, population: pd.DataFrame) -> pd.DataFrame:
+def prep_revenus(raw, population: pd.DataFrame | None = None) -> pd.DataFrame:
     """Commune medians of Filosofi 2021 with their weights: the fiscal households and the
-    municipal population 2021 (``population``: code, population_2021, from ``prep_rp2021``).
+    municipal population 2021 (``population``: code, population_2021, ``prep_rp2021``'s, read
+    from ``raw`` when not given).
     The median is taken over persons, so the catalogue weights it by the population (measured
     against the official medians in docs/DATA.md)."""
     r = raw["statloc_revenus"]
@@ -87,7 +88,7 @@ def prep_revenus(raw, population: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"code": r.Code.to_numpy(),
                         "menfisc21": r["Nb de ménages fiscaux 2021"].to_numpy(),
                         "med21": r["Médiane du niveau de vie 2021"].to_numpy()})
-    pop = population.set_index("code")["population_2021"]
+    pop = (prep_rp2021(raw) if population is None else population).set_index("code")["population_2021"]
     out["population_2021"] = out["code"].map(pop).to_numpy(dtype="float64")
     return out
 
