@@ -18,16 +18,16 @@ values as displayed. The words around them are the template's::
 | ``x.when``, ``x.year`` | "en 2021", "entre 2015 et 2021"; "2021" |
 | ``x.at("region")`` | a benchmark's value as displayed |
 | ``x.where("region")`` | "en Normandie", "en France", "dans l'ensemble des Territoires d'industrie" |
-| ``x.vs("region", "france")`` | "contre 8,0 % en Guadeloupe et 12,1 % en France" ("comme en France" for a tie; missing or non-comparable benchmarks left out) |
+| ``x.vs("region", "france")`` | "contre 8,0 % en Guadeloupe et 12,1 % en France" ("comme en France" when every benchmark ties; missing or non-comparable benchmarks left out) |
 | ``x.compared("france")`` | "nettement supérieure à la moyenne nationale" (agrees with the noun) |
 | ``x.gap("france")`` | "+6,1 points", "−9 %", "2,8 fois plus" |
 | ``x.in_words(", soit ")`` | ", soit près d'un emploi sur quatre", or "" when no fraction is close |
 | ``x.rank`` | "au 12e rang des 183 Territoires d'industrie" |
-| ``x.extreme("france", " et figure ")`` | " et figure parmi les plus élevées" when the rank is in the top (bottom) 10 % and the gap to the benchmark points the same way, else "" |
+| ``x.extreme("france", " et figure ")`` | " et figure parmi les plus élevées" when the rank r of n is in the top (bottom) 10 %, r ≤ 10 % × n, and the gap to the benchmark points the same way, else "" |
 | ``x.change`` | "a augmenté de 0,4 % par an", "est restée quasi stable (+0,0 % par an)" |
 | ``x.trend`` | "en légère hausse", "quasi stable" |
 | ``x.title("france", otherwise="…")`` | "Un taux de chômage nettement supérieur à la moyenne nationale", else ``otherwise`` |
-| ``x.trend_title("france", otherwise="…")`` | "Une population en légère baisse entre 2015 et 2021, à rebours de la tendance nationale" |
+| ``x.trend_title("france", otherwise="…")`` | "Une population en légère baisse entre 2015 et 2021, à rebours de la tendance nationale", "…, nettement moins marquée qu'en France", "…quasi stable…, contre une hausse en France" |
 | ``x.marker`` | "n.d." or "s" |
 
 Each call records what decided its words (raw and displayed values, benchmark, difference,
@@ -193,7 +193,9 @@ class Figure:
         return fmt.points(cmp.diff) if cmp.in_points else fmt.signed_percent(cmp.diff * 100, 1)
 
     def vs(self, *levels: str) -> Text:
-        """"contre 8,0 % en Guadeloupe et 12,1 % en France"; "comme en France" for a tie."""
+        """"contre 8,0 % en Guadeloupe et 12,1 % en France"; "comme en Guadeloupe et en France" when
+        every benchmark ties (a tie among others keeps its value: never "comme" and "contre" in one
+        comparison; phrasing.toml [compare])."""
         parts = []
         for level in levels or ("france",):
             self._check_level(level)
@@ -203,14 +205,13 @@ class Figure:
                        "référence manquante" if fmt.is_missing(b) else "autre base : non comparable")
                 self._record(f"vs({level!r})", benchmark=level, rule="référence omise", outcome=why)
                 continue
-            cmp = self._compare(level)
-            parts.append((cmp.kind == "equal", level))
+            parts.append((self._compare(level), level))
+        # "comme" only when every benchmark ties: never "comme … et contre …" in one comparison
+        word = "comme" if parts and all(cmp.kind == "equal" for cmp, _ in parts) else "contre"
+        for cmp, level in parts:
             self._record(f"vs({level!r})", benchmark=level, diff=self._diff_text(cmp),
                          rule="« comme » si toutes les références nommées sont égales (valeurs affichées), "
-                              "sinon « contre » et leurs valeurs",
-                         outcome="comme" if all(tie for tie, _ in parts) else "contre")
-        # "comme" only when every benchmark ties: never "comme … et contre …" in one comparison
-        word = "comme" if parts and all(tie for tie, _ in parts) else "contre"
+                              "sinon « contre » et leurs valeurs", outcome=word)
         return Text(comparison.join_versus(
             [(word, self.benchmarks[lv].where if word == "comme" else f"{self.shown(lv)} {self.benchmarks[lv].where}")
              for _, lv in parts]) or "")
