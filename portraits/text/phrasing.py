@@ -348,7 +348,9 @@ class Figure:
             elif t_sign == 0:
                 # no pronoun (it would name the territory's subject) and no tense: a noun
                 title += f", contre une {trends.UP if b_sign > 0 else trends.DOWN} {where}"
-            elif b_sign == 0 or t_sign != b_sign:
+            elif b_sign == 0:  # a stable benchmark is no trend to go against
+                title += f", contre une quasi-stabilité {where}"
+            elif t_sign != b_sign:
                 title += (", à rebours de la tendance nationale" if level == "france"
                           else f", à la différence de la tendance observée {where}")
             elif cmp.kind in ("equal", "near"):

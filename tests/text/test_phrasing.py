@@ -137,6 +137,9 @@ def test_change_and_trend_titles():
     assert growth(territory=0.01).trend_title() == (
         "Une population quasi stable entre 2015 et 2021, contre une hausse en France")
     assert growth(territory=0.01, france=-0.4).trend_title().endswith(", contre une baisse en France")
+    # a stable benchmark is no trend to go against ("à rebours" only for opposite signs)
+    assert growth(territory=0.6, france=0.04).trend_title().endswith(", contre une quasi-stabilité en France")
+    assert growth(territory=0.6, france=-0.3).trend_title().endswith(", à rebours de la tendance nationale")
     assert growth(territory=None).trend_title(otherwise="Population") == "Population"
     jobs = phrasing.Figure(dict(indicator_id="jobs_growth", unit="%", year="2015-2021", territory=-3.0,
                                 france=2.0), benchmarks())
