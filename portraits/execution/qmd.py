@@ -22,6 +22,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from portraits.execution import names
 from portraits.text import inline
 from portraits.core.errors import TemplateError  # noqa: F401 (raised here, imported from here by callers)
 
@@ -337,4 +338,5 @@ def load_template(path: Path, params: dict) -> nbformat.NotebookNode:
     its defaults."""
     nb = read_qmd(path) if path.suffix == ".qmd" else nbformat.read(path, as_version=4)
     check_template(nb, params, name=path.name)
+    names.check_names(nb, params, path)  # a misspelt name is refused whatever the conditions
     return nb
