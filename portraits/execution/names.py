@@ -185,7 +185,7 @@ def _read(index: int, cell: nbformat.NotebookNode) -> _Cell:
     return _Cell(index, cell, tree, bound, read, nested, source)
 
 
-def _file_line(cell: nbformat.NotebookNode, k: int, lines: list[str] | None) -> int | None:
+def file_line(cell: nbformat.NotebookNode, k: int, lines: list[str] | None) -> int | None:
     """The template line of line ``k`` (1-based) of a cell's source: its code follows the fence
     and the `#|` lines (some moved to the metadata), so the offset is counted from the code."""
     fence = (cell.metadata.get("portraits") or {}).get("line")
@@ -202,8 +202,31 @@ def _file_line(cell: nbformat.NotebookNode, k: int, lines: list[str] | None) -> 
     return start + 1 + (k - 1 - kept) if k > kept else fence + 1
 
 
+def cell_location(template: str | None, line: int | None, label: str | None, cell_index: int | None,
+                  execution_count: int | None) -> str:
+    """``portrait_template.qmd:142 (fig-secteurs, cell 12, In [10])``: the template's line and the
+    cell's label first (what an author edits), the notebook's cell after (what a reviewer opens)."""
+    if not (template and line):
+        return f"cell {cell_index} (In [{execution_count}])" if cell_index is not None else ""
+    cell = f"cell {cell_index}, In [{execution_count}]" if cell_index is not None else None
+    inside = ", ".join(x for x in (label, cell) if x)
+    return f"{template}:{line} ({inside})" if inside else f"{template}:{line}"
+
+
+@dataclasses.dataclass
+class ExecutionResult:
+    nb: nbformat.NotebookNode
+    error: CellError | None
+    duration: float
+    kernel_restarted: bool = False   # the kernel died or timed out and was replaced
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
 def _where(name: str, c: _Cell, k: int, lines: list[str] | None) -> str:
-    line = _file_line(c.cell, k, lines)
+    line = file_line(c.cell, k, lines)
     return f"{name}:{line}" if line else f"{name}: cell {c.index}, line {k}"
 
 
