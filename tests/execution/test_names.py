@@ -186,3 +186,21 @@ def test_a_notebook_template_names_its_cell(tmp_path):
     (problem,) = problems(nb, {}, name="t.ipynb")
     assert str(problem) == "t.ipynb: cell 1, line 2: unknown name 'z' (did you mean 'zip'?)"
     nbformat.write(nb, tmp_path / "t.ipynb")
+
+
+def test_magics_and_shell_lines_do_not_break_the_check(tmp_path):
+    body = """
+```{python}
+%matplotlib inline
+files = !ls
+if True:
+    %time x = 1
+print(files)
+```
+
+```{python}
+%%timeit
+anything goes here
+```
+"""
+    assert messages(tmp_path, body) == []
