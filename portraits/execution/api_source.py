@@ -4,8 +4,8 @@ checks the template's attributes against them).
 Read with ``ast`` rather than imported: importing ``portraits.blocks`` would cost the build's
 parent about 0.3 s (matplotlib), reading two files takes a few milliseconds. A class's attributes
 are its methods, properties and class attributes, its dataclass fields, the ``self.x = …`` of its
-methods and those of its ``portraits`` bases; a class with another base (``Text(str)``) is open
-(``checked`` False). What a method or property gives is its return annotation, when that names a
+methods and those of its ``portraits`` bases; a class with another base (``Text(str)``) or a
+``__getattr__`` is open (``checked`` False). What a method or property gives is its return annotation, when that names a
 ``portraits`` class (``Portrait.figure -> phrasing.Figure``). Parsed trees are cached by file and
 modification time, so a long-lived preview sees the package's edits.
 """
@@ -105,14 +105,17 @@ def _class_api(qualname: str, mtime_ns: int) -> ClassApi | None:
     imports = _imports(_module_tree(module), module)
     attributes, properties, methods, checked = set(), {}, {}, True
     for base in node.bases:
-        inherited = class_api(imports.get(dotted(base) or "", "")) if dotted(base) != "object" else None
-        if inherited is None and dotted(base) != "object":
+        if dotted(base) == "object":
+            continue
+        parent = _resolve(dotted(base), imports)
+        inherited = class_api(parent) if parent and parent != qualname else None
+        if inherited is None:  # another library's class: its attributes are not known here
             checked = False
-        elif inherited is not None:
-            attributes |= inherited.attributes
-            properties.update(inherited.properties)
-            methods.update(inherited.methods)
-            checked = checked and inherited.checked
+            continue
+        attributes |= inherited.attributes
+        properties.update(inherited.properties)
+        methods.update(inherited.methods)
+        checked = checked and inherited.checked
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             attributes.add(item.name)
@@ -125,6 +128,7 @@ def _class_api(qualname: str, mtime_ns: int) -> ClassApi | None:
             attributes.add(item.target.id)
         elif isinstance(item, ast.Assign):
             attributes.update(t.id for t in item.targets if isinstance(t, ast.Name))
+    checked = checked and "__getattr__" not in attributes  # any attribute may exist
     return ClassApi(qualname, frozenset(attributes), properties, methods, checked)
 
 

@@ -35,12 +35,16 @@ def test_bases_annotations_and_edits_are_followed(tmp_path, monkeypatch):
         "from portraits.demo import shapes as me\n"
         "class Base:\n    kind = 'base'\n    def area(self) -> 'me.Square':\n        self.cached = 1\n"
         "class Square(Base):\n    side: int\n    @property\n    def double(self) -> 'Square':\n        return self\n"
-        "class Open(dict):\n    pass\n")
+        "class Open(dict):\n    pass\n"
+        "class Dynamic:\n    def __getattr__(self, name):\n        return name\n"
+        "class Child(me.Square):\n    pass\n")
     monkeypatch.setattr(api_source, "PACKAGE_DIR", tmp_path / "portraits")
     square = class_api("portraits.demo.shapes.Square")
     assert square.public == ["area", "cached", "double", "kind", "side"] and square.checked
     assert square.methods["area"] == square.properties["double"] == "portraits.demo.shapes.Square"
     assert not class_api("portraits.demo.shapes.Open").checked
+    assert not class_api("portraits.demo.shapes.Dynamic").checked
+    assert class_api("portraits.demo.shapes.Child").public == square.public  # a base named through a module
     assert class_api("portraits.demo.shapes.Missing") is None and class_api("pandas.DataFrame") is None
     module.write_text(module.read_text().replace("side: int", "side: int\n    colour = 'red'"))
     os.utime(module, ns=(1, 10**18))  # a new modification time, whatever the clock's resolution
