@@ -13,9 +13,10 @@ standard library's parser) into a list of text blocks, each with its kind:
 
 The blocks are stored per territory in ``output/.build/text/ID.json`` (atomically); the next
 build of that territory diffs its new blocks against them (``diff_blocks``), and the build
-report groups identical changes across territories (``group_changes``): « 183 territoires :
-titre « L'essentiel » → « En bref » ». The page is read as the renderer wrote it: figures
-are not re-derived from the text.
+report groups the same edit across territories (``group_changes``), by its shape, figures as
+placeholders (``portraits.build.shapes``): « 6 territoires : phrase « … est supérieur … » →
+« … est nettement supérieur … » », a title whose subject changed flagged. The page is read as
+the renderer wrote it: figures are not re-derived from the text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+from portraits.build import shapes
 from portraits.core import atomic
 from portraits.text import typo
 from portraits.text.typo import NNBSP
@@ -35,6 +37,7 @@ KIND_PLURALS = {"titre": "titres", "légende": "légendes", "chiffre clé": "chi
                 "phrase": "phrases", "cellule": "cellules", "note": "notes"}
 MAX_CHANGES = 60    # per territory, listed in the report (counts are always complete)
 MAX_GROUPS = 150    # groups listed in the report
+MAX_EXAMPLES = 10   # territories' own texts kept per group (all its territories are listed)
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP = {"script", "style", "svg", "img", "template", "noscript", "button", "input", "select", "math"}
@@ -243,21 +246,39 @@ def swap_reference(path: Path, new: Any) -> Any:
 # The report: identical changes across territories, once
 
 def _signature(change: dict[str, Any]) -> tuple:
-    return change["kind"], change.get("key") or "", change["before"], change["after"]
+    """What makes two changes the same edit: kind, key (a cell's), the edit's shape (figures as
+    placeholders, ``shapes.edit``), whether only figures changed, and a title's change of subject."""
+    kind, before, after = change["kind"], change["before"], change["after"]
+    if before is None or after is None:
+        shape = (None if before is None else shapes.placeholders(before),
+                 None if after is None else shapes.placeholders(after), False)
+    else:
+        cut = shapes.edit(before, after)
+        shape = (cut["before"], cut["after"], cut["figures_only"])
+    subject = shapes.subject_change(kind, before, after)
+    return (kind, change.get("key") or "", *shape,
+            (subject["before"], subject["after"]) if subject else None)
 
 
 def group_changes(per_territory: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The same change (same kind, same key for a cell, same old → same new text) in several
-    territories, once, with the territories; most frequent first, then in kind order."""
-    groups: dict[tuple, list[str]] = {}
+    """The same edit (same kind, same key for a cell, same shape: ``_signature``) in several
+    territories, once, with the territories and a few of their own texts (``examples``); most
+    frequent first, then in kind order."""
+    groups: dict[tuple, dict[str, list]] = {}
     for tid, diff in per_territory:
         for change in (diff or {}).get("changes", []):
-            groups.setdefault(_signature(change), [])
-            if tid not in groups[_signature(change)]:
-                groups[_signature(change)].append(tid)
-    rows = [{"kind": kind, "key": key, "before": before, "after": after, "n": len(tids),
-             "territories": tids, "line": describe(kind, key, before, after, tids)}
-            for (kind, key, before, after), tids in groups.items()]
+            group = groups.setdefault(_signature(change), {"territories": [], "examples": []})
+            if tid not in group["territories"]:
+                group["territories"].append(tid)
+            if len(group["examples"]) < MAX_EXAMPLES:
+                group["examples"].append({"territory": tid, "before": change["before"], "after": change["after"]})
+    rows = []
+    for (kind, key, before, after, figures_only, subject), group in groups.items():
+        tids = group["territories"]
+        subject = {"before": subject[0], "after": subject[1]} if subject else None
+        rows.append({"kind": kind, "key": key, "before": before, "after": after, "figures_only": figures_only,
+                     "subject": subject, "n": len(tids), "territories": tids, "examples": group["examples"],
+                     "line": describe(kind, key, before, after, tids, figures_only=figures_only, subject=subject)})
     rows.sort(key=lambda r: (-r["n"], KINDS.index(r["kind"]) if r["kind"] in KINDS else len(KINDS),
                              r["key"], r["before"] or "", r["after"] or ""))
     return rows
@@ -277,8 +298,17 @@ def territories_phrase(n: int) -> str:
     return f"{n} territoire{'s' if n > 1 else ''}"
 
 
-def describe(kind: str, key: str, before: str | None, after: str | None, tids: list[str]) -> str:
-    """« 183 territoires : titre « L'essentiel » → « En bref » » (one territory: its id)."""
+def subject_phrase(subject: dict[str, str | None]) -> str:
+    """'sujet du titre changé : « Une part des établissements industriels » → « Une part des…» »'."""
+    def name(phrase: str | None) -> str:
+        return quote(phrase.replace("'", "’")) if phrase else "titre neutre"
+    return f"sujet du titre changé{NNBSP}: {name(subject['before'])} → {name(subject['after'])}"
+
+
+def describe(kind: str, key: str, before: str | None, after: str | None, tids: list[str], *,
+             figures_only: bool = False, subject: dict | None = None) -> str:
+    """« 6 territoires : phrase « … est supérieur … » → « … est nettement supérieur … » » (one
+    territory: its id); figures are placeholders, a changed title subject is said."""
     who = territories_phrase(len(tids)) if len(tids) > 1 else tids[0]
     what = f"{kind} ({key})" if key else kind
     if before is None:
@@ -286,8 +316,9 @@ def describe(kind: str, key: str, before: str | None, after: str | None, tids: l
     elif after is None:
         change = f"{what} supprimé{'e' if kind in ('légende', 'phrase', 'cellule', 'note') else ''} {quote(before)}"
     else:
-        change = f"{what} {quote(before)} → {quote(after)}"
-    return f"{who}{NNBSP}: {change}"
+        change = f"{what}{' (chiffres seulement)' if figures_only else ''} {quote(before)} → {quote(after)}"
+    flag = f" ({subject_phrase(subject)})" if subject else ""
+    return f"{who}{NNBSP}: {change}{flag}"
 
 
 def count_by_kind(changes: list[dict[str, Any]]) -> str:

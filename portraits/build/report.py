@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import nbformat
 
 from portraits.core import atomic
 from portraits import render
-from portraits.build import changes as report_text
+from portraits.build import changes as report_text, shapes
 from portraits.text import fmt
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s])")
@@ -280,6 +281,13 @@ def fr_datetime(value: Any) -> str:
     return when.strftime("%d/%m/%Y à %H h %M (UTC)")
 
 
+def _shape(text: str) -> markupsafe.Markup:
+    """An edit's shape, its figures' placeholders marked (they differ from one territory to another)."""
+    return markupsafe.Markup(markupsafe.escape(text).replace(
+        shapes.PLACEHOLDER, markupsafe.Markup(f'<span class="ph" title="un nombre, propre à chaque territoire">'
+                                              f'{shapes.PLACEHOLDER}</span>')))
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("portraits.build", "templates"),
@@ -288,7 +296,8 @@ def _environment() -> jinja2.Environment:
     env.filters.update(fr=report_text.french, quote=report_text.quote, num=fr_number, date=fr_datetime,
                        status=lambda s: STATUS_LABELS.get(s, s), reason=lambda r: REASON_LABELS.get(r, r),
                        stage=lambda s: STAGE_LABELS.get(s, s), engine=lambda e: ENGINE_LABELS.get(e, e),
-                       territories=report_text.territories_phrase, warning_kind=_kind_label)
+                       territories=report_text.territories_phrase, warning_kind=_kind_label,
+                       shape=_shape, subject=lambda s: report_text.french(report_text.subject_phrase(s)))
     env.globals["S"] = report_text.NNBSP
     return env
 

@@ -9,6 +9,7 @@ import dataclasses
 from pathlib import Path
 
 from portraits.core.errors import UsageError
+from portraits.execution.names import cell_location
 
 
 DEFAULT_TIMEOUT = 300.0  # seconds allowed per territory, unless the build is told otherwise
@@ -27,6 +28,9 @@ class Failure:
     cell_index: int | None = None
     execution_count: int | None = None
     notebook: str | None = None
+    template: str | None = None           # where the failing cell is in the template (execute)
+    template_line: int | None = None
+    label: str | None = None
 
     @property
     def is_step(self) -> bool:
@@ -34,8 +38,8 @@ class Failure:
         return self.territory == self.stage
 
     def describe(self) -> str:
-        where = (f"cell {self.cell_index} (In [{self.execution_count}])" if self.cell_index is not None
-                 else self.stage)
+        where = cell_location(self.template, self.template_line, self.label, self.cell_index,
+                              self.execution_count) or self.stage
         return f"{self.territory}: {where}: {self.ename}: {self.message}"
 
 

@@ -89,7 +89,8 @@ def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, A
         except Exception:  # noqa: BLE001 - the execution error is what the report must say
             pass
         return _failed(out, Failure(tid, "execute", err.ename, err.evalue, err.cell_index,
-                                    err.execution_count, str(paths["notebook"])), started), None
+                                    err.execution_count, str(paths["notebook"]), err.template,
+                                    err.template_line, err.label), started), None
     try:
         t0 = time.monotonic()
         table = data_table.write_files(tid, paths["csv"], paths["xlsx"])

@@ -17,6 +17,7 @@ import copy
 import dataclasses
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -37,6 +38,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from portraits.core.errors import KernelStartError
+from portraits.execution import names, qmd
 
 log = logging.getLogger(__name__)
 
@@ -59,19 +61,27 @@ if not _gc.get_freeze_count():
 
 @dataclasses.dataclass
 class CellError:
-    """Where and why a notebook failed (what papermill's PapermillExecutionError carries)."""
+    """Where and why a notebook failed (what papermill's PapermillExecutionError carries), and
+    where that is in the template: its file, line and `#| label`."""
 
     cell_index: int          # index in the executed notebook, papermill's error cells excluded
     execution_count: int | None
     ename: str
     evalue: str
     source: str = ""
+    template: str | None = None        # the template's file name
+    template_line: int | None = None   # the failing line, else the cell's first line
+    label: str | None = None           # the cell's `#| label`; "Markdown" for a text cell
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    def where(self) -> str:
+        return names.cell_location(self.template, self.template_line, self.label, self.cell_index,
+                                   self.execution_count)
+
     def summary(self) -> str:
-        return f"cell {self.cell_index} (In [{self.execution_count}]): {self.ename}: {self.evalue}"
+        return f"{self.where()}: {self.ename}: {self.evalue}"
 
 
 @dataclasses.dataclass
@@ -287,7 +297,7 @@ class WarmKernel:
                     log.warning("kernel died on %s, restarted; retrying once", parameters)
                     continue
             break
-        error = _first_error(nb)
+        error = _first_error(nb, input_path)
         return ExecutionResult(nb=nb, error=error, duration=time.monotonic() - started,
                                kernel_restarted=restarted)
 
@@ -319,14 +329,48 @@ class WarmKernel:
         return outcome
 
 
-def _first_error(nb: nbformat.NotebookNode) -> CellError | None:
-    """papermill's own check: adds its error cells to ``nb`` and says which cell failed."""
+def _first_error(nb: nbformat.NotebookNode, template_path: str | None = None) -> CellError | None:
+    """papermill's own check: adds its error cells to ``nb`` and says which cell failed, located
+    in the template when the notebook comes from one (``template_path``)."""
+    cells = list(nb.cells)  # before papermill inserts its error cells
     try:
         raise_for_execution_errors(nb, None)  # output path None: papermill writes nothing
     except PapermillExecutionError as exc:
-        return CellError(cell_index=exc.cell_index, execution_count=exc.exec_count,
-                         ename=exc.ename, evalue=exc.evalue, source=exc.source)
+        error = CellError(cell_index=exc.cell_index, execution_count=exc.exec_count,
+                          ename=exc.ename, evalue=exc.evalue, source=exc.source)
+        _locate(error, cells[exc.cell_index], exc.traceback, template_path)
+        return error
     return None
+
+
+_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")  # IPython's traceback frame of the cell itself
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _locate(error: CellError, cell: nbformat.NotebookNode, traceback: list[str] | None,
+            template_path: str | None) -> None:
+    """The template line and label of the failing cell: its first line (recorded by the reader in
+    the cell's metadata), or the line that failed when IPython's traceback names it; a text cell's
+    own message names the line of its expression."""
+    first = (cell.metadata.get("portraits") or {}).get("line")
+    if first is None or not template_path:
+        return
+    error.template = Path(template_path).name
+    error.template_line = first
+    if "narrative" in (cell.metadata.get("tags") or []):
+        error.label = "Markdown"
+        return
+    try:
+        error.label = qmd.cell_options(cell.source).get("label")
+    except qmd.TemplateError:  # the reader refused bad options already
+        pass
+    m = _CELL_LINE.search(_ANSI.sub("", "\n".join(traceback or [])))
+    if m:
+        try:
+            lines = Path(template_path).read_text(encoding="utf-8-sig").splitlines()
+        except OSError:  # the template went away: its cell's first line still says where
+            return
+        error.template_line = names.file_line(cell, int(m.group(1)), lines) or first
 
 
 if sys.platform == "win32":  # pragma: no cover - the project runs on Linux; keep papermill's fix

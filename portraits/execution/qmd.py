@@ -22,6 +22,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from portraits.execution import names
 from portraits.text import inline
 from portraits.core.errors import TemplateError  # noqa: F401 (raised here, imported from here by callers)
 
@@ -71,13 +72,21 @@ def _groups(yaml_lines: list[str]) -> list[tuple[str | None, list[int]]]:
     return groups
 
 
-def _yaml_error(exc: yaml.YAMLError) -> tuple[int, str]:
-    """0-based line, within the YAML text, of the faulty construct (where it starts, "while parsing
-    a flow sequence started here", when YAML says so, else where the parser stopped) and what is
-    wrong, in one line (YAML's own positions count from the YAML's start, not the file's)."""
-    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-    what = "; ".join(p for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p)
-    return (0 if mark is None else int(mark.line)), (what or str(exc))
+def _yaml_error(exc: yaml.YAMLError) -> tuple[int, str, int | None]:
+    """0-based line, within the YAML text, of the faulty line and what is wrong, in one line (YAML's
+    own positions count from the YAML's start, not the file's). A construct opened and never
+    closed (a flow sequence or mapping, a quoted scalar, a key without its colon) is named where it
+    starts ("while parsing a flow sequence started here"); a line that breaks a block mapping or
+    list (a wrong indentation) is named itself, with the line where that block starts (third
+    value, else None): YAML's context mark there is the block's first line, often far above."""
+    context, problem = getattr(exc, "context", None), getattr(exc, "problem", None)
+    context_mark, problem_mark = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+    what = "; ".join(p for p in (context, problem) if p) or str(exc)
+    if context and context.startswith("while parsing a block") and problem_mark is not None:
+        block = None if context_mark is None else int(context_mark.line)
+        return int(problem_mark.line), problem or what, block
+    mark = context_mark or problem_mark
+    return (0 if mark is None else int(mark.line)), what, None
 
 
 def _load_yaml(text: str, what: str, name: str = "", first_line: int | None = None) -> dict:
@@ -89,7 +98,10 @@ def _load_yaml(text: str, what: str, name: str = "", first_line: int | None = No
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        line, problem = _yaml_error(exc)
+        line, problem, block = _yaml_error(exc)
+        if block is not None:
+            where = f"line {first_line + block}" if first_line is not None else f"YAML line {block + 1}"
+            problem += f" (check this line's indentation: it breaks the block that starts at {where})"
         raise TemplateError(f"{at(line)}{what}: invalid YAML: {problem}") from exc
     if data is None:
         return {}
@@ -337,4 +349,5 @@ def load_template(path: Path, params: dict) -> nbformat.NotebookNode:
     its defaults."""
     nb = read_qmd(path) if path.suffix == ".qmd" else nbformat.read(path, as_version=4)
     check_template(nb, params, name=path.name)
+    names.check_names(nb, params, path)  # a misspelt name is refused whatever the conditions
     return nb

@@ -22,11 +22,13 @@ class PreviewError:
     qmd_line: int | None = None          # 1-based line in the template
     cell_index: int | None = None        # index in the executed notebook
     source: str = ""                     # the failing cell's source
+    label: str | None = None             # the failing cell's `#| label` ("Markdown" for text)
     details: str = ""                    # traceback
 
     def summary(self) -> str:
         where = f"line {self.qmd_line}: " if self.qmd_line else ""
         cell = f"cell {self.cell_index}: " if self.cell_index is not None else ""
+        cell = f"{self.label}, {cell}" if self.label else cell
         return f"{self.kind} error: {where}{cell}{self.message}"
 
 
@@ -98,7 +100,7 @@ def cell_error(text: str, executed: nbformat.NotebookNode,
     index, cell, output = found
     tb = _ANSI.sub("", "\n".join(output.get("traceback") or []))
     error = PreviewError("cell", f"{output.get('ename', 'Error')}: {output.get('evalue', '')}",
-                         cell_index=index, source=cell.source, details=tb)
+                         cell_index=index, source=cell.source, details=tb, label=getattr(fallback, "label", None))
     if name and (line := line_in_message(error.message, name)):
         error.qmd_line = line
         return error

@@ -65,8 +65,10 @@ def error_page(error: PreviewError, *, template: Path, territory: str, text: str
              f"<p class=\"kind\">{html.escape(error.kind.capitalize())} error in "
              f"<code>{html.escape(str(template))}</code></p>"]
     if error.qmd_line:
+        label = f"{error.label}, " if error.label else ""
         parts.append(f'<p class="where">{html.escape(template.name)}, line {error.qmd_line}'
-                     + (f" (cell {error.cell_index} of the executed notebook)" if error.cell_index is not None else "")
+                     + (f" ({html.escape(label)}cell {error.cell_index} of the executed notebook)"
+                        if error.cell_index is not None else "")
                      + "</p>")
     elif error.cell_index is not None:
         parts.append(f'<p class="where">cell {error.cell_index} of the executed notebook</p>')

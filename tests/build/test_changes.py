@@ -104,3 +104,47 @@ def test_identical_changes_across_territories_are_grouped_once():
 def test_bad_typography_detector():
     assert bad_typography("Total : 3") and bad_typography("«titre\u202f»") and bad_typography("12 %")
     assert not bad_typography("Total\u202f: 3 «\u202ftitre\u202f» 12\u202f% à 10:20")
+
+
+def test_the_same_edit_with_other_figures_is_one_group_with_its_territories_texts():
+    # a threshold lowered in phrasing.toml: six territories' sentences gain "nettement", each
+    # with its own figures
+    def sentence(rate):
+        return f"Le taux de chômage atteint {rate}\u202f% : il est {{}} à la moyenne nationale."
+    diffs = [(f"ti-000{k}", {"changes": [{"kind": "phrase", "before": sentence(f"{k},{k}").format("supérieur"),
+                                          "after": sentence(f"{k},{k}").format("nettement supérieur")}]})
+             for k in range(1, 7)]
+    diffs.append(("ti-0007", {"changes": [{"kind": "phrase", "before": "a", "after": "b"}]}))
+    groups = rt.group_changes(diffs)
+    assert [(g["n"], g["before"], g["after"]) for g in groups] == [
+        (6, "… est supérieur …", "… est nettement supérieur …"), (1, "a", "b")]
+    assert groups[0]["line"] == ("6 territoires\u202f: phrase «\u202f… est supérieur …\u202f» → "
+                                 "«\u202f… est nettement supérieur …\u202f»")
+    assert groups[0]["territories"] == [f"ti-000{k}" for k in range(1, 7)]
+    # each territory's own sentence, one click away in the report
+    change = diffs[2][1]["changes"][0]
+    assert groups[0]["examples"][2] == {"territory": "ti-0003", "before": change["before"], "after": change["after"]}
+
+
+def test_a_title_whose_subject_changed_is_flagged():
+    before = "Une part des établissements industriels inférieure à la moyenne nationale"
+    after = "Une part des établissements de 10\u00a0salariés ou plus nettement supérieure à la moyenne nationale"
+    same_subject = {"kind": "titre", "before": before, "after": before.replace("inférieure", "nettement inférieure")}
+    groups = rt.group_changes([("ti-1105", {"changes": [{"kind": "titre", "before": before, "after": after}]}),
+                                         ("ti-8413", {"changes": [same_subject]})])
+    [switched] = [g for g in groups if g["territories"] == ["ti-1105"]]
+    [kept] = [g for g in groups if g["territories"] == ["ti-8413"]]
+    assert switched["subject"] == {"before": "Une part des établissements industriels",
+                                   "after": "Une part des établissements de 10 salariés ou plus"}
+    assert switched["line"].endswith("(sujet du titre changé\u202f: «\u202fUne part des établissements industriels\u202f» → "
+                                     "«\u202fUne part des établissements de 10 salariés ou plus\u202f»)")
+    assert kept["subject"] is None and "sujet" not in kept["line"]
+
+
+def test_added_sentences_with_other_figures_are_one_group_and_figure_updates_say_so():
+    added = [(tid, {"changes": [{"kind": "phrase", "before": None, "after": f"Les cadres représentent {v}\u202f%."},
+                                {"kind": "cellule", "key": "t · Emplois · Territoire", "before": f"{v}", "after": f"{v}1"}]})
+             for tid, v in (("ti-0001", "12,1"), ("ti-0002", "9,8"))]
+    [sentence, cell] = rt.group_changes(added)
+    assert (sentence["n"], sentence["before"], sentence["after"]) == (2, None, "Les cadres représentent ‹n›\u202f%.")
+    assert cell["figures_only"] and cell["n"] == 2 and "(chiffres seulement)" in cell["line"]

@@ -152,3 +152,41 @@ def test_a_text_change_is_counted_once_when_the_page_is_rendered(env):
     assert changes["n_sentences_added"] == changes["n_sentences_removed"] == 0
     assert changes["n_changes"] == changes["n_values_changed"] + changes["text"]["n"] == 3
     assert report["summary"]["sentences_added"] == 0 and report["summary"]["text_changes"] == 2
+
+
+def test_report_shows_an_edit_once_by_its_shape_with_each_territory_one_click_away(tmp_path):
+    from bs4 import BeautifulSoup
+    from french import bad_typography
+
+    from portraits.build.results import BuildResult
+
+    ids = ["ti-0001", "ti-0002", "ti-1105"]
+    title = "Une part des établissements industriels inférieure à la moyenne nationale"
+    texts = {tid: {"available": True, "n": 1, "changes": [
+        {"kind": "phrase", "before": f"Il atteint {k},5\u202f%\u202f: il est supérieur à la moyenne.",
+         "after": f"Il atteint {k},5\u202f%\u202f: il est nettement supérieur à la moyenne."}]} for k, tid in enumerate(ids)}
+    texts["ti-1105"]["changes"].append({"kind": "titre", "before": title, "after": (
+        "Une part des établissements de 10\u00a0salariés ou plus nettement supérieure à la moyenne nationale")})
+    outcomes = {tid: {"status": "ok", "changes": {"n_changes": len(texts[tid]["changes"]), "text": texts[tid]}}
+                for tid in ids}
+    html_path = rb.write_report(tmp_path, tids=ids, plan={tid: {"reasons": ["package"]} for tid in ids},
+                                manifest={"territories": {}}, outcomes=outcomes,
+                                result=BuildResult(ok=True, built=ids, wall_s=1.0), previous_build={},
+                                context={"jobs": 1, "engine": "builtin", "formats": ["html"]})
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+    [sentence, heading] = soup.select("ul.groups > li")
+    def flat(el):
+        return re.sub(r"[ \n]+", " ", el.get_text()).strip()  # keeps U+202F
+
+    summary = flat(sentence.find("summary"))
+    assert summary == "3 territoires\u202f: phrase «\u202f… est supérieur …\u202f» → «\u202f… est nettement supérieur …\u202f»"
+    # each territory: a link to its own details, and its own sentence
+    assert [a["href"] for a in sentence.select("p.who a")] == ["#t-ti-0001", "#t-ti-0002", "#t-ti-1105"]
+    assert all(soup.find("details", id=f"t-{tid}") is not None for tid in ids)
+    assert "Il atteint 1,5\u202f%\u202f: il est nettement supérieur à la moyenne." in sentence.select("ul.examples li")[1].get_text()
+    # the placeholder of a figure is marked; the changed subject of a title is flagged
+    assert heading.select_one("span.ph").get_text() == "‹n›"
+    assert flat(heading.select_one("span.flag")) == (
+        "sujet du titre changé\u202f: «\u202fUne part des établissements industriels\u202f» → "
+        "«\u202fUne part des établissements de 10\u00a0salariés ou plus\u202f»")  # French typography
+    assert not bad_typography(soup.select_one("ul.groups").get_text())

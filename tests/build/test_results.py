@@ -12,6 +12,11 @@ def test_failures_say_where():
     assert in_cell.describe() == "ti-0001: cell 4 (In [3]): ValueError: bad" and not in_cell.is_step
     assert Failure("ti-0002", "render", "RenderError", "pandoc").describe() == "ti-0002: render: RenderError: pandoc"
     assert Failure("catalogue", "catalogue", "OSError", "disk full").is_step
+    # a cell of a .qmd template: its line and label first, what an author edits
+    in_template = Failure("ti-0601", "execute", "ValueError", "unknown chart 'secteurs'", 12, 10,
+                          template="portrait_template.qmd", template_line=142, label="fig-secteurs")
+    assert in_template.describe() == ("ti-0601: portrait_template.qmd:142 (fig-secteurs, cell 12, In [10]): "
+                                      "ValueError: unknown chart 'secteurs'")
 
 
 def test_summary_counts_territories_and_lists_every_failure(capsys):

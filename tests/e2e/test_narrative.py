@@ -173,3 +173,31 @@ def test_an_expression_syntax_error_is_refused_before_anything_runs(tmp_path):
     assert proc.returncode == 2
     assert f"t.qmd:{line}" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "o" / "notebooks").exists()
+
+
+def test_a_misspelt_name_in_a_block_hidden_for_the_territory_is_refused_before_anything_runs(tmp_path):
+    # ti-8413 has a poverty rate: the block that names `poverty.marker` is hidden for it
+    text = config.template_path().read_text(encoding="utf-8")
+    text = _edit(text, "(`{python} poverty.marker`)", "(`{python} povrety.marker`)")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "povrety.marker" in ln)
+    template = tmp_path / "t.qmd"
+    template.write_text(text, encoding="utf-8")
+    proc = _build("ti-8413", "--template", str(template), "--output", str(tmp_path / "o"))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert (f"t.qmd:{line}: `{{python}} povrety.marker`: unknown name 'povrety' (did you mean 'poverty'?)"
+            in proc.stderr) and "Traceback" not in proc.stderr
+    assert not (tmp_path / "o" / "notebooks").exists()
+
+
+def test_a_failing_code_cell_is_named_by_its_template_line_and_label(tmp_path):
+    text = config.template_path().read_text(encoding="utf-8")
+    text = _edit(text, 'p.chart("sectors")', 'p.chart("secteurs")')
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if 'p.chart("secteurs")' in ln)
+    template = tmp_path / "t.qmd"
+    template.write_text(text, encoding="utf-8")
+    proc = _build("ti-0601", "--template", str(template), "--output", str(tmp_path / "o"), "--formats", "html")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"FAILED ti-0601: t.qmd:{line} (fig-secteurs, cell " in proc.stdout
+    assert "ValueError: unknown chart 'secteurs'" in proc.stdout
+    report = (tmp_path / "o" / "build-report.html").read_text(encoding="utf-8")
+    assert f"<code>t.qmd:{line}</code> (fig-secteurs)" in report

@@ -126,3 +126,27 @@ def test_dead_kernel_is_restarted_and_the_territory_retried(kernel, tmp_path):
     assert result.ok and result.kernel_restarted
     assert flag.exists()  # it did die once
     assert _outputs(result.nb)[-1].data["text/plain"] == "'survived'"
+
+
+def test_a_failing_cell_is_named_by_its_template_line_and_label(kernel, tmp_path):
+    path = tmp_path / "t.qmd"
+    path.write_text('---\ntitle: "t"\njupyter: python3\n---\n\n```{python}\n#| tags: [parameters]\n'
+                    'territory = "ti-8413"\n```\n\n```{python}\n#| label: fig-secteurs\n#| tags: [chart]\n'
+                    'x = 1\n\nraise ValueError(f"unknown chart {territory!r}")\n```\n', encoding="utf-8")
+    result = kernel.execute(read_qmd(path), {"territory": "ti-0601"}, input_path=str(path))
+    error = result.error
+    assert (error.template, error.template_line, error.label) == ("t.qmd", 16, "fig-secteurs")
+    assert error.summary() == ("t.qmd:16 (fig-secteurs, cell 3, In [3]): ValueError: unknown chart 'ti-0601'")
+
+
+def test_a_failing_text_cell_keeps_its_expression_line_in_its_message(kernel):
+    path = FIXTURES / "inline_raises.qmd"
+    error = kernel.execute(read_qmd(path), {"territory": "ti-0001"}, input_path=str(path)).error
+    _, ename, evalue, line, _ = FAILURES["inline_raises"]
+    assert error.summary().startswith(f"inline_raises.qmd:{line} (Markdown, cell ")
+    assert error.summary().endswith(f"{ename}: {evalue}")  # which names the expression's own line
+
+
+def test_a_notebook_template_is_named_by_its_cell(kernel):
+    error = kernel.execute(_template("1 / 0"), {"territory": "ti-0001"}, input_path="t.ipynb").error
+    assert error.template_line is None and error.summary() == "cell 2 (In [3]): ZeroDivisionError: division by zero"

@@ -200,6 +200,9 @@ REFUSED = {
     "front_matter_unclosed": "front_matter_unclosed.qmd:1: front matter opened with --- is never closed",
     "front_matter_bad_yaml": "front_matter_bad_yaml.qmd:7: front matter: invalid YAML: "
                              "while parsing a flow sequence; expected ',' or ']', but got ':'",
+    "front_matter_bad_indent": "front_matter_bad_indent.qmd:13: front matter: invalid YAML: expected "
+                               "<block end>, but found '<block mapping start>' (check this line's "
+                               "indentation: it breaks the block that starts at line 10)",
     "cell_unclosed": "cell_unclosed.qmd:15: a ```{python} cell is never closed",
     "cell_options_bad_yaml": "cell_options_bad_yaml.qmd:18: cell options: invalid YAML: "
                              "while parsing a flow sequence; expected ',' or ']', but got '<stream end>'",
@@ -245,7 +248,7 @@ def test_every_template_fixture_says_what_it_exercises_and_what_to_expect(path):
 def test_load_template_reads_a_qmd_or_a_notebook_and_checks_it(tmp_path):
     from portraits.execution.qmd import load_template
 
-    qmd_path = write(tmp_path, TEMPLATE)
+    qmd_path = write(tmp_path, TEMPLATE.replace("{python} x", "{python} year"))  # names are checked too
     nb = load_template(qmd_path, {"territory_id": "ti-0101"})
     ipynb = tmp_path / "t.ipynb"
     nbformat.write(nb, ipynb)

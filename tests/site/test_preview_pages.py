@@ -16,6 +16,14 @@ def test_error_page_escapes_everything(tmp_path):
     assert pp.inject_reload(page, 7).decode().count('EventSource("/events?since=7")') == 1
 
 
+def test_error_page_names_the_line_and_label_of_the_failing_cell(tmp_path):
+    error = PreviewError("cell", "ValueError: unknown chart 'secteurs'", qmd_line=3, cell_index=12,
+                         label="fig-secteurs")
+    page = pp.error_page(error, template=tmp_path / "t.qmd", territory="ti-0601", text="a\nb\nc")
+    assert "t.qmd, line 3 (fig-secteurs, cell 12 of the executed notebook)" in page
+    assert error.summary() == "cell error: line 3: fig-secteurs, cell 12: ValueError: unknown chart 'secteurs'"
+
+
 def test_reload_script_goes_before_the_body_end_and_waiting_page_has_it():
     page = pp.inject_reload(pp.waiting_page("ti-8413"), 0).decode()
     assert "Building the portrait of ti-8413" in page
