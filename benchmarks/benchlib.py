@@ -32,6 +32,39 @@ TARGETS: dict[str, tuple[str, float]] = {
     "preview_first_page_s": ("≤", 8),
     "data_build_s": ("≤", 60),
 }
+# What each figure is (docs/PERFORMANCE.md shows these beside the figures).
+DESCRIPTIONS: dict[str, str] = {
+    "full_build_s": "full build (`build --force`), wall s",
+    "speedup_vs_naive": "naive pipeline (papermill CLI, then pandoc and Typst, one territory after another) / full build",
+    "speedup_vs_naive_parallel": "the same with as many naive loops as the build has workers",
+    "noop_rebuild_ratio": "no-op rebuild / full build",
+    "edit_rebuild_ratio": "rebuild after a one-sentence edit of the template / full build",
+    "edit_rebuild_cpu_ratio": "the same in CPU time (less disturbed by other work on the machine)",
+    "cpu_s_per_territory": "CPU s per territory of the full build (whole process tree)",
+    "cpu_s_per_territory_baseline": "the same, built with the baseline revision's code",
+    "cpu_ratio_vs_baseline": "CPU per territory, this code / baseline",
+    "floor_ratio": "full build / floor (the build's steps with the kernel replaced by an in-process shell)",
+    "peak_rss_mb": "peak memory of the build, summed PSS of its process tree, MB",
+    "peak_rss_mb_baseline": "the same, baseline revision",
+    "peak_rss_ratio_vs_baseline": "peak memory, this code / baseline",
+    "html_kb_max": "largest portrait page (HTML), kB",
+    "review_kb_max": "largest review page (HTML with code), kB",
+    "review_page_s_per_territory": "review page per territory, s",
+    "review_page_share_of_build": "review pages' time / workers / full build (upper bound)",
+    "review_page_cpu_share": "review pages' CPU / the build's CPU",
+    "preview_first_page_s": "`portraits preview`: from the command's start to the first page, s",
+    "preview_refresh_s": "preview, Markdown edit (heading) to new page served, median s",
+    "preview_refresh_max_s": "the same, slowest",
+    "preview_sentence_median_s": "preview, sentence with inline expressions reworded to new page served, median s",
+    "preview_sentence_max_s": "the same, slowest",
+    "preview_refresh_execute_s": "preview, code edit (new cell) to new page served, median s",
+    "preview_refresh_execute_max_s": "the same, slowest",
+    "data_build_s": "raw files to processed tables, s",
+    "store_first_load_s": "first read of the processed tables, s",
+    "store_territory_ms": "one territory's data through the store, ms",
+    "territory_cpu_s_first": "one territory, first of a worker (imports, caches), CPU s",
+    "territory_cpu_s": "one territory, every next one, CPU s",
+}
 # A figure line: `key: number`, then anything (the target, a revision) in parentheses.
 LINE = re.compile(r"^([a-z][a-z0-9_]*): (-?\d+(?:\.\d+)?)(?: \((.*)\))?$")
 
@@ -67,6 +100,8 @@ class Figures:
     """The figures of one run: printed as they come, saved as JSON at the end."""
 
     def __init__(self, script: str, args: dict[str, Any]):
+        # without the paths of this run (scratch and JSON file): the file describes the figures
+        args = {k: v for k, v in args.items() if k not in ("output", "json")}
         self.data: dict[str, Any] = {"script": script, "args": args, "machine": machine(),
                                      "started": _now(), "figures": {}, "notes": {}}
 

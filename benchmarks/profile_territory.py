@@ -2,9 +2,9 @@
 (each chart, the narrative cells, the other blocks), papermill and nbclient, pandoc and each pass
 of its Lua filters, Typst, nbconvert (review page), the writes.
 
-The territory goes through the worker's own steps (``worker.execute_one`` then
-``worker.finish_one``, via benchmarks/inprocess.py) with a real warm kernel, twice: the first
-time as the first territory of a worker (imports and caches), then as every next one. Nothing is
+Two territories go through the worker's own steps (``worker.execute_one`` then
+``worker.finish_one``, via benchmarks/inprocess.py) in one real warm kernel: the first as a
+worker's first territory (imports and caches), then ``--id`` as every next one. Nothing is
 copied: the real functions are wrapped where they are looked up, and each call is measured as
 the CPU time of this process (``time.process_time``: all its threads, Typst included), of its
 finished child processes (pandoc, ``RUSAGE_CHILDREN``) and of the kernel (its process's CPU
@@ -16,7 +16,8 @@ Prints a table and `key: value` lines (territory_cpu_s_first, territory_cpu_s); 
 saves every row; ``--cprofile N`` adds the package's N functions with the most cumulative time when
 the template's cells run (cProfile, in an IPython shell in this process: benchmarks/inprocess.py).
 
-    python benchmarks/profile_territory.py [--id ti-8413] [--output DIR] [--json FILE] [--cprofile N]
+    python benchmarks/profile_territory.py [--id ti-8413] [--first ID] [--output DIR] [--json FILE]
+                                           [--cprofile N]
 """
 
 from __future__ import annotations
@@ -38,14 +39,17 @@ import psutil
 import typst
 from papermill.engines import NotebookExecutionManager
 
-import benchlib  # beside this script
-import inprocess
-from portraits import render
-from portraits.blocks import data_table
-from portraits.build import changes, report, worker
-from portraits.core import config
-from portraits.execution.execute import WarmKernel
-from portraits.render import builtin
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # this tree's package (as bench_data.py)
+
+import benchlib  # noqa: E402 - beside this script
+import inprocess  # noqa: E402
+from portraits import render  # noqa: E402
+from portraits.blocks import data_table  # noqa: E402
+from portraits.build import changes, report, worker  # noqa: E402
+from portraits.core import config  # noqa: E402
+from portraits.data import store  # noqa: E402
+from portraits.execution.execute import WarmKernel  # noqa: E402
+from portraits.render import builtin  # noqa: E402
 
 LUA_STAGES = Path(__file__).resolve().parent / "lua_stages.lua"
 COLUMNS = ("python", "children", "kernel")  # where CPU time is counted (see the docstring)
@@ -179,8 +183,9 @@ def lua_pass(defined: int) -> str:
     return m.group(1) if m else f"pass at line {defined}"
 
 
-def profile(tid: str, out: Path, meter: Meter) -> None:
-    """Set-up, then the territory twice in one warm kernel: as the first one, then as the next."""
+def profile(first: str, tid: str, out: Path, meter: Meter) -> None:
+    """Set-up, then two territories in one warm kernel: ``first`` as a worker's first one, then
+    ``tid`` as every next one (another territory, so that no cache holds its own results)."""
     with meter.span("template read (qmd to notebook)"):
         job = inprocess.make_job(config.template_path(), out, tid)
     kernel = WarmKernel(cwd=job.template_path.parent)
@@ -192,12 +197,12 @@ def profile(tid: str, out: Path, meter: Meter) -> None:
         worker._warm_review()
     meter.wrap(kernel, "execute", "execute")
     try:
-        for name in ("first", "next"):
+        for name, territory in (("first", first), ("next", tid)):
             meter.pass_name = name
             with meter.span("territory"):
-                outcome = inprocess.run_territory(kernel, job, tid)
+                outcome = inprocess.run_territory(kernel, job, territory)
             if outcome["status"] != "ok":
-                raise SystemExit(f"{tid} failed: {outcome['error']}")
+                raise SystemExit(f"{territory} failed: {outcome['error']}")
     finally:
         kernel.shutdown()
 
@@ -282,22 +287,26 @@ def cprofile_cells(tid: str, out: Path, top: int) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--id", default="ti-8413")
+    parser.add_argument("--first", metavar="ID", help="the worker's first territory, before --id "
+                        "(default: the first of the list but --id)")
     parser.add_argument("--output", help="where the territory's outputs go (default: a temp dir)")
     parser.add_argument("--json", metavar="FILE", help="also write every row to FILE (JSON)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="also list the N functions with most cumulative time in the cells")
     args = parser.parse_args()
     out = Path(args.output or tempfile.mkdtemp(prefix="profile-territory-"))
-    figures = benchlib.Figures("profile_territory", {"id": args.id, "cprofile": args.cprofile})
+    figures = benchlib.Figures("profile_territory", {"id": args.id, "first": args.first, "cprofile": args.cprofile})
+    first = args.first or next(t for t in store.list_territories().territory_id if t != args.id)
     meter = Meter()
     instrument(meter, out / "lua-times.tsv")
-    profile(args.id, out, meter)
+    profile(first, args.id, out, meter)
     order, passes = table(meter)
-    print(f"# {args.id}: CPU seconds per step (this process, its child processes and the kernel)")
+    print(f"# CPU seconds per step (this process, its child processes and the kernel): {first} as the "
+          f"worker's first territory, then {args.id} as the next")
     print_table(order, passes)
     for key, name in (("territory_cpu_s_first", "first"), ("territory_cpu_s", "next")):
         figures.add(key, sum(passes[name]["territory"][c] for c in COLUMNS), 2)
-    figures.data.update(territory=args.id, order=order, passes=passes)
+    figures.data.update(territory=args.id, first_territory=first, order=order, passes=passes)
     if args.cprofile:
         figures.data["cprofile"] = cprofile_cells(args.id, out / "cprofile", args.cprofile)
         print(f"# the package's {args.cprofile} functions with most cumulative time in the cells (warm, cProfile; "

@@ -17,7 +17,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("processed")]
 
 FIGURES = ("full_build_s", "speedup_vs_naive", "speedup_vs_naive_parallel", "noop_rebuild_ratio",
-           "edit_rebuild_ratio", "cpu_s_per_territory", "floor_ratio", "peak_rss_mb", "html_kb_max",
+           "edit_rebuild_ratio", "edit_rebuild_cpu_ratio", "cpu_s_per_territory", "floor_ratio", "peak_rss_mb", "html_kb_max",
            "review_kb_max", "review_page_s_per_territory", "review_page_share_of_build",
            "review_page_cpu_share")
 
