@@ -39,7 +39,10 @@ import psutil
 import typst
 from papermill.engines import NotebookExecutionManager
 
-sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # this tree's package (as bench_data.py)
+# this tree's package, here and in the kernel (which inherits PYTHONPATH), as bench_data.py does
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(1, str(ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 import benchlib  # noqa: E402 - beside this script
 import inprocess  # noqa: E402
