@@ -9,6 +9,7 @@ PORTRAITS_DATA_MIRROR ?= ../shared/data
 export PORTRAITS_DATA_MIRROR
 JOBS ?=
 BUILD_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: venv data portraits test test-fast bench system-deps clean help
 
@@ -16,7 +17,7 @@ help:
 	@echo "make portraits  - set up, prepare data, build all 183 portraits and the catalogue"
 	@echo "make test       - set up and run the test suite"
 	@echo "make data       - set up and prepare data/raw and data/processed"
-	@echo "make bench      - run the benchmarks in benchmarks/"
+	@echo "make bench      - run the benchmarks in benchmarks/, then write docs/PERFORMANCE.md"
 
 venv: $(VENV)/.installed
 
@@ -53,10 +54,17 @@ test: data system-deps
 test-fast: venv
 	$(BIN)/python -m pytest -m "not e2e and not browser"
 
+# Each benchmark writes its figures to $(BENCH_RESULTS) (JSON), from which docs/PERFORMANCE.md
+# and the README's line of figures are generated. BENCH_ARGS go to bench_build.py, e.g.
+# BENCH_ARGS="--limit 10" for a quick run, BENCH_ARGS="--baseline REV" to compare with REV.
+BENCH_RESULTS ?= benchmarks/results
 bench: data
-	$(BIN)/python benchmarks/bench_data.py
-	$(BIN)/python benchmarks/bench_build.py
-	$(BIN)/python benchmarks/bench_preview.py
+	mkdir -p $(BENCH_RESULTS)
+	$(BIN)/python benchmarks/bench_data.py --json $(BENCH_RESULTS)/bench_data.json
+	$(BIN)/python benchmarks/bench_build.py $(BENCH_ARGS) --json $(BENCH_RESULTS)/bench_build.json
+	$(BIN)/python benchmarks/bench_preview.py --json $(BENCH_RESULTS)/bench_preview.json
+	$(BIN)/python benchmarks/profile_territory.py --cprofile 15 --json $(BENCH_RESULTS)/profile_territory.json
+	$(BIN)/python benchmarks/make_performance_doc.py $(BENCH_RESULTS)
 
 clean:
 	rm -rf output data/processed

@@ -6,33 +6,36 @@
     loops as the build has workers: printed as speedup_vs_naive_parallel, for honesty);
 (b) `portraits build --all --force` (the CLI, as `make portraits` runs it);
 (c) the same command again: a no-op rebuild;
-(d) the plain-Python floor: the template's code run by exec() in warm processes (same number as
-    the build's workers), outputs formatted with IPython's formatters but no kernel and no
-    messaging, each notebook then rendered by the same pandoc + Typst engine.
+(e) the same command after a one-sentence edit of the template (benchlib.edit_sentence);
+(d) the floor: the build's own steps per territory (notebook, data files, renders, review page,
+    extracts) in warm processes (as many as the build's workers), the kernel replaced by an
+    IPython shell in the same process, so no kernel and no messaging (benchmarks/inprocess.py).
 
-Prints one line each: full_build_s, speedup_vs_naive, noop_rebuild_ratio, cpu_s_per_territory,
-floor_ratio, peak_rss_mb (whole process tree of the build, sampled every 0.2 s),
-review_page_s_per_territory, review_page_share_of_build (the review pages' time, summed over
-the territories, divided by the workers and by the full build's wall time: an upper bound, as a
-page is written while the kernel executes the next territory) and review_page_cpu_share (their
-CPU time over the build's: what they add to a build that keeps the cores busy). Target <= 0.10.
+Prints `key: value` lines, with the issue's target in parentheses where there is one:
+full_build_s, speedup_vs_naive, noop_rebuild_ratio, edit_rebuild_ratio (e over b) and
+edit_rebuild_cpu_ratio (the same in CPU time, which other work on the machine disturbs less),
+cpu_s_per_territory, floor_ratio (b over d), peak_rss_mb (summed PSS of the build's process
+tree, sampled every 0.2 s), html_kb_max and review_kb_max (the largest portrait and review
+page), review_page_s_per_territory, review_page_share_of_build (the review pages' time, summed
+over the territories, divided by the workers and by the full build's wall time: an upper bound,
+as a page is written while the kernel executes the next territory) and review_page_cpu_share
+(their CPU time over the build's: what they add to a build that keeps the cores busy).
 With ``--baseline REV``, the same build with git revision REV's package and template, run just
-after ours in the same conditions: cpu_s_per_territory_baseline and cpu_ratio_vs_baseline.
+after ours in the same conditions: cpu_s_per_territory_baseline, cpu_ratio_vs_baseline,
+peak_rss_mb_baseline and peak_rss_ratio_vs_baseline. ``--json FILE`` saves the figures too.
 Everything is written under a temporary directory (or $PORTRAITS_OUTPUT_DIR / --output), never
 to output/. The package and the template are first copied there and used from the copy
 (PYTHONPATH), so that editing the working tree during the run cannot make the no-op rebuild
 rebuild (--no-snapshot to use the tree as is).
 
     python benchmarks/bench_build.py [--sample 20] [--jobs N] [--limit N] [--output DIR]
-                                     [--baseline REV] [--build-only]
+                                     [--baseline REV] [--build-only] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
-import io
 import json
 import multiprocessing
 import os
@@ -79,11 +82,13 @@ def _snapshot_and_reexec(argv: list[str]) -> None:
 if __name__ == "__main__" and SNAPSHOT_ENV not in os.environ and "--no-snapshot" not in sys.argv:
     _snapshot_and_reexec(sys.argv[1:])
 
+import benchlib  # noqa: E402 - beside this script
+import inprocess  # noqa: E402
 from portraits.build import pool, worker  # noqa: E402
 from portraits.render import context  # noqa: E402
-from portraits.core import config
-from portraits.execution import qmd
-from portraits.data import store
+from portraits.core import config  # noqa: E402
+from portraits.execution import qmd  # noqa: E402
+from portraits.data import store  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -182,91 +187,22 @@ def naive(sample: list[str], ipynb: Path, out: Path, processes: int) -> float:
 
 # -- (d) floor ---------------------------------------------------------------------------------
 
-_FLOOR: dict = {}
-
-
-def _floor_init(template_json: str, out: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no Jupyter here: figures are saved explicitly after each cell
-    from IPython.core.formatters import DisplayFormatter
-
-    _FLOOR.update(template=nbformat.reads(template_json, as_version=4), out=Path(out),
-                  formatter=DisplayFormatter())
-
-
-def _strip_magics(source: str) -> str:
-    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
-
-
-def _floor_one(tid: str) -> float:
-    """Run the template's code for ``tid`` in plain Python, then render like the build does."""
-    import matplotlib.pyplot as plt
-    import IPython.display
-    from portraits import render
-
-    t0 = time.perf_counter()
-    nb = nbformat.from_dict(_FLOOR["template"])
-    fmt = _FLOOR["formatter"]
-    namespace: dict = {"__name__": "__main__"}
-    outputs: list = []
-
-    def show(*objs, **_):
-        for obj in objs:
-            data, meta = fmt.format(obj)
-            outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=meta))
-
-    IPython.display.display = show
-    count = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        source = _strip_magics(cell.source)
-        if "parameters" in cell.metadata.get("tags", []):
-            source += f"\nterritory = {tid!r}"
-        tree = ast.parse(source)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        outputs = []
-        stdout = io.StringIO()
-        count += 1
-        with contextlib.redirect_stdout(stdout):
-            exec(compile(tree, "<cell>", "exec"), namespace)
-            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace) if last else None
-        if stdout.getvalue():
-            outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=stdout.getvalue()))
-        if value is not None:
-            data, meta = fmt.format(value)
-            outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=meta,
-                                                  execution_count=count))
-        for num in plt.get_fignums():  # what the inline backend does at the end of a cell
-            fig = plt.figure(num)
-            buf = io.StringIO()
-            fig.savefig(buf, format="svg", bbox_inches="tight")
-            outputs.append(nbformat.v4.new_output("display_data", data={"image/svg+xml": buf.getvalue()}))
-            plt.close(fig)
-        cell.outputs, cell.execution_count = outputs, count
-    out = _FLOOR["out"]
-    path = out / "notebooks" / f"{tid}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    render.render(path, html=out / "html" / f"{tid}.html", pdf=out / "pdf" / f"{tid}.pdf",
-                  engine="builtin", context=context.render_context(tid))
-    return time.perf_counter() - t0
-
-
-def _floor_warm(tid: str) -> float:
-    time.sleep(0.5)  # every process gets one warm-up territory
-    return _floor_one(tid)
-
-
-def floor(tids: list[str], template: nbformat.NotebookNode, out: Path, processes: int) -> float:
-    """Wall time once imports are done (one warm-up territory per process, not timed)."""
+def floor(tids: list[str], template: Path, out: Path, processes: int) -> float:
+    """Wall time once imports are done (one warm-up territory per process, not timed) of the
+    build's own steps per territory (benchmarks/inprocess.py), the kernel replaced by an IPython
+    shell in a plain process: no kernel, no messaging."""
     ctx = multiprocessing.get_context("spawn")  # see naive(): no fork after Typst ran here
-    with ctx.Pool(processes, initializer=_floor_init, initargs=(nbformat.writes(template), str(out))) as pool:
-        pool.map(_floor_warm, tids[:processes], chunksize=1)
+    with ctx.Pool(processes, initializer=inprocess.pool_init, initargs=(str(template), str(out), tids[0])) as pool:
+        # with a time limit: a pool whose processes die at start-up would wait for ever
+        limit = 120 + 60 * len(tids)
+        pool.map_async(inprocess.pool_warm_up, tids[:processes], chunksize=1).get(limit)
         t0 = time.perf_counter()
-        pool.map(_floor_one, tids, chunksize=1)
-        return time.perf_counter() - t0
+        outcomes = pool.map_async(inprocess.pool_run, tids, chunksize=1).get(limit)
+        seconds = time.perf_counter() - t0
+    failed = [f"{o['territory']}: {o['error']}" for o in outcomes if o["status"] != "ok"]
+    if failed:  # the floor must do what the build does: a failure here is the benchmark's bug
+        raise SystemExit("the floor failed where the build did not:\n" + "\n".join(failed))
+    return seconds
 
 
 def review_cost(report: dict, jobs: int, full_s: float, full_cpu: float) -> tuple[float, float, float]:
@@ -299,16 +235,38 @@ def _baseline_env(rev: str, snap: Path) -> dict:
     return env
 
 
-def _print_cpu(ours: float, baseline: float | None, rev: str | None) -> None:
-    print(f"cpu_s_per_territory: {ours:.2f}")
-    if baseline is not None:
-        print(f"cpu_s_per_territory_baseline: {baseline:.2f} ({rev})")
-        print(f"cpu_ratio_vs_baseline: {ours / baseline:.3f}")
+def _edit_rebuild(template: Path, common: list[str]) -> tuple[float, float]:
+    """Wall and CPU time of the build after a one-sentence edit of the template (then put back)."""
+    original = template.read_text(encoding="utf-8")
+    template.write_text(benchlib.edit_sentence(original, 1)[0], encoding="utf-8")
+    try:
+        return run_cli(common)[:2]
+    finally:
+        template.write_text(original, encoding="utf-8")
 
 
-def main() -> int:
+def _sizes(build_out: Path, figures: benchlib.Figures) -> None:
+    """The largest portrait page and review page, in kB (the issue's page weight)."""
+    for key, sub in (("html_kb_max", "html"), ("review_kb_max", "review")):
+        sizes = [p.stat().st_size / 1000 for p in (build_out / sub).glob("*.html")]
+        if sizes:
+            figures.add(key, max(sizes), 0)
+
+
+def _baseline(rev: str, scratch: Path, target: list[str], jobs: int) -> tuple[float, float]:
+    """CPU s and peak PSS MB of the same build with revision ``rev``'s package and template."""
+    base_env = _baseline_env(rev, scratch / "baseline-snapshot")
+    base_out = scratch / "baseline-build"
+    shutil.rmtree(base_out, ignore_errors=True)
+    _, cpu, rss, _ = run_cli(["build", *target, "--output", str(base_out), "--jobs", str(jobs), "--force",
+                              "--template", str(scratch / "baseline-snapshot" / "portrait_template.qmd")],
+                             env=base_env)
+    return cpu, rss
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sample", type=int, default=20, help="territories for the naive pipeline (>= 20)")
+    parser.add_argument("--sample", type=int, default=20, help="territories for the naive pipeline (default 20)")
     parser.add_argument("--jobs", type=int, default=None, help="build workers (default: cores)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N territories (quick check)")
     parser.add_argument("--output", help="scratch directory (default: $PORTRAITS_OUTPUT_DIR or a temp dir)")
@@ -318,8 +276,12 @@ def main() -> int:
                              "territories and conditions, and print its cpu_s_per_territory beside ours")
     parser.add_argument("--build-only", action="store_true",
                         help="skip the naive pipeline and the floor (builds and no-op rebuild only)")
-    args = parser.parse_args()
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE (JSON)")
+    return parser
 
+
+def main() -> int:  # long: the run's steps in order, each a call
+    args = _parser().parse_args()
     scratch = Path(args.output or os.environ.get("PORTRAITS_OUTPUT_DIR") or tempfile.mkdtemp(prefix="bench-build-"))
     if scratch.resolve() == (config.PROJECT_DIR / "output").resolve():
         raise SystemExit("refusing to benchmark into output/: pass --output or PORTRAITS_OUTPUT_DIR")
@@ -330,16 +292,21 @@ def main() -> int:
     n = len(tids)
     step = max(1, n // max(1, args.sample))
     sample = tids[::step][: args.sample]
-    template_path = config.template_path()
+    # the builds' template: a copy, so that the edit below never touches the working tree's
+    template_path = scratch / "template" / "portrait_template.qmd"
+    template_path.parent.mkdir(exist_ok=True)
+    shutil.copy2(config.template_path(), template_path)
     template = qmd.read_qmd(template_path)
+    figures = benchlib.Figures("bench_build", vars(args))
+    figures.data.update(territories=n, jobs=jobs)
     print(f"# {n} territories, {jobs} worker(s), naive sample {len(sample)}, scratch {scratch}, "
           f"package {Path(worker.__file__).parents[1]}", flush=True)
 
-    # (b) full build and (c) no-op rebuild, through the CLI as users run it.
+    # (b) full build, (c) no-op rebuild, (e) rebuild after a one-sentence edit: the CLI, as users run it
     build_out = scratch / "build"
     shutil.rmtree(build_out, ignore_errors=True)
     target = ["--all"] if n == len(all_ids) else tids
-    common = ["build", *target, "--output", str(build_out), "--jobs", str(jobs)]
+    common = ["build", *target, "--output", str(build_out), "--jobs", str(jobs), "--template", str(template_path)]
     full_s, full_cpu, peak_mb, status = run_cli(common + ["--force"])
     noop_s, _, _, _ = run_cli(common)
     report = json.loads((build_out / "build-report.json").read_text())
@@ -347,47 +314,46 @@ def main() -> int:
     if report["counts"]["built"]:  # the tree changed meanwhile (someone edited the package)
         print("# the no-op rebuild rebuilt territories (inputs changed meanwhile); measuring again", flush=True)
         noop_s, _, _, _ = run_cli(common)
+    edit_s, edit_cpu = _edit_rebuild(template_path, common)
+    base_cpu, base_rss = _baseline(args.baseline, scratch, target, jobs) if args.baseline else (None, None)
 
-    baseline_cpu = None
-    if args.baseline:  # the same build with another revision's package and template
-        base_env = _baseline_env(args.baseline, scratch / "baseline-snapshot")
-        base_out = scratch / "baseline-build"
-        shutil.rmtree(base_out, ignore_errors=True)
-        _, base_cpu, _, _ = run_cli(["build", *target, "--output", str(base_out), "--jobs", str(jobs),
-                                     "--force", "--template", str(scratch / "baseline-snapshot" /
-                                                                  "portrait_template.qmd")], env=base_env)
-        baseline_cpu = base_cpu / n
-    if args.build_only:
-        print(f"full_build_s: {full_s:.1f}")
-        print(f"noop_rebuild_ratio: {noop_s / full_s:.3f}")
-        _print_cpu(full_cpu / n, baseline_cpu, args.baseline)
-        return 0
-
-    # (d) the plain-Python floor, same territories and number of processes.
-    floor_s = floor(tids, template, scratch / "floor", jobs)
-    print(f"# floor: {floor_s:.1f} s for {n} territories", flush=True)
-
-    # (a) naive, on the sample, extrapolated to n territories.
-    ipynb = scratch / "template.ipynb"  # users convert the .qmd once (quarto convert)
-    nbformat.write(template, ipynb)
-    naive_serial = naive(sample, ipynb, scratch / "naive", 1) / len(sample) * n
-    naive_par = naive(sample, ipynb, scratch / "naive-par", jobs) / len(sample) * n
-    print(f"# naive (extrapolated from {len(sample)} territories to {n}): serial {naive_serial:.1f} s, "
-          f"{jobs} parallel loops {naive_par:.1f} s", flush=True)
+    if not args.build_only:
+        # (d) the floor, same territories and number of processes
+        floor_s = floor(tids, template_path, scratch / "floor", jobs)
+        print(f"# floor: {floor_s:.1f} s for {n} territories", flush=True)
+        # (a) naive, on the sample, extrapolated to n territories
+        ipynb = scratch / "template.ipynb"  # users convert the .qmd once (quarto convert)
+        nbformat.write(template, ipynb)
+        naive_serial = naive(sample, ipynb, scratch / "naive", 1) / len(sample) * n
+        naive_par = naive(sample, ipynb, scratch / "naive-par", jobs) / len(sample) * n
+        print(f"# naive (extrapolated from {len(sample)} territories to {n}): serial {naive_serial:.1f} s, "
+              f"{jobs} parallel loops {naive_par:.1f} s", flush=True)
     if status:
         print("# warning: the full build had failures (exit 1); timings include them", flush=True)
 
-    print(f"full_build_s: {full_s:.1f}")
-    print(f"speedup_vs_naive: {naive_serial / full_s:.2f}")
-    print(f"speedup_vs_naive_parallel: {naive_par / full_s:.2f}")
-    print(f"noop_rebuild_ratio: {noop_s / full_s:.3f}")
-    _print_cpu(full_cpu / n, baseline_cpu, args.baseline)
-    print(f"floor_ratio: {full_s / floor_s:.2f}")
-    print(f"peak_rss_mb: {peak_mb:.0f}")  # summed PSS of the build's process tree, see above
+    figures.add("full_build_s", full_s, 1)
+    if not args.build_only:
+        figures.add("speedup_vs_naive", naive_serial / full_s, 2)
+        figures.add("speedup_vs_naive_parallel", naive_par / full_s, 2)
+    figures.add("noop_rebuild_ratio", noop_s / full_s)
+    figures.add("edit_rebuild_ratio", edit_s / full_s)
+    figures.add("edit_rebuild_cpu_ratio", edit_cpu / full_cpu)  # less sensitive to other load
+    figures.add("cpu_s_per_territory", full_cpu / n, 2)
+    if base_cpu is not None:
+        figures.add("cpu_s_per_territory_baseline", base_cpu / n, 2, note=args.baseline)
+        figures.add("cpu_ratio_vs_baseline", full_cpu / base_cpu)
+    if not args.build_only:
+        figures.add("floor_ratio", full_s / floor_s, 2)
+    figures.add("peak_rss_mb", peak_mb, 0)  # summed PSS of the build's process tree, see PeakRSS
+    if base_rss is not None:
+        figures.add("peak_rss_mb_baseline", base_rss, 0, note=args.baseline)
+        figures.add("peak_rss_ratio_vs_baseline", peak_mb / base_rss)
+    _sizes(build_out, figures)
     # The review pages (output/review/ID.html, nbconvert): see review_cost().
-    print(f"review_page_s_per_territory: {review_s / n:.3f}")
-    print(f"review_page_share_of_build: {review_share:.3f}")
-    print(f"review_page_cpu_share: {review_cpu_share:.3f}")
+    figures.add("review_page_s_per_territory", review_s / n)
+    figures.add("review_page_share_of_build", review_share)
+    figures.add("review_page_cpu_share", review_cpu_share)
+    figures.save(args.json)
     return 0
 
 

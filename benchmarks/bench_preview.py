@@ -9,13 +9,23 @@ the file is saved to the moment GET / returns a page containing the new text (af
 - Markdown (a section heading): no code changed, so the server reuses the last outputs and only
   renders the page (pandoc): printed as preview_refresh_s (the issue's figure);
 - code (a new cell printing a line, added before that heading): the template runs again in the
-  warm kernel, then is rendered: printed as preview_refresh_execute_s.
+  warm kernel, then is rendered: printed as preview_refresh_execute_s;
+- sentence: words added to a sentence that holds inline expressions (no code changed, but the
+  text cell must be evaluated again): printed as preview_sentence_median_s.
 
 Prints per edit the time measured here and the server's own split (execute or reuse, render),
-the load average (the machine may be shared), then `preview_refresh_s: median=... max=...` and
-`preview_refresh_execute_s: median=... max=...`.
+the load average (the machine may be shared), then `key: value` lines (the issue's target in
+parentheses where there is one):
 
-    python benchmarks/bench_preview.py [--id ti-8413] [--edits 7] [--pause 0.5]
+- preview_first_page_s: from starting the command to the first portrait served (kernel start,
+  first run, render);
+- preview_sentence_median_s (and _max_s): a sentence that holds inline expressions reworded
+  (benchlib.edit_sentence): its text cell runs again in the warm kernel, then the page is
+  rendered;
+- preview_refresh_s (and _max_s): the Markdown edit; preview_refresh_execute_s (and _max_s):
+  the code edit.
+
+    python benchmarks/bench_preview.py [--id ti-8413] [--edits 7] [--pause 0.5] [--json FILE]
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import benchlib  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADING = "## L'essentiel"
@@ -87,11 +99,55 @@ def timed_edit(path: Path, text: str, marker: str, url: str, reloads: queue.Queu
             return time.perf_counter() - start
 
 
+# the kinds of edit, in the order they are timed: (kind, figure's name)
+KINDS = (("markdown", "preview_refresh_s"), ("sentence", "preview_sentence_median_s"),
+         ("code", "preview_refresh_execute_s"))
+
+
+def edited(original: str, kind: str, i: int) -> tuple[str, str]:
+    """The template after edit ``i`` of ``kind``, and the text the new page must contain."""
+    if kind == "markdown":
+        marker = f"L'essentiel, édition {i}"
+        return original.replace(HEADING, f"## {marker}", 1), marker.replace("'", "’")
+    if kind == "sentence":
+        return benchlib.edit_sentence(original, i)
+    marker = f"Cellule ajoutée, édition {i}"
+    cell = f'```{{python}}\n#| output: asis\nprint("{marker}")\n```\n\n'
+    return original.replace(HEADING, cell + HEADING, 1), marker
+
+
+def start(cmd: list[str], log: list[str]) -> tuple[subprocess.Popen, str, int, float]:
+    """Start the preview; returns the process, its URL and port, and the seconds from the start
+    of the command to the first portrait served."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT)
+    first = proc.stdout.readline()
+    m = re.search(r"(http://127\.0\.0\.1:(\d+)/)", first)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"preview did not start: {first}{proc.stdout.read()}")
+    url = m.group(1)
+    threading.Thread(target=lambda: log.extend(proc.stdout), daemon=True).start()
+    printed = time.perf_counter()
+    while (st := status(url))["generation"] < 1:
+        time.sleep(0.05)
+    if not st["ok"]:
+        raise SystemExit(f"first version failed: {st['error']}")
+    get(url)
+    first_page = time.perf_counter() - t0
+    print(f"# first page {first_page:.1f} s after the command started, {time.perf_counter() - printed:.1f} s "
+          f"after the URL was printed (kernel start and first run: "
+          f"{json.dumps({k: round(v, 2) for k, v in st['timings'].items()})})", flush=True)
+    return proc, url, int(m.group(2)), first_page
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--id", default="ti-8413")
-    parser.add_argument("--edits", type=int, default=7, help="edits of each kind (default 7)")
+    parser.add_argument("--edits", "--limit", type=int, default=7, help="edits of each kind (default 7)")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between two edits")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE (JSON)")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-preview-"))
@@ -100,49 +156,32 @@ def main() -> int:
     assert HEADING in original, "the template changed: update HEADING"
     template.write_text(original, encoding="utf-8")
     cmd = [sys.executable, "-m", "portraits", "preview", args.id, "--port", "0", "--template", str(template)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT)
+    figures = benchlib.Figures("bench_preview", vars(args))
     log: list[str] = []
+    proc = None
     try:
-        first = proc.stdout.readline()
-        m = re.search(r"(http://127\.0\.0\.1:(\d+)/)", first)
-        if not m:
-            raise SystemExit(f"preview did not start: {first}{proc.stdout.read()}")
-        url, port = m.group(1), int(m.group(2))
-        threading.Thread(target=lambda: log.extend(proc.stdout), daemon=True).start()
-        t0 = time.perf_counter()
-        while (st := status(url))["generation"] < 1:
-            time.sleep(0.05)
-        if not st["ok"]:
-            raise SystemExit(f"first version failed: {st['error']}")
-        print(f"# {args.id}: first version in {time.perf_counter() - t0:.1f} s after the URL was printed "
-              f"(kernel start and first run: {json.dumps({k: round(v, 2) for k, v in st['timings'].items()})})",
-              flush=True)
-        reloads = listen(port, st["generation"])
-
-        results: dict[str, list[float]] = {"preview_refresh_s": [], "preview_refresh_execute_s": []}
-        for kind, name in (("markdown", "preview_refresh_s"), ("code", "preview_refresh_execute_s")):
+        proc, url, port, first_page = start(cmd, log)
+        reloads = listen(port, status(url)["generation"])
+        results: dict[str, list[float]] = {name: [] for _, name in KINDS}
+        for kind, name in KINDS:
             for i in range(1, args.edits + 1):
                 time.sleep(args.pause)
-                if kind == "markdown":
-                    marker = f"L'essentiel, édition {i}"
-                    text = original.replace(HEADING, f"## {marker}", 1)
-                else:
-                    marker = f"Cellule ajoutée, édition {i}"
-                    cell = f'```{{python}}\n#| output: asis\nprint("{marker}")\n```\n\n'
-                    text = original.replace(HEADING, cell + HEADING, 1)
-                seconds = timed_edit(template, text, marker.replace("'", "’"), url, reloads)
-                st = status(url)
-                split = ", ".join(f"{k} {v:.2f}" for k, v in st["timings"].items())
+                text, marker = edited(original, kind, i)
+                seconds = timed_edit(template, text, marker, url, reloads)
+                split = ", ".join(f"{k} {v:.2f}" for k, v in status(url)["timings"].items())
                 print(f"# {kind} edit {i}: {seconds:.3f} s (server: {split})", flush=True)
                 results[name].append(seconds)
         load = os.getloadavg()
         print(f"# load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
               f"({os.cpu_count()} cores; other processes slow every figure down)")
-        for name, values in results.items():
-            print(f"{name}: median={statistics.median(values):.3f} max={max(values):.3f} n={len(values)}")
+        figures.add("preview_first_page_s", first_page, 2)
+        for _, name in KINDS:
+            values = results[name]
+            figures.add(name, statistics.median(values), note=f"median of {len(values)}")
+            figures.add(name.removesuffix("_s").removesuffix("_median") + "_max_s", max(values))
+        figures.save(args.json)
     finally:
-        if proc.poll() is None:
+        if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(30)
