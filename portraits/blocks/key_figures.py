@@ -56,12 +56,13 @@ def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str)
     """ "L'essentiel": the key figures in the template's order, as fenced divs, their note,
     and the evidence of each."""
     evidence: list[dict] = []
-    blocks = [key_figure(rows, k, region_name, evidence) for k in items]
+    values: list[tuple[dict, str]] = []  # the (row, level) of every value the cards show
+    blocks = [key_figure(rows, k, region_name, evidence, values) for k in items]
     blocks = [b for b in blocks if b]
     shown = [k.indicator_id for k in items if k.indicator_id in rows]
     changes = [c for i in shown if (c := catalogue_words(i).get("key_figure_change")) in rows]
     notes = [source_line(*producer_names(rows, shown + changes))] if shown else []
-    if any(commentary.approximate(rows[i], lv.id) for i in shown for lv in levels.LEVELS):
+    if any(commentary.approximate(row, level) and not fmt.is_missing(row.get(level)) for row, level in values):
         notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")  # some value shown with "≈"
     if any(fmt.is_missing(rows[i].get("territory")) for i in shown):
         notes.append(f"{fmt.MISSING} : non disponible")
@@ -72,15 +73,19 @@ def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str)
 
 
 def key_figure(rows: dict[str, dict], item: KeyFigure | str, region_name: str,
-               evidence: list[dict] | None = None) -> str | None:
-    """One key figure: value, label and benchmark line (None if the indicator is absent)."""
+               evidence: list[dict] | None = None, values: list | None = None) -> str | None:
+    """One key figure: value, label and benchmark line (None if the indicator is absent);
+    its evidence and the (row, level) of the values it shows are added to the lists given."""
     item = KeyFigure(item) if isinstance(item, str) else item
     row = rows.get(item.indicator_id)
     if row is None:
         return None
     evidence = [] if evidence is None else evidence
+    values = [] if values is None else values
+    values.append((row, "territory"))
     value, label = _value(row, item) if item.rank else (value_text(row), _label(row, item))
-    bench = _rank_line(row) if item.rank else " · ".join(_benchmarks(rows, row, item, region_name, evidence))
+    bench = (_rank_line(row) if item.rank
+             else " · ".join(_benchmarks(rows, row, item, region_name, evidence, values)))
     evidence.append(evidence_row(row, place="key_figure", words=f"{value} {label}", asked="valeur et libellé",
                                  rule=_label_rule(row, item), outcome=f"{value} {label}"))
     return (":::: {.key-figure}\n"
@@ -131,13 +136,15 @@ def _rank_line(row: dict) -> str:
 
 
 def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: str,
-                evidence: list[dict]) -> list[str]:
+                evidence: list[dict], values: list) -> list[str]:
     """The benchmark line's parts: the change of the catalogue's ``key_figure_change``, else
     the benchmarks asked (France and all the territories by default; the region only for a
     value on another basis)."""
     words = catalogue_words(item.indicator_id)
     trow = rows.get(words.get("key_figure_change")) if not item.vs else None
     if trow is not None:
+        if not fmt.is_missing(trow.get("territory")):  # else "évolution non disponible" alone
+            values.extend((trow, lv) for lv in ("territory", "france"))
         return [_change(trow, evidence)]
     if fmt.is_missing(row.get("territory")):
         return ["valeur non disponible pour ce territoire"]
@@ -156,6 +163,7 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
                                      outcome=text if shown else "omise"))
         if shown:
             parts.append(md_escape(text))
+            values.append((row, level))
     return parts
 
 

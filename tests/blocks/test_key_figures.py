@@ -74,7 +74,14 @@ def test_mayotte_names_each_missing_figure_without_a_dangling_comma(portrait):
     assert all(not c[1].rstrip().endswith(",") and not c[2].rstrip().endswith(",") for c in cards)
     assert [c[2] for c in cards] == ["valeur non disponible pour ce territoire"] * 3 + ["évolution non disponible"]
     assert "des 15 à 64 ans" not in md
+    assert "valeur approchée" not in md  # no value shown carries ≈
     assert p.metadata().meta["available"]["population"] is False
+
+
+def test_a_change_reads_as_a_change(portrait):
+    p = portrait.Portrait("ti-8413")
+    (value, label, bench), = _cards(_key_figures(p, "private_jobs_growth").data)
+    assert value.startswith("−2,8") and label == "d'évolution de l'emploi salarié privé entre 2014 et 2024"
 
 
 def test_an_approximate_value_is_marked_and_explained(portrait):
