@@ -128,3 +128,19 @@ def test_key_figures_need_their_figures(portrait):
 
 def test_a_key_figure_without_its_indicator_is_left_out():
     assert key_figures.key_figure({}, "population", "Normandie") is None
+
+
+def test_the_catalogue_can_name_the_benchmarks(portrait, monkeypatch):
+    words = {"key_figure": "des actifs au chômage", "key_figure_vs": ["region", "all_territories"]}
+    monkeypatch.setattr(key_figures, "catalogue_words", lambda i: words)
+    p = portrait.Portrait("ti-8413")
+    (value, label, bench), = _cards(_key_figures(p, "unemployment_rate").data)
+    assert label == "des actifs au chômage en 2021"
+    assert bench.startswith("Auvergne-Rhône-Alpes : ") and " · ensemble des TI : " in bench and "France" not in bench
+
+
+def test_the_catalogue_gives_every_indicator_its_key_figure_words(store):
+    cat = store.catalogue()
+    assert cat["key_figure"].notna().all()
+    changes = cat["key_figure_change"].dropna()
+    assert set(changes) <= set(cat["id"]) and {"population", "jobs"} <= set(cat.loc[changes.index, "id"])
