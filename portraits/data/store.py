@@ -36,12 +36,6 @@ def _dir() -> Path:
     return config.processed_dir()
 
 
-# Indicators a portrait may place on the "position among the territories" chart: the template
-# chooses them (p.positions(...)), so every territory's value of any of them may be shown by
-# every portrait (position_values() declares them all).
-POSITION_INDICATORS = tuple(catalogue_frame()["id"])
-
-
 def table(name: str) -> pd.DataFrame:
     """A whole processed table (cached)."""
     return tables.load(name, str(_dir()))
@@ -319,8 +313,10 @@ def indicators_long(tid: str) -> pd.DataFrame:
     return _slice("indicators", tid)
 
 
-@reads(AllTerritories("indicators", "territory", POSITION_INDICATORS), Reference())
-def position_values(indicator_ids=POSITION_INDICATORS) -> pd.DataFrame:
+# the template chooses the positions chart's indicators (p.positions(...)): every territory's
+# value of any indicator may be on every portrait
+@reads(AllTerritories("indicators", "territory"), Reference())
+def position_values(indicator_ids) -> pd.DataFrame:
     """Every territory's territory-level rows of ``indicator_ids`` (positions chart)."""
     rows = _position_values(str(_dir()))
     return rows[rows["indicator_id"].isin(list(indicator_ids))].copy()

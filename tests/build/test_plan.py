@@ -99,7 +99,7 @@ nav = store.list_territories()
 print(t.name, "|", ", ".join(sorted(nav[nav.region_code == t.region_code].name)))
 ind = store.indicators(territory).set_index("indicator_id")
 print(ind.loc["population", "territory"], ind.loc["unemployment_rate", "region"])
-pos = store.position_values()
+pos = store.position_values(["unemployment_rate", "median_income"])
 print(pos.groupby("indicator_id").value.sum().round(9).to_dict())
 '''
 
