@@ -21,7 +21,8 @@ import pandas as pd
 from portraits.blocks import charts
 from portraits.blocks.chart_style import (
     GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, TERRITORY, Chart, add_source, label_width,
-    legend_rows, legend_top, new_figure, num_axis, rc, shorten, source_line, unavailable)
+    legend_rows, legend_top, new_figure, num_axis, pct_axis, rc, shorten, source_line, unavailable)
+from portraits.blocks.shown import evidence_row
 from portraits.blocks.sources import chart_source
 from portraits.blocks.values import value_text
 from portraits.core import levels
@@ -66,9 +67,11 @@ def _source(fig, ax_list, source: str) -> None:
     add_source(fig, "\n".join(lines))
 
 
-def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
+def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS,
+         evidence: list[dict] | None = None) -> Chart:
     """One group of horizontal bars per figure: the territory and its benchmarks ``vs``. A
-    missing value is labelled "n.d."; a benchmark on another basis is left out."""
+    missing value is labelled "n.d."; a benchmark on another basis is left out. The value
+    labels drawn are added to ``evidence``."""
     if not rows:
         raise ValueError("p.bars() needs at least one figure: p.bars(unemployment, activity)")
     rates = {fmt.is_rate(r.get("unit")) for r in rows}
@@ -82,28 +85,13 @@ def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
     labels = [str(r.get("short_label") or r["indicator_id"]) for r in rows]
     fig, ax = new_figure(0.9 + 0.22 * len(shown) * len(rows), [label_width(labels, 28)],
                          legend=legend_rows({lv: names[lv] for lv in shown}), xlabel=False, right=0.5)
-    height = 0.8 / len(shown)
-    y = np.arange(len(rows))
     with matplotlib.rc_context(rc()):
-        for i, lv in enumerate(shown):
-            vals = [r.get(lv) if commentary.comparable(r, lv) else None for r in rows]
-            pos = y - 0.4 + height * (i + 0.5)
-            ax.barh(pos, [0 if fmt.is_missing(v) else v for v in vals], height=height * 0.92,
-                    color=LEVEL_COLORS[lv], label=names[lv], zorder=2)
-            for p, r, v in zip(pos, rows, vals):
-                if lv == "territory" or not fmt.is_missing(v):
-                    ax.annotate(value_text(r, lv), (0 if fmt.is_missing(v) else v, p), xytext=(2, 0),
-                                textcoords="offset points", va="center", ha="left", fontsize=7.5,
-                                color=TERRITORY if lv == "territory" else "#555555",
-                                fontweight="semibold" if lv == "territory" else "normal")
-        ax.set_yticks(y, [charts.wrap_label(lab, 28) for lab in labels])
+        _draw_bars(ax, rows, shown, names, [] if evidence is None else evidence)
+        ax.set_yticks(np.arange(len(rows)), [charts.wrap_label(lab, 28) for lab in labels])
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="x", color=GRID, zorder=0)
-        top = max((float(r.get(lv)) for r in rows for lv in shown if not fmt.is_missing(r.get(lv))), default=1)
-        ax.set_xlim(min(0, *(float(r.get(lv)) for r in rows for lv in shown if not fmt.is_missing(r.get(lv)))),
-                    top * 1.25)
-        num_axis(ax, "x", 0)
+        (pct_axis if rates == {True} else num_axis)(ax, "x", 0)
         legend_top(ax, len(shown))
     _source(fig, [ax], chart_source({r["indicator_id"]: r for r in rows}, [r["indicator_id"] for r in rows]))
     parts = []
@@ -114,6 +102,35 @@ def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
     alt = (f"Diagramme en barres horizontales : {name} comparé à "
            f"{', '.join(names[lv] for lv in shown[1:])}. " + " ; ".join(parts) + ".")
     return Chart(fig, alt)
+
+
+def _draw_bars(ax, rows: list[dict], shown: list[str], names: dict[str, str], evidence: list[dict]) -> None:
+    """The bars and their value labels (a negative value's label left of its bar), the axis
+    spanning zero and every value."""
+    height = 0.8 / len(shown)
+    y = np.arange(len(rows))
+    drawn = []
+    for i, lv in enumerate(shown):
+        vals = [r.get(lv) if commentary.comparable(r, lv) else None for r in rows]
+        pos = y - 0.4 + height * (i + 0.5)
+        ax.barh(pos, [0 if fmt.is_missing(v) else v for v in vals], height=height * 0.92,
+                color=LEVEL_COLORS[lv], label=names[lv], zorder=2)
+        for p, r, v in zip(pos, rows, vals):
+            if lv != "territory" and fmt.is_missing(v):
+                continue  # a missing or non-comparable benchmark: no bar, no label
+            text, negative = value_text(r, lv), not fmt.is_missing(v) and float(v) < 0
+            ax.annotate(text, (0 if fmt.is_missing(v) else v, p), xytext=(-2 if negative else 2, 0),
+                        textcoords="offset points", va="center", ha="right" if negative else "left",
+                        fontsize=7.5, color=TERRITORY if lv == "territory" else "#555555",
+                        fontweight="semibold" if lv == "territory" else "normal")
+            evidence.append(evidence_row(r, place="chart_label", words=text, asked=f"barre {names[lv]}",
+                                         benchmark=lv, rule="valeur affichée ; référence non comparable omise",
+                                         outcome=text))
+            if not fmt.is_missing(v):
+                drawn.append(float(v))
+    low, high = min(drawn + [0.0]), max(drawn + [0.0])
+    span = (high - low) or 1.0
+    ax.set_xlim(low - (0.2 * span if low < 0 else 0), high + 0.2 * span)
 
 
 def table_of(row: dict, field: str) -> tuple[pd.DataFrame, str, str | None]:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from portraits.blocks import (figure_charts, header, key_figures, navigation, portrait_charts, sources,
                               tables, understand)
 from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
-from portraits.blocks.shown import Shown, WithEvidence
+from portraits.blocks.shown import ChartWithEvidence, Shown, WithEvidence
 from portraits.blocks.values import indicator_rows
 from portraits.data import store
 from portraits.text import commentary, fmt, phrasing
@@ -140,8 +140,9 @@ class Portrait:
         self.shown.add(ids)
         return FigureOutput(portrait_charts.positions_chart(self, ids))
 
-    def bars(self, *figures, vs=figure_charts.BENCHMARKS) -> FigureOutput:
-        """The figures against their benchmarks ``vs``: one group of bars each (one unit)."""
+    def bars(self, *figures, vs=figure_charts.BENCHMARKS):
+        """The figures against their benchmarks ``vs``: one group of bars each (one unit), with
+        the evidence of the values it draws."""
         return self._author_chart(figure_charts.bars, figures, vs=tuple(vs))
 
     def series(self, figure) -> FigureOutput:
@@ -152,12 +153,15 @@ class Portrait:
         """The breakdown behind a figure (catalogue ``breakdown``), with its benchmarks."""
         return self._author_chart(figure_charts.breakdown, [figure])
 
-    def _author_chart(self, draw, figures, **options) -> FigureOutput:
+    def _author_chart(self, draw, figures, **options):
         ids = [self._id(f) for f in figures]
         self.shown.add(ids)
         rows = [self.rows[i] for i in ids]
-        args = (rows if draw is figure_charts.bars else rows[0], self.name, self.territory.region_name)
-        return FigureOutput(draw(*args, **options))
+        if draw is not figure_charts.bars:
+            return FigureOutput(draw(rows[0], self.name, self.territory.region_name))
+        evidence: list[dict] = []
+        chart = draw(rows, self.name, self.territory.region_name, evidence=evidence, **options)
+        return ChartWithEvidence(FigureOutput(chart), evidence)
 
     def comparison_table(self, *figures):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the

@@ -78,6 +78,11 @@ class WithEvidence:
         from IPython.display import display
 
         display({"text/markdown": self.data, "text/plain": self.data}, raw=True)
+        self.display_evidence()
+
+    def display_evidence(self) -> None:
+        from IPython.display import display
+
         if self.evidence:
             table = evidence_table(self.evidence)
             display({"text/html": table.to_html(index=False, border=0, classes="evidence"),
@@ -86,3 +91,29 @@ class WithEvidence:
 
     def _repr_markdown_(self) -> str:  # outside IPython's display machinery (Quarto's inline)
         return self.data
+
+
+class ChartWithEvidence:
+    """A chart's notebook outputs: the chart (``display.FigureOutput``), then the evidence of
+    the values and labels it draws (role ``evidence``)."""
+
+    def __init__(self, output, evidence: list[dict]):
+        self.output, self.evidence = output, evidence
+
+    @property
+    def chart(self):
+        return self.output.chart
+
+    @property
+    def alt(self) -> str:
+        return self.output.alt
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.output._repr_mimebundle_(include, exclude)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        data, metadata = self.output._repr_mimebundle_()
+        display(data, raw=True, metadata=metadata)
+        WithEvidence("", self.evidence).display_evidence()

@@ -111,3 +111,23 @@ def test_the_charts_figures_are_explained_in_pour_comprendre(portrait):
     assert "**Densité**" not in p.understand().data
     p.bars("density")  # an id works as a figure
     assert "**Densité**" in p.understand().data
+
+
+def test_bars_record_the_values_they_draw(portrait):
+    p = portrait.Portrait("ti-0101")
+    out = p.bars(p.figure("industry_jobs_share"), p.figure("unemployment_rate"))
+    rows = out.evidence
+    assert {r["place"] for r in rows} == {"chart_label"}
+    industry = [r for r in rows if r["indicator"] == "industry_jobs_share"]
+    assert [r["asked"] for r in industry] == ["barre Basse-Terre", "barre Guadeloupe"]  # no France bar
+    assert all(r["words"] == (r["bench_shown"] or r["shown"]) or r["words"].startswith("≈") for r in rows)
+
+
+def test_bars_of_negative_changes_keep_zero_and_every_value_in_view(portrait):
+    p = portrait.Portrait("ti-8413")  # private jobs: −2,8 % here, +13,5 % in France
+    chart = p.bars(p.figure("private_jobs_growth")).chart
+    low, high = chart.fig.axes[0].get_xlim()
+    row = p.rows["private_jobs_growth"]
+    assert low < row["territory"] < 0 < row["france"] < high
+    label = next(t for t in chart.fig.axes[0].texts if t.get_text().startswith("−2,8"))
+    assert label.get_horizontalalignment() == "right"  # left of its bar

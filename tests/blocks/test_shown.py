@@ -31,3 +31,22 @@ def test_a_block_displays_its_markdown_then_its_evidence(monkeypatch):
     assert first["text/markdown"] == "::: {.x}\n:::\n"
     assert outputs.role_of({"metadata": kw["metadata"]}) == outputs.EVIDENCE_ROLE and "evidence" in second["text/html"]
     assert out._repr_markdown_() == out.data
+
+
+def test_a_chart_displays_its_figure_then_its_evidence(monkeypatch):
+    shown_outputs = []
+    monkeypatch.setattr("IPython.display.display", lambda data, **kw: shown_outputs.append((data, kw)))
+
+    class Output:
+        chart, alt = None, "Graphique"
+
+        def _repr_mimebundle_(self, include=None, exclude=None):
+            return {"image/svg+xml": "<svg/>", "text/plain": "Graphique"}, {"image/svg+xml": {"alt": "Graphique"}}
+
+    row = {"indicator_id": "jobs", "unit": "emplois", "territory": 10.0}
+    out = shown.ChartWithEvidence(Output(), [shown.evidence_row(row, place="chart_label", words="10", asked="barre")])
+    out._ipython_display_()
+    (first, kw1), (second, kw2) = shown_outputs
+    assert "image/svg+xml" in first and kw1["metadata"] == {"image/svg+xml": {"alt": "Graphique"}}
+    assert outputs.role_of({"metadata": kw2["metadata"]}) == outputs.EVIDENCE_ROLE and "graphique" in second["text/html"]
+    assert out.alt == "Graphique" and out._repr_mimebundle_()[0]["image/svg+xml"] == "<svg/>"
