@@ -1,104 +1,180 @@
-""""L'essentiel": the portrait's key figures, each with its benchmarks or its change, as the
-renderer's ``.key-figures`` fenced div of ``.key-figure`` divs (``[…]{.value}``, ``[…]{.label}``,
-``[…]{.benchmark}`` spans, styled as docs/RENDERING.md says)."""
+""""L'essentiel": the key figures the template lists (``p.key_figures(population, …)``), each
+with its benchmarks or its change, as the renderer's ``.key-figures`` fenced div of
+``.key-figure`` divs (``[…]{.value}``, ``[…]{.label}``, ``[…]{.benchmark}`` spans, styled as
+docs/RENDERING.md says).
+
+A key figure's words come from the catalogue (``portraits/data/indicators.toml``):
+``key_figure`` (the words after the value), ``key_figure_other_basis`` (for a value on another
+basis than France), ``key_figure_change`` (an indicator whose change replaces the benchmarks),
+``key_figure_vs`` (the benchmarks). A missing value reads "n.d." followed by the indicator's
+name and period, never by words that need a number before them; an approximate one "≈ …"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from portraits.blocks.chart_style import source_line
 from portraits.blocks.display import md_escape
+from portraits.blocks.shown import evidence_row
 from portraits.blocks.sources import producer_names
 from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
+from portraits.data import store
 from portraits.text import commentary, fmt
+from portraits.text.ranks import ALL_TI
 from portraits.text.trends import period_words
 
-# The key figures of "L'essentiel": (indicator, label after the value)
-KEY_FIGURES: list[tuple[str, str]] = [  # each label reads as a phrase after its number
-    ("population", "habitants"),
-    ("industry_jobs_share", "des emplois dans l'industrie"),
-    ("jobs", "emplois au lieu de travail"),
-    # a change, not a share: the label names the change ("−2,8 % d'emplois…" read as a share)
-    ("private_jobs_growth", "d'évolution de l'emploi salarié privé"),
-    ("industry_establishments_share", "des établissements dans l'industrie"),
-    ("unemployment_rate", "des actifs de 15 à 64 ans au chômage"),
-    ("median_income", "de niveau de vie médian annuel"),
-    ("poverty_rate", "des habitants sous le seuil de pauvreté"),
-]
-# The label of a value on another basis than France (comparable false): Flores counts salaried jobs
-KEY_FIGURE_OTHER_BASIS = {"industry_jobs_share": "des emplois salariés dans l'industrie"}
-# Key figures whose benchmark line is a change rather than a comparison
-KEY_FIGURE_TREND = {"population": "population_growth", "jobs": "jobs_growth"}
+DEFAULT_VS = ("france", "all_territories")  # the benchmarks a catalogue entry does not name
+SHORT_NAMES = {"all_territories": "ensemble des TI"}  # the card is narrow
 
 
-def key_figures(rows: dict[str, dict], region_name: str) -> str:
-    """ "L'essentiel": the key figures with their benchmarks, as fenced divs, and their note."""
-    items = [key_figure(rows, i, lab, region_name) for i, lab in KEY_FIGURES]
-    items = [i for i in items if i]
-    notes = [source_line(*producer_names(rows, [i for i, _ in KEY_FIGURES]
-                                         + list(KEY_FIGURE_TREND.values())))]
-    if any(commentary.approximate(row, level) and not fmt.is_missing(row.get(level))
-           for i, _ in KEY_FIGURES if i in rows
-           for row, level in _shown(rows, i)):  # some value shown with "≈" (ti-0601: none)
-        notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")
-    if any(fmt.is_missing(rows.get(i, {}).get("territory")) for i, _ in KEY_FIGURES if i in rows):
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key figure as the template asks for it: an indicator id and what overrides its
+    catalogue words (``label``, ``vs``), or ``rank`` to show its rank as the value."""
+    indicator_id: str
+    label: str | None = None
+    vs: tuple[str, ...] | None = None
+    rank: bool = False
+
+
+def catalogue_words(indicator_id: str) -> dict:
+    """The catalogue's key-figure fields of ``indicator_id`` (absent ones left out)."""
+    cat = store.catalogue().set_index("id")
+    if indicator_id not in cat.index:
+        return {}
+    entry = cat.loc[indicator_id]
+    return {k: entry[k] for k in ("key_figure", "key_figure_other_basis", "key_figure_change",
+                                  "key_figure_vs") if k in entry and not _absent(entry[k])}
+
+
+def _absent(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
+def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str) -> tuple[str, list[dict]]:
+    """ "L'essentiel": the key figures in the template's order, as fenced divs, their note,
+    and the evidence of each."""
+    evidence: list[dict] = []
+    values: list[tuple[dict, str]] = []  # the (row, level) of every value the cards show
+    blocks = [key_figure(rows, k, region_name, evidence, values) for k in items]
+    blocks = [b for b in blocks if b]
+    shown = [k.indicator_id for k in items if k.indicator_id in rows]
+    changes = [c for i in shown if (c := catalogue_words(i).get("key_figure_change")) in rows]
+    notes = [source_line(*producer_names(rows, shown + changes))] if shown else []
+    if any(commentary.approximate(row, level) and not fmt.is_missing(row.get(level)) for row, level in values):
+        notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")  # some value shown with "≈"
+    if any(fmt.is_missing(rows[i].get("territory")) for i in shown):
         notes.append(f"{fmt.MISSING} : non disponible")
-    text = "::::: {.key-figures}\n" + "\n\n".join(items) + "\n:::::\n"
+    text = "::::: {.key-figures}\n" + "\n\n".join(blocks) + "\n:::::\n"
     if notes:
         text += "\n::: {.source}\n" + ". ".join(notes) + ".\n:::\n"
-    return text
+    return text, evidence
 
 
-def key_figure(rows: dict[str, dict], indicator_id: str, label: str, region_name: str) -> str | None:
-    """One key figure: value, label and benchmark line (None if the indicator is absent)."""
-    row = rows.get(indicator_id)
+def key_figure(rows: dict[str, dict], item: KeyFigure | str, region_name: str,
+               evidence: list[dict] | None = None, values: list | None = None) -> str | None:
+    """One key figure: value, label and benchmark line (None if the indicator is absent);
+    its evidence and the (row, level) of the values it shows are added to the lists given."""
+    item = KeyFigure(item) if isinstance(item, str) else item
+    row = rows.get(item.indicator_id)
     if row is None:
         return None
-    when = period_words(row.get("year"))
-    bench_parts = _benchmarks(rows, indicator_id, region_name)
-    if not commentary.comparable(row, "france"):
-        label = KEY_FIGURE_OTHER_BASIS.get(indicator_id, label)
-    if fmt.is_missing(row.get("territory")):  # "n.d." cannot start a phrase: name the indicator
-        # the short label: the period follows it (`when`), the full label may repeat it
-        name = str(row.get("short_label") or row.get("label") or indicator_id)
-        label = name[:1].lower() + name[1:]
-    label_text = f"{label} {when}".strip()
+    evidence = [] if evidence is None else evidence
+    values = [] if values is None else values
+    values.append((row, "territory"))
+    value, label = _value(row, item) if item.rank else (value_text(row), _label(row, item))
+    bench = (_rank_line(row) if item.rank
+             else " · ".join(_benchmarks(rows, row, item, region_name, evidence, values)))
+    evidence.append(evidence_row(row, place="key_figure", words=f"{value} {label}", asked="valeur et libellé",
+                                 rule=_label_rule(row, item), outcome=f"{value} {label}"))
     return (":::: {.key-figure}\n"
-            f"[{value_text(row)}]{{.value}} [{md_escape(label_text)}]{{.label}} "
-            f"[{' · '.join(bench_parts)}]{{.benchmark}}\n"
+            f"[{md_escape(value)}]{{.value}} [{md_escape(label)}]{{.label}} "
+            f"[{bench}]{{.benchmark}}\n"
             "::::")
 
 
-def _shown(rows: dict[str, dict], indicator_id: str) -> list[tuple[dict, str]]:
-    """The (row, level) pairs whose value a key figure shows (as ``_benchmarks`` draws them)."""
-    row = rows[indicator_id]
-    trow = rows.get(KEY_FIGURE_TREND.get(indicator_id, ""))
-    pairs = [(row, "territory")]
-    if trow is not None:
-        return pairs + [(trow, lv) for lv in ("territory", "france") if not fmt.is_missing(trow.get(lv))]
+def _label(row: dict, item: KeyFigure) -> str:
+    """The words after the value and its period: the catalogue's, those for another basis,
+    or, for a missing value ("n.d." cannot start a phrase), the indicator's short name."""
+    words = catalogue_words(item.indicator_id)
+    label = item.label or words.get("key_figure")
+    if not commentary.comparable(row, "france") and not item.label:
+        label = words.get("key_figure_other_basis", label)
+    if fmt.is_missing(row.get("territory")) or not label:
+        # the short label: the period follows it, the full label may repeat it
+        name = str(row.get("short_label") or row.get("label") or item.indicator_id)
+        label = name[:1].lower() + name[1:]
+    return f"{label} {period_words(row.get('year'))}".strip()
+
+
+def _label_rule(row: dict, item: KeyFigure) -> str:
+    if item.rank:
+        return "rang parmi les territoires renseignés (1 = valeur la plus élevée)"
     if fmt.is_missing(row.get("territory")):
-        return pairs
-    shown = ("france", "all_territories") if commentary.comparable(row, "france") else ("region",)
-    return pairs + [(row, lv) for lv in shown if not fmt.is_missing(row.get(lv))]
+        return "valeur manquante : nom de l'indicateur et période"
+    if item.label:
+        return "libellé du gabarit"
+    return ("libellé du catalogue (autre base)" if not commentary.comparable(row, "france")
+            else "libellé du catalogue (key_figure)")
 
 
-def _benchmarks(rows: dict[str, dict], indicator_id: str, region_name: str) -> list[str]:
-    """The benchmark line's parts: the change for population and jobs, else France and all
-    the territories (the region only for a value on another basis)."""
-    row = rows[indicator_id]
-    trend_id = KEY_FIGURE_TREND.get(indicator_id)
-    if trend_id and trend_id in rows and fmt.is_missing(rows[trend_id].get("territory")):
-        return ["évolution non disponible"]
-    if trend_id and trend_id in rows:
-        trow = rows[trend_id]
-        france = levels.label("france", trow.get("france_scope"))
-        return [f"{value_text(trow)} {period_words(trow.get('year'))}"
-                + (f" ({france} : {value_text(trow, 'france')})"
-                   if not fmt.is_missing(trow.get("france")) else "")]
+def _value(row: dict, item: KeyFigure) -> tuple[str, str]:
+    """A rank as the value: "2e sur 173", the indicator named after it."""
+    name = str(item.label or row.get("short_label") or item.indicator_id)
+    label = f"{name[:1].lower() + name[1:]} parmi les {ALL_TI} {period_words(row.get('year'))}".strip()
+    rank, n = row.get("rank"), row.get("n_ranked")
+    if fmt.is_missing(rank) or fmt.is_missing(n):
+        return fmt.missing_marker(row.get("status")), label
+    return f"{fmt.ordinal(int(rank))} sur {int(n)}", label
+
+
+def _rank_line(row: dict) -> str:
+    if fmt.is_missing(row.get("territory")):
+        return "valeur non disponible pour ce territoire"
+    return md_escape(f"{value_text(row)} (1 = valeur la plus élevée)")
+
+
+def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: str,
+                evidence: list[dict], values: list) -> list[str]:
+    """The benchmark line's parts: the change of the catalogue's ``key_figure_change``, else
+    the benchmarks asked (France and all the territories by default; the region only for a
+    value on another basis)."""
+    words = catalogue_words(item.indicator_id)
+    trow = rows.get(words.get("key_figure_change")) if not item.vs else None
+    if trow is not None:
+        if not fmt.is_missing(trow.get("territory")):  # else "évolution non disponible" alone
+            values.extend((trow, lv) for lv in ("territory", "france"))
+        return [_change(trow, evidence)]
     if fmt.is_missing(row.get("territory")):
         return ["valeur non disponible pour ce territoire"]
-    shown = (("france", levels.label("france", row.get("france_scope"))),
-             ("all_territories", "ensemble des TI"))
+    vs = item.vs or tuple(words.get("key_figure_vs") or DEFAULT_VS)
     if not commentary.comparable(row, "france"):   # another basis: its region only
-        shown = (("region", region_name),)
-    return [f"{name} : {value_text(row, level)}" for level, name in shown
-            if not fmt.is_missing(row.get(level))]
+        vs = ("region",)
+    parts = []
+    for level in vs:
+        if level not in levels.BY_ID or level == "territory":
+            raise ValueError(f"unknown benchmark {level!r}: choose among region, france, all_territories")
+        name = region_name if level == "region" else SHORT_NAMES.get(level, levels.label(level, row.get("france_scope")))
+        shown = fmt.is_missing(row.get(level)) is False and commentary.comparable(row, level)
+        text = f"{name} : {value_text(row, level)}"
+        evidence.append(evidence_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",
+                                     benchmark=level, rule="référence manquante ou non comparable : omise",
+                                     outcome=text if shown else "omise"))
+        if shown:
+            parts.append(md_escape(text))
+            values.append((row, level))
+    return parts
+
+
+def _change(trow: dict, evidence: list[dict]) -> str:
+    """"+0,4 % par an entre 2015 et 2021 (France : +0,3 % par an)"."""
+    if fmt.is_missing(trow.get("territory")):
+        text = "évolution non disponible"
+    else:
+        france = levels.label("france", trow.get("france_scope"))
+        text = (f"{value_text(trow)} {period_words(trow.get('year'))}"
+                + (f" ({france} : {value_text(trow, 'france')})" if not fmt.is_missing(trow.get("france")) else ""))
+    evidence.append(evidence_row(trow, place="key_figure", words=text, asked="évolution",
+                                 benchmark="france", rule="key_figure_change du catalogue", outcome=text))
+    return md_escape(text)

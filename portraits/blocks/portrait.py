@@ -2,24 +2,31 @@
 notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for charts).
 
     p = Portrait("ti-8413")
+    p.figure("jobs")      one indicator for the template's inline expressions (portraits.text.phrasing)
     p.header()            composition, region(s)            (Markdown)
     p.chart("map")        locator map                       (figure)
-    p.key_figures()       "L'essentiel": 7 key figures      (Markdown fenced divs)
-    p.figure("jobs")      one indicator for the template's inline expressions (portraits.text.phrasing)
+    p.key_figures(x, y…)  "L'essentiel": the figures given, in that order (Markdown fenced divs);
+                          p.key_figure(x, label=…, vs=[…], rank=True) to change one
     p.first_marked([…])   a section title stating a finding, else the template's neutral heading
-    p.sources("jobs", …)  a section's source note
+    p.sources(x, y…)      a section's source note, from the figures' sources
     p.metadata()          available.ID / comparable.ID, read by the template's when-meta blocks
-    p.chart("sectors")    sectors | private_jobs | establishments | a38 | positions | map
+    p.chart("sectors")    sectors | private_jobs | establishments | a38 | map
+    p.positions(x, y…)    the territory among all the territories for the figures given
+    p.bars(x, y…)         charts for authors (figure_charts): figures against their benchmarks,
+    p.series(x)           the yearly series behind a figure,
+    p.breakdown(x)        the breakdown behind a figure
     p.comparison_table()  Indicateur | Territoire | Région | France | Ensemble des TI | Rang
-    p.understand()        "Pour comprendre": definitions, sources, methods, approximations
+    p.understand()        "Pour comprendre": what the portrait shows, defined, with sources and methods
     p.downloads()         links to ../data/ID.csv and ../data/ID.xlsx
     p.navigation()        links to the catalogue and the region's other portraits (HTML only)
 
 Each block is written by its own module (``header``, ``key_figures``, ``portrait_charts``,
-``tables``, ``understand``, ``navigation``); ``display`` makes the notebook outputs. Markdown
-conventions (styled by the renderer, docs/RENDERING.md): ``.key-figures`` holding
-``.key-figure`` divs with ``[…]{.value}``, ``[…]{.label}``, ``[…]{.benchmark}`` spans;
-``.source`` notes; ``.portrait-nav`` inside ``.content-visible when-format="html"``.
+``figure_charts``, ``tables``, ``understand``, ``navigation``); ``display`` makes the notebook
+outputs. What the portrait shows (figures, key figures, charts, table) is kept in ``shown``:
+"Pour comprendre" and its sources follow it. Markdown conventions (styled by the renderer,
+docs/RENDERING.md): ``.key-figures`` holding ``.key-figure`` divs with ``[…]{.value}``,
+``[…]{.label}``, ``[…]{.benchmark}`` spans; ``.source`` notes; ``.portrait-nav`` inside
+``.content-visible when-format="html"``.
 
 No module-level mutable state: a warm kernel renders many territories in turn.
 """
@@ -28,8 +35,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portraits.blocks import header, key_figures, navigation, portrait_charts, sources, tables, understand
+from portraits.blocks import (figure_charts, header, key_figures, navigation, portrait_charts, sources,
+                              tables, understand)
 from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
+from portraits.blocks.shown import ChartWithEvidence, Shown, WithEvidence
 from portraits.blocks.values import indicator_rows
 from portraits.data import store
 from portraits.text import commentary, fmt, phrasing
@@ -46,6 +55,7 @@ class Portrait:
         self.indicators = store.indicators(self.territory_id)
         # rows keyed by indicator id, as plain dicts (what commentary expects)
         self.rows: dict[str, dict] = indicator_rows(self.indicators, self.territory)
+        self.shown = Shown()  # what the template asked for, for the sources and "Pour comprendre"
 
     @property
     def name(self) -> str:
@@ -56,9 +66,23 @@ class Portrait:
         """One paragraph: generation, id, region(s), composition."""
         return markdown(header.header(self.territory))
 
-    def key_figures(self):
-        """ "L'essentiel": the key figures with their benchmarks, as fenced divs."""
-        return markdown(key_figures.key_figures(self.rows, self.territory.region_name))
+    def key_figures(self, *figures):
+        """ "L'essentiel": the key figures given (figures, or ``p.key_figure(...)``), in that
+        order, with their catalogue words and benchmarks, as fenced divs, then their evidence."""
+        if not figures:
+            raise TypeError("p.key_figures() needs the figures to show, in order: "
+                            "p.key_figures(population, industry_share, …)")
+        items = [f if isinstance(f, key_figures.KeyFigure) else key_figures.KeyFigure(self._id(f))
+                 for f in figures]
+        self.shown.add(k.indicator_id for k in items)
+        text, evidence = key_figures.key_figures(items, self.rows, self.territory.region_name)
+        return WithEvidence(text, evidence)
+
+    def key_figure(self, figure, *, label: str | None = None, vs=None, rank: bool = False):
+        """One key figure with other words than the catalogue's: ``label`` (the words after
+        the value), ``vs`` (the benchmarks: "region", "france", "all_territories"), or
+        ``rank=True`` to show the rank as the value ("2e sur 173")."""
+        return key_figures.KeyFigure(self._id(figure), label, tuple(vs) if vs else None, rank)
 
     def figure(self, indicator_id: str) -> phrasing.Figure:
         """One indicator of this territory for the template's inline expressions
@@ -67,7 +91,15 @@ class Portrait:
         if row is None:
             known = ", ".join(sorted(self.rows))
             raise KeyError(f"unknown indicator {indicator_id!r} (indicators: {known})")
+        self.shown.add([indicator_id])
         return phrasing.Figure(row, benchmarks(self.territory.region_code))
+
+    def _id(self, figure) -> str:
+        """The indicator id of a figure (``p.figure(...)``) or of an id given as such."""
+        ind = figure.id if isinstance(figure, phrasing.Figure) else figure
+        if not isinstance(ind, str) or ind not in self.rows:
+            raise KeyError(f"not a figure of this portrait: {figure!r} (declare it with p.figure(\"id\"))")
+        return ind
 
     def first_marked(self, figures, level: str = "france", otherwise: str = ""):
         """A section title: the finding of the first figure whose gap to ``level`` is marked,
@@ -84,22 +116,69 @@ class Portrait:
             "comparable": {i: commentary.comparable(r, "france") for i, r in self.rows.items()},
         })
 
-    def sources(self, *indicator_ids: str):
-        """The source note of a section: "Sources : Insee, recensement … ; Urssaf, …"."""
-        note = sources.citations(self.rows, indicator_ids)
+    def sources(self, *figures):
+        """The source note of a section, from its figures' sources: "Sources : Insee,
+        recensement … ; Urssaf, …"."""
+        ids = [self._id(f) for f in figures]
+        self.shown.add(ids)
+        note = sources.citations(self.rows, ids)
         return markdown(f"::: {{.source}}\n{note}\n:::\n" if note else "")
 
     def chart(self, kind: str) -> FigureOutput:
         """A chart of the portrait, by its name in ``portrait_charts.CHARTS``."""
-        return FigureOutput(portrait_charts.chart(self, kind))
+        chart = portrait_charts.chart(self, kind)
+        self.shown.add(portrait_charts.CHART_SOURCES.get(kind, []))
+        if kind in portrait_charts.CHART_BREAKDOWNS:
+            self.shown.add_breakdown(portrait_charts.CHART_BREAKDOWNS[kind])
+        return FigureOutput(chart)
 
-    def comparison_table(self):
-        """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table)."""
-        return markdown(tables.comparison_table(self.rows, self.territory.region_name))
+    def positions(self, *figures) -> FigureOutput:
+        """The territory among all the territories for the figures given, in that order."""
+        ids = [self._id(f) for f in figures]
+        if not ids:
+            raise TypeError("p.positions() needs the figures to place: p.positions(industry_share, …)")
+        self.shown.add(ids)
+        return FigureOutput(portrait_charts.positions_chart(self, ids))
+
+    def bars(self, *figures, vs=figure_charts.BENCHMARKS):
+        """The figures against their benchmarks ``vs``: one group of bars each (one unit), with
+        the evidence of the values it draws."""
+        return self._author_chart(figure_charts.bars, figures, vs=tuple(vs))
+
+    def series(self, figure) -> FigureOutput:
+        """The yearly series behind a figure (catalogue ``series``), base 100 the first year."""
+        return self._author_chart(figure_charts.series, [figure])
+
+    def breakdown(self, figure) -> FigureOutput:
+        """The breakdown behind a figure (catalogue ``breakdown``), with its benchmarks."""
+        return self._author_chart(figure_charts.breakdown, [figure])
+
+    def _author_chart(self, draw, figures, **options):
+        ids = [self._id(f) for f in figures]
+        self.shown.add(ids)
+        rows = [self.rows[i] for i in ids]
+        if draw is not figure_charts.bars:
+            return FigureOutput(draw(rows[0], self.name, self.territory.region_name))
+        evidence: list[dict] = []
+        chart = draw(rows, self.name, self.territory.region_name, evidence=evidence, **options)
+        return ChartWithEvidence(FigureOutput(chart), evidence)
+
+    def comparison_table(self, *figures):
+        """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the
+        figures given, else every indicator of the catalogue."""
+        ids = [self._id(f) for f in figures] or list(self.rows)
+        self.shown.add(ids)
+        rows = {i: self.rows[i] for i in ids}
+        return markdown(tables.comparison_table(rows, self.territory.region_name))
 
     def understand(self, level: int = 2):
-        """"Pour comprendre": definitions, sources and millésimes, methods and approximations."""
-        return markdown(understand.understand(self.rows, self.territory, store.a38(self.territory_id), level))
+        """"Pour comprendre": the definitions, sources and millésimes, methods and
+        approximations of what the portrait shows (its figures, key figures, charts, table)."""
+        rows = {i: r for i, r in self.rows.items() if i in self.shown.indicators}  # catalogue order
+        a38 = store.a38(self.territory_id)
+        if "a38" not in self.shown.breakdowns:
+            a38 = a38.iloc[0:0]
+        return markdown(understand.understand(rows, self.territory, a38, level))
 
     def downloads(self):
         return markdown(navigation.downloads(self.territory_id))

@@ -1,5 +1,6 @@
 """The charts a portrait shows, each drawn from the territory's data with its source line:
-the name a template asks for (``p.chart(name)``) -> the chart function and its data."""
+the name a template asks for (``p.chart(name)``) -> the chart function and its data; and the
+positions chart of the indicators the template lists (``p.positions(figure, …)``)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from portraits.data import store
 if TYPE_CHECKING:
     from portraits.blocks.portrait import Portrait
 
-CHART_SOURCES = {  # chart -> indicators whose sources the chart uses
+CHART_SOURCES = {  # chart -> indicators whose sources the chart uses (and the portrait shows)
     "sectors": ["industry_jobs_share"],
     "private_jobs": ["private_jobs_growth"],
     "establishments": ["establishments"],
 }
+CHART_BREAKDOWNS = {"a38": "a38"}  # chart -> the breakdown "Pour comprendre" explains when shown
 MAP_SOURCES = ("ti_polygons", "regions_polygons")  # the manifest sources the locator map draws
 
 
@@ -28,7 +30,8 @@ def chart(p: Portrait, kind: str) -> Chart:
     """The chart ``kind`` of the portrait ``p``, by its name in :data:`CHARTS`."""
     make = CHARTS.get(kind)
     if make is None:
-        raise ValueError(f"unknown chart {kind!r}: {', '.join(CHARTS)}")
+        hint = " (the positions chart takes its figures: p.positions(x, y, …))" if kind == "positions" else ""
+        raise ValueError(f"unknown chart {kind!r}: {', '.join(CHARTS)}{hint}")
     return make(p)
 
 
@@ -53,9 +56,10 @@ def _a38(p: Portrait) -> Chart:
                       p.name)
 
 
-def _positions(p: Portrait) -> Chart:
-    return positions.positions(position_values(), p.territory_id,
-                               producers(p.rows, store.POSITION_INDICATORS), p.name)
+def positions_chart(p: Portrait, indicator_ids: list[str]) -> Chart:
+    """The territory among all the territories for ``indicator_ids``, in that order."""
+    return positions.positions(position_values(indicator_ids), p.territory_id,
+                               producers(p.rows, indicator_ids), p.name)
 
 
 def _map(p: Portrait) -> Chart:
@@ -85,11 +89,11 @@ def sectors_data(p: Portrait) -> tuple[pd.DataFrame, str]:
     return df, source
 
 
-def position_values() -> pd.DataFrame:
+def position_values(indicator_ids: list[str]) -> pd.DataFrame:
     """Territory-level values of every territory for the position chart, in the order of
-    ``store.POSITION_INDICATORS``, with their short labels, units and ``signed`` flags. Not
-    cached here: the store caches the table it filters (and ``store.clear_cache`` clears it)."""
-    values = store.position_values()
+    ``indicator_ids``, with their short labels, units and ``signed`` flags. Not cached here:
+    the store caches the table it filters (and ``store.clear_cache`` clears it)."""
+    values = store.position_values(indicator_ids)
     # a value the data layer left unranked (another definition, e.g. overseas industry share)
     # is not placed among the territories
     values = values.assign(ranked=values["rank"].notna() | values["value"].isna())
@@ -98,7 +102,7 @@ def position_values() -> pd.DataFrame:
     values["short_label"] = values["indicator_id"].map(cat["short_label"])
     values["unit"] = values["indicator_id"].map(cat["unit"]).fillna(values["unit"])
     values["signed"] = values["indicator_id"].map(cat["signed"])  # changes are shown signed
-    order = {k: i for i, k in enumerate(store.POSITION_INDICATORS)}
+    order = {k: i for i, k in enumerate(indicator_ids)}
     values["_order"] = values["indicator_id"].map(order)
     return values.sort_values(["_order", "territory_id"]).drop(columns="_order").reset_index(drop=True)
 
@@ -110,5 +114,4 @@ CHARTS = {
     "private_jobs": _private_jobs,      # private salaried jobs, index 100
     "a38": _a38,                        # industrial sub-sectors and specificity
     "establishments": _establishments,  # establishments by sector and size
-    "positions": _positions,            # the territory among all the territories
 }

@@ -32,11 +32,11 @@ class Rows:
 
 @dataclass(frozen=True)
 class AllTerritories:
-    """Every territory's rows of ``table`` at ``level`` for ``indicators``: one digest, shared
-    by all the portraits (computed once per build)."""
+    """Every territory's rows of ``table`` at ``level`` for ``indicators`` (None: all of them):
+    one digest, shared by all the portraits (computed once per build)."""
     table: str
     level: str
-    indicators: tuple[str, ...]
+    indicators: tuple[str, ...] | None = None
 
     def digest(self, tid: str, directory: str) -> bytes:
         return _all_territories_digest(self, directory)
@@ -106,7 +106,9 @@ def _row_digests(name: str, directory: str) -> dict[str, bytes]:
 @lru_cache(maxsize=None)
 def _all_territories_digest(part: AllTerritories, directory: str) -> bytes:
     df = load(part.table, directory)
-    df = df[(df["level"] == part.level) & df["indicator_id"].isin(part.indicators)]
+    df = df[df["level"] == part.level]
+    if part.indicators is not None:
+        df = df[df["indicator_id"].isin(part.indicators)]
     return _digest_rows(df, repr(part))
 
 

@@ -36,13 +36,6 @@ def _dir() -> Path:
     return config.processed_dir()
 
 
-# Indicators placed on the "position among the territories" chart: every portrait shows every
-# territory's value of these (portraits.blocks.portrait reads them through position_values()).
-POSITION_INDICATORS = ("industry_jobs_share", "industry_establishments_share",
-                       "private_jobs_growth", "population_growth", "unemployment_rate",
-                       "managers_share", "median_income", "poverty_rate")
-
-
 def table(name: str) -> pd.DataFrame:
     """A whole processed table (cached)."""
     return tables.load(name, str(_dir()))
@@ -320,17 +313,20 @@ def indicators_long(tid: str) -> pd.DataFrame:
     return _slice("indicators", tid)
 
 
-@reads(AllTerritories("indicators", "territory", POSITION_INDICATORS), Reference())
-def position_values() -> pd.DataFrame:
-    """Every territory's territory-level rows of the POSITION_INDICATORS (positions chart)."""
-    return _position_values(str(_dir())).copy()
+# the template chooses the positions chart's indicators (p.positions(...)): every territory's
+# value of any indicator may be on every portrait
+@reads(AllTerritories("indicators", "territory"), Reference())
+def position_values(indicator_ids) -> pd.DataFrame:
+    """Every territory's territory-level rows of ``indicator_ids`` (positions chart)."""
+    rows = _position_values(str(_dir()))
+    return rows[rows["indicator_id"].isin(list(indicator_ids))].copy()
 
 
 @lru_cache(maxsize=1)
 def _position_values(directory: str) -> pd.DataFrame:
     # the same rows for every portrait of a build: filtered once per process and data set
     ind = table("indicators")
-    return ind[(ind["level"] == "territory") & ind["indicator_id"].isin(POSITION_INDICATORS)]
+    return ind[ind["level"] == "territory"]
 
 
 @reads(Rows("series_private_jobs"))

@@ -509,6 +509,24 @@ local function portrait_classes(doc)
   return doc
 end
 
+-- Typst: a section's source note stays on the page of the block it closes (a paragraph, the
+-- key figures): that block sticks to the note and is not split, so a page break never parts them.
+local function keep_with_source(doc)
+  if not is_typst then return doc end
+  local out = pandoc.List()
+  for _, b in ipairs(doc.blocks) do
+    local prev = out[#out]
+    if b.t == "Div" and has_class(b, "source") and prev
+      and (prev.t == "Para" or (prev.t == "Div" and has_class(prev, "key-figures"))) then
+      out:remove(#out)
+      out:extend(raw_wrap("typst", "#block(sticky: true, breakable: false)[", { prev }, "]"))
+    end
+    out:insert(b)
+  end
+  doc.blocks = out
+  return doc
+end
+
 -- A top-level .column-margin div and the block before it become one two-column block
 -- (Typst: grid; HTML: a div the stylesheet lays out side by side on wide screens).
 local function beside(doc)
@@ -627,6 +645,7 @@ return {
   -- one pass (one trip of the document between pandoc and Lua) for both
   { Pandoc = function(doc) return french[1].Pandoc(conditionals(doc)) end },
   { Pandoc = crossrefs },
+  { Pandoc = keep_with_source },
   { Pandoc = portrait_classes },
   { Pandoc = beside },
   { Pandoc = finish },

@@ -6,7 +6,7 @@ from portraits.blocks.values import value_text
 
 def test_section_helpers(portrait):
     p = portrait.Portrait("ti-8413")
-    note = p.sources("unemployment_rate", "workers_share").data
+    note = p.sources(p.figure("unemployment_rate"), p.figure("workers_share")).data
     assert note.startswith("::: {.source}\nSources\u202f: ") and note.rstrip().endswith(":::")
     meta = p.metadata().meta
     assert meta["available"]["unemployment_rate"] is True and meta["comparable"]["industry_jobs_share"] is True
@@ -65,7 +65,7 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     row = p.rows["industry_jobs_share"]
     assert row["comparable"] is False or row["comparable"] == False  # noqa: E712 (numpy bool)
     assert "non comparable" in row["note"]  # and the reader is told why
-    md = p.key_figures().data
+    md = p.key_figures(p.figure("industry_jobs_share")).data
     block = next(b for b in md.split("::::") if "des emplois salariés dans l'industrie" in b)
     assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
     share = p.figure("industry_jobs_share")
@@ -84,12 +84,28 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     assert set(sectors["level"]) == {"territory", "region"} and "Flores" in source
     chart = p.chart("sectors")
     assert "France" not in chart.alt and "Guadeloupe" in chart.alt
-    assert "non classé" in p.chart("positions").alt
+    assert "non classé" in p.positions(p.figure("industry_jobs_share"), p.figure("unemployment_rate")).alt
     # the jobs section and "Pour comprendre" cite the source the value comes from
-    assert "Flores 2023, emploi salarié par zone d'emploi" in p.sources("industry_jobs_share").data
+    assert "Flores 2023, emploi salarié par zone d'emploi" in p.sources(p.figure("industry_jobs_share")).data
     assert "Flores 2023, emploi salarié par zone d'emploi" in p.understand().data
     # a metropolitan territory keeps its full comparison
     m = portrait.Portrait("ti-8413")
     assert set(portrait_charts.sectors_data(m)[0]["level"]) == {"territory", "region", "france", "all_territories"}
 
 
+
+
+def test_pour_comprendre_and_sources_follow_what_the_portrait_shows(portrait):
+    p = portrait.Portrait("ti-8413")
+    unemployment = p.figure("unemployment_rate")
+    p.key_figures(p.figure("median_income"))
+    text = p.understand().data
+    assert "**Taux de chômage**" in text and "**Revenu médian**" in text
+    assert "**Densité**" not in text and "Secteurs industriels (A38)" not in text
+    sources = text.split("### Sources", 1)[1]
+    assert "Filosofi" in sources and "Urssaf" not in sources
+    p.chart("a38")  # the A38 chart shown: its employment-zone method is explained
+    assert "Secteurs industriels (A38)" in p.understand().data
+    p.chart("private_jobs")  # a chart's figures too
+    assert "Urssaf" in p.understand().data.split("### Sources", 1)[1]
+    assert p.sources(unemployment).data == p.sources("unemployment_rate").data  # a figure, or its id

@@ -6,8 +6,10 @@ from portraits.blocks import portrait_charts
 
 def test_charts_carry_svg_and_alt_text(portrait):
     p = portrait.Portrait("ti-8413")
-    for kind in ("sectors", "private_jobs", "establishments", "a38", "positions", "map"):
-        data, meta = p.chart(kind)._repr_mimebundle_()
+    shown = [p.chart(kind) for kind in ("sectors", "private_jobs", "establishments", "a38", "map")]
+    shown.append(p.positions(p.figure("industry_jobs_share"), p.figure("median_income")))
+    for kind, chart in zip(("sectors", "private_jobs", "establishments", "a38", "map", "positions"), shown):
+        data, meta = chart._repr_mimebundle_()
         assert "image/svg+xml" in data, kind
         assert meta["image/svg+xml"]["alt"] == data["text/plain"] and len(data["text/plain"]) > 40
 
@@ -18,9 +20,22 @@ def test_missing_chart_is_a_note(portrait):
 
 
 def test_every_chart_name_has_its_function(portrait):
-    assert set(portrait_charts.CHARTS) == {"map", "sectors", "private_jobs", "a38", "establishments", "positions"}
+    assert set(portrait_charts.CHARTS) == {"map", "sectors", "private_jobs", "a38", "establishments"}
     with pytest.raises(ValueError, match="unknown chart 'pie'"):
         portrait_charts.chart(portrait.Portrait("ti-8413"), "pie")
+    with pytest.raises(ValueError, match=r"takes its figures: p.positions"):
+        portrait_charts.chart(portrait.Portrait("ti-8413"), "positions")
+
+
+def test_the_positions_chart_places_the_figures_given_in_their_order(portrait):
+    p = portrait.Portrait("ti-8413")
+    ids = ["median_income", "population", "unemployment_rate"]
+    values = portrait_charts.position_values(ids)
+    assert list(dict.fromkeys(values["indicator_id"])) == ids and values["territory_id"].nunique() == 183
+    alt = p.positions(*(p.figure(i) for i in ids)).alt
+    assert alt.index("Revenu médian") < alt.index("Population") < alt.index("Taux de chômage")
+    with pytest.raises(TypeError, match="needs the figures"):
+        p.positions()
 
 
 def test_a_metropolitan_sector_chart_keeps_every_benchmark(portrait):

@@ -99,7 +99,7 @@ nav = store.list_territories()
 print(t.name, "|", ", ".join(sorted(nav[nav.region_code == t.region_code].name)))
 ind = store.indicators(territory).set_index("indicator_id")
 print(ind.loc["population", "territory"], ind.loc["unemployment_rate", "region"])
-pos = store.position_values()
+pos = store.position_values(["unemployment_rate", "median_income"])
 print(pos.groupby("indicator_id").value.sum().round(9).to_dict())
 '''
 
@@ -157,7 +157,7 @@ def test_every_portrait_showing_a_changed_value_is_rebuilt_and_equals_a_forced_b
         return lambda df: ((df.territory_id == "ti-8402") & (df.indicator_id == indicator)
                            & (df.level == level))
 
-    _edit(env, "indicators", value_of("population"), "value", lambda v: v + 1)  # its own page only
+    _edit(env, "indicators", value_of("population", "region"), "value", lambda v: v + 1)  # its own page only
     assert _real_build(env).built == ["ti-8402"]
     _edit(env, "indicators", value_of("unemployment_rate"), "value", lambda v: v + 1)  # positions chart
     assert sorted(_real_build(env).built) == ["ti-0101", "ti-8402", "ti-8413"]

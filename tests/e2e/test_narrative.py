@@ -137,7 +137,10 @@ def test_evidence_is_in_the_notebook_only(real):
                    "Rang/n", "Approx.", "Comparable", "Source", "Millésime"):
         assert header in html
     assert "industry_jobs_share" in html and "autre base : non comparable" in html
-    assert all("narrative" in cell["metadata"]["tags"] for cell, _ in found)
+    # the text cells' evidence, and the key figures'
+    assert all("narrative" in cell["metadata"].get("tags", []) or "p.key_figures(" in "".join(cell["source"])
+               for cell, _ in found)
+    assert any("p.key_figures(" in "".join(cell["source"]) for cell, _ in found)
     page = (real / "html" / "ti-0101.html").read_text(encoding="utf-8")
     pdf = "\n".join(p.extract_text() or "" for p in PdfReader(real / "pdf" / "ti-0101.pdf").pages)
     for rendered in (page, pdf):
