@@ -7,6 +7,7 @@ import pytest
 
 from portraits.blocks import figure_charts
 from portraits.blocks.chart_style import WIDTH
+from portraits.text.typo import french  # chart texts and alt texts are typeset
 
 NNBSP = "\u202f"
 
@@ -29,12 +30,12 @@ def test_bars_show_each_figure_against_its_benchmarks(portrait, tid):
     assert out.chart.fig.get_size_inches()[0] == WIDTH
     row = p.rows["unemployment_rate"]
     alt = meta["image/svg+xml"]["alt"]
-    assert alt.startswith("Diagramme en barres horizontales : ") and p.name in alt
-    assert re.search(r"Taux de chômage 2021 : \d+,\d\u202f%", alt)  # French numbers
+    assert alt.startswith("Diagramme en barres horizontales\u202f: ") and p.name in alt
+    assert re.search(r"Taux de chômage 2021\u202f: \d+,\d\u202f%", alt)  # French numbers
     labels = _texts(out.chart)
     assert any(re.fullmatch(r"\d+,\d\u202f%", t) for t in labels)
     source = next(t for t in out.chart.fig.texts if t.get_text().startswith("Source"))
-    assert row["source"] in source.get_text().replace("\n", " ")  # the figure's source, its millésimes
+    assert french(row["source"]) in source.get_text().replace("\n", " ")  # the figure's source, its millésimes
 
 
 def test_bars_leave_out_a_benchmark_on_another_basis(portrait):
@@ -47,13 +48,13 @@ def test_bars_leave_out_a_benchmark_on_another_basis(portrait):
 def test_bars_for_mayotte_say_the_values_are_missing(portrait):
     p = portrait.Portrait("ti-0601")
     data, _ = _svg(p.bars(p.figure("unemployment_rate"), p.figure("employment_rate")))
-    assert "image/svg+xml" not in data and data["text/markdown"] == (
+    assert "image/svg+xml" not in data and data["text/markdown"] == french(
         "*Graphique non disponible : taux de chômage, taux d'emploi (n.d.).*")
     # Mayotte has no value at all; one missing value next to a known one: its bar says n.d.
     m = portrait.Portrait("ti-8413")
     rows = [dict(m.rows["unemployment_rate"], territory=None, status="nd"), m.rows["activity_rate"]]
     chart = figure_charts.bars(rows, m.name, m.territory.region_name)
-    assert "n.d." in _texts(chart) and "Taux de chômage 2021 : n.d. (" in chart.alt
+    assert "n.d." in _texts(chart) and "Taux de chômage 2021\u202f: n.d. (" in chart.alt
 
 
 def test_bars_refuse_figures_of_different_units(portrait):
@@ -68,9 +69,9 @@ def test_bars_refuse_figures_of_different_units(portrait):
 def test_series_draws_the_yearly_series_behind_a_figure(portrait, tid):
     p = portrait.Portrait(tid)
     out = p.series(p.figure("private_jobs_growth"))
-    assert out.chart.fig is not None and "indice base 100 en 2014" in out.alt
-    assert re.search(r"l'indice atteint \d+,\d pour ", out.alt)
-    assert any("Urssaf, effectifs salariés du secteur privé 2014-2024" in t for t in _texts(out.chart))
+    assert out.chart.fig is not None and french("indice base 100 en 2014") in out.alt
+    assert re.search(r"l’indice atteint \d+,\d\u00a0pour ", out.alt)
+    assert any(french("Urssaf, effectifs salariés du secteur privé 2014-2024") in t for t in _texts(out.chart))
 
 
 def test_series_for_mayotte_and_for_a_figure_without_one(portrait):
@@ -84,11 +85,11 @@ def test_series_for_mayotte_and_for_a_figure_without_one(portrait):
 def test_breakdown_behind_a_figure(portrait):
     m = portrait.Portrait("ti-8413")
     out = m.breakdown(m.figure("industry_jobs_share"))
-    assert out.alt.startswith("Diagramme en barres horizontales : répartition des emplois par grand secteur "
-                              "d'activité en 2022, pour Plastics Vallée")
+    assert out.alt.startswith(french("Diagramme en barres horizontales : répartition des emplois par grand secteur "
+                                     "d'activité en 2022, pour Plastics Vallée"))
     assert "Industrie 34,6\u202f%" in out.alt and "France métropolitaine" in out.alt
     size = m.breakdown(m.figure("establishments_10plus_share"))
-    assert "par taille" in size.alt and "10 salariés ou plus 20,3\u202f%" in size.alt
+    assert "par taille" in size.alt and french("10 salariés ou plus 20,3 %") in size.alt
     o = portrait.Portrait("ti-0101")  # overseas: Flores shares, compared with the region only
     alt = o.breakdown(o.figure("industry_jobs_share")).alt
     assert "comparé à Guadeloupe." in alt and "Flores" in " ".join(_texts(o.breakdown(o.figure("industry_jobs_share")).chart))
@@ -100,7 +101,7 @@ def test_a_long_source_line_is_wrapped_under_the_chart(portrait):
     p = portrait.Portrait("ti-8413")  # three sources: census, PTOD, Filosofi
     out = p.bars(p.figure("unemployment_rate"), p.figure("workers_share"), p.figure("poverty_rate"))
     source = next(t.get_text() for t in out.chart.fig.texts if t.get_text().startswith("Source"))
-    assert source.startswith("Sources\u00a0: ") and "\n" in source
+    assert source.startswith("Sources\u202f: ") and "\n" in source
     assert all(len(line) <= figure_charts.SOURCE_CHARS for line in source.split("\n"))
     plot_bottom = out.chart.fig.axes[0].get_position().y0 * out.chart.fig.get_size_inches()[1]
     assert plot_bottom > 0.42 + figure_charts.SOURCE_LINE  # the plot raised above the extra line
