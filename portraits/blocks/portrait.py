@@ -32,7 +32,7 @@ from portraits.blocks import header, key_figures, navigation, portrait_charts, s
 from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
 from portraits.blocks.values import indicator_rows
 from portraits.data import store
-from portraits.text import commentary, fmt, phrasing
+from portraits.text import commentary, evidence, fmt, phrasing
 from portraits.text.benchmarks import benchmarks
 
 
@@ -90,12 +90,18 @@ class Portrait:
         return markdown(f"::: {{.source}}\n{note}\n:::\n" if note else "")
 
     def chart(self, kind: str) -> FigureOutput:
-        """A chart of the portrait, by its name in ``portrait_charts.CHARTS``."""
-        return FigureOutput(portrait_charts.chart(self, kind))
+        """A chart of the portrait, by its name in ``portrait_charts.CHARTS``, with the
+        evidence of the values and labels it draws."""
+        with evidence.recording() as rows:
+            chart = portrait_charts.chart(self, kind)
+        return FigureOutput(chart, rows, f"preuve-graphique-{kind}")
 
     def comparison_table(self):
-        """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table)."""
-        return markdown(tables.comparison_table(self.rows, self.territory.region_name))
+        """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table), with
+        the evidence of each cell."""
+        with evidence.recording() as rows:
+            text = tables.comparison_table(self.rows, self.territory.region_name)
+        return markdown(text, rows, "preuve-tableau")
 
     def understand(self, level: int = 2):
         """"Pour comprendre": definitions, sources and millésimes, methods and approximations."""

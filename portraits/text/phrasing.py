@@ -37,18 +37,9 @@ being evaluated (:func:`recording`), which ``portraits.text.inline`` shows in th
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from typing import Any, Iterator
-
-import pandas as pd
-
-from portraits.core import levels
-from portraits.text import commentary, comparison, fmt, grammar, proportions, ranks, trends
+from portraits.text import commentary, comparison, evidence, fmt, grammar, proportions, ranks, trends
 from portraits.text.benchmarks import Benchmark
 from portraits.text.benchmarks import benchmarks as benchmark_words
-
-_RECORDER: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidence", default=None)
 
 
 class Text(str):
@@ -59,33 +50,11 @@ class Text(str):
         return str(self)
 
 
-@contextlib.contextmanager
-def recording() -> Iterator[list[dict]]:
-    """Collect the evidence of the Figure calls made inside the block."""
-    rows: list[dict] = []
-    token = _RECORDER.set(rows)
-    try:
-        yield rows
-    finally:
-        _RECORDER.reset(token)
-
-
-EVIDENCE_COLUMNS = {  # key -> header shown to reviewers
-    "indicator": "Indicateur", "asked": "Expression", "raw": "Valeur brute", "shown": "Valeur affichée",
-    "benchmark": "Référence", "bench_raw": "Référence brute", "bench_shown": "Référence affichée",
-    "diff": "Écart (affiché)", "rule": "Règle et seuil", "outcome": "Résultat", "rank": "Rang/n",
-    "approx": "Approx.", "comparable": "Comparable", "source": "Source", "year": "Millésime",
-}
-
-
-def evidence_table(rows: list[dict]) -> pd.DataFrame:
-    """The evidence as a table, one row per decision, with French headers."""
-    df = pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS)).drop_duplicates()
-    return df.fillna("").astype(str).rename(columns=EVIDENCE_COLUMNS)
-
-
-def _num(x: Any) -> str:
-    return "" if fmt.is_missing(x) else f"{float(x):.10g}"
+# The evidence rows and their table live in ``portraits.text.evidence`` (one format for every block)
+recording = evidence.recording
+EVIDENCE_COLUMNS = evidence.COLUMNS
+evidence_table = evidence.table
+APPROX_WORD = "environ "  # the text's mark of an approximate value, the territory's or a benchmark's
 
 
 class Figure:
@@ -104,22 +73,9 @@ class Figure:
     # ---------------------------------------------------------------- evidence
     def _record(self, asked: str, *, benchmark: str | None = None, diff: str = "", rule: str = "",
                 outcome: str = "") -> None:
-        rows = _RECORDER.get()
-        if rows is None:
-            return
-        r = self.row
-        rank, n = r.get("rank"), r.get("n_ranked")
-        rows.append({
-            "indicator": self.id, "asked": asked, "raw": _num(r.get("territory")), "shown": self.shown(),
-            "benchmark": levels.label(benchmark, r.get("france_scope")) if benchmark in levels.BY_ID else "",
-            "bench_raw": _num(r.get(benchmark)) if benchmark else "",
-            "bench_shown": self.shown(benchmark) if benchmark else "",
-            "diff": diff, "rule": rule, "outcome": outcome,
-            "rank": f"{int(rank)}/{int(n)}" if not (fmt.is_missing(rank) or fmt.is_missing(n)) else "",
-            "approx": "oui" if commentary.approximate(r) else "non",
-            "comparable": "oui" if commentary.comparable(r, benchmark or "france") else "non",
-            "source": r.get("source") or "", "year": r.get("year") or "",
-        })
+        # which words of the page the row decided is said by the caller (portraits.text.inline)
+        evidence.record(evidence.indicator_row(self.row, asked=asked, benchmark=benchmark, diff=diff,
+                                               rule=rule, outcome=outcome, shown=self.shown()))
 
     # ---------------------------------------------------------------- values
     def shown(self, level: str = "territory") -> str:
@@ -129,13 +85,22 @@ class Figure:
     def available(self) -> bool:
         return not fmt.is_missing(self.row.get("territory"))
 
+    def approximate(self, level: str = "territory") -> bool:
+        """Whether ``level``'s value is shown and approximate (the text then says "environ")."""
+        return not fmt.is_missing(self.row.get(level)) and commentary.approximate(self.row, level)
+
+    def _marked(self, level: str = "territory") -> str:
+        """The value of ``level`` as the text shows it: "environ 13,2 %" when approximate (the
+        tables and key figures write "≈ 13,2 %": one rule, docs/ARCHITECTURE.md)."""
+        return (APPROX_WORD if self.approximate(level) else "") + self.shown(level)
+
+    def _approx_rule(self, level: str = "territory") -> str:
+        return " ; valeur approchée -> « environ »" if self.approximate(level) else ""
+
     @property
     def value(self) -> Text:
-        text = self.shown()
-        if self.available and commentary.approximate(self.row):
-            text = "environ " + text
-        self._record("valeur", rule="valeur affichée" + (" (approchée : « environ »)" if commentary.approximate(self.row) else ""),
-                     outcome=text)
+        text = self._marked()
+        self._record("valeur", rule="valeur affichée" + self._approx_rule(), outcome=text)
         return Text(text)
 
     def __str__(self) -> str:
@@ -161,8 +126,9 @@ class Figure:
 
     def at(self, level: str) -> Text:
         self._check_level(level)
-        text = self.shown(level)
-        self._record(f"at({level!r})", benchmark=level, outcome=text)
+        text = self._marked(level)
+        self._record(f"at({level!r})", benchmark=level, rule="valeur affichée de la référence"
+                     + self._approx_rule(level), outcome=text)
         return Text(text)
 
     def where(self, level: str) -> Text:
@@ -178,11 +144,24 @@ class Figure:
 
     # ---------------------------------------------------------------- comparisons
     def _rule(self, cmp: comparison.Comparison) -> str:
+        """The comparison rule that chose ``cmp``'s words, with the gap and its threshold."""
+        if cmp.kind == "equal":
+            return "valeurs affichées égales -> « égal »"
         if fmt.is_rate(self.unit):
             near, marked = comparison.point_thresholds(self.unit)
-            return f"écart en points : proche si |d| < {near:g}, nettement si |d| ≥ {marked:g}"
-        return (f"écart relatif : proche si |r| < {comparison.NEAR_RELATIVE:.0%}, nettement si |r| ≥ "
-                f"{comparison.MARKED_RELATIVE:.0%}").replace("%", "\u202f%")
+            gap, unit = f"|d| = {fmt.number(abs(cmp.diff), self.digits)}", " point(s)"
+        else:
+            near, marked = comparison.NEAR_RELATIVE * 100, comparison.MARKED_RELATIVE * 100
+            gap, unit = f"|r| = {fmt.percent(abs(cmp.diff or 0) * 100, 1)}", " %"
+        lim = {k: fmt.number(v, 1 if v % 1 else 0) + unit for k, v in (("near", near), ("marked", marked))}
+        if cmp.kind == "near":
+            chosen = f"{gap} < {lim['near']} -> « proche »"
+        elif cmp.strong:
+            chosen = f"{gap} ≥ {lim['marked']} -> « nettement »"
+        else:
+            chosen = f"{lim['near']} ≤ {gap} < {lim['marked']} -> « supérieur/inférieur » sans « nettement »"
+        basis = "écart en points" if fmt.is_rate(self.unit) else "écart relatif"
+        return f"{basis} des valeurs affichées : {chosen}".replace(" %", "\u202f%")
 
     def _compare(self, level: str) -> comparison.Comparison:
         return comparison.compare(self.row.get("territory"), self.row.get(level), self.unit)
@@ -206,40 +185,53 @@ class Figure:
             cmp = self._compare(level)
             if cmp.kind == "equal":
                 parts.append(("comme", self.benchmarks[level].where))
+                rule = "valeurs affichées égales -> « comme », sans la valeur"
             else:
-                parts.append(("contre", f"{self.shown(level)} {self.benchmarks[level].where}"))
-            self._record(f"vs({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                         rule="égalité des valeurs affichées -> « comme »", outcome=parts[-1][0])
+                parts.append(("contre", f"{self._marked(level)} {self.benchmarks[level].where}"))
+                rule = "valeurs affichées différentes -> « contre » et la valeur" + self._approx_rule(level)
+            self._record(f"vs({level!r})", benchmark=level, diff=self._diff_text(cmp), rule=rule,
+                         outcome=" ".join(parts[-1]))
         return Text(comparison.join_versus(parts) or "")
 
     def compared(self, level: str = "france", *, value: bool = False, gap: bool = False) -> Text:
         """"nettement supérieure à la moyenne nationale" (rates) / "au niveau national" (levels);
         with ``value`` and ``gap``, the benchmark's value and the gap in brackets:
         "… (18,0 %, soit +6,1 points)" (no gap for a tie, nor for a level "proche de")."""
+        words, rule = self._compared(level, value=value, gap=gap)
+        self._record(f"compared({level!r}" + (", value=True" if value else "") + (", gap=True" if gap else "")
+                     + ")", benchmark=level, diff=self._diff_text(self._compare(level)), rule=rule,
+                     outcome=words or "rien")
+        return Text(words)
+
+    def _compared(self, level: str, *, value: bool = False, gap: bool = False) -> tuple[str, str]:
+        """``compared``'s words and the rule that chose them, recording nothing."""
         self._check_level(level)
         cmp = self._compare(level)
         if not cmp.available or not self.comparable(level):
-            self._record(f"compared({level!r})", benchmark=level, rule="pas de comparaison",
-                         outcome="valeur manquante" if not cmp.available else "non comparable")
-            return Text("")
+            return "", ("valeur manquante : pas de comparaison" if not cmp.available
+                        else "autre base : pas de comparaison")
         bench = self.benchmarks[level]
         words = comparison.qualified(cmp, self.noun, bench.average if fmt.is_rate(self.unit) else bench.level)
         gap_text = comparison.signed_gap(cmp) if gap and (cmp.kind != "near" or cmp.in_points) else None
-        bracket = ", soit ".join(x for x in (self.shown(level) if value else None, gap_text) if x)
+        bracket = ", soit ".join(x for x in (self._marked(level) if value else None, gap_text) if x)
         if bracket:
             words += f" ({bracket})"
-        self._record(f"compared({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                     rule=self._rule(cmp), outcome=words)
-        return Text(words)
+        return words, self._rule(cmp) + (self._approx_rule(level) if value else "")
 
     def gap(self, level: str = "france") -> Text:
         """"+6,1 points" (rates), "−9 %" (levels), "2,8 fois plus" (ratios); "" for a tie."""
         self._check_level(level)
         cmp = self._compare(level)
         text = (comparison.signed_gap(cmp) if self.comparable(level) else None) or ""
-        self._record(f"gap({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                     rule=f"rapport affiché en « N fois » si ≥ {comparison.RATIO_WORDS:g}" if not cmp.in_points else
-                     "différence en points des valeurs affichées", outcome=text)
+        if not text:
+            rule = "valeurs égales, manquantes ou non comparables : pas d'écart"
+        elif cmp.in_points:
+            rule = "différence en points des valeurs affichées"
+        elif "fois" in text:
+            rule = f"rapport des valeurs ≥ {fmt.number(comparison.RATIO_WORDS, 1)} (ou son inverse) -> « N fois »"
+        else:
+            rule = f"rapport des valeurs < {fmt.number(comparison.RATIO_WORDS, 1)} -> écart relatif en %"
+        self._record(f"gap({level!r})", benchmark=level, diff=self._diff_text(cmp), rule=rule, outcome=text)
         return Text(text)
 
     def in_words(self, prefix: str = "") -> Text:
@@ -268,9 +260,11 @@ class Figure:
         cmp = self._compare(level)
         agrees = (side, cmp.kind) in (("top", "above"), ("bottom", "below")) and self.comparable(level)
         words = ranks.extreme_words(self.row.get("rank"), self.row.get("n_ranked"), self.noun) if agrees else None
-        self._record(f"extreme({level!r})", benchmark=level,
-                     rule=f"rang dans les {ranks.TOP_SHARE:.0%} extrêmes et écart de même sens".replace("%", "\u202f%"),
-                     outcome=words or "rien")
+        share = f"{ranks.TOP_SHARE:.0%}".replace("%", "\u202f%")
+        rule = (f"rang dans les {share} extrêmes et écart de même sens -> dit" if agrees else
+                f"rang hors des {share} extrêmes -> rien" if side is None else
+                "écart de sens contraire ou non comparable -> rien")
+        self._record(f"extreme({level!r})", benchmark=level, rule=rule, outcome=words or "rien")
         return Text(prefix + words if words else "")
 
     # ---------------------------------------------------------------- changes
@@ -317,12 +311,15 @@ class Figure:
         """True when the gap to ``level`` is marked ("nettement")."""
         return self.available and self.comparable(level) and self._compare(level).strong
 
-    def title(self, level: str = "france", otherwise: str = "") -> Text:
-        """"Une part … nettement supérieure à la moyenne …", else ``otherwise``."""
-        words = self.compared(level)
-        if not words:
-            return Text(otherwise)
-        return Text(grammar.capitalize(f"{self.noun.indefinite()} {words}"))
+    def title(self, level: str = "france", otherwise: str = "", *, why: str = "") -> Text:
+        """"Une part … nettement supérieure à la moyenne …", else ``otherwise``; ``why``: the
+        rule that chose this figure for the title (``first_marked``)."""
+        words, rule = self._compared(level)
+        title = grammar.capitalize(f"{self.noun.indefinite()} {words}") if words else otherwise
+        rule = (why + " ; " if why else "") + (rule if words else rule + " -> titre neutre")
+        self._record(f"title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
+                     rule=rule, outcome=title)
+        return Text(title)
 
     def trend_title(self, level: str = "france", otherwise: str = "") -> Text:
         """"Une population en légère hausse entre 2015 et 2021, plus marquée qu'en France"."""
@@ -362,5 +359,12 @@ def first_marked(figures: list[Figure], level: str = "france", otherwise: str = 
     usable = [f for f in figures if f.available and f.comparable(level)
               and not fmt.is_missing(f.row.get(level))]
     lead = next((f for f in usable if f.strong(level)), usable[0] if usable else None)
-    return lead.title(level, otherwise) if lead else Text(otherwise)
+    names = ", ".join(f.id for f in figures)
+    why = (f"premier écart marqué parmi {names}" if lead is not None and lead.strong(level) else
+           f"aucun écart marqué parmi {names} : le premier comparable")
+    if lead is None:
+        evidence.record({"indicator": names, "asked": f"first_marked({level!r})", "outcome": otherwise,
+                         "rule": f"aucun indicateur comparable parmi {names} -> titre neutre"})
+        return Text(otherwise)
+    return lead.title(level, otherwise, why=why)
 
