@@ -33,7 +33,7 @@ from portraits.text import commentary, fmt
 
 PLACES = {  # place key -> what reviewers read
     "title": "titre", "sentence": "phrase", "key_figure": "chiffre clé",
-    "table_cell": "cellule du tableau", "chart_label": "graphique",
+    "table_cell": "cellule", "chart_label": "graphique",
 }
 COLUMNS = {  # key -> header shown to reviewers
     "place": "Place", "words": "Mots de la page", "indicator": "Indicateur", "asked": "Expression ou élément",
@@ -110,6 +110,7 @@ def table(rows: list[dict]) -> pd.DataFrame:
     """The rows as a table with French headers, each decision once."""
     df = pd.DataFrame(rows, columns=list(COLUMNS)).fillna("").astype(str).drop_duplicates()
     df["place"] = df["place"].map(lambda p: PLACES.get(p, p))
+    df.loc[df["outcome"] == df["words"], "outcome"] = "="  # the outcome is the page's words: said once
     return df.rename(columns=COLUMNS)
 
 
@@ -118,10 +119,36 @@ def anchor(line: int | str) -> str:
     return f"preuve-l{line}"
 
 
+def html_table(df: pd.DataFrame) -> str:
+    """The table as compact HTML: no indentation, and a value repeated in the consecutive rows
+    of one indicator in one cell spanning them (a page holds hundreds of rows: a reviewer reads
+    each indicator's facts, its source, a chart's rule once)."""
+    esc = _html.escape
+    rows = [tuple(str(v) for v in r) for r in df.itertuples(index=False)]
+    key = list(df.columns).index(COLUMNS["indicator"]) if COLUMNS["indicator"] in df.columns else None
+
+    def continues(n: int, i: int) -> bool:  # row n repeats row n-1 in column i, same indicator
+        return n > 0 and rows[n][i] == rows[n - 1][i] and (key is None or rows[n][key] == rows[n - 1][key])
+
+    lines = []
+    for n, row in enumerate(rows):
+        cells = []
+        for i, v in enumerate(row):
+            if continues(n, i):
+                continue
+            span = 1
+            while n + span < len(rows) and continues(n + span, i):
+                span += 1
+            cells.append(f'<td rowspan="{span}">{esc(v)}</td>' if span > 1 else f"<td>{esc(v)}</td>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    head = "".join(f"<th>{esc(str(c))}</th>" for c in df.columns)
+    return f'<table class="evidence"><thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(lines) + "\n</tbody></table>"
+
+
 def bundle(rows: list[dict], anchor_id: str = "") -> tuple[dict, dict]:
     """The notebook output of ``rows``: an HTML table (role ``evidence``, with its anchor)."""
     df = table(rows)
-    body = df.to_html(index=False, border=0, classes="evidence", escape=True)
+    body = html_table(df)
     if anchor_id:
         body = f'<div id="{_html.escape(anchor_id)}">{body}</div>'
     meta = outputs.role_metadata(outputs.EVIDENCE_ROLE)

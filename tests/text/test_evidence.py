@@ -27,7 +27,7 @@ def test_nothing_is_recorded_outside_a_recording_and_the_table_names_places_in_f
         evidence.record(evidence.indicator_row(ROW, place="table_cell", words="≈ 24 120 €", benchmark="region"))
         evidence.record(evidence.indicator_row(ROW, place="table_cell", words="≈ 24 120 €", benchmark="region"))
     table = evidence.table(rows)
-    assert len(table) == 1 and table.iloc[0]["Place"] == "cellule du tableau"
+    assert len(table) == 1 and table.iloc[0]["Place"] == "cellule"
     data, meta = evidence.bundle(rows, "preuve-tableau")
     assert 'id="preuve-tableau"' in data["text/html"] and meta["portraits"] == {"role": "evidence",
                                                                                "anchor": "preuve-tableau"}
