@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import html as _html
+import math
 from typing import Any, Iterator, Mapping
 
 import pandas as pd
@@ -43,6 +44,8 @@ COLUMNS = {  # key -> header shown to reviewers
     "bench_approx": "Approx. (référence)", "comparable": "Comparable", "source": "Source", "year": "Millésime",
 }
 
+NOTHING = "(rien d'écrit)"  # the words of a decision to write nothing (no fraction close enough…)
+JSON_MIME = "application/vnd.portraits.evidence+json"  # the rows as data in the notebook output
 _RECORDER: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidence", default=None)
 
 
@@ -61,7 +64,12 @@ def record(row: Mapping[str, Any]) -> None:
     """Add ``row`` to the active recording (nothing when none is active)."""
     rows = _RECORDER.get()
     if rows is not None:
-        rows.append({k: row.get(k, "") for k in COLUMNS})
+        rows.append({k: _text(row.get(k)) for k in COLUMNS})
+
+
+def _text(value: Any) -> str:
+    """A cell's text: '' for None and NaN (the rows are JSON in the notebook)."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def num(x: Any) -> str:
@@ -98,7 +106,9 @@ def indicator_row(row: Mapping[str, Any], *, place: str = "", words: str = "", a
 
 
 def decided(rows: list[dict], place: str, words: str) -> None:
-    """Say which words of the page ``rows`` decided, where they do not say it yet."""
+    """Say which words of the page ``rows`` decided, where they do not say it yet (:data:`NOTHING`
+    when the decision was to write nothing)."""
+    words = words or NOTHING
     for r in rows:
         if not r.get("place"):
             r["place"] = place
@@ -146,7 +156,8 @@ def html_table(df: pd.DataFrame) -> str:
 
 
 def bundle(rows: list[dict], anchor_id: str = "") -> tuple[dict, dict]:
-    """The notebook output of ``rows``: an HTML table (role ``evidence``, with its anchor)."""
+    """The notebook output of ``rows``: an HTML table and the rows as JSON (:data:`JSON_MIME`),
+    role ``evidence``, with its anchor."""
     df = table(rows)
     body = html_table(df)
     if anchor_id:
@@ -154,7 +165,8 @@ def bundle(rows: list[dict], anchor_id: str = "") -> tuple[dict, dict]:
     meta = outputs.role_metadata(outputs.EVIDENCE_ROLE)
     if anchor_id:
         meta["portraits"]["anchor"] = anchor_id
-    return {"text/html": body, "text/plain": df.to_string(index=False)}, meta
+    # the rows themselves too, for tools (the page shows the HTML, the notebook keeps both)
+    return {"text/html": body, "text/plain": df.to_string(index=False), JSON_MIME: rows}, meta
 
 
 def display(rows: list[dict], anchor_id: str = "") -> None:

@@ -114,7 +114,10 @@ class Figure:
 
     @property
     def marker(self) -> Text:
-        return Text(fmt.missing_marker(self.row.get("status")))
+        text = fmt.missing_marker(self.row.get("status"))
+        self._record("marker", rule=f"statut « {self.row.get('status') or 'nd'} » -> « {text} » "
+                     f"({fmt.MISSING} : non disponible, {fmt.SECRET} : secret statistique)", outcome=text)
+        return Text(text)
 
     @property
     def year(self) -> Text:
