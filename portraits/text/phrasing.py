@@ -16,9 +16,9 @@ values as displayed. The words around them are the template's::
 |---|---|
 | ``x`` / ``x.value`` | the value as displayed, "environ …" if approximate, "n.d." / "s" if missing |
 | ``x.when``, ``x.year`` | "en 2021", "entre 2015 et 2021"; "2021" |
-| ``x.at("region")`` | a benchmark's value as displayed |
+| ``x.at("region")`` | a benchmark's value as displayed, "environ …" if approximate |
 | ``x.where("region")`` | "en Normandie", "en France", "dans l'ensemble des Territoires d'industrie" |
-| ``x.vs("region", "france")`` | "contre 8,0 % en Guadeloupe et 12,1 % en France" ("comme en France" for a tie; missing or non-comparable benchmarks left out) |
+| ``x.vs("region", "france")`` | "contre 8,0 % en Guadeloupe et 12,1 % en France" ("comme en France" for a tie; "contre environ …" for an approximate benchmark; missing or non-comparable benchmarks left out) |
 | ``x.compared("france")`` | "nettement supérieure à la moyenne nationale" (agrees with the noun) |
 | ``x.gap("france")`` | "+6,1 points", "−9 %", "2,8 fois plus" |
 | ``x.in_words(", soit ")`` | ", soit près d'un emploi sur quatre", or "" when no fraction is close |
@@ -30,9 +30,11 @@ values as displayed. The words around them are the template's::
 | ``x.trend_title("france", otherwise="…")`` | "Une population en légère baisse entre 2015 et 2021, à rebours de la tendance nationale" |
 | ``x.marker`` | "n.d." or "s" |
 
-Each call records what decided its words (raw and displayed values, benchmark, difference,
-rule and threshold, outcome, rank, flags, source, millésime) into the evidence of the cell
-being evaluated (:func:`recording`), which ``portraits.text.inline`` shows in the executed notebook.
+An approximate value, the territory's or a benchmark's, is written "environ …" (the tables and
+key figures write "≈ …": one rule, docs/ARCHITECTURE.md). Each call records what decided its
+words (values, benchmark, difference, the rule that chose the outcome, outcome, rank, flags,
+source, millésime) as a ``portraits.text.evidence`` row in the evidence of the cell being
+evaluated (:func:`recording`), which ``portraits.text.inline`` shows in the executed notebook.
 """
 
 from __future__ import annotations
