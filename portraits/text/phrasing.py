@@ -245,10 +245,11 @@ class Figure:
         words = None
         if count is not None and self.available and fmt.is_rate(self.unit):
             words = proportions.proportion_words(self.row.get("territory"), count, self.digits)
-        self._record("in_words", rule=(f"fraction la plus proche si écart ≤ {proportions.PROPORTION_TOLERANCE:.0%} "
-                                       f"d'elle et ≤ {proportions.PROPORTION_MAX_GAP:g} points ; exacte si < "
-                                       f"{proportions.PROPORTION_EXACT:g}").replace("%", "\u202f%"),
-                     outcome=words or "aucune fraction assez proche")
+        near = (f"à moins de {proportions.PROPORTION_TOLERANCE:.0%} d'elle et de "
+                f"{fmt.number(proportions.PROPORTION_MAX_GAP, 1 if proportions.PROPORTION_MAX_GAP % 1 else 0)} points").replace("%", "\u202f%")
+        self._record("in_words", rule=(f"fraction la plus proche {near} -> dite (« exactement » si l'écart est < "
+                                       f"{fmt.number(proportions.PROPORTION_EXACT, 1)})" if words else
+                                       f"aucune fraction {near} -> rien"), outcome=words or "rien")
         return Text(prefix + words if words else "")
 
     # ---------------------------------------------------------------- ranks
@@ -280,9 +281,17 @@ class Figure:
     def _trend(self, value) -> str | None:
         return trends.trend_words(value, self._annual, self.digits)
 
-    def _trend_rule(self) -> str:
+    def _trend_rule(self, value=None) -> str:
+        """The trend rule that chose the words of ``value`` (the territory's by default)."""
+        x = self.row.get("territory") if value is None else value
+        if fmt.is_missing(x):
+            return "valeur manquante : pas de tendance"
         stable, slight = trends.thresholds(self._annual)
-        return f"valeur affichée : quasi stable si |x| < {stable:g}, légère si |x| < {slight:g}"
+        r, (s_txt, l_txt) = abs(fmt.rounded(x, self.digits)), (fmt.number(v, 1 if v % 1 else 0) for v in (stable, slight))
+        a = f"|x| = {fmt.number(r, self.digits)}"
+        return "valeur affichée : " + (f"{a} < {s_txt} -> « quasi stable »" if r < stable else
+                                       f"{s_txt} ≤ {a} < {l_txt} -> « légère »" if r < slight else
+                                       f"{a} ≥ {l_txt} -> « hausse » ou « baisse »")
 
     @property
     def trend(self) -> Text:
@@ -308,7 +317,10 @@ class Figure:
             verb = ("ont" if subject.plural else "a") + (" augmenté" if shown > 0 else " diminué")
             approx = "environ " if commentary.approximate(self.row) else ""
             words = f"{verb} de {approx}{fmt.percent(abs(shown), self.digits)}{per_year}"
-        self._record("change", rule=self._trend_rule(), outcome=words)
+        rule = (self._trend_rule() if trend == trends.STABLE or shown == 0 else
+                f"valeur affichée {fmt.signed_percent(t)} -> « {'augmenté' if shown > 0 else 'diminué'} »"
+                + self._approx_rule())
+        self._record("change", rule=rule, outcome=words)
         return Text(words)
 
     # ---------------------------------------------------------------- titles
@@ -354,7 +366,9 @@ class Figure:
                 stronger = abs(fmt.rounded(t, self.digits)) > abs(fmt.rounded(b, self.digits))
                 title += f", {'plus' if stronger else 'moins'} marquée {grammar.que(where)}"
         self._record(f"trend_title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
-                     rule=self._trend_rule() + " ; même sens et écart proche -> « comme »", outcome=title)
+                     rule=f"territoire : {self._trend_rule()} ; référence : {self._trend_rule(b)} ; "
+                     "sens opposés -> « à rebours » ; même sens : écart proche -> « comme », sinon « plus/moins marquée »",
+                     outcome=title)
         return Text(title)
 
 
