@@ -36,7 +36,7 @@ def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, l
             continue
         text = head + _md_escape(row.get("definition") or "")
         if approx := approximated(row):  # a value the page shows approximate, a benchmark's too: say how
-            text += f" {APPROX} Valeur approchée ({', '.join(approx)}) : *{_md_escape(row.get('method') or '')}*"
+            text += f" {APPROX} Valeurs approchées : {', '.join(approx)}. *{_md_escape(row.get('method') or '')}*"
         if row.get("note"):
             text += f" {_md_escape(row['note'])}"
         if fmt.is_missing(row.get("territory")) and not row.get("note"):  # the note says why

@@ -118,7 +118,7 @@ def decided(rows: list[dict], place: str, words: str) -> None:
 
 def table(rows: list[dict]) -> pd.DataFrame:
     """The rows as a table with French headers, each decision once."""
-    df = pd.DataFrame(rows, columns=list(COLUMNS)).fillna("").astype(str).drop_duplicates()
+    df = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object).fillna("").astype(str).drop_duplicates()
     df["place"] = df["place"].map(lambda p: PLACES.get(p, p))
     df.loc[df["outcome"] == df["words"], "outcome"] = "="  # the outcome is the page's words: said once
     return df.rename(columns=COLUMNS)

@@ -25,6 +25,6 @@ def test_every_approximate_value_shown_is_explained_with_its_size(portrait):
     row = p.rows["industry_jobs_share"]
     assert not row["territory_approx"] and row["region_approx"] and row["all_territories_approx"]
     line = next(ln for ln in p.understand().data.splitlines() if ln.startswith("- **Part de l'industrie"))
-    assert "≈ Valeur approchée (région, ensemble des TI)" in line and "11,69 %" in line
+    assert "≈ Valeurs approchées : région, ensemble des TI." in line and "11,69 %" in line
     income = next(ln for ln in p.understand().data.splitlines() if ln.startswith("- **Niveau de vie médian"))
-    assert "Valeur approchée (région, ensemble des TI)" in income and "5,1 % au plus" in income
+    assert "Valeurs approchées : région, ensemble des TI." in income and "5,1 % au plus" in income
