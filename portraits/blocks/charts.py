@@ -193,7 +193,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
                            legend=1, title=True, xlabel=False, right=0.3)
     axes = np.atleast_1d(axes)
     titles = {"sector": "Par secteur d'activité", "size": "Par taille (salariés)"}
-    alt_parts = []
+    alt_parts, drawn = [], []
     levels = [lv for lv in ("territory", "france", "all_territories") if lv in set(df["level"])]
     names = {lv: _level_name(lv, df) for lv in levels}
     names["territory"] = shorten(name[:1].upper() + name[1:], 38)
@@ -204,8 +204,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
             table = d.pivot_table(index="label", columns="level", values="share", aggfunc="first")
             values = {lv: [table.at[c, lv] if lv in table else np.nan for c in cats] for lv in levels}
             _grouped_barh(ax, cats, values, levels, legend_names=names, wrap=wraps[dim])
-            _record_bars(f"establishments ({titles[dim].lower()})", cats, values, levels, names,
-                         source or "", first_value(df, "year"))
+            drawn.append((f"establishments ({titles[dim].lower()})", cats, values))
             # y given: matplotlib would otherwise measure every tick label at draw time to
             # find that nothing sits above the axes (same place, y = 1)
             ax.set_title(titles[dim], loc="left", fontweight="semibold", y=1.0)
@@ -218,6 +217,8 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
                    frameon=False, handlelength=1.4)
     year = first_value(df, "year")
     add_source(fig, source or source_line(f"Insee, établissements {year}" if year else "Insee"))
+    for chart, cats, values in drawn:
+        _record_bars(chart, cats, values, levels, names, fig.texts[-1].get_text(), year)
     alt = (f"Diagrammes en barres : répartition des établissements {de(name)}"
            f"{' en ' + str(year) if year else ''}, comparée à "
            f"{', '.join(names[lv] for lv in levels if lv != 'territory')} ; " + " ; ".join(alt_parts) + ".")
