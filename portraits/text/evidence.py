@@ -45,7 +45,7 @@ COLUMNS = {  # key -> header shown to reviewers
 }
 
 NOTHING = "(rien d'écrit)"  # the words of a decision to write nothing (no fraction close enough…)
-JSON_MIME = "application/vnd.portraits.evidence+json"  # the rows as data in the notebook output
+JSON_MIME = "application/vnd.portraits.evidence+json"  # the rows as data: {"columns": […], "rows": [[…]]}
 _RECORDER: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidence", default=None)
 
 
@@ -166,7 +166,16 @@ def bundle(rows: list[dict], anchor_id: str = "") -> tuple[dict, dict]:
     if anchor_id:
         meta["portraits"]["anchor"] = anchor_id
     # the rows themselves too, for tools (the page shows the HTML, the notebook keeps both)
-    return {"text/html": body, "text/plain": df.to_string(index=False), JSON_MIME: rows}, meta
+    # (the plain text only counts them: the table is the HTML, the data the JSON)
+    plain = f"Éléments de preuve : {len(df)} ligne(s)"
+    data = {"columns": list(COLUMNS), "rows": [[r.get(k, "") for k in COLUMNS] for r in rows]}
+    return {"text/html": body, "text/plain": plain, JSON_MIME: data}, meta
+
+
+def from_output(data: Mapping[str, Any]) -> list[dict]:
+    """The rows of a notebook output's data (:data:`JSON_MIME`), as dicts; [] for another output."""
+    table = data.get(JSON_MIME) or {}
+    return [dict(zip(table.get("columns", []), row)) for row in table.get("rows", [])]
 
 
 def display(rows: list[dict], anchor_id: str = "") -> None:

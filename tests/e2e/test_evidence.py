@@ -46,7 +46,7 @@ def _norm(text: str) -> str:
 def _rows(site, tid) -> list[dict]:
     nb = nbformat.read(site / "notebooks" / f"{tid}.ipynb", as_version=4)
     return [row for cell in nb.cells for out in cell.get("outputs", [])
-            for row in (out.get("data") or {}).get(evidence.JSON_MIME, [])]
+            for row in evidence.from_output(out.get("data") or {})]
 
 
 def _portrait(site, tid) -> BeautifulSoup:

@@ -29,6 +29,7 @@ def test_nothing_is_recorded_outside_a_recording_and_the_table_names_places_in_f
     table = evidence.table(rows)
     assert len(table) == 1 and table.iloc[0]["Place"] == "cellule"
     data, meta = evidence.bundle(rows, "preuve-tableau")
+    assert evidence.from_output(data) == rows and evidence.from_output({"text/html": ""}) == []
     assert 'id="preuve-tableau"' in data["text/html"] and meta["portraits"] == {"role": "evidence",
                                                                                "anchor": "preuve-tableau"}
 
