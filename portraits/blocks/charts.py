@@ -23,7 +23,7 @@ from portraits.blocks.chart_style import (
     add_source, is_empty, label_width, legend_rows, legend_top, new_figure,
     num_axis, pct_axis, rc, shorten, source_line, unavailable, wrap_label)
 from portraits.blocks.values import first_value
-from portraits.text import fmt
+from portraits.text import evidence, fmt
 from portraits.text.grammar import de
 
 
@@ -64,6 +64,21 @@ def _grouped_barh(ax, categories: list[str], values: dict[str, list[float]], lev
     pct_axis(ax, "x")
 
 
+def _record_bars(chart: str, categories: list[str], values: dict[str, list[float]], levels: list[str],
+                 names: dict[str, str], source: str, year) -> None:
+    """The evidence of grouped bars: each category's territory bar (labelled with its value)
+    against each benchmark bar drawn beside it."""
+    for i, c in enumerate(categories):
+        t = values["territory"][i] if "territory" in values else np.nan
+        label = fmt.percent(t, 1) if not fmt.is_missing(t) else fmt.MISSING
+        for lv in [lv for lv in levels if lv != "territory"] or [None]:
+            b = values[lv][i] if lv else None
+            evidence.chart_row(chart, f"barres {c}", label, t, benchmark=names[lv] if lv else "",
+                               bench_raw=b, bench_shown="" if lv is None or fmt.is_missing(b) else fmt.percent(b, 1),
+                               rule="barre du territoire étiquetée de sa valeur ; références en barres sans étiquette",
+                               source=source, year=year)
+
+
 # --- (a) jobs by broad sector ----------------------------------------------------------------
 def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire",
             france: str | None = None) -> Chart:
@@ -94,6 +109,7 @@ def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le 
         ax.set_xlim(0, xmax * 1.15)
     year = first_value(df, "year")
     add_source(fig, source or source_line(f"Insee, RP {year}" if year else "Insee, RP"))
+    _record_bars("sectors", order, values, levels, names, fig.texts[-1].get_text(), year)
     parts = []
     for s, t in zip(order, values.get("territory", [np.nan] * len(order))):
         bench = ", ".join(f"{names[lv]} {fmt.percent(values[lv][order.index(s)])}"
@@ -149,6 +165,11 @@ def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str =
         handles, labels = ax.get_legend_handles_labels()
         legend_top(ax, len(levels), handles[::-1], labels[::-1])
     add_source(fig, source or source_line(f"Urssaf, effectifs salariés privés {first}-{last}"))
+    for lv in levels:  # only the territory's end is labelled; the others are drawn
+        evidence.chart_row("private_jobs", f"fin de la courbe {names[lv]} ({last})",
+                           fmt.number(ends[lv], 1) if lv == "territory" else "courbe (sans étiquette)",
+                           ends[lv], shown=fmt.number(ends[lv], 1), rule=f"indice base 100 en {first}",
+                           source=fig.texts[-1].get_text(), year=f"{first}-{last}")
     bench = ", ".join(f"{names[lv]} {fmt.number(ends[lv], 1)}" for lv in levels if lv != "territory")
     alt = (f"Graphique en courbes : emploi salarié privé de {first} à {last}, en indice base 100 "
            f"en {first}. En {last}, l'indice atteint {fmt.number(ends['territory'], 1)} pour {name}"
@@ -172,7 +193,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
                            legend=1, title=True, xlabel=False, right=0.3)
     axes = np.atleast_1d(axes)
     titles = {"sector": "Par secteur d'activité", "size": "Par taille (salariés)"}
-    alt_parts = []
+    alt_parts, drawn = [], []
     levels = [lv for lv in ("territory", "france", "all_territories") if lv in set(df["level"])]
     names = {lv: _level_name(lv, df) for lv in levels}
     names["territory"] = shorten(name[:1].upper() + name[1:], 38)
@@ -183,6 +204,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
             table = d.pivot_table(index="label", columns="level", values="share", aggfunc="first")
             values = {lv: [table.at[c, lv] if lv in table else np.nan for c in cats] for lv in levels}
             _grouped_barh(ax, cats, values, levels, legend_names=names, wrap=wraps[dim])
+            drawn.append((f"establishments ({titles[dim].lower()})", cats, values))
             # y given: matplotlib would otherwise measure every tick label at draw time to
             # find that nothing sits above the axes (same place, y = 1)
             ax.set_title(titles[dim], loc="left", fontweight="semibold", y=1.0)
@@ -195,6 +217,8 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
                    frameon=False, handlelength=1.4)
     year = first_value(df, "year")
     add_source(fig, source or source_line(f"Insee, établissements {year}" if year else "Insee"))
+    for chart, cats, values in drawn:
+        _record_bars(chart, cats, values, levels, names, fig.texts[-1].get_text(), year)
     alt = (f"Diagrammes en barres : répartition des établissements {de(name)}"
            f"{' en ' + str(year) if year else ''}, comparée à "
            f"{', '.join(names[lv] for lv in levels if lv != 'territory')} ; " + " ; ".join(alt_parts) + ".")
@@ -240,6 +264,12 @@ def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le terr
         ax.grid(axis="x", color=GRID, zorder=0)
     year = first_value(d, "year")
     add_source(fig, source or source_line(f"Insee, Flores {year}" if year else "Insee, Flores"))
+    for lab, s, t in zip(labels, spec, ax.texts):  # each bar's label, as drawn
+        evidence.chart_row("a38", f"barre {lab}", t.get_text(), s, shown=fmt.number(s, 1),
+                           benchmark="France (indice 1)", bench_raw=1, bench_shown="1",
+                           rule="indice de spécificité : part du secteur dans l'emploi salarié, rapportée à "
+                                "sa part en France ; approché par zones d'emploi", source=fig.texts[-1].get_text(),
+                           year=year, approx=True)
     alt = (f"Diagramme en barres : indice de spécificité des {len(d)} principaux secteurs industriels "
            f"(A38) {de(name)}, rangés par nombre d'emplois salariés ; un indice supérieur à 1 signale un "
            f"secteur plus présent qu'en France. " + " ; ".join(

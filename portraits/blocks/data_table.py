@@ -14,7 +14,9 @@ from portraits.text import notes
 
 def comparison_frame(tid: str) -> pd.DataFrame:
     """Indicateur | Unité | Territoire | Région | France | Ensemble des TI | Champ de la France |
-    Rang | Sur | Millésime | Source | Approximation | Note (the territory row's note, in French)."""
+    Rang | Sur | Millésime | Source | Approximation Territoire | … Région | … France | … Ensemble des
+    TI (each level's flag: oui where that value is approximate) | Note (the territory row's note,
+    in French)."""
     w = store.indicators(tid)
     return pd.DataFrame({
         "Indicateur": w.label,
@@ -25,9 +27,14 @@ def comparison_frame(tid: str) -> pd.DataFrame:
         "Sur": w.n_ranked,
         "Millésime": w.year,
         "Source": w.source,
-        "Approximation": w.territory_approx.map({True: "oui", False: "non"}),
+        **{approx_header(lv.id): w[f"{lv.id}_approx"].map({True: "oui", False: "non"}) for lv in levels.LEVELS},
         "Note": [notes.note_text(code, args) for code, args in zip(w.note_code, w.note_args)],
     })
+
+
+def approx_header(level: str) -> str:
+    """The header of a level's approximation flag: "Approximation Région"."""
+    return f"Approximation {levels.label(level)}"
 
 
 def write_files(tid: str, csv_path: Path, xlsx_path: Path) -> pd.DataFrame:

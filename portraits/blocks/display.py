@@ -12,13 +12,26 @@ from __future__ import annotations
 from portraits.blocks import svg
 from portraits.blocks.chart_style import Chart
 from portraits.core import outputs
+from portraits.text import evidence as _evidence
 
 
-def markdown(text: str):
-    """``text`` displayed as Markdown in the notebook."""
+def markdown(text: str, evidence: list[dict] | None = None, anchor: str = ""):
+    """``text`` displayed as Markdown in the notebook; with ``evidence``, followed by the
+    evidence of what it shows (an output for reviewers, with id ``anchor``)."""
     from IPython.display import Markdown
 
-    return Markdown(text)
+    class _WithEvidence(Markdown):
+        def _ipython_display_(self):
+            from IPython.display import display
+
+            display({"text/markdown": self.data, "text/plain": self.data}, raw=True)
+            _evidence.display(evidence or [], anchor)
+
+    if not evidence:
+        return Markdown(text)
+    out = _WithEvidence(text)
+    out.evidence = evidence  # what the block shows, for the tests and callers that read it
+    return out
 
 
 def md_escape(text: str) -> str:
@@ -33,8 +46,17 @@ class FigureOutput:
     """A chart for the notebook: SVG with its alt text in the output metadata; when data are
     missing, an italic Markdown note saying so."""
 
-    def __init__(self, chart: Chart):
+    def __init__(self, chart: Chart, evidence: list[dict] | None = None, anchor: str = ""):
         self.chart = chart
+        self.evidence = evidence or []  # what the chart draws (portraits.text.evidence rows)
+        self.anchor = anchor
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        data, meta = self._repr_mimebundle_()
+        display(data, metadata=meta, raw=True)
+        _evidence.display(self.evidence, self.anchor)
 
     @property
     def alt(self) -> str:

@@ -22,7 +22,7 @@ from portraits.blocks import charts
 from portraits.blocks.chart_style import (
     GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, TERRITORY, Chart, add_source, label_width,
     legend_rows, legend_top, new_figure, num_axis, pct_axis, rc, shorten, source_line, unavailable)
-from portraits.blocks.shown import evidence_row
+from portraits.text.evidence import indicator_row
 from portraits.blocks.sources import chart_source
 from portraits.blocks.values import value_text
 from portraits.core import levels
@@ -123,7 +123,7 @@ def _draw_bars(ax, rows: list[dict], shown: list[str], names: dict[str, str], ev
                         textcoords="offset points", va="center", ha="right" if negative else "left",
                         fontsize=7.5, color=TERRITORY if lv == "territory" else "#555555",
                         fontweight="semibold" if lv == "territory" else "normal")
-            evidence.append(evidence_row(r, place="chart_label", words=text, asked=f"barre {names[lv]}",
+            evidence.append(indicator_row(r, place="chart_label", words=text, asked=f"barre {names[lv]}",
                                          benchmark=lv, rule="valeur affichée ; référence non comparable omise",
                                          outcome=text))
             if not fmt.is_missing(v):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from portraits.blocks.chart_style import source_line
 from portraits.blocks.display import md_escape
-from portraits.blocks.shown import evidence_row
+from portraits.text.evidence import indicator_row
 from portraits.blocks.sources import producer_names
 from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
@@ -86,7 +86,7 @@ def key_figure(rows: dict[str, dict], item: KeyFigure | str, region_name: str,
     value, label = _value(row, item) if item.rank else (value_text(row), _label(row, item))
     bench = (_rank_line(row) if item.rank
              else " · ".join(_benchmarks(rows, row, item, region_name, evidence, values)))
-    evidence.append(evidence_row(row, place="key_figure", words=f"{value} {label}", asked="valeur et libellé",
+    evidence.append(indicator_row(row, place="key_figure", words=f"{value} {label}", asked="valeur et libellé",
                                  rule=_label_rule(row, item), outcome=f"{value} {label}"))
     return (":::: {.key-figure}\n"
             f"[{md_escape(value)}]{{.value}} [{md_escape(label)}]{{.label}} "
@@ -158,7 +158,7 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
         name = region_name if level == "region" else SHORT_NAMES.get(level, levels.label(level, row.get("france_scope")))
         shown = fmt.is_missing(row.get(level)) is False and commentary.comparable(row, level)
         text = f"{name} : {value_text(row, level)}"
-        evidence.append(evidence_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",
+        evidence.append(indicator_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",
                                      benchmark=level, rule="référence manquante ou non comparable : omise",
                                      outcome=text if shown else "omise"))
         if shown:
@@ -175,6 +175,6 @@ def _change(trow: dict, evidence: list[dict]) -> str:
         france = levels.label("france", trow.get("france_scope"))
         text = (f"{value_text(trow)} {period_words(trow.get('year'))}"
                 + (f" ({france} : {value_text(trow, 'france')})" if not fmt.is_missing(trow.get("france")) else ""))
-    evidence.append(evidence_row(trow, place="key_figure", words=text, asked="évolution",
+    evidence.append(indicator_row(trow, place="key_figure", words=text, asked="évolution",
                                  benchmark="france", rule="key_figure_change du catalogue", outcome=text))
     return md_escape(text)

@@ -38,10 +38,10 @@ from dataclasses import dataclass
 from portraits.blocks import (figure_charts, header, key_figures, navigation, portrait_charts, sources,
                               tables, understand)
 from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
-from portraits.blocks.shown import ChartWithEvidence, Shown, WithEvidence
+from portraits.blocks.shown import Shown
 from portraits.blocks.values import indicator_rows
 from portraits.data import store
-from portraits.text import commentary, fmt, phrasing
+from portraits.text import commentary, evidence, fmt, phrasing
 from portraits.text.benchmarks import benchmarks
 
 
@@ -75,8 +75,8 @@ class Portrait:
         items = [f if isinstance(f, key_figures.KeyFigure) else key_figures.KeyFigure(self._id(f))
                  for f in figures]
         self.shown.add(k.indicator_id for k in items)
-        text, evidence = key_figures.key_figures(items, self.rows, self.territory.region_name)
-        return WithEvidence(text, evidence)
+        text, rows = key_figures.key_figures(items, self.rows, self.territory.region_name)
+        return markdown(text, rows, "preuve-chiffres-cles")
 
     def key_figure(self, figure, *, label: str | None = None, vs=None, rank: bool = False):
         """One key figure with other words than the catalogue's: ``label`` (the words after
@@ -125,12 +125,14 @@ class Portrait:
         return markdown(f"::: {{.source}}\n{note}\n:::\n" if note else "")
 
     def chart(self, kind: str) -> FigureOutput:
-        """A chart of the portrait, by its name in ``portrait_charts.CHARTS``."""
-        chart = portrait_charts.chart(self, kind)
+        """A chart of the portrait, by its name in ``portrait_charts.CHARTS``, with the
+        evidence of the values and labels it draws."""
+        with evidence.recording() as rows:
+            chart = portrait_charts.chart(self, kind)
         self.shown.add(portrait_charts.CHART_SOURCES.get(kind, []))
         if kind in portrait_charts.CHART_BREAKDOWNS:
             self.shown.add_breakdown(portrait_charts.CHART_BREAKDOWNS[kind])
-        return FigureOutput(chart)
+        return FigureOutput(chart, rows, f"preuve-graphique-{kind}")
 
     def positions(self, *figures) -> FigureOutput:
         """The territory among all the territories for the figures given, in that order."""
@@ -138,7 +140,9 @@ class Portrait:
         if not ids:
             raise TypeError("p.positions() needs the figures to place: p.positions(industry_share, …)")
         self.shown.add(ids)
-        return FigureOutput(portrait_charts.positions_chart(self, ids))
+        with evidence.recording() as rows:
+            chart = portrait_charts.positions_chart(self, ids)
+        return FigureOutput(chart, rows, "preuve-graphique-positions")
 
     def bars(self, *figures, vs=figure_charts.BENCHMARKS):
         """The figures against their benchmarks ``vs``: one group of bars each (one unit), with
@@ -159,17 +163,18 @@ class Portrait:
         rows = [self.rows[i] for i in ids]
         if draw is not figure_charts.bars:
             return FigureOutput(draw(rows[0], self.name, self.territory.region_name))
-        evidence: list[dict] = []
-        chart = draw(rows, self.name, self.territory.region_name, evidence=evidence, **options)
-        return ChartWithEvidence(FigureOutput(chart), evidence)
+        drawn: list[dict] = []
+        chart = draw(rows, self.name, self.territory.region_name, evidence=drawn, **options)
+        return FigureOutput(chart, drawn, f"preuve-graphique-{'-'.join(ids)}")
 
     def comparison_table(self, *figures):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the
-        figures given, else every indicator of the catalogue."""
+        figures given, else every indicator of the catalogue, with the evidence of each cell."""
         ids = [self._id(f) for f in figures] or list(self.rows)
         self.shown.add(ids)
-        rows = {i: self.rows[i] for i in ids}
-        return markdown(tables.comparison_table(rows, self.territory.region_name))
+        with evidence.recording() as cells:
+            text = tables.comparison_table({i: self.rows[i] for i in ids}, self.territory.region_name)
+        return markdown(text, cells, "preuve-tableau")
 
     def understand(self, level: int = 2):
         """"Pour comprendre": the definitions, sources and millésimes, methods and

@@ -12,7 +12,7 @@ from portraits.blocks.chart_style import (
     GRID, RASTER_DPI, TERRITORY, Chart, add_source, is_empty, new_figure, rc,
     unavailable)
 from portraits.blocks.values import first_value
-from portraits.text import commentary, fmt
+from portraits.text import commentary, evidence, fmt
 from portraits.text.grammar import de
 
 
@@ -42,6 +42,11 @@ def positions(values: pd.DataFrame | None, territory_id: str, source: str | None
                                 territory_id)
     fig = _draw(df, ids, labels, territory_id, name)
     add_source(fig, source)
+    for ind, label, part in zip(ids, labels, alt_parts):
+        own = df[(df["indicator_id"] == ind) & (df["territory_id"] == territory_id)]
+        evidence.chart_row("positions", f"ligne {ind}", label, own["value"].iloc[0] if len(own) else None,
+                           rule="point au rang centile parmi les territoires renseignés (0 = valeur la plus "
+                                f"faible) ; {part}", source=source or "")
     alt = (f"Graphique en points : position {de(name)} parmi les {df['territory_id'].nunique()} "
            f"Territoires d'industrie pour {len(ids)} indicateurs, de la valeur la plus faible à la "
            f"plus élevée (rang 1 = valeur la plus élevée). " + " ; ".join(alt_parts) + ".")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from portraits.blocks.display import md_escape
 from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
-from portraits.text import commentary, fmt
+from portraits.text import commentary, evidence, fmt
 
 NOT_COMPARABLE, NOT_RANKED = "non comparable", "non classé"
 METRO_MARK = "(métro.)"  # a France cell that covers metropolitan France only
@@ -25,12 +25,33 @@ def comparison_table(rows: dict[str, dict], region_name: str) -> str:
         # all-territories cells say so, and the value is not ranked
         cells += [_cell(row, lv.id) for lv in levels.LEVELS]
         cells.append(_rank(row))
+        _record(row, label, cells[1:])
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     note = (f"\n::: {{.source}}\nRégion : {region_name}. France : France métropolitaine et départements "
             f"d'outre-mer, hors Mayotte ; {METRO_MARK} : France métropolitaine seulement. Rang : 1 = valeur la plus "
             f"élevée parmi les Territoires d'industrie renseignés. {APPROX} : valeur approchée ; "
             f"{fmt.MISSING} : non disponible ; {fmt.SECRET} : secret statistique.\n:::\n")
     return "\n".join(lines) + "\n" + note
+
+
+def _record(row: dict, label: str, cells: list[str]) -> None:
+    """The evidence of one line of the table: each cell's words and what decided them."""
+    for lv, text in zip(levels.LEVELS, cells):
+        if not commentary.comparable(row, lv.id):
+            rule = "autre base que la valeur du territoire -> « non comparable »"
+        elif fmt.is_missing(row.get(lv.id)):
+            rule = "valeur manquante -> sa marque (n.d. : non disponible, s : secret)"
+        else:
+            rule = "valeur affichée" + (f" ; valeur approchée -> « {APPROX} »" if commentary.approximate(row, lv.id)
+                                        else "") + (f" ; France métropolitaine seulement -> « {METRO_MARK} »"
+                                                    if METRO_MARK in text else "")
+        evidence.record(evidence.indicator_row(row, place="table_cell", words=text, asked=f"{label} × {lv.label}",
+                                               benchmark=lv.id, rule=rule, outcome=text))
+    rank = cells[-1]
+    rule = ("autre base : pas de rang" if rank == NOT_RANKED else "pas de rang" if rank == fmt.MISSING else
+            "rang parmi les territoires renseignés, 1 = valeur la plus élevée")
+    evidence.record(evidence.indicator_row(row, place="table_cell", words=rank, asked=f"{label} × Rang",
+                                           rule=rule, outcome=rank))
 
 
 def _cell(row: dict, level: str) -> str:

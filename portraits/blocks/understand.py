@@ -9,6 +9,7 @@ import pandas as pd
 
 from portraits.blocks.display import md_escape as _md_escape
 from portraits.blocks.values import APPROX, first_value
+from portraits.core import levels
 from portraits.data.store import Territory
 from portraits.text import commentary, describe, fmt, notes
 
@@ -34,8 +35,8 @@ def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, l
             out.append(f"{head}{APPROX} {_md_escape(row['note'])}")
             continue
         text = head + _md_escape(row.get("definition") or "")
-        if commentary.approximate(row):  # this territory's value is approximate: say how
-            text += f" {APPROX} *{_md_escape(row.get('method') or '')}*"
+        if approx := approximated(row):  # a value the page shows approximate, a benchmark's too: say how
+            text += f" {APPROX} Valeurs approchées : {', '.join(approx)}. *{_md_escape(row.get('method') or '')}*"
         if row.get("note"):
             text += f" {_md_escape(row['note'])}"
         if fmt.is_missing(row.get("territory")) and not row.get("note"):  # the note says why
@@ -46,6 +47,14 @@ def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, l
     out += _sources(rows)
     out += ["", ":::::"]
     return "\n".join(out) + "\n"
+
+
+def approximated(row: dict) -> list[str]:
+    """The levels whose value the page shows approximate ("territoire", "région"…), in order."""
+    return [lv.label[:1].lower() + lv.label[1:] if lv.id != "france" else levels.label("france", row.get("france_scope"))
+            for lv in levels.LEVELS
+            if commentary.approximate(row, lv.id) and not fmt.is_missing(row.get(lv.id))
+            and commentary.comparable(row, lv.id)]
 
 
 def _a38_and_perimeter(a38: pd.DataFrame, territory: Territory) -> list[str]:

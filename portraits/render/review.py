@@ -9,9 +9,16 @@ JupyterLab styles are inlined). On top of nbconvert's page:
   files, and the ``.ipynb`` itself (download);
 - papermill's injected-parameters cell labelled (nbconvert also keeps cell tags as CSS
   classes: ``celltag_injected-parameters``);
-- the commentary's evidence tables (``display_data`` outputs whose metadata has
-  ``{"portraits": {"role": "evidence"}}``; portraits never show them) under the caption
-  « Éléments de preuve ».
+- the evidence tables (``display_data`` outputs whose metadata has ``{"portraits": {"role":
+  "evidence", "anchor": ID}}``; portraits never show them) under the caption « Éléments de
+  preuve », each with its id (``portraits.text.evidence.anchor``) and listed at the top of the
+  page; a table wider than the page scrolls in its own box, with a visible scrollbar;
+- the document metadata the conditions read shown as data (a preformatted block);
+- the charts inline, without their own copy of the font.
+
+The styles (JupyterLab's and ours) and the charts' fonts are one shared file,
+``output/review/assets/review.css`` (:func:`write_assets`: written atomically, only when it
+changed), so that a page weighs its content only (ti-8413: under 400 KB).
 
 Only the executed notebook is needed, so the batch build writes the page right after the
 notebook (``portraits.build.worker``), atomically.
@@ -19,6 +26,8 @@ notebook (``portraits.build.worker``), atomically.
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -26,6 +35,8 @@ from typing import Any
 import nbformat
 
 from portraits.core import atomic, outputs
+
+STYLESHEET = "assets/review.css"  # from output/review/
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "review"
 
@@ -75,7 +86,7 @@ def exporter():
 
 def warm_up() -> None:
     """Import nbconvert and compile the templates now (about 0.5 s), by rendering an empty notebook."""
-    exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"review": {"links": []}})
+    exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"review": {"links": [], "stylesheet": STYLESHEET}})
 
 
 def links(tid: str, output_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -102,12 +113,143 @@ def plain_markdown(text: str) -> str:
     return _PANDOC_SPAN.sub(r"\1", _PANDOC_FENCE.sub("", text))
 
 
-def _readable(nb: nbformat.NotebookNode) -> None:
+_SVG_PROLOG = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?")
+_SVG_FONTS = re.compile(r"<style type=\"text/css\">@font-face.*?</style>", re.S)
+
+
+_SVG_PNG = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=\s]+)")
+PNG_COLOURS = 32  # a chart's raster part (the map's polygons, the positions' dots) needs no more
+
+
+def _palette_png(m: re.Match) -> str:
+    """A raster image of a chart as a palette PNG, when that is lighter (the map: 94 KB -> 17 KB
+    for ti-2404, the same to the eye)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    raw = base64.b64decode(re.sub(r"\s", "", m.group(2)))
+    buf = io.BytesIO()
+    with Image.open(io.BytesIO(raw)) as im:
+        im.convert("RGBA").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE).save(buf, "PNG")
+    return m.group(1) + base64.b64encode(buf.getvalue()).decode("ascii") if buf.tell() < len(raw) else m.group(0)
+
+
+def inline_svg(svg: str) -> str:
+    """A chart's SVG for the page's body: no XML prolog, no fonts of its own (the shared
+    stylesheet declares them once), its raster parts with a palette."""
+    return _SVG_PNG.sub(_palette_png, _SVG_FONTS.sub("", _SVG_PROLOG.sub("", svg), count=1))
+
+
+def _role(output) -> dict:
+    return (output.get("metadata") or {}).get("portraits") or {}
+
+
+_CAPTION = re.compile(r"^#\|\s*(fig|tbl)-cap:\s*[\"']?(.*?)[\"']?\s*$", re.M)
+
+
+def _evidence_label(cell) -> str:
+    """What an evidence table supports, for the page's list: the chart's or table's caption
+    (the template's ``fig-cap``/``tbl-cap``), else the text's heading or first words."""
+    if m := _CAPTION.search(cell.get("source", "")):
+        return ("Graphique" if m.group(1) == "fig" else "Tableau") + f"\u202f: {m.group(2)}"
+    for output in cell.get("outputs", []):
+        text = (output.get("data") or {}).get("text/markdown")
+        if isinstance(text, str) and text.strip() and not _role(output):
+            first = next(ln for ln in text.strip().splitlines() if ln.strip())
+            first = re.sub(r"^#+\s*|[*_`|\\]", "", first).strip()
+            return "Texte\u202f: " + (first if len(first) <= 70 else first[:69].rstrip() + "…")
+    return "Texte"
+
+
+_LABEL = re.compile(r"^#\|\s*label:\s*[\"']?([\w-]+)", re.M)
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def pandoc_identifier(heading: str) -> str:
+    """The id pandoc (and Quarto) give a heading (extension ``auto_identifiers``): formatting
+    and punctuation removed but ``_-.``, spaces to hyphens, lower case, from the first letter."""
+    text = re.sub(r"[*_`]{1,2}(?=\S)|(?<=\S)[*_`]{1,2}|\\", "", heading)
+    text = re.sub(r"[^\w .\n-]|_", lambda m: "_" if m.group(0) == "_" else "", text)
+    text = re.sub(r"[ \n]", "-", text.strip()).lower()
+    return re.sub(r"^[^a-zà-ÿ]+", "", text) or "section"
+
+
+def _portrait_target(cell, last_heading: str) -> tuple[str, str]:
+    """(the portrait's id of what a cell shows, the last heading id after it): a chart's or
+    table's label, else the cell's heading, else the heading the cell follows."""
+    heading = last_heading
+    for output in cell.get("outputs", []):
+        text = (output.get("data") or {}).get("text/markdown")
+        if isinstance(text, str) and not _role(output):
+            for m in _HEADING.finditer(text):
+                heading = pandoc_identifier(m.group(1))
+                break
+    if m := _LABEL.search(cell.get("source", "")):
+        return m.group(1), heading
+    first = next((pandoc_identifier(m.group(1)) for output in cell.get("outputs", [])
+                  if isinstance(t := (output.get("data") or {}).get("text/markdown"), str) and not _role(output)
+                  for m in _HEADING.finditer(t)), None)
+    return first or last_heading, heading
+
+
+def _readable(nb: nbformat.NotebookNode, tid: str = "") -> list[dict[str, str]]:
+    """Make the outputs readable on the page; returns the evidence tables' anchors and labels,
+    each evidence output given the link to what it supports in the portrait."""
+    found, heading = [], ""
+    portrait = "../" + outputs.BY_ID["html"].relative(tid) if tid else ""
     for cell in nb.cells:
+        target, heading = _portrait_target(cell, heading)
         for output in cell.get("outputs", []):
             data = output.get("data") or {}
+            role = _role(output).get("role")
+            if role == outputs.METADATA_ROLE:  # data, not Markdown (its "---" would be a heading)
+                text = data.get("text/plain") or data.get("text/markdown") or ""
+                output["data"] = {"text/html": '<div class="review-metadata"><p>Métadonnées du document, '
+                                  'lues par les conditions du modèle (available, comparable)</p>'
+                                  f"<pre>{html.escape(text)}</pre></div>"}
+                continue
+            if role == outputs.EVIDENCE_ROLE and _role(output).get("anchor"):
+                anchor = _role(output)["anchor"]
+                found.append({"anchor": anchor, "text": _evidence_label(cell)})
+                if portrait and target:
+                    output["metadata"]["portraits"]["portrait_href"] = f"{portrait}#{target}"
             if isinstance(data.get("text/markdown"), str):
                 data["text/markdown"] = plain_markdown(data["text/markdown"])
+            if isinstance(data.get("image/svg+xml"), str):
+                data["image/svg+xml"] = inline_svg(data["image/svg+xml"])
+    return found
+
+
+@functools.cache
+def stylesheet() -> str:
+    """The review pages' shared stylesheet: JupyterLab's (light theme), ours, the charts' fonts."""
+    env = exporter().environment
+    # the code's colours (pygments), which nbconvert computes for each page
+    _, res = exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"review": {"links": []}})
+    parts = list((res.get("inlining") or {}).get("css") or [])
+    parts += [env.loader.get_source(env, name)[0] for name in ("static/index.css", "static/theme-light.css")]
+    parts.append((TEMPLATE_DIR / "review.css").read_text(encoding="utf-8"))
+    from portraits.blocks import chart_style
+
+    parts.append("".join(chart_style.font_faces().values()))
+    return "\n".join(parts)
+
+
+def write_assets(output_dir: Path) -> Path:
+    """``output/review/assets/review.css``, written atomically and only when it changed (the
+    pages of a build share it; a reader never sees half a file)."""
+    path = outputs.BY_ID["review"].path(Path(output_dir), "x").parent / STYLESHEET
+    text = stylesheet()
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return path
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_text(path, text)
+    return path
 
 
 def render_review(nb: nbformat.NotebookNode, tid: str, *, name: str = "",
@@ -116,9 +258,9 @@ def render_review(nb: nbformat.NotebookNode, tid: str, *, name: str = "",
     title = f"Relecture – {name} ({tid})" if name else f"Relecture – {tid}"
     nb = nbformat.from_dict(nb)  # a copy (new dicts all the way down): changed below
     nb.metadata["title"] = title
-    _readable(nb)
+    found = _readable(nb, tid)
     resources = {"metadata": {"name": title},
-                 "review": {"territory": tid, "name": name,
+                 "review": {"territory": tid, "name": name, "stylesheet": STYLESHEET, "evidence": found,
                             "links": links(tid) if link_list is None else link_list}}
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body
@@ -131,6 +273,7 @@ def write_review(output_dir: Path, tid: str, nb: nbformat.NotebookNode | None = 
     if nb is None:
         nb = nbformat.read(notebook or output_dir / "notebooks" / f"{tid}.ipynb", as_version=4)
     path = outputs.BY_ID["review"].path(output_dir, tid)
+    write_assets(output_dir)
     atomic.write_text(path, render_review(nb, tid, name=name, link_list=links(tid, output_dir)))
     return path
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from portraits.core import outputs
 
 # Quarto's inline code: `{python} expr` (the expression holds no backtick)
 from portraits.text import phrasing
@@ -181,8 +180,13 @@ def evaluate(text: str, namespace: dict, *, template: str = "template", line: in
                 return m.group(0)
             expr = m.group(1)
             at = line + text.count("\n", 0, m.start())
+            start = len(evidence)
             try:
-                return _as_markdown(eval(compile(expr, f"{template}:{at}", "eval"), namespace))
+                words = _as_markdown(eval(compile(expr, f"{template}:{at}", "eval"), namespace))
+                # the rows say which words they decided: a heading's, or a sentence's
+                heading = text[text.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")
+                phrasing.evidence.decided(evidence[start:], "title" if heading else "sentence", words)
+                return words
             except Exception as exc:
                 who = f" for {territory}" if territory else ""
                 raise InlineError(f"{template}:{at}: `{{python}} {expr}` failed{who}: "
@@ -201,8 +205,4 @@ def markdown(text: str, *, template: str = "template", line: int = 1) -> None:
     territory = namespace.get("territory")
     result, evidence = evaluate(text, namespace, template=template, line=line, territory=territory)
     display({"text/markdown": result, "text/plain": result}, raw=True)
-    if evidence:
-        table = phrasing.evidence_table(evidence)
-        display({"text/html": table.to_html(index=False, border=0, classes="evidence"),
-                 "text/plain": table.to_string(index=False)}, raw=True,
-                metadata=outputs.role_metadata(outputs.EVIDENCE_ROLE))
+    phrasing.evidence.display(evidence, phrasing.evidence.anchor(line))

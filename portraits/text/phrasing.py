@@ -16,9 +16,9 @@ values as displayed. The words around them are the template's::
 |---|---|
 | ``x`` / ``x.value`` | the value as displayed, "environ …" if approximate, "n.d." / "s" if missing |
 | ``x.when``, ``x.year`` | "en 2021", "entre 2015 et 2021"; "2021" |
-| ``x.at("region")`` | a benchmark's value as displayed |
+| ``x.at("region")`` | a benchmark's value as displayed, "environ …" if approximate |
 | ``x.where("region")`` | "en Normandie", "en France", "dans l'ensemble des Territoires d'industrie" |
-| ``x.vs("region", "france")`` | "contre 8,0 % en Guadeloupe et 12,1 % en France" ("comme en France" when every benchmark ties; missing or non-comparable benchmarks left out) |
+| ``x.vs("region", "france")`` | "contre 8,0 % en Guadeloupe et 12,1 % en France" ("comme en France" when every benchmark ties; "contre environ …" for an approximate benchmark; missing or non-comparable benchmarks left out) |
 | ``x.compared("france")`` | "nettement supérieure à la moyenne nationale" (agrees with the noun) |
 | ``x.gap("france")`` | "+6,1 points", "−9 %", "2,8 fois plus" |
 | ``x.in_words(", soit ")`` | ", soit près d'un emploi sur quatre", or "" when no fraction is close |
@@ -30,25 +30,18 @@ values as displayed. The words around them are the template's::
 | ``x.trend_title("france", otherwise="…")`` | "Une population en légère baisse entre 2015 et 2021, à rebours de la tendance nationale", "…, nettement moins marquée qu'en France", "…quasi stable…, contre une hausse en France" |
 | ``x.marker`` | "n.d." or "s" |
 
-Each call records what decided its words (raw and displayed values, benchmark, difference,
-rule and threshold, outcome, rank, flags, source, millésime) into the evidence of the cell
-being evaluated (:func:`recording`), which ``portraits.text.inline`` shows in the executed notebook.
+An approximate value, the territory's or a benchmark's, is written "environ …" (the tables and
+key figures write "≈ …": one rule, docs/ARCHITECTURE.md). Each call records what decided its
+words (values, benchmark, difference, the rule that chose the outcome, outcome, rank, flags,
+source, millésime) as a ``portraits.text.evidence`` row in the evidence of the cell being
+evaluated (:func:`recording`), which ``portraits.text.inline`` shows in the executed notebook.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from typing import Any, Iterator
-
-import pandas as pd
-
-from portraits.core import levels
-from portraits.text import commentary, comparison, fmt, grammar, proportions, ranks, trends
+from portraits.text import commentary, comparison, evidence, fmt, grammar, proportions, ranks, trends
 from portraits.text.benchmarks import Benchmark
 from portraits.text.benchmarks import benchmarks as benchmark_words
-
-_RECORDER: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidence", default=None)
 
 
 class Text(str):
@@ -59,33 +52,11 @@ class Text(str):
         return str(self)
 
 
-@contextlib.contextmanager
-def recording() -> Iterator[list[dict]]:
-    """Collect the evidence of the Figure calls made inside the block."""
-    rows: list[dict] = []
-    token = _RECORDER.set(rows)
-    try:
-        yield rows
-    finally:
-        _RECORDER.reset(token)
-
-
-EVIDENCE_COLUMNS = {  # key -> header shown to reviewers
-    "indicator": "Indicateur", "asked": "Expression", "raw": "Valeur brute", "shown": "Valeur affichée",
-    "benchmark": "Référence", "bench_raw": "Référence brute", "bench_shown": "Référence affichée",
-    "diff": "Écart (affiché)", "rule": "Règle et seuil", "outcome": "Résultat", "rank": "Rang/n",
-    "approx": "Approx.", "comparable": "Comparable", "source": "Source", "year": "Millésime",
-}
-
-
-def evidence_table(rows: list[dict]) -> pd.DataFrame:
-    """The evidence as a table, one row per decision, with French headers."""
-    df = pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS)).drop_duplicates()
-    return df.fillna("").astype(str).rename(columns=EVIDENCE_COLUMNS)
-
-
-def _num(x: Any) -> str:
-    return "" if fmt.is_missing(x) else f"{float(x):.10g}"
+# The evidence rows and their table live in ``portraits.text.evidence`` (one format for every block)
+recording = evidence.recording
+EVIDENCE_COLUMNS = evidence.COLUMNS
+evidence_table = evidence.table
+APPROX_WORD = "environ "  # the text's mark of an approximate value, the territory's or a benchmark's
 
 
 class Figure:
@@ -104,22 +75,9 @@ class Figure:
     # ---------------------------------------------------------------- evidence
     def _record(self, asked: str, *, benchmark: str | None = None, diff: str = "", rule: str = "",
                 outcome: str = "") -> None:
-        rows = _RECORDER.get()
-        if rows is None:
-            return
-        r = self.row
-        rank, n = r.get("rank"), r.get("n_ranked")
-        rows.append({
-            "indicator": self.id, "asked": asked, "raw": _num(r.get("territory")), "shown": self.shown(),
-            "benchmark": levels.label(benchmark, r.get("france_scope")) if benchmark in levels.BY_ID else "",
-            "bench_raw": _num(r.get(benchmark)) if benchmark else "",
-            "bench_shown": self.shown(benchmark) if benchmark else "",
-            "diff": diff, "rule": rule, "outcome": outcome,
-            "rank": f"{int(rank)}/{int(n)}" if not (fmt.is_missing(rank) or fmt.is_missing(n)) else "",
-            "approx": "oui" if commentary.approximate(r) else "non",
-            "comparable": "oui" if commentary.comparable(r, benchmark or "france") else "non",
-            "source": r.get("source") or "", "year": r.get("year") or "",
-        })
+        # which words of the page the row decided is said by the caller (portraits.text.inline)
+        evidence.record(evidence.indicator_row(self.row, asked=asked, benchmark=benchmark, diff=diff,
+                                               rule=rule, outcome=outcome, shown=self.shown()))
 
     # ---------------------------------------------------------------- values
     def shown(self, level: str = "territory") -> str:
@@ -129,13 +87,22 @@ class Figure:
     def available(self) -> bool:
         return not fmt.is_missing(self.row.get("territory"))
 
+    def approximate(self, level: str = "territory") -> bool:
+        """Whether ``level``'s value is shown and approximate (the text then says "environ")."""
+        return not fmt.is_missing(self.row.get(level)) and commentary.approximate(self.row, level)
+
+    def _marked(self, level: str = "territory") -> str:
+        """The value of ``level`` as the text shows it: "environ 13,2 %" when approximate (the
+        tables and key figures write "≈ 13,2 %": one rule, docs/ARCHITECTURE.md)."""
+        return (APPROX_WORD if self.approximate(level) else "") + self.shown(level)
+
+    def _approx_rule(self, level: str = "territory") -> str:
+        return " ; valeur approchée -> « environ »" if self.approximate(level) else ""
+
     @property
     def value(self) -> Text:
-        text = self.shown()
-        if self.available and commentary.approximate(self.row):
-            text = "environ " + text
-        self._record("valeur", rule="valeur affichée" + (" (approchée : « environ »)" if commentary.approximate(self.row) else ""),
-                     outcome=text)
+        text = self._marked()
+        self._record("valeur", rule="valeur affichée" + self._approx_rule(), outcome=text)
         return Text(text)
 
     def __str__(self) -> str:
@@ -149,7 +116,10 @@ class Figure:
 
     @property
     def marker(self) -> Text:
-        return Text(fmt.missing_marker(self.row.get("status")))
+        text = fmt.missing_marker(self.row.get("status"))
+        self._record("marker", rule=f"statut « {self.row.get('status') or 'nd'} » -> « {text} » "
+                     f"({fmt.MISSING} : non disponible, {fmt.SECRET} : secret statistique)", outcome=text)
+        return Text(text)
 
     @property
     def year(self) -> Text:
@@ -161,8 +131,9 @@ class Figure:
 
     def at(self, level: str) -> Text:
         self._check_level(level)
-        text = self.shown(level)
-        self._record(f"at({level!r})", benchmark=level, outcome=text)
+        text = self._marked(level)
+        self._record(f"at({level!r})", benchmark=level, rule="valeur affichée de la référence"
+                     + self._approx_rule(level), outcome=text)
         return Text(text)
 
     def where(self, level: str) -> Text:
@@ -178,11 +149,24 @@ class Figure:
 
     # ---------------------------------------------------------------- comparisons
     def _rule(self, cmp: comparison.Comparison) -> str:
+        """The comparison rule that chose ``cmp``'s words, with the gap and its threshold."""
+        if cmp.kind == "equal":
+            return "valeurs affichées égales -> « égal »"
         if fmt.is_rate(self.unit):
             near, marked = comparison.point_thresholds(self.unit)
-            return f"écart en points : proche si |d| < {near:g}, nettement si |d| ≥ {marked:g}"
-        return (f"écart relatif : proche si |r| < {comparison.NEAR_RELATIVE:.0%}, nettement si |r| ≥ "
-                f"{comparison.MARKED_RELATIVE:.0%}").replace("%", "\u202f%")
+            gap, unit = f"|d| = {fmt.number(abs(cmp.diff), self.digits)}", " point(s)"
+        else:
+            near, marked = comparison.NEAR_RELATIVE * 100, comparison.MARKED_RELATIVE * 100
+            gap, unit = f"|r| = {fmt.percent(abs(cmp.diff or 0) * 100, 1)}", " %"
+        lim = {k: fmt.number(v, 1 if v % 1 else 0) + unit for k, v in (("near", near), ("marked", marked))}
+        if cmp.kind == "near":
+            chosen = f"{gap} < {lim['near']} -> « proche »"
+        elif cmp.strong:
+            chosen = f"{gap} ≥ {lim['marked']} -> « nettement »"
+        else:
+            chosen = f"{lim['near']} ≤ {gap} < {lim['marked']} -> « supérieur/inférieur » sans « nettement »"
+        basis = "écart en points" if fmt.is_rate(self.unit) else "écart relatif"
+        return f"{basis} des valeurs affichées : {chosen}".replace(" %", "\u202f%")
 
     def _compare(self, level: str) -> comparison.Comparison:
         return comparison.compare(self.row.get("territory"), self.row.get(level), self.unit)
@@ -208,42 +192,55 @@ class Figure:
             parts.append((self._compare(level), level))
         # "comme" only when every benchmark ties: never "comme … et contre …" in one comparison
         word = "comme" if parts and all(cmp.kind == "equal" for cmp, _ in parts) else "contre"
-        for cmp, level in parts:
-            self._record(f"vs({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                         rule="« comme » si toutes les références nommées sont égales (valeurs affichées), "
-                              "sinon « contre » et leurs valeurs", outcome=word)
-        return Text(comparison.join_versus(
-            [(word, self.benchmarks[lv].where if word == "comme" else f"{self.shown(lv)} {self.benchmarks[lv].where}")
-             for _, lv in parts]) or "")
+        words = [(word, self.benchmarks[lv].where if word == "comme" else f"{self._marked(lv)} {self.benchmarks[lv].where}")
+                 for _, lv in parts]
+        for (cmp, level), said in zip(parts, words):
+            rule = ("toutes les références nommées égales (valeurs affichées) -> « comme », sans la valeur"
+                    if word == "comme" else "une référence nommée au moins différente (valeurs affichées) "
+                    "-> « contre » et chaque valeur" + self._approx_rule(level))
+            self._record(f"vs({level!r})", benchmark=level, diff=self._diff_text(cmp), rule=rule,
+                         outcome=" ".join(said))
+        return Text(comparison.join_versus(words) or "")
 
     def compared(self, level: str = "france", *, value: bool = False, gap: bool = False) -> Text:
         """"nettement supérieure à la moyenne nationale" (rates) / "au niveau national" (levels);
         with ``value`` and ``gap``, the benchmark's value and the gap in brackets:
         "… (18,0 %, soit +6,1 points)" (no gap for a tie, nor for a level "proche de")."""
+        words, rule = self._compared(level, value=value, gap=gap)
+        self._record(f"compared({level!r}" + (", value=True" if value else "") + (", gap=True" if gap else "")
+                     + ")", benchmark=level, diff=self._diff_text(self._compare(level)), rule=rule,
+                     outcome=words or "rien")
+        return Text(words)
+
+    def _compared(self, level: str, *, value: bool = False, gap: bool = False) -> tuple[str, str]:
+        """``compared``'s words and the rule that chose them, recording nothing."""
         self._check_level(level)
         cmp = self._compare(level)
         if not cmp.available or not self.comparable(level):
-            self._record(f"compared({level!r})", benchmark=level, rule="pas de comparaison",
-                         outcome="valeur manquante" if not cmp.available else "non comparable")
-            return Text("")
+            return "", ("valeur manquante : pas de comparaison" if not cmp.available
+                        else "autre base : pas de comparaison")
         bench = self.benchmarks[level]
         words = comparison.qualified(cmp, self.noun, bench.average if fmt.is_rate(self.unit) else bench.level)
         gap_text = comparison.signed_gap(cmp) if gap and (cmp.kind != "near" or cmp.in_points) else None
-        bracket = ", soit ".join(x for x in (self.shown(level) if value else None, gap_text) if x)
+        bracket = ", soit ".join(x for x in (self._marked(level) if value else None, gap_text) if x)
         if bracket:
             words += f" ({bracket})"
-        self._record(f"compared({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                     rule=self._rule(cmp), outcome=words)
-        return Text(words)
+        return words, self._rule(cmp) + (self._approx_rule(level) if value else "")
 
     def gap(self, level: str = "france") -> Text:
         """"+6,1 points" (rates), "−9 %" (levels), "2,8 fois plus" (ratios); "" for a tie."""
         self._check_level(level)
         cmp = self._compare(level)
         text = (comparison.signed_gap(cmp) if self.comparable(level) else None) or ""
-        self._record(f"gap({level!r})", benchmark=level, diff=self._diff_text(cmp),
-                     rule=f"rapport affiché en « N fois » si ≥ {comparison.RATIO_WORDS:g}" if not cmp.in_points else
-                     "différence en points des valeurs affichées", outcome=text)
+        if not text:
+            rule = "valeurs égales, manquantes ou non comparables : pas d'écart"
+        elif cmp.in_points:
+            rule = "différence en points des valeurs affichées"
+        elif "fois" in text:
+            rule = f"rapport des valeurs ≥ {fmt.number(comparison.RATIO_WORDS, 1)} (ou son inverse) -> « N fois »"
+        else:
+            rule = f"rapport des valeurs < {fmt.number(comparison.RATIO_WORDS, 1)} -> écart relatif en %"
+        self._record(f"gap({level!r})", benchmark=level, diff=self._diff_text(cmp), rule=rule, outcome=text)
         return Text(text)
 
     def in_words(self, prefix: str = "") -> Text:
@@ -252,10 +249,11 @@ class Figure:
         words = None
         if count is not None and self.available and fmt.is_rate(self.unit):
             words = proportions.proportion_words(self.row.get("territory"), count, self.digits)
-        self._record("in_words", rule=(f"fraction la plus proche si écart ≤ {proportions.PROPORTION_TOLERANCE:.0%} "
-                                       f"d'elle et ≤ {proportions.PROPORTION_MAX_GAP:g} points ; exacte si < "
-                                       f"{proportions.PROPORTION_EXACT:g}").replace("%", "\u202f%"),
-                     outcome=words or "aucune fraction assez proche")
+        near = (f"à moins de {proportions.PROPORTION_TOLERANCE:.0%} d'elle et de "
+                f"{fmt.number(proportions.PROPORTION_MAX_GAP, 1 if proportions.PROPORTION_MAX_GAP % 1 else 0)} points").replace("%", "\u202f%")
+        self._record("in_words", rule=(f"fraction la plus proche {near} -> dite (« exactement » si l'écart est < "
+                                       f"{fmt.number(proportions.PROPORTION_EXACT, 1)})" if words else
+                                       f"aucune fraction {near} -> rien"), outcome=words or "rien")
         return Text(prefix + words if words else "")
 
     # ---------------------------------------------------------------- ranks
@@ -272,9 +270,11 @@ class Figure:
         cmp = self._compare(level)
         agrees = (side, cmp.kind) in (("top", "above"), ("bottom", "below")) and self.comparable(level)
         words = ranks.extreme_words(self.row.get("rank"), self.row.get("n_ranked"), self.noun) if agrees else None
-        self._record(f"extreme({level!r})", benchmark=level,
-                     rule=f"rang dans les {ranks.TOP_SHARE:.0%} extrêmes et écart de même sens".replace("%", "\u202f%"),
-                     outcome=words or "rien")
+        share = f"{ranks.TOP_SHARE:.0%}".replace("%", "\u202f%")
+        rule = (f"rang dans les {share} extrêmes et écart de même sens -> dit" if agrees else
+                f"rang hors des {share} extrêmes -> rien" if side is None else
+                "écart de sens contraire ou non comparable -> rien")
+        self._record(f"extreme({level!r})", benchmark=level, rule=rule, outcome=words or "rien")
         return Text(prefix + words if words else "")
 
     # ---------------------------------------------------------------- changes
@@ -285,9 +285,17 @@ class Figure:
     def _trend(self, value) -> str | None:
         return trends.trend_words(value, self._annual, self.digits)
 
-    def _trend_rule(self) -> str:
+    def _trend_rule(self, value=None) -> str:
+        """The trend rule that chose the words of ``value`` (the territory's by default)."""
+        x = self.row.get("territory") if value is None else value
+        if fmt.is_missing(x):
+            return "valeur manquante : pas de tendance"
         stable, slight = trends.thresholds(self._annual)
-        return f"valeur affichée : quasi stable si |x| < {stable:g}, légère si |x| < {slight:g}"
+        r, (s_txt, l_txt) = abs(fmt.rounded(x, self.digits)), (fmt.number(v, 1 if v % 1 else 0) for v in (stable, slight))
+        a = f"|x| = {fmt.number(r, self.digits)}"
+        return "valeur affichée : " + (f"{a} < {s_txt} -> « quasi stable »" if r < stable else
+                                       f"{s_txt} ≤ {a} < {l_txt} -> « légère »" if r < slight else
+                                       f"{a} ≥ {l_txt} -> « hausse » ou « baisse »")
 
     @property
     def trend(self) -> Text:
@@ -313,7 +321,10 @@ class Figure:
             verb = ("ont" if subject.plural else "a") + (" augmenté" if shown > 0 else " diminué")
             approx = "environ " if commentary.approximate(self.row) else ""
             words = f"{verb} de {approx}{fmt.percent(abs(shown), self.digits)}{per_year}"
-        self._record("change", rule=self._trend_rule(), outcome=words)
+        rule = (self._trend_rule() if trend == trends.STABLE or shown == 0 else
+                f"valeur affichée {fmt.signed_percent(t)} -> « {'augmenté' if shown > 0 else 'diminué'} »"
+                + self._approx_rule())
+        self._record("change", rule=rule, outcome=words)
         return Text(words)
 
     # ---------------------------------------------------------------- titles
@@ -321,12 +332,15 @@ class Figure:
         """True when the gap to ``level`` is marked ("nettement")."""
         return self.available and self.comparable(level) and self._compare(level).strong
 
-    def title(self, level: str = "france", otherwise: str = "") -> Text:
-        """"Une part … nettement supérieure à la moyenne …", else ``otherwise``."""
-        words = self.compared(level)
-        if not words:
-            return Text(otherwise)
-        return Text(grammar.capitalize(f"{self.noun.indefinite()} {words}"))
+    def title(self, level: str = "france", otherwise: str = "", *, why: str = "") -> Text:
+        """"Une part … nettement supérieure à la moyenne …", else ``otherwise``; ``why``: the
+        rule that chose this figure for the title (``first_marked``)."""
+        words, rule = self._compared(level)
+        title = grammar.capitalize(f"{self.noun.indefinite()} {words}") if words else otherwise
+        rule = (why + " ; " if why else "") + (rule if words else rule + " -> titre neutre")
+        self._record(f"title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
+                     rule=rule, outcome=title)
+        return Text(title)
 
     def trend_title(self, level: str = "france", otherwise: str = "") -> Text:
         """"Une population en légère hausse entre 2015 et 2021, plus marquée qu'en France"."""
@@ -362,8 +376,10 @@ class Figure:
                           f"{'plus' if stronger else 'moins'} marquée {grammar.que(where)}")
         near, marked = comparison.point_thresholds(self.unit)
         self._record(f"trend_title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
-                     rule=self._trend_rule() + f" ; même sens : « comme » si |d| < {near:g}, "
-                          f"« nettement » si |d| ≥ {marked:g}", outcome=title)
+                     rule=f"territoire : {self._trend_rule()} ; référence : {self._trend_rule(b)} ; "
+                     "sens opposés -> « à rebours » ; l'un quasi stable -> « contre une hausse, une baisse, "
+                     f"une quasi-stabilité » ; même sens : « comme » si |d| < {near:g}, « nettement plus/moins "
+                     f"marquée » si |d| ≥ {marked:g}, sinon « plus/moins marquée »", outcome=title)
         return Text(title)
 
 
@@ -383,5 +399,11 @@ def first_marked(figures: list[Figure], level: str = "france", otherwise: str = 
     usable = [f for f in figures if f.available and f.comparable(level)
               and not fmt.is_missing(f.row.get(level))]
     lead = max(usable, key=lambda f: _gap_strength(f, level), default=None)  # max keeps the first
-    return lead.title(level, otherwise) if lead else Text(otherwise)
+    names = ", ".join(f.id for f in figures)
+    if lead is None:
+        evidence.record({"indicator": names, "asked": f"first_marked({level!r})", "outcome": otherwise,
+                         "rule": f"aucun indicateur comparable parmi {names} -> titre neutre"})
+        return Text(otherwise)
+    why = f"écart le plus fort parmi {names} (marqué > écart > proche > égalité ; le premier à égalité)"
+    return lead.title(level, otherwise, why=why)
 

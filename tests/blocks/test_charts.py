@@ -95,3 +95,19 @@ def test_sector_chart_names_what_france_covers():
                        "share": [30.0, 12.0], "year": ["2022", "2022"], "geo_label": ["T", "France"]})
     chart = charts.sectors(df, "Source : Insee", "le territoire", france="France métropolitaine")
     assert "France métropolitaine 12,0" in chart.alt.replace("\u202f", " ")
+
+
+def test_charts_record_what_they_draw():
+    """Each bar's label and the benchmarks drawn beside it are evidence rows (place chart_label)."""
+    from portraits.text import evidence
+
+    df = pd.DataFrame({"level": ["territory", "france", "territory", "france"],
+                       "sector_label": ["Industrie", "Industrie", "Services", "Services"],
+                       "share": [31.24, 11.6, 50.0, 70.0], "year": "2022", "geo_label": None})
+    with evidence.recording() as rows:
+        charts.sectors(df, "Source : Insee, RP 2022", "Plastics Vallée")
+    assert [r["place"] for r in rows] == ["chart_label"] * 2
+    first = rows[0]
+    assert first["indicator"] == "sectors" and first["asked"] == "barres Industrie"
+    assert first["words"] == "31,2\u202f%" and first["raw"] == "31.24" and first["bench_raw"] == "11.6"
+    assert first["bench_shown"] == "11,6\u202f%" and first["source"] == "Source : Insee, RP 2022" and first["year"] == "2022"

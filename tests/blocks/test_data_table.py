@@ -16,12 +16,13 @@ pytestmark = pytest.mark.usefixtures("processed")
 def test_comparison_frame():
     t = comparison_frame("ti-8413")
     assert list(t.columns) == ["Indicateur", "Unité", "Territoire", "Région", "France", "Ensemble des TI",
-                               "Champ de la France", "Rang", "Sur", "Millésime", "Source", "Approximation",
-                               "Note"]
+                               "Champ de la France", "Rang", "Sur", "Millésime", "Source",
+                               "Approximation Territoire", "Approximation Région", "Approximation France",
+                               "Approximation Ensemble des TI", "Note"]
     assert len(t) == len(store.indicators("ti-8413"))
     assert t.Territoire.dtype.kind == "f"
     assert t.loc[t.Indicateur == "Population municipale", "Territoire"].iloc[0] == 63434
-    assert set(t.Approximation) == {"oui", "non"}
+    assert set(t["Approximation Territoire"]) == {"oui", "non"}
     assert set(t["Champ de la France"]) == {"France", "France métropolitaine"}
 
 
@@ -45,3 +46,22 @@ def test_write_files_writes_the_csv_and_the_workbook(tmp_path):
     assert pd.read_csv(tmp_path / "t.csv").shape == table.shape
     assert pd.read_excel(tmp_path / "t.xlsx", sheet_name="ti-8413").shape == table.shape
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.xlsx"]  # no temporaries left
+
+
+@pytest.mark.parametrize("tid", ["ti-8413", "ti-0101", "ti-2404"])
+def test_each_level_has_its_approximation_flag_from_the_processed_rows(tid, tmp_path):
+    """The CSV's flag of each level is that level's ``approx`` in the processed indicators table."""
+    import pandas as pd
+
+    from portraits.core import levels
+
+    data_table.write_files(tid, tmp_path / "t.csv", tmp_path / "t.xlsx")
+    csv = pd.read_csv(tmp_path / "t.csv").set_index("Indicateur")
+    long = store.indicators_long(tid)
+    labels = store.catalogue().set_index("id")["label"]
+    for lv in levels.LEVELS:
+        rows = long[long.level == lv.id].set_index("indicator_id")["approx"].astype(bool)
+        expected = {labels[i]: "oui" if a else "non" for i, a in rows.items()}
+        assert csv[data_table.approx_header(lv.id)].to_dict() == expected, lv.id
+    # the benchmarks' flags are not the territory's: some level differs from it somewhere
+    assert (csv["Approximation Ensemble des TI"] == "oui").any()

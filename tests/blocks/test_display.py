@@ -32,3 +32,20 @@ def test_metadata_is_a_yaml_block_for_the_reviewers():
     data, meta = display.MetadataBlock({"available": {"jobs": True}})._repr_mimebundle_()
     assert data["text/markdown"] == "---\navailable:\n  jobs: true\n---\n"
     assert meta == outputs.role_metadata(outputs.METADATA_ROLE)
+
+
+def test_a_block_with_evidence_displays_it_after_its_own_output():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from portraits.core import outputs
+
+    InteractiveShell.instance()
+    rows = [{"place": "table_cell", "words": "12,3\u202f%", "indicator": "x"}]
+    with capture_output() as captured:
+        display.markdown("| a |\n|---|\n| 12,3\u202f% |", rows, "preuve-tableau")._ipython_display_()
+    shown, proof = captured.outputs
+    assert shown.data["text/markdown"].startswith("| a |")
+    assert proof.metadata == {"portraits": {"role": outputs.EVIDENCE_ROLE, "anchor": "preuve-tableau"}}
+    assert 'id="preuve-tableau"' in proof.data["text/html"] and "cellule" in proof.data["text/html"]
+    assert display.markdown("plain").data == "plain" and not hasattr(display.markdown("plain"), "_ipython_display_")

@@ -32,3 +32,31 @@ def test_a_value_on_another_basis_is_not_compared_nor_ranked():
     assert cells == ["Part de l'industrie (2023)", "12,3\u202f%", "10,0\u202f%", tables.NOT_COMPARABLE,
                      tables.NOT_COMPARABLE, tables.NOT_RANKED]
     assert "Région : Guadeloupe." in md
+
+
+def test_every_cell_records_its_evidence():
+    from portraits.text import evidence
+
+    row = {"indicator_id": "median_income", "short_label": "Niveau de vie médian", "year": "2021", "unit": "€",
+           "signed": False, "territory": 21585.3, "region": 22619.0, "france": 23080.0, "all_territories": 22500.0,
+           "territory_approx": True, "region_approx": True, "france_approx": False, "all_territories_approx": True,
+           "france_scope": "fm", "comparable": True, "rank": 120, "n_ranked": 181, "source": "Insee, Filosofi 2021"}
+    with evidence.recording() as rows:
+        md = tables.comparison_table({"median_income": row}, "Centre-Val de Loire")
+    cells = [c.strip() for c in md.splitlines()[2].strip("|").split("|")][1:]
+    assert [r["words"] for r in rows] == cells and {r["place"] for r in rows} == {"table_cell"}
+    territory, region, france, _, rank = rows
+    assert territory["asked"] == "Niveau de vie médian (2021) × Territoire" and "« ≈ »" in territory["rule"]
+    assert region["benchmark"] == "Région" and region["bench_raw"] == "22619" and region["bench_approx"] == "oui"
+    assert france["bench_approx"] == "non" and "(métro.)" in france["rule"]
+    assert rank["words"] == "120e/181" and rank["rule"].startswith("rang parmi")
+
+
+def test_the_table_and_the_text_use_one_name_per_indicator(store):
+    """The table's short label names what the long one names: its words are the long label's
+    (a documented pair, docs/ARCHITECTURE.md), e.g. « Niveau de vie médian »."""
+    import re
+
+    words = lambda s: set(re.split(r"[\s'’()]+", s.lower())) - {""}
+    for r in store.catalogue().to_dict("records"):
+        assert words(r["short_label"]) <= words(r["label"]), r["id"]

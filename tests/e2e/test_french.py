@@ -66,7 +66,7 @@ def test_official_median_of_a_whole_ept(site):
     ind = store.indicators("ti-1105").set_index("indicator_id").loc["median_income"]
     assert not ind["territory_approx"]
     shown = norm(fmt.euros(ind["territory"]))
-    cells = table_row(site, "ti-1105", "Revenu médian")
+    cells = table_row(site, "ti-1105", "Niveau de vie médian")
     assert cells[1] == shown  # no "≈": the official median of the EPT
     for text in (html_text(site, "ti-1105"), pdf_text(site, "ti-1105")):
         assert shown in norm(text)

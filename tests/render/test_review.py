@@ -44,13 +44,13 @@ def test_injected_parameters_cell_is_marked(soup):
 
 def test_evidence_tables_are_shown_with_a_caption(soup):
     [box] = soup.select(".review-evidence")
-    assert box.select_one(".review-evidence-caption").get_text(strip=True) == "Éléments de preuve"
+    assert box.select_one(".review-evidence-caption").get_text(strip=True).startswith("Éléments de preuve")
     table = box.find("table")
     assert table is not None and "Part de l'industrie" in table.get_text()
     assert [th.get_text() for th in table.find_all("th")] == ["Indicateur", "Territoire", "France", "Écart"]
     # The ordinary outputs are not captioned as evidence.
     assert not box.find(string=re.compile("nettement plus"))
-    assert soup.find("img", src=re.compile(r"^data:image/svg\+xml;base64,"))
+    assert soup.select_one(".jp-RenderedSVG > svg rect")  # charts inline, not a base64 image
 
 
 def test_links_to_the_portrait_and_the_data(soup):
@@ -98,3 +98,57 @@ def test_pandoc_markup_of_the_commentary_is_shown_as_plain_text_and_the_notebook
     assert "42 emplois" in re.sub(r"\s+", " ", text) and ":::" not in text and "{.value}" not in text
     assert page.select_one(".review-raw pre").get_text().startswith("---\ntitle: Test")
     assert nbformat.writes(nb) == before
+
+
+def test_styles_and_fonts_are_one_shared_file_written_only_when_it_changes(soup, tmp_path):
+    assert not soup.find("style")  # no style sheet in the page itself
+    [link] = soup.find_all("link", rel="stylesheet")
+    assert link["href"] == review.STYLESHEET == "assets/review.css"
+    path = review.write_assets(tmp_path)
+    assert path == tmp_path / "review" / "assets" / "review.css"
+    css = path.read_text(encoding="utf-8")
+    assert ".review-evidence" in css and ".jp-Cell" in css
+    before = path.stat().st_mtime_ns
+    review.write_assets(tmp_path)
+    assert path.stat().st_mtime_ns == before  # unchanged: not rewritten
+    path.write_text("old", encoding="utf-8")
+    review.write_assets(tmp_path)
+    assert path.read_text(encoding="utf-8") == css and not list(path.parent.glob(".*.tmp"))
+
+
+def test_charts_lose_their_own_fonts_and_prolog():
+    svg = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "x" "y">\n<svg><defs><style type="text/css">'
+           '@font-face{font-family:"F";src:url(data:font/woff2;base64,AAAA)}</style></defs><text>1</text></svg>')
+    assert review.inline_svg(svg) == "<svg><defs></defs><text>1</text></svg>"
+
+
+def test_metadata_is_shown_as_data_and_evidence_links_to_the_portrait():
+    from portraits.core import outputs
+
+    nb = nbformat.read(FIXTURE, as_version=4)
+    text = "---\navailable:\n  jobs: true\n---\n"
+    nb.cells.insert(3, nbformat.v4.new_code_cell("p.metadata()", outputs=[nbformat.v4.new_output(
+        "execute_result", data={"text/markdown": text, "text/plain": text},
+        metadata=outputs.role_metadata(outputs.METADATA_ROLE), execution_count=3)]))
+    evidence = nb.cells[4].outputs[1]
+    evidence.metadata["portraits"]["anchor"] = "preuve-l12"
+    nb.cells[4].outputs[0].data["text/markdown"] = "## Une part de l'industrie élevée\n\n" + \
+        nb.cells[4].outputs[0].data["text/markdown"]
+    page = BeautifulSoup(review.render_review(nb, "ti-0002"), "html.parser")
+    block = page.select_one(".review-metadata")
+    assert block.find("pre").get_text() == text and not page.find(["h1", "h2"], string=re.compile("available"))
+    [item] = page.select(".review-toc a")
+    assert item["href"] == "#preuve-l12" and item.get_text() == "Texte\u202f: Une part de l'industrie élevée"
+    to_portrait = page.select_one(".review-evidence a.review-to-portrait")
+    assert to_portrait["href"] == "../html/ti-0002.html#une-part-de-lindustrie-élevée"
+
+
+@pytest.mark.parametrize("heading, ident", [
+    ("Une part de l'industrie dans l'emploi nettement supérieure à la moyenne", 
+     "une-part-de-lindustrie-dans-lemploi-nettement-supérieure-à-la-moyenne"),
+    ("Une population quasi stable entre 2015 et 2021, alors qu'elle augmente", 
+     "une-population-quasi-stable-entre-2015-et-2021-alors-quelle-augmente"),
+    ("2021 : *Population*", "population"),
+])
+def test_pandoc_identifier(heading, ident):
+    assert review.pandoc_identifier(heading) == ident

@@ -159,7 +159,7 @@ def test_words_and_figures_agree_on_the_displayed_value():
 def test_not_comparable_value_is_compared_with_its_region_only():
     x = fig(territory=6.64, region=8.0, france=11.7, all_territories=13.2, rank=None, year="2023",
             approx=True, comparable=False)
-    assert x.vs("region", "france", "all_territories") == f"contre 8,0{NN}% en Normandie"
+    assert x.vs("region", "france", "all_territories") == f"contre environ 8,0{NN}% en Normandie"
     assert x.compared("france") == "" and x.gap("all_territories") == ""
     assert x.title("all_territories", otherwise="Emploi et secteurs d'activité") == "Emploi et secteurs d'activité"
     assert x.extreme("all_territories") == ""
@@ -176,12 +176,49 @@ def test_evidence_records_values_rules_and_outcomes():
     first = table.iloc[0]
     assert first["Indicateur"] == "industry_jobs_share" and first["Valeur brute"] == "24.13"
     assert first["Valeur affichée"] == f"24,1{NN}%" and first["Référence affichée"] == f"18,0{NN}%"
-    assert first["Écart (affiché)"] == f"+6,1{NB}points" and "nettement si |d| ≥ 5" in first["Règle et seuil"]
+    assert first["Écart (affiché)"] == f"+6,1{NB}points"
+    assert first["Règle appliquée"] == "écart en points des valeurs affichées : |d| = 6,1 ≥ 5 point(s) -> « nettement »"
     assert first["Résultat"].startswith("nettement supérieure") and first["Rang/n"] == "3/183"
     assert first["Source"] == "Insee, RP 2021" and first["Millésime"] == "2021"
+    assert first["Approx. (territoire)"] == "non" and first["Approx. (référence)"] == "non"
     assert table.iloc[1]["Résultat"] == "près d'un emploi sur quatre"
     # outside a recording, nothing is kept
     assert fig().vs("france")
+
+
+def test_each_rule_text_states_the_rule_that_chose_the_outcome():
+    with phrasing.recording() as rows:
+        fig().vs("france")                       # 24,1 against 12,4: « contre »
+        fig(territory=12.44).vs("france")        # a tie: « comme »
+        fig(territory=12.9).compared("france")   # 0,5 point: « proche »
+        fig(territory=15.0).compared("france")   # 2,6 points: neither near nor marked
+    rules = [r["rule"] for r in rows]
+    assert rules[0].startswith("une référence nommée au moins différente (valeurs affichées) -> « contre »") and rows[0]["outcome"].startswith("contre")
+    assert rules[1].startswith("toutes les références nommées égales (valeurs affichées) -> « comme »") and rows[1]["outcome"].startswith("comme")
+    assert "|d| = 0,5 < 1 point(s) -> « proche »" in rules[2]
+    assert "1 point(s) ≤ |d| = 2,6 < 5 point(s)" in rules[3]
+
+
+def test_a_title_is_recorded_once_as_a_title_row():
+    x = fig()
+    with phrasing.recording() as rows:
+        title = x.title("all_territories")
+    assert len(rows) == 1 and rows[0]["asked"] == "title('all_territories')" and rows[0]["outcome"] == title
+    with phrasing.recording() as rows:
+        phrasing.first_marked([fig(territory=18.2), fig(territory=30.0)], "all_territories")
+    assert len(rows) == 1 and rows[0]["rule"].startswith("écart le plus fort parmi")
+
+
+def test_approximate_benchmarks_say_environ_in_the_text():
+    x = fig(all_territories=13.205, all_territories_approx=True, region_approx=False, france_approx=False,
+            territory=34.57, territory_approx=False)
+    assert x.vs("region", "all_territories") == (
+        f"contre 15,2{NN}% en Normandie et environ 13,2{NN}% dans l'ensemble des Territoires d'industrie")
+    assert x.compared("all_territories", value=True, gap=True).endswith(f"(environ 13,2{NN}%, soit +21,4{NB}points)")
+    assert x.at("all_territories") == f"environ 13,2{NN}%" and x.at("region") == f"15,2{NN}%"
+    with phrasing.recording() as rows:
+        x.at("all_territories")
+    assert rows[0]["bench_approx"] == "oui" and "« environ »" in rows[0]["rule"]
 
 
 def test_france_says_metropolitan_where_the_benchmark_covers_it_only():
