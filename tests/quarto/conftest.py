@@ -1,0 +1,35 @@
+"""Session set-up of the conformance suite: Quarto's source tree ($PORTRAITS_QUARTO_SOURCE), its
+TypeScript bundled once per session into a temporary directory, its kernel side kept warm."""
+
+from __future__ import annotations
+
+import pytest
+
+from .harness import QuartoFilters, QuartoKernel, QuartoRender, QuartoTS, build_bundle, quarto_source
+
+
+@pytest.fixture(scope="session")
+def quarto_root():
+    return quarto_source()
+
+
+@pytest.fixture(scope="session")
+def quarto_ts(quarto_root, tmp_path_factory) -> QuartoTS:
+    return QuartoTS(quarto_root, build_bundle(quarto_root, tmp_path_factory.mktemp("quarto-bundle")))
+
+
+@pytest.fixture(scope="session")
+def quarto_kernel(quarto_root):
+    kernel = QuartoKernel(quarto_root)
+    yield kernel
+    kernel.close()
+
+
+@pytest.fixture(scope="session")
+def quarto_filters(quarto_root, quarto_ts) -> QuartoFilters:
+    return QuartoFilters(quarto_root, quarto_ts)
+
+
+@pytest.fixture(scope="session")
+def quarto(quarto_ts, quarto_kernel, quarto_filters) -> QuartoRender:
+    return QuartoRender(quarto_ts, quarto_kernel, quarto_filters)

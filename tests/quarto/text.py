@@ -1,0 +1,78 @@
+"""What the conformance tests read in an HTML page: its narrative (section titles and paragraphs,
+outside figures, tables and navigation), its visible text, and the faults Quarto's path can leave
+in it (literal inline code, Python reprs, words glued together)."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+
+# Containers whose text is not narrative: captions and cells of figures and tables (their labels
+# are checked apart), the navigation, the page header band of the built-in template.
+NOT_NARRATIVE = ("figure", "table", "nav", "header", "figcaption", "caption", "script", "style")
+SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def normalise(text: str) -> str:
+    """Whitespace of any kind (breaking or not) as one space; typographic apostrophe as '."""
+    return SPACES.sub(" ", text).replace("\u2019", "'").strip()
+
+
+def _soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def narrative(html: str) -> list[str]:
+    """The page's h2/h3 titles and paragraphs, in order, whitespace normalised (not the h1: the
+    page title comes from the build's context, not from the template's text)."""
+    soup = _soup(html)
+    body = soup.find("main") or soup.body or soup
+    blocks = []
+    for el in body.find_all(["h2", "h3", "p"]):
+        if any(parent.name in NOT_NARRATIVE for parent in el.parents):
+            continue
+        text = normalise(el.get_text())
+        if text:
+            blocks.append(f"{el.name}: {text}")
+    return blocks
+
+
+def visible_text(html: str) -> str:
+    soup = _soup(html)
+    for el in soup(["script", "style", "head"]):
+        el.decompose()
+    return normalise(soup.get_text(" "))
+
+
+INLINE_CODE = re.compile(r"\{python\}")
+REPRS = (
+    (re.compile(r"<[\w.]+(?: object)? at 0x[0-9a-f]+>"), "an object's repr"),
+    (re.compile(r"\bNone\b"), "None"),
+    (re.compile(r"\\u[0-9a-f]{4}|\\x[0-9a-f]{2}"), "an escape of a str's repr"),
+    (re.compile(r"\\'|\\\""), "an escaped quote of a str's repr"),
+    (re.compile(r"(?:^|\s)'[^'\s][^']*'(?=[\s.,;:]|$)"), "a quoted str"),
+)
+
+
+def leftovers(text: str) -> list[str]:
+    """Literal inline code and reprs found in ``text``, each with its context."""
+    found = [f"literal inline code: …{text[max(0, m.start() - 40):m.end() + 40]}…"
+             for m in INLINE_CODE.finditer(text)]
+    for pattern, what in REPRS:
+        found += [f"{what}: …{text[max(0, m.start() - 40):m.end() + 40]}…" for m in pattern.finditer(text)]
+    return found
+
+
+def glued_words(text: str, reference: str) -> list[str]:
+    """Tokens of ``text`` absent from ``reference`` that are two of its tokens run together
+    ("emploissalariés", "France.Les")."""
+    vocabulary = set(re.findall(r"\w+", reference))
+    glued = []
+    for token in set(re.findall(r"[^\W\d_]+(?:[.;:,][^\W\d_]+)?", text)) - vocabulary:
+        if re.search(r"[.;:,]", token):
+            glued.append(token)
+            continue
+        if any(token[:i] in vocabulary and token[i:] in vocabulary for i in range(2, len(token) - 1)):
+            glued.append(token)
+    return sorted(glued)
