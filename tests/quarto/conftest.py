@@ -31,5 +31,8 @@ def quarto_filters(quarto_root, quarto_ts) -> QuartoFilters:
 
 
 @pytest.fixture(scope="session")
-def quarto(quarto_ts, quarto_kernel, quarto_filters) -> QuartoRender:
-    return QuartoRender(quarto_ts, quarto_kernel, quarto_filters)
+def quarto(quarto_ts, quarto_kernel, quarto_filters, tmp_path_factory) -> QuartoRender:
+    """Every document is rendered as the same file in the same directory: Quarto's kernel side
+    restarts its kernel when the input file changes (notebook_init), not between renders of one
+    file with other parameters."""
+    return QuartoRender(quarto_ts, quarto_kernel, quarto_filters, tmp_path_factory.mktemp("quarto-render"))

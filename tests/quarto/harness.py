@@ -18,6 +18,7 @@ Nothing of Quarto's is copied into the project: the bundle is built in a tempora
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import importlib.util
@@ -191,6 +192,7 @@ class QuartoKernel:
     def _drop_client(self) -> None:
         client = getattr(self.module.notebook_init, "client", None)
         if client is not None:
+            atexit.unregister(client._cleanup_kernel)  # registered by notebook_init
             client._cleanup_kernel()
             del self.module.notebook_init.client
 
@@ -245,15 +247,19 @@ class QuartoRender:
     ts: QuartoTS
     kernel: QuartoKernel
     filters: "QuartoFilters"
+    workdir: Path
 
-    def render(self, qmd: Path, workdir: Path, params: dict | None = None,
-               project_yaml: Path | None = None) -> QuartoDocument:
-        markdown = qmd.read_text(encoding="utf-8")
+    def render(self, qmd: Path, params: dict | None = None, project_yaml: Path | None = None) -> QuartoDocument:
+        return self.render_text(qmd.read_text(encoding="utf-8"), params, project_yaml)
+
+    def render_text(self, markdown: str, params: dict | None = None,
+                    project_yaml: Path | None = None) -> QuartoDocument:
+        workdir = self.workdir
         project = yaml.safe_load(project_yaml.read_text(encoding="utf-8")) if project_yaml else {}
         meta = front_matter(markdown)
         fmt = self.ts.html_format(project.get("execute") or {}, meta.get("execute") or {})
         workdir.mkdir(parents=True, exist_ok=True)
-        ipynb = workdir / f"{qmd.stem}.ipynb"  # beside the input, as Quarto writes it
+        ipynb = workdir / "document.ipynb"  # beside the input, as Quarto writes it
         notebook = self.ts.md_to_notebook(markdown)
         ipynb.write_text(json.dumps(notebook, indent=2), encoding="utf-8")
         doc = QuartoDocument(notebook=notebook, executed=fmt["execute"].get("enabled") is not False)

@@ -14,7 +14,7 @@ import pytest
 from portraits.core import config
 
 from .harness import cli_params
-from .text import glued_words, leftovers, narrative, visible_text
+from .text import glued_words, leftovers, narrative, sources, visible_text
 
 pytestmark = [pytest.mark.quarto, pytest.mark.e2e, pytest.mark.usefixtures("processed")]
 
@@ -32,15 +32,14 @@ def builtin_html(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def quarto_docs(quarto, tmp_path_factory):
+def quarto_docs(quarto):
     """Quarto's render of the template for each territory: the document, or the error Quarto
     stops with (kept so that every test reports it)."""
     docs = {}
     project_yaml = config.PROJECT_DIR / "_quarto.yml"
     for tid in TERRITORIES:
         try:
-            docs[tid] = quarto.render(config.template_path(), tmp_path_factory.mktemp(f"quarto-{tid}"),
-                                      cli_params(f"territory:{tid}"),
+            docs[tid] = quarto.render(config.template_path(), cli_params(f"territory:{tid}"),
                                       project_yaml if project_yaml.is_file() else None)
         except AssertionError as exc:  # QuartoRunError: Quarto's own message
             docs[tid] = exc
@@ -70,7 +69,8 @@ def test_no_inline_code_nor_repr_left(quarto_docs, tid):
 
 @pytest.mark.parametrize("tid", TERRITORIES)
 def test_no_glued_words(quarto_docs, builtin_html, tid):
-    glued = glued_words(visible_text(_doc(quarto_docs, tid).html), visible_text(builtin_html[tid]))
+    html = _doc(quarto_docs, tid).html
+    glued = glued_words(" ".join(narrative(html) + sources(html)), visible_text(builtin_html[tid]))
     assert not glued, glued
 
 
@@ -79,3 +79,8 @@ def test_narrative_is_the_builtin_engines(quarto_docs, builtin_html, tid):
     ours, theirs = narrative(builtin_html[tid]), narrative(_doc(quarto_docs, tid).html)
     assert len(ours) > 10, ours  # the reading found the text
     assert theirs == ours
+
+
+@pytest.mark.parametrize("tid", TERRITORIES)
+def test_source_lines_are_the_builtin_engines(quarto_docs, builtin_html, tid):
+    assert sources(_doc(quarto_docs, tid).html) == sources(builtin_html[tid])

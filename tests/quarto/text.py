@@ -8,9 +8,11 @@ import re
 
 from bs4 import BeautifulSoup
 
-# Containers whose text is not narrative: captions and cells of figures and tables (their labels
-# are checked apart), the navigation, the page header band of the built-in template.
+# Containers whose text is not narrative: captions and cells of figures and tables (Quarto's
+# floats also hold a table's note), the navigation (a <nav> in our template, a div under Quarto),
+# the page header band of the built-in template, the source lines (compared apart: sources()).
 NOT_NARRATIVE = ("figure", "table", "nav", "header", "figcaption", "caption", "script", "style")
+NOT_NARRATIVE_CLASSES = {"portrait-nav", "source"}
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
@@ -30,12 +32,18 @@ def narrative(html: str) -> list[str]:
     body = soup.find("main") or soup.body or soup
     blocks = []
     for el in body.find_all(["h2", "h3", "p"]):
-        if any(parent.name in NOT_NARRATIVE for parent in el.parents):
+        if any(parent.name in NOT_NARRATIVE or NOT_NARRATIVE_CLASSES & set(parent.get("class") or ())
+               for parent in el.parents):
             continue
         text = normalise(el.get_text())
         if text:
             blocks.append(f"{el.name}: {text}")
     return blocks
+
+
+def sources(html: str) -> list[str]:
+    """The source lines (div.source) in order, wherever they sit (a float holds some under Quarto)."""
+    return [normalise(el.get_text()) for el in _soup(html).find_all(class_="source")]
 
 
 def visible_text(html: str) -> str:
@@ -64,15 +72,25 @@ def leftovers(text: str) -> list[str]:
     return found
 
 
+# a run of letters, or two joined by a punctuation mark, not part of an identifier (x_y.z)
+TOKEN = re.compile(r"(?<![\w.])[^\W\d_]+(?:[.;:,][^\W\d_]+)?(?!\w)")
+
+
+SENTENCE_GLUE = re.compile(r"\S*[.;!?)»][A-ZÀ-Ý][a-zà-ÿ]+")
+
+
 def glued_words(text: str, reference: str) -> list[str]:
     """Tokens of ``text`` absent from ``reference`` that are two of its tokens run together
-    ("emploissalariés", "France.Les")."""
-    vocabulary = set(re.findall(r"\w+", reference))
+    ("emploissalariés", "France.Les"). Give the text as narrative() reads it: get_text(" ")
+    would put back the space that a span boundary lost."""
+    vocabulary = set(re.findall(r"\w+", reference)) | set(TOKEN.findall(reference))
     glued = []
-    for token in set(re.findall(r"[^\W\d_]+(?:[.;:,][^\W\d_]+)?", text)) - vocabulary:
+    for token in set(TOKEN.findall(text)) - vocabulary:
         if re.search(r"[.;:,]", token):
             glued.append(token)
             continue
         if any(token[:i] in vocabulary and token[i:] in vocabulary for i in range(2, len(token) - 1)):
             glued.append(token)
-    return sorted(glued)
+    # a sentence run into the previous one: "(−0,9 point).Les"
+    glued += [m.group() for m in SENTENCE_GLUE.finditer(text) if m.group() not in reference]
+    return sorted(set(glued))
