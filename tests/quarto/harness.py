@@ -302,13 +302,16 @@ class QuartoFilters:
         }
 
     def run(self, markdown: str, metadata: dict, workdir: Path, to: str = "html",
-            extra_args: tuple[str, ...] = ()) -> str:
+            extra_args: tuple[str, ...] = (), trace: Path | None = None) -> str:
+        """pandoc --from qmd-reader.lua --lua-filter main.lua; ``trace``: where Quarto's own tracing
+        (QUARTO_TRACE_FILTERS, ast/traceexecution.lua) writes the stages of the chain that ran."""
         params = self.filter_params(metadata, workdir)
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "filter-dependencies.json").write_text("", encoding="utf-8")  # Quarto's temp file
         env = {**os.environ, "QUARTO_SHARE_PATH": str(self.resources),
                "QUARTO_FILTER_PARAMS": base64.b64encode(json.dumps(params).encode()).decode(),
-               "QUARTO_FILTER_DEPENDENCY_FILE": str(workdir / "filter-dependencies.json")}
+               "QUARTO_FILTER_DEPENDENCY_FILE": str(workdir / "filter-dependencies.json"),
+               **({"QUARTO_TRACE_FILTERS": str(trace)} if trace else {})}
         proc = subprocess.run(
             [pypandoc.get_pandoc_path(), "--from", str(self.resources / "filters" / "qmd-reader.lua"), "--to", to,
              "--data-dir", str(self.resources / "pandoc" / "datadir"),
@@ -318,5 +321,12 @@ class QuartoFilters:
             raise QuartoRunError(f"pandoc with Quarto's filters failed:\n{proc.stderr[-1500:]}")
         return proc.stdout
 
-    def to_html(self, markdown: str, metadata: dict, workdir: Path) -> str:
-        return self.run(markdown, metadata, workdir, "html", ("--standalone",))
+    def to_html(self, markdown: str, metadata: dict, workdir: Path, trace: Path | None = None) -> str:
+        return self.run(markdown, metadata, workdir, "html", ("--standalone",), trace)
+
+    def stages_run(self, markdown: str, metadata: dict, workdir: Path) -> list[str]:
+        """The names of main.lua's filter stages that ran on ``markdown`` (those a document's
+        flags let Quarto skip are not listed)."""
+        trace = workdir / "filter-trace.json"
+        self.to_html(markdown, metadata, workdir, trace)
+        return [entry["state"] for entry in json.loads(trace.read_text(encoding="utf-8"))["data"]][1:]

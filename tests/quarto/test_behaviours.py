@@ -132,3 +132,18 @@ def test_french_labels_are_quartos(quarto):
     doc = quarto.render_text(_qmd("x = 1", body))
     assert "Table 1: Le territoire comparé" in visible_text(doc.html)  # _language-fr.yml: "Table"
     assert _paragraphs(doc) == ["Voir Table 1."]
+
+
+def test_the_filter_chain_runs_on_quartos_own_stages(quarto, quarto_filters, tmp_path):
+    # a figure with its caption, a margin column, a cross-reference and conditional content
+    body = ('```{python}\n#| label: fig-carte\n#| fig-cap: "Situation du territoire"\n#| column: margin\n'
+            'from IPython.display import SVG\nSVG(\'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\')\n```\n\n'
+            'Voir @fig-carte.\n\n::: {.content-hidden when-meta="flag"}\nCaché.\n:::\n')
+    doc = quarto.render_text(_qmd("x = 1", body, meta="flag: true\n"))
+    stages = quarto_filters.stages_run(doc.markdown, {"lang": "fr"}, tmp_path)
+    for stage in ("normalize", "pre-combined-hidden", "pre-combined-figures-theorems-etc", "crossref-preprocess-floats",
+                  "crossref-resolveRefs", "layout-columns", "post-render-html-fixups", "finalize-dependencies"):
+        assert stage in stages, stage
+    assert "Figure 1: Situation du territoire" in visible_text(doc.html)
+    assert _paragraphs(doc) == ["Voir Figure 1."]
+    assert "column-margin" in doc.html  # Quarto's class for `column: margin`
