@@ -52,8 +52,18 @@ _RECORDER: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidenc
 
 
 class Text(str):
-    """Markdown text: Quarto shows an inline value's text/markdown as is (a plain str would be
-    quoted); our engine converts it with str()."""
+    """Markdown text, what every inline expression must give. Quarto shows an inline value's
+    ``text/markdown`` as is, where a plain ``str`` falls back to its ``text/plain`` repr and
+    ``None`` reads "None" (src/core/jupyter/jupyter-inline.ts). Texts compose with ``+``
+    (``x.when + x.in_words(", soit ")`` is one Text): Quarto never finds two expressions with
+    no character between them, and an empty result makes it put the code back, so words that
+    may be empty are appended to words that are not."""
+
+    def __add__(self, other: object) -> "Text":
+        return Text(str.__add__(self, str(other)))
+
+    def __radd__(self, other: object) -> "Text":
+        return Text(str(other) + str(self))
 
     def _repr_markdown_(self) -> str:
         return str(self)
@@ -122,8 +132,8 @@ class Figure:
         })
 
     # ---------------------------------------------------------------- values
-    def shown(self, level: str = "territory") -> str:
-        return commentary.shown(self.row, level)
+    def shown(self, level: str = "territory") -> Text:
+        return Text(commentary.shown(self.row, level))
 
     @property
     def available(self) -> bool:

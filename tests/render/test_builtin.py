@@ -79,7 +79,7 @@ def test_html_figure_caption_alt_and_crossrefs(soup):
     img = fig.find("img")
     assert img["alt"].startswith("Diagramme en barres")
     assert img["src"].startswith("data:image/svg+xml")
-    assert fig.figcaption.get_text().startswith("Figure\u00a01\u00a0: Répartition des emplois")
+    assert fig.figcaption.get_text().startswith("Figure\u00a01\u202f: Répartition des emplois")
     refs = {a["href"]: a.get_text() for a in soup.find_all("a") if a["href"].startswith("#")}
     assert refs["#fig-emploi"] == "Figure\u00a01"
     assert refs["#tbl-comparaison"] == "Tableau\u00a01"
@@ -88,7 +88,7 @@ def test_html_figure_caption_alt_and_crossrefs(soup):
 
 def test_html_dataframe_is_a_real_table(soup):
     table = soup.find("table", id="tbl-comparaison")
-    assert table.caption.get_text() == "Tableau\u00a01\u00a0: Indicateurs comparés"
+    assert table.caption.get_text() == "Tableau\u00a01\u202f: Indicateurs comparés"
     head_rows = table.thead.find_all("tr")
     assert len(head_rows) == 1  # the pandas index-name row is gone
     assert [th.get_text() for th in head_rows[0].find_all("th")] == ["", "Territoire", "Région", "France"]
@@ -125,8 +125,8 @@ def test_pdf_text_metadata_and_fonts(pdf):
     assert "Visible seulement en PDF." in text and "Visible seulement en HTML." not in text
     assert "IPython.core.display" not in text and "import matplotlib" not in text
     assert "Catalogue" not in text  # navigation is for the web page only
-    assert "Figure\u00a01\u00a0: Répartition" in text and "(Figure\u00a01)" in text
-    assert "Tableau\u00a01\u00a0: Indicateurs" in text
+    assert "Figure\u00a01\u202f: Répartition" in text and "(Figure\u00a01)" in text
+    assert "Tableau\u00a01\u202f: Indicateurs" in text
     assert re.search(r"page 1/\d", text)
     assert pdf.metadata.title.replace("’", "'") == TITLE
     assert pdf.trailer["/Root"]["/Lang"] in ("fr", "fr-FR")

@@ -137,7 +137,7 @@ def test_multiline_caption_and_table_without_index_name(tmp_path, fmt):
 
         out = builtin.render_pdf(path, tmp_path / "t.pdf")
         text = PdfReader(out).pages[0].extract_text()
-        assert "Tableau\u00a01\u00a0: Un tableau" in text and "1\u202f234" in text
+        assert "Tableau\u00a01\u202f: Un tableau" in text and "1\u202f234" in text
         assert "nom" not in text
 
 
@@ -187,7 +187,7 @@ def test_column_margin_is_set_beside_the_previous_block(tmp_path):
     from pypdf import PdfReader
 
     text = PdfReader(builtin.render_pdf(path, tmp_path / "m.pdf")).pages[0].extract_text()
-    assert "Texte d’introduction." in text and "Figure\u00a01\u00a0: Carte" in text
+    assert "Texte d’introduction." in text and "Figure\u00a01\u202f: Carte" in text
 
 
 def test_understand_div_is_small_two_columns_in_pdf_only(tmp_path):
