@@ -267,8 +267,35 @@ class QuartoRender:
             doc.status = self.kernel.execute(ipynb, fmt, params or None)
             doc.notebook = json.loads(ipynb.read_text(encoding="utf-8"))
         doc.markdown = self.ts.notebook_to_markdown(doc.notebook, ipynb, fmt)
-        doc.html = self.filters.to_html(doc.markdown, {**project, **meta}, workdir)
+        settings = ProjectSettings.read(project_yaml)
+        doc.html = self.filters.to_html(doc.markdown, {**settings.metadata, **meta}, workdir, settings=settings)
         return doc
+
+
+# _quarto.yml keys that are Quarto's settings rather than document metadata
+NOT_METADATA = ("project", "format", "execute", "filters", "jupyter", "engine", "profile")
+
+
+@dataclass
+class ProjectSettings:
+    """What a project's _quarto.yml gives the pandoc step: metadata (merged under the document's
+    front matter, as Quarto merges project and document) and user filters. Quarto's render
+    command (not in the source tree) puts a user filter at the `pre-quarto` entry point unless it
+    names one (`{path: ..., at: ...}`, https://quarto.org/docs/extensions/filters.html)."""
+
+    metadata: dict = field(default_factory=dict)
+    entry_points: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, project_yaml: Path | None) -> "ProjectSettings":
+        if project_yaml is None:
+            return cls()
+        project = yaml.safe_load(project_yaml.read_text(encoding="utf-8")) or {}
+        entries = []
+        for entry in project.get("filters") or []:
+            path, at = (entry, "pre-quarto") if isinstance(entry, str) else (entry["path"], entry.get("at", "pre-quarto"))
+            entries.append({"at": at, "path": str((project_yaml.parent / path).resolve()), "type": "lua"})
+        return cls({k: v for k, v in project.items() if k not in NOT_METADATA}, entries)
 
 
 @dataclass
@@ -282,14 +309,15 @@ class QuartoFilters:
     def resources(self) -> Path:
         return self.root / "src" / "resources"
 
-    def filter_params(self, metadata: dict, workdir: Path) -> dict:
+    def filter_params(self, metadata: dict, workdir: Path, settings: ProjectSettings | None = None) -> dict:
         """The parameters Quarto's render command (src/command/render/filters.ts, not in the source
         tree) hands its filters through QUARTO_FILTER_PARAMS: only those the HTML path reads."""
         return {
             "quarto-version": quarto_version(self.root),
             "format-identifier": {"base-format": "html", "target-format": "html", "display-name": "HTML"},
             "language": self.ts.language(metadata),
-            "quarto-filters": {"beforeQuartoFilters": [], "afterQuartoFilters": [], "entryPoints": []},
+            "quarto-filters": {"beforeQuartoFilters": [], "afterQuartoFilters": [],
+                               "entryPoints": settings.entry_points if settings else []},
             "results-file": str(workdir / "filter-results.json"),
             "output-divs": True,
             "enable-crossref": True,
@@ -302,11 +330,16 @@ class QuartoFilters:
         }
 
     def run(self, markdown: str, metadata: dict, workdir: Path, to: str = "html",
-            extra_args: tuple[str, ...] = (), trace: Path | None = None) -> str:
+            extra_args: tuple[str, ...] = (), trace: Path | None = None,
+            settings: ProjectSettings | None = None) -> str:
         """pandoc --from qmd-reader.lua --lua-filter main.lua; ``trace``: where Quarto's own tracing
         (QUARTO_TRACE_FILTERS, ast/traceexecution.lua) writes the stages of the chain that ran."""
-        params = self.filter_params(metadata, workdir)
+        params = self.filter_params(metadata, workdir, settings)
         workdir.mkdir(parents=True, exist_ok=True)
+        if settings and settings.metadata:
+            project_meta = workdir / "project-metadata.yml"
+            project_meta.write_text(yaml.safe_dump(settings.metadata, allow_unicode=True), encoding="utf-8")
+            extra_args = (*extra_args, "--metadata-file", str(project_meta))
         (workdir / "filter-dependencies.json").write_text("", encoding="utf-8")  # Quarto's temp file
         env = {**os.environ, "QUARTO_SHARE_PATH": str(self.resources),
                "QUARTO_FILTER_PARAMS": base64.b64encode(json.dumps(params).encode()).decode(),
@@ -321,8 +354,9 @@ class QuartoFilters:
             raise QuartoRunError(f"pandoc with Quarto's filters failed:\n{proc.stderr[-1500:]}")
         return proc.stdout
 
-    def to_html(self, markdown: str, metadata: dict, workdir: Path, trace: Path | None = None) -> str:
-        return self.run(markdown, metadata, workdir, "html", ("--standalone",), trace)
+    def to_html(self, markdown: str, metadata: dict, workdir: Path, trace: Path | None = None,
+                settings: ProjectSettings | None = None) -> str:
+        return self.run(markdown, metadata, workdir, "html", ("--standalone",), trace, settings)
 
     def stages_run(self, markdown: str, metadata: dict, workdir: Path) -> list[str]:
         """The names of main.lua's filter stages that ran on ``markdown`` (those a document's

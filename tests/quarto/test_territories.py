@@ -14,7 +14,7 @@ import pytest
 from portraits.core import config
 
 from .harness import cli_params
-from .text import glued_words, leftovers, narrative, sources, visible_text
+from .text import captions, glued_words, leftovers, narrative, sources, visible_text
 
 pytestmark = [pytest.mark.quarto, pytest.mark.e2e, pytest.mark.usefixtures("processed")]
 
@@ -84,3 +84,9 @@ def test_narrative_is_the_builtin_engines(quarto_docs, builtin_html, tid):
 @pytest.mark.parametrize("tid", TERRITORIES)
 def test_source_lines_are_the_builtin_engines(quarto_docs, builtin_html, tid):
     assert sources(_doc(quarto_docs, tid).html) == sources(builtin_html[tid])
+
+
+@pytest.mark.parametrize("tid", TERRITORIES)
+def test_captions_are_the_builtin_engines(quarto_docs, builtin_html, tid):
+    # the labels come from _quarto.yml's crossref settings, read by Quarto's crossref filters
+    assert captions(_doc(quarto_docs, tid).html) == captions(builtin_html[tid])

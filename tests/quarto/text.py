@@ -8,10 +8,12 @@ import re
 
 from bs4 import BeautifulSoup
 
-# Containers whose text is not narrative: captions and cells of figures and tables (Quarto's
-# floats also hold a table's note), the navigation (a <nav> in our template, a div under Quarto),
-# the page header band of the built-in template, the source lines (compared apart: sources()).
-NOT_NARRATIVE = ("figure", "table", "nav", "header", "figcaption", "caption", "script", "style")
+# Containers whose text is not narrative: captions (compared apart: captions()) and table cells,
+# the navigation (a <nav> in our template, a div under Quarto), the page header band of the
+# built-in template, the source lines (compared apart: sources(); Quarto's floats hold some).
+# A paragraph inside a figure is narrative: a chart's "Graphique non disponible" placeholder sits
+# in a float under Quarto, in the text under the built-in engine.
+NOT_NARRATIVE = ("table", "nav", "header", "figcaption", "caption", "script", "style")
 NOT_NARRATIVE_CLASSES = {"portrait-nav", "source"}
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -44,6 +46,11 @@ def narrative(html: str) -> list[str]:
 def sources(html: str) -> list[str]:
     """The source lines (div.source) in order, wherever they sit (a float holds some under Quarto)."""
     return [normalise(el.get_text()) for el in _soup(html).find_all(class_="source")]
+
+
+def captions(html: str) -> list[str]:
+    """Figure and table captions in order, label included ("Figure 1 : …")."""
+    return [normalise(el.get_text()) for el in _soup(html).find_all(["figcaption", "caption"])]
 
 
 def visible_text(html: str) -> str:
