@@ -14,7 +14,7 @@ import pytest
 from portraits.core import config
 
 from .harness import cli_params
-from .text import captions, glued_words, leftovers, narrative, sources, visible_text
+from .text import captions, glued_words, leftovers, narrative, sources, typography, visible_text
 
 pytestmark = [pytest.mark.quarto, pytest.mark.e2e, pytest.mark.usefixtures("processed")]
 
@@ -90,3 +90,11 @@ def test_source_lines_are_the_builtin_engines(quarto_docs, builtin_html, tid):
 def test_captions_are_the_builtin_engines(quarto_docs, builtin_html, tid):
     # the labels come from _quarto.yml's crossref settings, read by Quarto's crossref filters
     assert captions(_doc(quarto_docs, tid).html) == captions(builtin_html[tid])
+
+
+@pytest.mark.parametrize("tid", TERRITORIES)
+def test_french_typography_is_the_builtin_engines(quarto_docs, builtin_html, tid):
+    # the same narrow and ordinary no-break spaces: _quarto.yml's typography filter runs in
+    # Quarto's chain as in ours
+    html = _doc(quarto_docs, tid).html
+    assert narrative(html, typography) == narrative(builtin_html[tid], typography)

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 NOT_NARRATIVE = ("table", "nav", "header", "figcaption", "caption", "script", "style")
 NOT_NARRATIVE_CLASSES = {"portrait-nav", "source"}
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
+BREAKING_SPACES = re.compile(r"[ \t\r\n]+")
 
 
 def normalise(text: str) -> str:
@@ -23,11 +24,16 @@ def normalise(text: str) -> str:
     return SPACES.sub(" ", text).replace("\u2019", "'").strip()
 
 
+def typography(text: str) -> str:
+    """Breaking whitespace as one space; no-break spaces (U+00A0, U+202F) and quotes kept."""
+    return BREAKING_SPACES.sub(" ", text).strip()
+
+
 def _soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
 
-def narrative(html: str) -> list[str]:
+def narrative(html: str, clean=normalise) -> list[str]:
     """The page's h2/h3 titles and paragraphs, in order, whitespace normalised (not the h1: the
     page title comes from the build's context, not from the template's text)."""
     soup = _soup(html)
@@ -37,7 +43,7 @@ def narrative(html: str) -> list[str]:
         if any(parent.name in NOT_NARRATIVE or NOT_NARRATIVE_CLASSES & set(parent.get("class") or ())
                for parent in el.parents):
             continue
-        text = normalise(el.get_text())
+        text = clean(el.get_text())
         if text:
             blocks.append(f"{el.name}: {text}")
     return blocks

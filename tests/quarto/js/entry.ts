@@ -4,16 +4,14 @@
 //   {"op": "html-format", "execute": [{...}, ...]}                      -> the HTML format
 //   {"op": "notebook-to-markdown", "notebook": {...}, ...}             -> jupyterToMarkdown
 //   {"op": "language", "metadata": {...}}                               -> formatLanguage
-//   {"op": "resolve-inline", "cells": [...], "options": {...}}         -> each cell's source with
-//        its inline expressions replaced as mdFromContentCell does (userExpressionsFromCell,
-//        resolveUserExpressions)
+// (jupyterToMarkdown resolves the inline expressions of each Markdown cell with
+// jupyter-inline.ts, execute-inline.ts and display-data.ts, as in `quarto render`.)
 import "./shims/deno-global.js";
 import { jupyterAssets, jupyterToMarkdown, quartoMdToJupyter } from "quarto:src/core/jupyter/jupyter.ts";
 import { createHtmlFormat } from "quarto:src/format/formats-shared.ts";
 import { mergeConfigs } from "quarto:src/core/config.ts";
 import { formatLanguage } from "quarto:src/core/language.ts";
 import { setSchemaDefinition } from "quarto:src/core/lib/yaml-validation/schema.ts";
-import { resolveUserExpressions, userExpressionsFromCell } from "quarto:src/core/jupyter/jupyter-inline.ts";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,13 +23,7 @@ async function handle(request: any): Promise<unknown> {
   switch (request.op) {
     case "md-to-notebook":
       (globalThis as any).__quartoKernelspecs = request.kernelspecs;
-      return await quartoMdToJupyter(request.markdown, false);
-    case "resolve-inline":
-      return request.cells.map((cell: any) => {
-        const source = typeof cell.source === "string" ? [cell.source] : [...cell.source];
-        resolveUserExpressions(source, userExpressionsFromCell(cell), request.options);
-        return source.join("");
-      });
+      return await quartoMdToJupyter(request.markdown, true); // with cell ids, as src/execute/jupyter/jupyter.ts asks
     case "html-format": {
       // the HTML format's defaults (src/format/html/format-html.ts: htmlFormat(7, 5)), then the
       // `execute` options of the project and of the document, in Quarto's merge order
