@@ -358,9 +358,10 @@ class QuartoFilters:
                 settings: ProjectSettings | None = None) -> str:
         return self.run(markdown, metadata, workdir, "html", ("--standalone",), trace, settings)
 
-    def stages_run(self, markdown: str, metadata: dict, workdir: Path) -> list[str]:
+    def stages_run(self, markdown: str, metadata: dict, workdir: Path,
+                   settings: ProjectSettings | None = None) -> list[str]:
         """The names of main.lua's filter stages that ran on ``markdown`` (those a document's
         flags let Quarto skip are not listed)."""
         trace = workdir / "filter-trace.json"
-        self.to_html(markdown, metadata, workdir, trace)
+        self.to_html(markdown, metadata, workdir, trace, settings)
         return [entry["state"] for entry in json.loads(trace.read_text(encoding="utf-8"))["data"]][1:]
