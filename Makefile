@@ -18,6 +18,7 @@ BUILD_ARGS ?=
 help:
 	@echo "make portraits  - set up, prepare data, build all 183 portraits and the catalogue"
 	@echo "make test       - set up and run the test suite"
+	@echo "make test-quarto - Quarto's own code on the template (tests/quarto)"
 	@echo "make data       - set up and prepare data/raw and data/processed"
 	@echo "make bench      - run the benchmarks in benchmarks/"
 
