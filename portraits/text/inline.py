@@ -62,7 +62,8 @@ _CODE_BLOCK = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
-    """Spans of HTML comments and code blocks: text shown as is, never evaluated (Quarto's rule)."""
+    """Spans of HTML comments and code blocks: text shown as is, never evaluated here (Quarto
+    evaluates inline code there, so the template reader refuses it: ``quarto_problems``)."""
     return [m.span() for pattern in (_COMMENT, _CODE_BLOCK) for m in pattern.finditer(text)]
 
 
