@@ -7,15 +7,19 @@ BIN    := $(VENV)/bin
 # Where the raw public files are mirrored; library code never assumes this path.
 PORTRAITS_DATA_MIRROR ?= ../shared/data
 export PORTRAITS_DATA_MIRROR
+# Quarto's own source files (quarto-cli 1.11.0), run by the conformance tests in tests/quarto.
+PORTRAITS_QUARTO_SOURCE ?= ../shared/quarto-cli
+export PORTRAITS_QUARTO_SOURCE
 JOBS ?=
 BUILD_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: venv data portraits test test-fast bench system-deps clean help
+.PHONY: venv data portraits test test-fast test-quarto bench system-deps node-deps clean help
 
 help:
 	@echo "make portraits  - set up, prepare data, build all 183 portraits and the catalogue"
 	@echo "make test       - set up and run the test suite"
+	@echo "make test-quarto - Quarto's own code on the template (tests/quarto)"
 	@echo "make data       - set up and prepare data/raw and data/processed"
 	@echo "make bench      - run the benchmarks in benchmarks/, then write docs/PERFORMANCE.md"
 
@@ -36,7 +40,8 @@ portraits: data
 	$(BIN)/portraits build --all $(if $(JOBS),--jobs $(JOBS)) $(BUILD_ARGS)
 
 # Debian packages the tests drive: pdftotext/pdftoppm (poppler-utils), headless Chromium, and npm
-# (axe-core for the accessibility checks comes from the npm registry, pinned in tests/browser).
+# (axe-core for the accessibility checks comes from the npm registry, pinned in tests/browser;
+# esbuild for the Quarto conformance tests, pinned in tests/quarto).
 system-deps:
 	@missing=""; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
@@ -48,8 +53,19 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: data system-deps
+# npm packages of the tests, from their lock files (never committed: node_modules is ignored)
+NODE_DEPS := tests/quarto/node_modules/.package-lock.json tests/browser/node_modules/.package-lock.json
+node-deps: system-deps $(NODE_DEPS)
+
+tests/%/node_modules/.package-lock.json: tests/%/package-lock.json
+	cd tests/$* && npm ci --no-audit --no-fund --loglevel=error
+
+test: data system-deps node-deps
 	$(BIN)/python -m pytest
+
+# Quarto's own code on the template (tests/quarto, docs/RENDERING.md "Conformance with Quarto")
+test-quarto: data system-deps node-deps
+	$(BIN)/python -m pytest -m quarto tests/quarto
 
 test-fast: venv
 	$(BIN)/python -m pytest -m "not e2e and not browser"

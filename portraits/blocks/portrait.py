@@ -41,7 +41,7 @@ from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
 from portraits.blocks.shown import Shown
 from portraits.blocks.values import indicator_rows
 from portraits.data import store
-from portraits.text import commentary, evidence, fmt, phrasing
+from portraits.text import commentary, evidence, fmt, phrasing, titles
 from portraits.text.benchmarks import benchmarks
 
 
@@ -103,8 +103,8 @@ class Portrait:
 
     def first_marked(self, figures, level: str = "france", otherwise: str = ""):
         """A section title: the finding of the first figure whose gap to ``level`` is marked,
-        else of the first comparable one, else ``otherwise`` (see ``phrasing.first_marked``)."""
-        return phrasing.first_marked(list(figures), level, otherwise)
+        else of the first comparable one, else ``otherwise`` (see ``titles.first_marked``)."""
+        return titles.first_marked(list(figures), level, otherwise)
 
     def metadata(self):
         """The document metadata the template's conditions read: ``available.ID`` (the

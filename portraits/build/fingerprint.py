@@ -5,12 +5,17 @@ A territory is rebuilt when one of these (or the template, or its own data finge
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from portraits.core import config
 
@@ -18,9 +23,10 @@ from portraits.core import config
 # subpackages. Editing them must not make 183 portraits stale (the preview ignores them too).
 NOT_PORTRAIT_INPUTS = {"cli.py", "__main__.py"}
 NOT_PORTRAIT_DIRS = {"__pycache__", "build", "site"}
-# Libraries whose version can change what a notebook or a render contains.
+# Libraries whose version can change what a notebook or a render contains (the font too: the
+# charts measure their labels with it, Typst and the HTML page embed it).
 ENGINE_PACKAGES = ("papermill", "nbclient", "ipykernel", "pandas", "numpy", "matplotlib", "seaborn",
-                   "babel", "pypandoc-binary", "typst", "jinja2", "nbconvert")
+                   "babel", "pypandoc-binary", "typst", "jinja2", "nbconvert", "font-source-sans-pro")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -56,11 +62,35 @@ def engine_fingerprint(engine: str, formats: list[str]) -> dict[str, Any]:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     options = {"engine": engine, "formats": sorted(formats), "python": sys.version.split()[0],
-               "versions": versions}
-    quarto_yml = config.PROJECT_DIR / "_quarto.yml"
-    if engine == "quarto" and quarto_yml.exists():
-        options["_quarto.yml"] = sha256_bytes(quarto_yml.read_bytes())
+               "versions": versions, "_quarto.yml": quarto_settings_hash()}
+    if engine == "quarto":
+        options["quarto"] = quarto_version()
     return options
+
+
+def quarto_settings_hash() -> str | None:
+    """The project's Quarto settings as both engines read them (parsed: editing a comment of
+    `_quarto.yml` changes no portrait, editing a value changes them all)."""
+    path = config.PROJECT_DIR / "_quarto.yml"
+    if not path.exists():
+        return None
+    try:
+        return sha256_json(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except yaml.YAMLError:  # the render will say what is wrong; the bytes still identify it
+        return sha256_bytes(path.read_bytes())
+
+
+@functools.lru_cache(maxsize=2)
+def quarto_version(quarto: str = "quarto") -> str | None:
+    """`quarto --version`: its filters and templates render the portraits."""
+    exe = shutil.which(quarto)
+    if exe is None:
+        return None
+    try:
+        proc = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() or None
 
 
 def data_state() -> str:

@@ -12,6 +12,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent  # portraits/, not portrait
 PROJECT_DIR = Path(os.environ.get("PORTRAITS_PROJECT_DIR", PACKAGE_DIR.parent)).resolve()
 
 MIRROR_ENV = "PORTRAITS_DATA_MIRROR"
+# Quarto's own source files (quarto-cli), which the conformance tests run; no default either.
+QUARTO_SOURCE_ENV = "PORTRAITS_QUARTO_SOURCE"
 
 
 def data_dir() -> Path:
@@ -51,6 +53,12 @@ def template_path() -> Path:
 def mirror_dir(explicit: str | os.PathLike | None = None) -> Path | None:
     """The mirror given on the command line, else by PORTRAITS_DATA_MIRROR, else None."""
     value = explicit or os.environ.get(MIRROR_ENV)
+    return Path(value).resolve() if value else None
+
+
+def quarto_source_dir() -> Path | None:
+    """Quarto's source tree given by PORTRAITS_QUARTO_SOURCE (its `src/` inside), else None."""
+    value = os.environ.get(QUARTO_SOURCE_ENV)
     return Path(value).resolve() if value else None
 
 

@@ -9,6 +9,9 @@ mirrors quarto-cli's `quartoMdToJupyter`:
 - the front matter becomes a raw cell, without its `jupyter:` key, which gives the kernelspec.
 Fences follow CommonMark: a cell only starts outside any other fence, so a ```` block showing
 ```{python} stays text, and a fence closes only with the same character, at least as long.
+Markdown that Quarto would read otherwise than our engine (``inline.quarto_problems``: inline
+code in a comment or a code block, adjacent expressions, spaces at a span's edges…) is refused
+with its line, before anything runs.
 """
 
 from __future__ import annotations
@@ -237,6 +240,10 @@ def _markdown_cell(text: str, template: str, line: int) -> nbformat.NotebookNode
     that evaluates it in the kernel (``portraits.text.inline``): papermill runs it like any cell, the
     executed notebook holds the evaluated text, and renderers never run code. Its expressions
     are compiled here, so a syntax error is refused before anything runs."""
+    problems = inline.quarto_problems(text)
+    if problems:  # what Quarto would read otherwise than our engine: refused, the first named
+        offset, what = problems[0]
+        raise TemplateError(f"{template}:{line + offset}: {what}")
     if not inline.has_inline(text):
         return nbformat.v4.new_markdown_cell(text)
     inline.check_syntax(text, template, line)

@@ -6,17 +6,49 @@ Two engines: "builtin" (pandoc + Typst from the Python wheels, always available)
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import tempfile
 from pathlib import Path
 
-from portraits.core import outputs
+import yaml
+
+from portraits.core import config, outputs
 from portraits.core.errors import RenderError
 
 ENGINES = ("auto", "builtin", "quarto")
+# The project's Quarto settings, the one place both engines read (lang, filters, crossref)
+QUARTO_PROJECT = "_quarto.yml"
 
-__all__ = ["ENGINES", "RenderError", "choose_engine", "quarto_available", "render"]
+__all__ = ["ENGINES", "RenderError", "choose_engine", "project_settings", "quarto_available", "render"]
+
+
+def project_file() -> Path:
+    return config.PROJECT_DIR / QUARTO_PROJECT
+
+
+def project_settings() -> dict:
+    """The project's `_quarto.yml`, with its filters as absolute paths (Quarto resolves them
+    from the project directory; our renderers run elsewhere)."""
+    path = project_file()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise RenderError(f"{path}: the project's Quarto settings are missing ({exc.strerror})") from exc
+    return json.loads(_settings(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _settings(path: str, mtime_ns: int, size: int) -> str:
+    # cached per file version (a render reads it once per document); JSON so callers get a copy
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RenderError(f"{path}: invalid YAML: {exc}") from exc
+    base = Path(path).parent
+    data["filters"] = [str((base / f).resolve()) if isinstance(f, str) else f for f in data.get("filters") or []]
+    return json.dumps(data, ensure_ascii=False)
 
 
 def quarto_available(quarto: str = "quarto") -> bool:

@@ -21,7 +21,7 @@ import typst
 from portraits.blocks import fonts
 from portraits.core import atomic
 from portraits.core.errors import RenderError
-from portraits.render import existing_notebook, stderr_tail
+from portraits.render import existing_notebook, project_settings, stderr_tail
 
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"
@@ -56,9 +56,13 @@ def _rts_options(pandoc: str) -> tuple[str, ...]:
 
 
 def _metadata_file(tmp: Path, context: dict | None) -> Path:
-    """Context values (title, subtitle, name, date...) as pandoc metadata; they win over the
-    template's front matter (the title of each territory is only known to the build)."""
-    meta = {"lang": "fr"}
+    """The project's Quarto settings (`_quarto.yml`: lang, crossref labels, filters, which
+    quarto_cells.lua applies) and the context values (title, subtitle, name, date...) as
+    pandoc metadata; they win over the template's front matter (the title of each territory
+    is only known to the build)."""
+    settings = project_settings()
+    meta = {"lang": settings.get("lang", "fr"), "crossref": settings.get("crossref") or {},
+            "portraits-filters": settings.get("filters") or []}
     meta.update({k: v for k, v in (context or {}).items() if v is not None})
     path = tmp / "metadata.json"  # JSON is YAML
     path.write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")

@@ -435,10 +435,21 @@ local function conditionals(doc)
   return doc
 end
 
+-- The project's crossref labels (_quarto.yml `crossref`, given as metadata by the engine), as
+-- Quarto composes them (src/resources/filters/crossref/format.lua, titlePrefix: title, a
+-- no-break space, the number, title-delim, a space).
+local function crossref_option(doc, key, default)
+  local opts = doc.meta.crossref
+  local v = opts and opts[key]
+  return v and stringify(v) or default
+end
+
 -- Number captioned figures and tables in document order; resolve @fig-x / @tbl-x.
 local function crossrefs(doc)
   local numbers, counters = {}, { fig = 0, tbl = 0 }
-  local names = { fig = "Figure", tbl = "Tableau" }
+  local names = { fig = crossref_option(doc, "fig-prefix", "Figure"), tbl = crossref_option(doc, "tbl-prefix", "Table") }
+  local titles = { fig = crossref_option(doc, "fig-title", "Figure"), tbl = crossref_option(doc, "tbl-title", "Table") }
+  local delim = crossref_option(doc, "title-delim", ":")
   doc.blocks = doc.blocks:walk({
     Figure = function(f)
       if f.identifier:match("^fig%-") then
@@ -446,7 +457,8 @@ local function crossrefs(doc)
         numbers[f.identifier] = counters.fig
         if is_html and #f.caption.long > 0 then
           local first = f.caption.long[1]
-          first.content:insert(1, pandoc.Str("Figure\u{a0}" .. counters.fig .. "\u{202F}: "))
+          first.content:insert(1, pandoc.Space())
+          first.content:insert(1, pandoc.Str(titles.fig .. "\u{a0}" .. counters.fig .. delim))
         end
         return f
       end
@@ -456,7 +468,8 @@ local function crossrefs(doc)
         counters.tbl = counters.tbl + 1
         numbers[t.identifier] = counters.tbl
         if is_html and #t.caption.long > 0 then
-          t.caption.long[1].content:insert(1, pandoc.Str("Tableau\u{a0}" .. counters.tbl .. "\u{202F}: "))
+          t.caption.long[1].content:insert(1, pandoc.Space())
+          t.caption.long[1].content:insert(1, pandoc.Str(titles.tbl .. "\u{a0}" .. counters.tbl .. delim))
         end
         return t
       end
@@ -634,16 +647,26 @@ local function finish(doc)
   return doc
 end
 
--- French typography (portraits/text/typo.py's rules) on the text once the outputs are parsed, before
--- the portrait classes turn blocks into raw Typst.
-local french = dofile((PANDOC_SCRIPT_FILE:match("(.*[/\\])") or "./") .. "french_typography.lua")
+-- The project's filters (_quarto.yml `filters`, absolute paths given as metadata by the engine:
+-- French typography, portraits/text/typo.py's rules) on the text once the outputs are parsed,
+-- before the portrait classes turn blocks into raw Typst. Quarto runs them at the same point,
+-- before its own filters (src/resources/filters/main.lua, the "pre-quarto" entry point).
+local function project_filters(doc)
+  for _, path in ipairs(doc.meta["portraits-filters"] or {}) do
+    for _, filter in ipairs(dofile(stringify(path))) do
+      if filter.Pandoc then doc = filter.Pandoc(doc) or doc else doc = doc:walk(filter) end
+    end
+  end
+  doc.meta["portraits-filters"] = nil
+  return doc
+end
 
 return {
   { Pandoc = front_matter },
   { Pandoc = conditionals },
   { Pandoc = cells },
   -- one pass (one trip of the document between pandoc and Lua) for both
-  { Pandoc = function(doc) return french[1].Pandoc(conditionals(doc)) end },
+  { Pandoc = function(doc) return project_filters(conditionals(doc)) end },
   { Pandoc = crossrefs },
   { Pandoc = keep_with_source },
   { Pandoc = portrait_classes },

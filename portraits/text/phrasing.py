@@ -45,8 +45,18 @@ from portraits.text.benchmarks import benchmarks as benchmark_words
 
 
 class Text(str):
-    """Markdown text: Quarto shows an inline value's text/markdown as is (a plain str would be
-    quoted); our engine converts it with str()."""
+    """Markdown text, what every inline expression must give. Quarto shows an inline value's
+    ``text/markdown`` as is, where a plain ``str`` falls back to its ``text/plain`` repr and
+    ``None`` reads "None" (src/core/jupyter/jupyter-inline.ts). Texts compose with ``+``
+    (``x.when + x.in_words(", soit ")`` is one Text): Quarto never finds two expressions with
+    no character between them, and an empty result makes it put the code back, so words that
+    may be empty are appended to words that are not."""
+
+    def __add__(self, other: object) -> "Text":
+        return Text(str.__add__(self, str(other)))
+
+    def __radd__(self, other: object) -> "Text":
+        return Text(str(other) + str(self))
 
     def _repr_markdown_(self) -> str:
         return str(self)
@@ -80,8 +90,8 @@ class Figure:
                                                rule=rule, outcome=outcome, shown=self.shown()))
 
     # ---------------------------------------------------------------- values
-    def shown(self, level: str = "territory") -> str:
-        return commentary.shown(self.row, level)
+    def shown(self, level: str = "territory") -> Text:
+        return Text(commentary.shown(self.row, level))
 
     @property
     def available(self) -> bool:
@@ -381,29 +391,3 @@ class Figure:
                      f"une quasi-stabilité » ; même sens : « comme » si |d| < {near:g}, « nettement plus/moins "
                      f"marquée » si |d| ≥ {marked:g}, sinon « plus/moins marquée »", outcome=title)
         return Text(title)
-
-
-# The strength of a gap, for the title of a section: marked > above/below > near > equal
-GAP_STRENGTH = {"equal": 0, "near": 1, "above": 2, "below": 2}
-
-
-def _gap_strength(f: Figure, level: str) -> int:
-    cmp = f._compare(level)
-    return GAP_STRENGTH.get(cmp.kind, -1) + (1 if cmp.strong else 0)
-
-
-def first_marked(figures: list[Figure], level: str = "france", otherwise: str = "") -> Text:
-    """The title of the figure with the largest gap to ``level`` (a marked gap, then a gap, then
-    "proche", then a tie; the first of the list among equals), else ``otherwise``: a title never
-    reports no gap while its section holds one."""
-    usable = [f for f in figures if f.available and f.comparable(level)
-              and not fmt.is_missing(f.row.get(level))]
-    lead = max(usable, key=lambda f: _gap_strength(f, level), default=None)  # max keeps the first
-    names = ", ".join(f.id for f in figures)
-    if lead is None:
-        evidence.record({"indicator": names, "asked": f"first_marked({level!r})", "outcome": otherwise,
-                         "rule": f"aucun indicateur comparable parmi {names} -> titre neutre"})
-        return Text(otherwise)
-    why = f"écart le plus fort parmi {names} (marqué > écart > proche > égalité ; le premier à égalité)"
-    return lead.title(level, otherwise, why=why)
-

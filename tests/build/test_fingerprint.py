@@ -23,7 +23,21 @@ def test_engine_fingerprint_names_the_options_and_the_libraries_versions():
     fp = fingerprint.engine_fingerprint("builtin", ["pdf", "html"])
     assert fp["engine"] == "builtin" and fp["formats"] == ["html", "pdf"]
     assert set(fp["versions"]) == set(fingerprint.ENGINE_PACKAGES) and fp["versions"]["nbconvert"]
-    assert "_quarto.yml" not in fp  # only the quarto engine reads it
+    assert fp["_quarto.yml"] == fingerprint.quarto_settings_hash()  # both engines read it
+    assert "quarto" not in fp  # the Quarto CLI's version only matters to the Quarto engine
+
+
+def test_quarto_settings_are_hashed_as_read_so_a_comment_changes_nothing(tmp_path, monkeypatch):
+    from portraits.core import config
+
+    monkeypatch.setattr(config, "PROJECT_DIR", tmp_path)
+    assert fingerprint.quarto_settings_hash() is None
+    (tmp_path / "_quarto.yml").write_text("lang: fr\ncrossref:\n  tbl-title: Tableau\n")
+    before = fingerprint.quarto_settings_hash()
+    (tmp_path / "_quarto.yml").write_text("# the labels\nlang: fr\ncrossref: {tbl-title: Tableau}\n")
+    assert fingerprint.quarto_settings_hash() == before
+    (tmp_path / "_quarto.yml").write_text("lang: fr\ncrossref:\n  tbl-title: Table\n")
+    assert fingerprint.quarto_settings_hash() != before
 
 
 def test_data_state_follows_the_processed_files_but_not_hidden_ones(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from portraits.core import config
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = ("PORTRAITS_PROJECT_DIR", "PORTRAITS_DATA_DIR", "PORTRAITS_PROCESSED_DIR", "PORTRAITS_OUTPUT_DIR",
-       config.MIRROR_ENV)
+       config.MIRROR_ENV, config.QUARTO_SOURCE_ENV)
 
 
 def _clean(monkeypatch):
@@ -31,6 +31,13 @@ def test_defaults_are_under_the_project(monkeypatch):
     assert config.output_dir() == config.PROJECT_DIR / "output"
     assert config.template_path() == config.PROJECT_DIR / "portrait_template.qmd"
     assert config.mirror_dir() is None  # no default on purpose
+    assert config.quarto_source_dir() is None  # idem
+
+
+def test_quarto_source_follows_its_variable(monkeypatch, tmp_path):
+    _clean(monkeypatch)
+    monkeypatch.setenv(config.QUARTO_SOURCE_ENV, str(tmp_path / "quarto-cli"))
+    assert config.quarto_source_dir() == tmp_path / "quarto-cli"
 
 
 def test_data_dir_moves_raw_manifest_and_processed(monkeypatch, tmp_path):

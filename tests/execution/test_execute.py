@@ -98,8 +98,8 @@ FAILURES = {
     "cell_raises": (None, "ValueError", "pas de données pour ti-0001", 15, False),
     "cell_hangs": (2, "TimeoutError", "the notebook exceeded its time limit of 2 s", 16, True),
     "kernel_dies": (None, "DeadKernelError", "the kernel died while running this cell", 17, True),
-    "inline_raises": (None, "InlineError", "inline_raises.qmd:21: `{python} shares[territory]` failed for "
-                      "ti-0001: KeyError: 'ti-0001'", 20, False),
+    "inline_raises": (None, "InlineError", "inline_raises.qmd:22: `{python} shares[territory]` failed for "
+                      "ti-0001: KeyError: 'ti-0001'", 21, False),
     "when_meta_without_metadata": (None, "InlineError", "when_meta_without_metadata.qmd:16: a `when-meta` "
                                    "condition needs the territory's metadata: display `p.metadata()` in a "
                                    "cell before this text", 16, False),

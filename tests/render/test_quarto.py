@@ -20,7 +20,8 @@ STUB = """#!{python}
 import json, os, sys
 args = sys.argv[1:]
 with open(os.environ["QUARTO_STUB_LOG"], "a", encoding="utf-8") as log:
-    log.write(json.dumps({{"args": args, "cwd": os.getcwd(),
+    project = open("_quarto.yml", encoding="utf-8").read() if os.path.exists("_quarto.yml") else None
+    log.write(json.dumps({{"args": args, "cwd": os.getcwd(), "project": project,
                           "input_exists": os.path.exists(args[1])}}) + "\\n")
 if os.environ.get("QUARTO_STUB_FAIL"):
     for i in range(30):
@@ -72,12 +73,45 @@ def test_command_lines_and_outputs_in_place(stub, tmp_path):
         assert args[args.index("--to") + 1] == to
         assert "--no-execute" in args
         assert "title:Territoire d’industrie — X" in args
-        assert "lang:fr" in args and "echo:false" in args
         # Quarto works on a copy in a temporary directory, never next to the notebook
         assert Path(call["cwd"]) != FIXTURE.parent and not Path(call["cwd"]).exists()
-    assert "embed-resources:true" in to_html["args"]
-    assert "papersize:a4" in to_typst["args"]
     assert sorted(p.name for p in html.parent.iterdir()) == ["a.html"]  # nothing else left
+
+
+def test_quarto_renders_with_the_projects_settings(stub, tmp_path):
+    """The temporary directory is a Quarto project made of `_quarto.yml`'s settings (the one
+    place both engines read) and this machine's paths: filters, font, stylesheet."""
+    import yaml
+
+    from portraits.blocks import fonts
+    from portraits.render import project_file
+
+    render_quarto(FIXTURE, {"html": tmp_path / "a.html", "pdf": tmp_path / "a.pdf"})
+    ours = yaml.safe_load(project_file().read_text(encoding="utf-8"))
+    calls = stub()
+    assert len(calls) == 2
+    for call in calls:
+        given = yaml.safe_load(call["project"])
+        assert given["lang"] == ours["lang"] == "fr"
+        assert given["crossref"] == ours["crossref"]
+        assert given["crossref"]["tbl-title"] == "Tableau" and given["crossref"]["title-delim"] == "\u202f:"
+        assert "output-dir" not in given["project"]  # Quarto writes beside the copy
+        assert "execute" not in given  # an executed notebook is not executed again anyway
+        assert [Path(f).name for f in given["filters"]] == [Path(f).name for f in ours["filters"]]
+        assert all(Path(f).is_absolute() and Path(f).is_file() for f in given["filters"])
+        typst, html = given["format"]["typst"], given["format"]["html"]
+        assert typst["font-paths"] == [str(fonts.font_dir())] and typst["mainfont"] == fonts.font_family()
+        assert Path(html["css"][0]).name == "portrait.css" and Path(html["css"][0]).is_file()
+        assert [Path(p).name for p in html["include-in-header"]] == ["portraits-fonts.html"]
+        assert [Path(p).name for p in typst["include-in-header"]] == ["portraits-captions.typ"]
+
+
+def test_the_typst_caption_separator_follows_the_crossref_delimiter(tmp_path):
+    from portraits.render.quarto import TYPST_HEADER, project_config
+
+    project_config(tmp_path)
+    assert (tmp_path / TYPST_HEADER).read_text(encoding="utf-8") == "#set figure.caption(separator: [\u202f: ])\n"
+    assert "@font-face" in (tmp_path / "portraits-fonts.html").read_text(encoding="utf-8")
 
 
 def test_only_requested_formats(stub, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from portraits.core import config
 
 from portraits.text.benchmarks import benchmarks
-from portraits.text import phrasing
+from portraits.text import phrasing, titles
 
 NN = "\u202f"
 NB = "\u00a0"
@@ -97,20 +97,6 @@ def test_titles_state_a_finding_or_fall_back():
                                   region=25000), benchmarks("84"))
     assert income.title("france") == "Un niveau de vie médian proche du niveau national"
     assert income.title("region") == "Un niveau de vie médian inférieur au niveau régional"
-
-
-def test_first_marked_prefers_a_marked_difference():
-    chomage = phrasing.Figure(dict(indicator_id="unemployment_rate", unit="%", territory=11.2, france=12.1),
-                              benchmarks())
-    ouvriers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=21.8, france=11.7),
-                               benchmarks())
-    assert phrasing.first_marked([chomage, ouvriers], "france", "Population active") == (
-        "Une part des ouvriers parmi les 15 ans ou plus nettement supérieure à la moyenne nationale")
-    ouvriers.row["territory"] = 12.0
-    assert phrasing.first_marked([chomage, ouvriers], "france", "x").startswith("Un taux de chômage")
-    chomage.row["territory"] = None
-    ouvriers.row["territory"] = None
-    assert phrasing.first_marked([chomage, ouvriers], "france", "Population active") == "Population active"
 
 
 def growth(**kw):
@@ -205,7 +191,7 @@ def test_a_title_is_recorded_once_as_a_title_row():
         title = x.title("all_territories")
     assert len(rows) == 1 and rows[0]["asked"] == "title('all_territories')" and rows[0]["outcome"] == title
     with phrasing.recording() as rows:
-        phrasing.first_marked([fig(territory=18.2), fig(territory=30.0)], "all_territories")
+        titles.first_marked([fig(territory=18.2), fig(territory=30.0)], "all_territories")
     assert len(rows) == 1 and rows[0]["rule"].startswith("écart le plus fort parmi")
 
 
@@ -264,19 +250,3 @@ def test_annual_changes_use_the_growth_thresholds():
     assert growth(territory=0.3 + marked - 0.1, france=0.3).trend_title().endswith(", plus marquée qu'en France")
 
 
-def test_a_section_title_takes_its_largest_gap():
-    """ti-4420: the industrial share ties with France, the 10-or-more share is above it: the
-    title reports the gap, never "égale à la moyenne nationale" over a section holding one."""
-    def share(iid, t, f):
-        return phrasing.Figure(dict(indicator_id=iid, unit="%", territory=t, france=f), benchmarks())
-    tie = share("industry_establishments_share", 8.2, 8.2)
-    above = share("establishments_10plus_share", 22.2, 18.1)
-    near = share("establishments_10plus_share", 18.5, 18.1)
-    assert phrasing.first_marked([tie, above], "france") == (
-        "Une part des établissements de 10 salariés ou plus supérieure à la moyenne nationale")
-    assert phrasing.first_marked([tie, near], "france").startswith(
-        "Une part des établissements de 10 salariés ou plus proche")
-    assert phrasing.first_marked([tie, tie], "france").startswith("Une part des établissements industriels égale")
-    marked = share("industry_establishments_share", 8.2, 8.2 + COMPARE["marked_points"])
-    assert phrasing.first_marked([above, marked], "france").startswith(
-        "Une part des établissements industriels nettement inférieure")
