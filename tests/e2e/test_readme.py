@@ -1,4 +1,4 @@
-"""README, "Edit the narrative": its template lines are the template's, its example outputs are
+"""docs/TEMPLATE.md, "Edit the narrative": its template lines are the template's, its example outputs are
 the real build's (« … » quotes, compared with the built pages of Plastics Vallée), and worked
 examples 4 (choose the key figures) and 5 (add a chart) give what it says for Plastics Vallée,
 Basse-Terre and Mayotte, HTML and PDF."""
@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from portraits.core import config
 
 pytestmark = pytest.mark.e2e
-README = config.template_path().parent / "README.md"
+README = config.template_path().parent / "docs" / "TEMPLATE.md"  # the template manual
 IDS = ["ti-8413", "ti-0101", "ti-0601"]
 
 # Worked examples 4 and 5, as the README writes them (checked to be there verbatim)
