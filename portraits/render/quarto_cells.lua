@@ -284,6 +284,11 @@ local function code_cell(div)
         end
       end
       blocks = result
+    elseif fig_cap and #blocks > 0 then
+      -- no image (a chart without data shows a note): Quarto still makes the cell a numbered
+      -- figure around its output (a float of the labelled cell), so do we
+      local id = (label and label:match("^fig%-")) and label or ""
+      blocks = pandoc.Blocks({ pandoc.Figure(blocks, { pandoc.Plain(fig_cap) }, pandoc.Attr(id)) })
     end
   end
   -- Quarto's `column: margin`: kept as a .column-margin div, set beside the previous block
