@@ -25,6 +25,7 @@ import contextlib
 import contextvars
 import html as _html
 import math
+import os
 from typing import Any, Iterator, Mapping
 
 import pandas as pd
@@ -178,9 +179,17 @@ def from_output(data: Mapping[str, Any]) -> list[dict]:
     return [dict(zip(table.get("columns", []), row)) for row in table.get("rows", [])]
 
 
+def under_quarto() -> bool:
+    """True in a kernel that Quarto's ``notebook.py`` started (``quarto render``/``preview``:
+    it sets QUARTO_FIG_FORMAT in the kernel's environment, src/resources/jupyter/notebook.py,
+    ``set_env_vars``); our build executes with papermill, without it."""
+    return "QUARTO_FIG_FORMAT" in os.environ
+
+
 def display(rows: list[dict], anchor_id: str = "") -> None:
-    """Display ``rows`` in the notebook (nothing when there are none)."""
-    if not rows:
+    """Display ``rows`` in the notebook (nothing when there are none, nor under Quarto's own
+    execution: Quarto renders every output for readers, and evidence is for reviewers)."""
+    if not rows or under_quarto():
         return
     from IPython.display import display as ipy_display
 
