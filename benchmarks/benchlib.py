@@ -70,7 +70,7 @@ LINE = re.compile(r"^([a-z][a-z0-9_]*): (-?\d+(?:\.\d+)?)(?: \((.*)\))?$")
 
 # The sentence edited, in the template's narrative (it holds inline expressions); the edit
 # adds words to it, so the text changes and no code does.
-SENTENCE = "L'industrie représente `{python} industry_share` des emplois"
+SENTENCE = "L'industrie représente `{python} industry_share` des ["
 
 
 def edit_sentence(text: str, n: int) -> tuple[str, str]:

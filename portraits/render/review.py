@@ -180,6 +180,10 @@ def _portrait_target(cell, last_heading: str) -> tuple[str, str]:
     """(the portrait's id of what a cell shows, the last heading id after it): a chart's or
     table's label, else the cell's heading, else the heading the cell follows."""
     heading = last_heading
+    if cell.get("cell_type") == "markdown":  # a plain text cell: its headings are the portrait's
+        for m in _HEADING.finditer(cell.get("source", "")):
+            heading = pandoc_identifier(m.group(1))
+        return "", heading
     for output in cell.get("outputs", []):
         text = (output.get("data") or {}).get("text/markdown")
         if isinstance(text, str) and not _role(output):

@@ -41,8 +41,8 @@ def _edit(text: str, old: str, new: str) -> str:
 
 
 # The three worked examples of the README ("Edit the narrative"), applied to a copy of the template.
-REWORD = ("L'industrie représente `{python} industry_share` des emplois",
-          "L'industrie pèse `{python} industry_share` des emplois")
+REWORD = ("L'industrie représente `{python} industry_share` des [",
+          "L'industrie pèse `{python} industry_share` des [")
 SWAP = ('Le taux d\'activité des 15-64 ans s\'établit à `{python} activity` `{python} activity.when`, '
         '`{python} activity.vs("region", "france")`.',
         'Le taux d\'activité des 15-64 ans s\'établit à `{python} activity` `{python} activity.when`, '
@@ -152,7 +152,7 @@ def test_evidence_is_in_the_notebook_only(real):
 def test_an_expression_failing_for_one_territory_fails_it_alone(tmp_path):
     text = config.template_path().read_text(encoding="utf-8")
     text = _edit(text, REWORD[0], "L'industrie représente `{python} 1 / (territory != \"ti-0101\")` et "
-                 "`{python} industry_share` des emplois")
+                 "`{python} industry_share` des [")
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if "1 / (territory" in ln)
     template = tmp_path / "t.qmd"
     template.write_text(text, encoding="utf-8")
@@ -168,7 +168,7 @@ def test_an_expression_failing_for_one_territory_fails_it_alone(tmp_path):
 
 def test_an_expression_syntax_error_is_refused_before_anything_runs(tmp_path):
     text = config.template_path().read_text(encoding="utf-8")
-    text = _edit(text, REWORD[0], "L'industrie représente `{python} industry_share.vs(\"region\"` des emplois")
+    text = _edit(text, REWORD[0], "L'industrie représente `{python} industry_share.vs(\"region\"` des [")
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if 'vs("region"`' in ln)
     template = tmp_path / "t.qmd"
     template.write_text(text, encoding="utf-8")
