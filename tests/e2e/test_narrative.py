@@ -133,18 +133,20 @@ def test_evidence_is_in_the_notebook_only(real):
     found = _evidence_outputs(nb)
     assert len(found) >= 5
     html = "".join("".join(o["data"]["text/html"]) for _, o in found)
-    for header in ("Valeur brute", "Valeur affichée", "Référence", "Règle et seuil", "Résultat",
+    for header in ("Valeur brute", "Valeur affichée", "Référence", "Règle appliquée", "Résultat",
                    "Rang/n", "Approx.", "Comparable", "Source", "Millésime"):
         assert header in html
     assert "industry_jobs_share" in html and "autre base : non comparable" in html
-    # the text cells' evidence, and the key figures'
-    assert all("narrative" in cell["metadata"].get("tags", []) or "p.key_figures(" in "".join(cell["source"])
-               for cell, _ in found)
-    assert any("p.key_figures(" in "".join(cell["source"]) for cell, _ in found)
+    # the text cells', the key figures', the charts' and the table's evidence, each with its anchor
+    sources = ["".join(cell["source"]) for cell, _ in found]
+    assert any("narrative" in cell["metadata"].get("tags", []) for cell, _ in found)
+    for call in ("p.key_figures(", "p.chart(", "p.positions(", "p.comparison_table("):
+        assert any(call in src for src in sources), call
+    assert all(o["metadata"]["portraits"].get("anchor") for _, o in found)
     page = (real / "html" / "ti-0101.html").read_text(encoding="utf-8")
     pdf = "\n".join(p.extract_text() or "" for p in PdfReader(real / "pdf" / "ti-0101.pdf").pages)
     for rendered in (page, pdf):
-        assert "Valeur brute" not in rendered and "Règle et seuil" not in rendered
+        assert "Valeur brute" not in rendered and "Règle appliquée" not in rendered
         assert "available:" not in rendered and "comparable:" not in rendered
 
 
