@@ -12,18 +12,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def scrollbar_browser():
-    """Chromium as a reader has it: Playwright hides scrollbars in headless mode by default."""
-    from pathlib import Path
-
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"{CHROMIUM} missing: `apt-get install -y chromium` (make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, ignore_default_args=["--hide-scrollbars"])
-        yield b
-        b.close()
+def scrollbar_browser(browser):
+    """Chromium as a reader has it: Playwright hides scrollbars in headless mode by default.
+    Launched from the session's Playwright (a second sync_playwright would clash with its loop)."""
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                    ignore_default_args=["--hide-scrollbars"])
+    yield b
+    b.close()
 
 
 @pytest.fixture
