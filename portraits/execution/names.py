@@ -224,18 +224,6 @@ def cell_location(template: str | None, line: int | None, label: str | None, cel
     return f"{template}:{line} ({inside})" if inside else f"{template}:{line}"
 
 
-@dataclasses.dataclass
-class ExecutionResult:
-    nb: nbformat.NotebookNode
-    error: CellError | None
-    duration: float
-    kernel_restarted: bool = False   # the kernel died or timed out and was replaced
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
 def _where(name: str, c: _Cell, k: int, lines: list[str] | None) -> str:
     line = file_line(c.cell, k, lines)
     return f"{name}:{line}" if line else f"{name}: cell {c.index}, line {k}"
