@@ -79,7 +79,7 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: "error",
   banner: {
-    js: "// Built at test time from Quarto's source (MIT, Posit Software, PBC); not a project file.\n" +
+    js: "// Built at test time from Quarto's source (MIT: see COPYING.md and COPYRIGHT beside it); not a project file.\n" +
       "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 });
