@@ -287,7 +287,7 @@ def evaluate(text: str, namespace: dict, *, template: str = "template", line: in
     who = f" for {territory}" if territory else ""
     dropped: list[tuple[int, str]] = []
     text = resolve_conditions(text, namespace.get(METADATA_NAME), where, dropped)
-    with phrasing.recording():  # evidence of dropped text discarded
+    with evidence.recording():  # evidence of dropped text discarded
         for offset, chunk in dropped:
             for m in _live(chunk):
                 at = line + offset + chunk.count("\n", 0, m.start())
@@ -297,7 +297,7 @@ def evaluate(text: str, namespace: dict, *, template: str = "template", line: in
                     raise InlineError(f"{template}:{at}: `{{python}} {m.group(1)}` failed{who} in a block "
                                       f"hidden by its condition, which Quarto evaluates all the same: "
                                       f"{type(exc).__name__}: {exc}") from exc
-    with phrasing.recording() as rows:
+    with evidence.recording() as rows:
         live = {m.start() for m in _live(text)}
 
         def replace(m: re.Match) -> str:

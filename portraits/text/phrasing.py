@@ -34,7 +34,7 @@ An approximate value, the territory's or a benchmark's, is written "environ …"
 key figures write "≈ …": one rule, docs/ARCHITECTURE.md). Each call records what decided its
 words (values, benchmark, difference, the rule that chose the outcome, outcome, rank, flags,
 source, millésime) as a ``portraits.text.evidence`` row in the evidence of the cell being
-evaluated (:func:`recording`), which ``portraits.text.inline`` shows in the executed notebook.
+evaluated (``evidence.recording``), which ``portraits.text.inline`` shows in the executed notebook.
 """
 
 from __future__ import annotations
@@ -62,10 +62,6 @@ class Text(str):
         return str(self)
 
 
-# The evidence rows and their table live in ``portraits.text.evidence`` (one format for every block)
-recording = evidence.recording
-EVIDENCE_COLUMNS = evidence.COLUMNS
-evidence_table = evidence.table
 APPROX_WORD = "environ "  # the text's mark of an approximate value, the territory's or a benchmark's
 
 

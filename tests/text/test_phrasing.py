@@ -8,7 +8,7 @@ import pytest
 from portraits.core import config
 
 from portraits.text.benchmarks import benchmarks
-from portraits.text import phrasing, titles
+from portraits.text import evidence, phrasing, titles
 
 NN = "\u202f"
 NB = "\u00a0"
@@ -153,12 +153,12 @@ def test_not_comparable_value_is_compared_with_its_region_only():
 
 def test_evidence_records_values_rules_and_outcomes():
     x = fig(rank=3)
-    with phrasing.recording() as rows:
+    with evidence.recording() as rows:
         x.compared("all_territories")
         x.in_words()
         x.vs("france")
-    table = phrasing.evidence_table(rows)
-    assert list(table.columns) == list(phrasing.EVIDENCE_COLUMNS.values())
+    table = evidence.table(rows)
+    assert list(table.columns) == list(evidence.COLUMNS.values())
     first = table.iloc[0]
     assert first["Indicateur"] == "industry_jobs_share" and first["Valeur brute"] == "24.13"
     assert first["Valeur affichée"] == f"24,1{NN}%" and first["Référence affichée"] == f"18,0{NN}%"
@@ -173,7 +173,7 @@ def test_evidence_records_values_rules_and_outcomes():
 
 
 def test_each_rule_text_states_the_rule_that_chose_the_outcome():
-    with phrasing.recording() as rows:
+    with evidence.recording() as rows:
         fig().vs("france")                       # 24,1 against 12,4: « contre »
         fig(territory=12.44).vs("france")        # a tie: « comme »
         fig(territory=12.9).compared("france")   # 0,5 point: « proche »
@@ -187,10 +187,10 @@ def test_each_rule_text_states_the_rule_that_chose_the_outcome():
 
 def test_a_title_is_recorded_once_as_a_title_row():
     x = fig()
-    with phrasing.recording() as rows:
+    with evidence.recording() as rows:
         title = x.title("all_territories")
     assert len(rows) == 1 and rows[0]["asked"] == "title('all_territories')" and rows[0]["outcome"] == title
-    with phrasing.recording() as rows:
+    with evidence.recording() as rows:
         titles.first_marked([fig(territory=18.2), fig(territory=30.0)], "all_territories")
     assert len(rows) == 1 and rows[0]["rule"].startswith("écart le plus fort parmi")
 
@@ -202,7 +202,7 @@ def test_approximate_benchmarks_say_environ_in_the_text():
         f"contre 15,2{NN}% en Normandie et environ 13,2{NN}% dans l'ensemble des Territoires d'industrie")
     assert x.compared("all_territories", value=True, gap=True).endswith(f"(environ 13,2{NN}%, soit +21,4{NB}points)")
     assert x.at("all_territories") == f"environ 13,2{NN}%" and x.at("region") == f"15,2{NN}%"
-    with phrasing.recording() as rows:
+    with evidence.recording() as rows:
         x.at("all_territories")
     assert rows[0]["bench_approx"] == "oui" and "« environ »" in rows[0]["rule"]
 
