@@ -36,7 +36,7 @@ import re
 from typing import Any, Mapping
 
 
-from portraits.text import evidence, phrasing
+from portraits.text import evidence
 
 # Quarto's inline code: `{python} expr` (the expression holds no backtick)
 INLINE = re.compile(r"`\{python\}[ \t]+([^`\n]+?)[ \t]*`")
