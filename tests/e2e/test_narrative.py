@@ -40,6 +40,15 @@ def _edit(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def _edited_template(tmp_path, old: str, new: str, marker: str):
+    """A copy of the template with ``old`` replaced by ``new``, and the line holding ``marker``."""
+    text = _edit(config.template_path().read_text(encoding="utf-8"), old, new)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if marker in ln)
+    template = tmp_path / "t.qmd"
+    template.write_text(text, encoding="utf-8")
+    return template, line
+
+
 # The three worked examples of the README ("Edit the narrative"), applied to a copy of the template.
 REWORD = ("L'industrie représente `{python} industry_share` des [",
           "L'industrie pèse `{python} industry_share` des [")
@@ -152,12 +161,9 @@ def test_evidence_is_in_the_notebook_only(real):
 
 # --- errors ---------------------------------------------------------------------------------
 def test_an_expression_failing_for_one_territory_fails_it_alone(tmp_path):
-    text = config.template_path().read_text(encoding="utf-8")
-    text = _edit(text, REWORD[0], "L'industrie représente `{python} 1 / (territory != \"ti-0101\")` et "
-                 "`{python} industry_share` des [")
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "1 / (territory" in ln)
-    template = tmp_path / "t.qmd"
-    template.write_text(text, encoding="utf-8")
+    template, line = _edited_template(
+        tmp_path, REWORD[0], "L'industrie représente `{python} 1 / (territory != \"ti-0101\")` et "
+        "`{python} industry_share` des [", "1 / (territory")
     proc = _build("ti-0101", "ti-8413", "--template", str(template), "--output", str(tmp_path / "o"),
                   "--formats", "html")
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -169,11 +175,8 @@ def test_an_expression_failing_for_one_territory_fails_it_alone(tmp_path):
 
 
 def test_an_expression_syntax_error_is_refused_before_anything_runs(tmp_path):
-    text = config.template_path().read_text(encoding="utf-8")
-    text = _edit(text, REWORD[0], "L'industrie représente `{python} industry_share.vs(\"region\"` des [")
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if 'vs("region"`' in ln)
-    template = tmp_path / "t.qmd"
-    template.write_text(text, encoding="utf-8")
+    template, line = _edited_template(
+        tmp_path, REWORD[0], "L'industrie représente `{python} industry_share.vs(\"region\"` des [", 'vs("region"`')
     proc = _build("ti-8413", "--template", str(template), "--output", str(tmp_path / "o"))
     assert proc.returncode == 2
     assert f"t.qmd:{line}" in proc.stderr and "Traceback" not in proc.stderr
@@ -182,11 +185,8 @@ def test_an_expression_syntax_error_is_refused_before_anything_runs(tmp_path):
 
 def test_a_misspelt_name_in_a_block_hidden_for_the_territory_is_refused_before_anything_runs(tmp_path):
     # ti-8413 has a poverty rate: the block that names `poverty.marker` is hidden for it
-    text = config.template_path().read_text(encoding="utf-8")
-    text = _edit(text, "(`{python} poverty.marker`)", "(`{python} povrety.marker`)")
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "povrety.marker" in ln)
-    template = tmp_path / "t.qmd"
-    template.write_text(text, encoding="utf-8")
+    template, line = _edited_template(tmp_path, "(`{python} poverty.marker`)", "(`{python} povrety.marker`)",
+                                      "povrety.marker")
     proc = _build("ti-8413", "--template", str(template), "--output", str(tmp_path / "o"))
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert (f"t.qmd:{line}: `{{python}} povrety.marker`: unknown name 'povrety' (did you mean 'poverty'?)"
@@ -195,11 +195,7 @@ def test_a_misspelt_name_in_a_block_hidden_for_the_territory_is_refused_before_a
 
 
 def test_a_failing_code_cell_is_named_by_its_template_line_and_label(tmp_path):
-    text = config.template_path().read_text(encoding="utf-8")
-    text = _edit(text, 'p.chart("sectors")', 'p.chart("secteurs")')
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if 'p.chart("secteurs")' in ln)
-    template = tmp_path / "t.qmd"
-    template.write_text(text, encoding="utf-8")
+    template, line = _edited_template(tmp_path, 'p.chart("sectors")', 'p.chart("secteurs")', 'p.chart("secteurs")')
     proc = _build("ti-0601", "--template", str(template), "--output", str(tmp_path / "o"), "--formats", "html")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert f"FAILED ti-0601: t.qmd:{line} (fig-secteurs, cell " in proc.stdout
