@@ -22,7 +22,7 @@ from portraits.blocks import charts
 from portraits.blocks.chart_style import (
     GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, TERRITORY, Chart, add_source, label_width,
     legend_rows, legend_top, new_figure, num_axis, pct_axis, rc, shorten, source_line, unavailable)
-from portraits.text.evidence import indicator_row
+from portraits.text.evidence import indicator_row, record
 from portraits.blocks.sources import chart_source
 from portraits.blocks.values import value_text
 from portraits.core import levels
@@ -67,11 +67,10 @@ def _source(fig, ax_list, source: str) -> None:
     add_source(fig, "\n".join(lines))
 
 
-def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS,
-         evidence: list[dict] | None = None) -> Chart:
+def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
     """One group of horizontal bars per figure: the territory and its benchmarks ``vs``. A
     missing value is labelled "n.d."; a benchmark on another basis is left out. The value
-    labels drawn are added to ``evidence``."""
+    labels drawn are recorded as evidence (``evidence.recording``)."""
     if not rows:
         raise ValueError("p.bars() needs at least one figure: p.bars(unemployment, activity)")
     rates = {fmt.is_rate(r.get("unit")) for r in rows}
@@ -86,7 +85,7 @@ def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS,
     fig, ax = new_figure(0.9 + 0.22 * len(shown) * len(rows), [label_width(labels, 28)],
                          legend=legend_rows({lv: names[lv] for lv in shown}), xlabel=False, right=0.5)
     with matplotlib.rc_context(rc()):
-        _draw_bars(ax, rows, shown, names, [] if evidence is None else evidence)
+        _draw_bars(ax, rows, shown, names)
         ax.set_yticks(np.arange(len(rows)), [charts.wrap_label(lab, 28) for lab in labels])
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
@@ -104,7 +103,7 @@ def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS,
     return Chart(fig, alt)
 
 
-def _draw_bars(ax, rows: list[dict], shown: list[str], names: dict[str, str], evidence: list[dict]) -> None:
+def _draw_bars(ax, rows: list[dict], shown: list[str], names: dict[str, str]) -> None:
     """The bars and their value labels (a negative value's label left of its bar), the axis
     spanning zero and every value."""
     height = 0.8 / len(shown)
@@ -123,7 +122,7 @@ def _draw_bars(ax, rows: list[dict], shown: list[str], names: dict[str, str], ev
                         textcoords="offset points", va="center", ha="right" if negative else "left",
                         fontsize=7.5, color=TERRITORY if lv == "territory" else "#555555",
                         fontweight="semibold" if lv == "territory" else "normal")
-            evidence.append(indicator_row(r, place="chart_label", words=text, asked=f"barre {names[lv]}",
+            record(indicator_row(r, place="chart_label", words=text, asked=f"barre {names[lv]}",
                                          benchmark=lv, rule="valeur affichée ; référence non comparable omise",
                                          outcome=text))
             if not fmt.is_missing(v):

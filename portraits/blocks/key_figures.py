@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from portraits.blocks.chart_style import source_line
 from portraits.blocks.display import md_escape
-from portraits.text.evidence import indicator_row
+from portraits.text.evidence import indicator_row, record
 from portraits.blocks.sources import producer_names
 from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
@@ -52,12 +52,11 @@ def _absent(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
 
 
-def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str) -> tuple[str, list[dict]]:
-    """ "L'essentiel": the key figures in the template's order, as fenced divs, their note,
-    and the evidence of each."""
-    evidence: list[dict] = []
+def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str) -> str:
+    """ "L'essentiel": the key figures in the template's order, as fenced divs, and their note;
+    the evidence of each goes to the active ``evidence.recording``."""
     values: list[tuple[dict, str]] = []  # the (row, level) of every value the cards show
-    blocks = [key_figure(rows, k, region_name, evidence, values) for k in items]
+    blocks = [key_figure(rows, k, region_name, values) for k in items]
     blocks = [b for b in blocks if b]
     shown = [k.indicator_id for k in items if k.indicator_id in rows]
     changes = [c for i in shown if (c := catalogue_words(i).get("key_figure_change")) in rows]
@@ -69,24 +68,23 @@ def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str)
     text = "::::: {.key-figures}\n" + "\n\n".join(blocks) + "\n:::::\n"
     if notes:
         text += "\n::: {.source}\n" + ". ".join(notes) + ".\n:::\n"
-    return text, evidence
+    return text
 
 
 def key_figure(rows: dict[str, dict], item: KeyFigure | str, region_name: str,
-               evidence: list[dict] | None = None, values: list | None = None) -> str | None:
+               values: list | None = None) -> str | None:
     """One key figure: value, label and benchmark line (None if the indicator is absent);
-    its evidence and the (row, level) of the values it shows are added to the lists given."""
+    its evidence is recorded, the (row, level) of the values it shows added to ``values``."""
     item = KeyFigure(item) if isinstance(item, str) else item
     row = rows.get(item.indicator_id)
     if row is None:
         return None
-    evidence = [] if evidence is None else evidence
     values = [] if values is None else values
     values.append((row, "territory"))
     value, label = _value(row, item) if item.rank else (value_text(row), _label(row, item))
     bench = (_rank_line(row) if item.rank
-             else " · ".join(_benchmarks(rows, row, item, region_name, evidence, values)))
-    evidence.append(indicator_row(row, place="key_figure", words=f"{value} {label}", asked="valeur et libellé",
+             else " · ".join(_benchmarks(rows, row, item, region_name, values)))
+    record(indicator_row(row, place="key_figure", words=f"{value} {label}", asked="valeur et libellé",
                                  rule=_label_rule(row, item), outcome=f"{value} {label}"))
     return (":::: {.key-figure}\n"
             f"[{md_escape(value)}]{{.value}} [{md_escape(label)}]{{.label}} "
@@ -136,7 +134,7 @@ def _rank_line(row: dict) -> str:
 
 
 def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: str,
-                evidence: list[dict], values: list) -> list[str]:
+                values: list) -> list[str]:
     """The benchmark line's parts: the change of the catalogue's ``key_figure_change``, else
     the benchmarks asked (France and all the territories by default; the region only for a
     value on another basis)."""
@@ -145,7 +143,7 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
     if trow is not None:
         if not fmt.is_missing(trow.get("territory")):  # else "évolution non disponible" alone
             values.extend((trow, lv) for lv in ("territory", "france"))
-        return [_change(trow, evidence)]
+        return [_change(trow)]
     if fmt.is_missing(row.get("territory")):
         return ["valeur non disponible pour ce territoire"]
     vs = item.vs or tuple(words.get("key_figure_vs") or DEFAULT_VS)
@@ -158,8 +156,9 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
         name = region_name if level == "region" else SHORT_NAMES.get(level, levels.label(level, row.get("france_scope")))
         shown = fmt.is_missing(row.get(level)) is False and commentary.comparable(row, level)
         text = f"{name} : {value_text(row, level)}"
-        evidence.append(indicator_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",
-                                     benchmark=level, rule="référence manquante ou non comparable : omise",
+        record(indicator_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",
+                                     benchmark=level, rule=("référence demandée (gabarit ou key_figure_vs du catalogue) : affichée" if shown
+                                           else "référence manquante ou non comparable : omise"),
                                      outcome=text if shown else "omise"))
         if shown:
             parts.append(md_escape(text))
@@ -167,7 +166,7 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
     return parts
 
 
-def _change(trow: dict, evidence: list[dict]) -> str:
+def _change(trow: dict) -> str:
     """"+0,4 % par an entre 2015 et 2021 (France : +0,3 % par an)"."""
     if fmt.is_missing(trow.get("territory")):
         text = "évolution non disponible"
@@ -175,6 +174,6 @@ def _change(trow: dict, evidence: list[dict]) -> str:
         france = levels.label("france", trow.get("france_scope"))
         text = (f"{value_text(trow)} {period_words(trow.get('year'))}"
                 + (f" ({france} : {value_text(trow, 'france')})" if not fmt.is_missing(trow.get("france")) else ""))
-    evidence.append(indicator_row(trow, place="key_figure", words=text, asked="évolution",
+    record(indicator_row(trow, place="key_figure", words=text, asked="évolution",
                                  benchmark="france", rule="key_figure_change du catalogue", outcome=text))
     return md_escape(text)

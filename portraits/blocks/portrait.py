@@ -75,7 +75,8 @@ class Portrait:
         items = [f if isinstance(f, key_figures.KeyFigure) else key_figures.KeyFigure(self._id(f))
                  for f in figures]
         self.shown.add(k.indicator_id for k in items)
-        text, rows = key_figures.key_figures(items, self.rows, self.territory.region_name)
+        with evidence.recording() as rows:
+            text = key_figures.key_figures(items, self.rows, self.territory.region_name)
         return markdown(text, rows, "preuve-chiffres-cles")
 
     def key_figure(self, figure, *, label: str | None = None, vs=None, rank: bool = False):
@@ -161,10 +162,11 @@ class Portrait:
         ids = [self._id(f) for f in figures]
         self.shown.add(ids)
         rows = [self.rows[i] for i in ids]
-        if draw is not figure_charts.bars:
-            return FigureOutput(draw(rows[0], self.name, self.territory.region_name))
-        drawn: list[dict] = []
-        chart = draw(rows, self.name, self.territory.region_name, evidence=drawn, **options)
+        with evidence.recording() as drawn:
+            if draw is figure_charts.bars:
+                chart = draw(rows, self.name, self.territory.region_name, **options)
+            else:
+                chart = draw(rows[0], self.name, self.territory.region_name)
         return FigureOutput(chart, drawn, f"preuve-graphique-{'-'.join(ids)}")
 
     def comparison_table(self, *figures):

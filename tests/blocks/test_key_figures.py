@@ -115,6 +115,7 @@ def test_each_key_figure_records_its_evidence(portrait):
     assert words["population"] == "63\u202f434 habitants en 2021"
     france = next(r for r in rows if r["asked"] == "référence france")
     assert france["bench_shown"] and france["words"].startswith("France : ")
+    assert france["rule"].startswith("référence demandée")  # the rule that chose to show it
     assert any(r["indicator"] == "population_growth" for r in rows)  # the change shown with it
 
 
