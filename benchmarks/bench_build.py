@@ -87,7 +87,7 @@ import inprocess  # noqa: E402
 from portraits.build import pool, worker  # noqa: E402
 from portraits.render import context  # noqa: E402
 from portraits.core import config  # noqa: E402
-from portraits.execution import qmd  # noqa: E402
+from portraits.template import reader  # noqa: E402
 from portraits.data import store  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -296,7 +296,7 @@ def main() -> int:  # long: the run's steps in order, each a call
     template_path = scratch / "template" / "portrait_template.qmd"
     template_path.parent.mkdir(exist_ok=True)
     shutil.copy2(config.template_path(), template_path)
-    template = qmd.read_qmd(template_path)
+    template = reader.read_qmd(template_path)
     figures = benchlib.Figures("bench_build", vars(args))
     figures.data.update(territories=n, jobs=jobs)
     print(f"# {n} territories, {jobs} worker(s), naive sample {len(sample)}, scratch {scratch}, "

@@ -48,7 +48,7 @@ import benchlib  # noqa: E402 - beside this script
 import inprocess  # noqa: E402
 from portraits import render  # noqa: E402
 from portraits.blocks import data_table  # noqa: E402
-from portraits.build import changes, report, worker  # noqa: E402
+from portraits.build import build_report, text_changes, worker  # noqa: E402
 from portraits.core import config  # noqa: E402
 from portraits.data import store  # noqa: E402
 from portraits.execution.execute import WarmKernel  # noqa: E402
@@ -139,8 +139,8 @@ def instrument(meter: Meter, lua_times: Path) -> None:
     meter.wrap(builtin.WRITERS, "pdf", "PDF")
     meter.wrap(typst, "compile", "Typst")
     meter.wrap(worker, "_write_review", "review page (nbconvert)")
-    meter.wrap(changes, "extract_file", "build report: text extract")
-    meter.wrap(report, "extract", "build report: figures extract")
+    meter.wrap(text_changes, "extract_file", "build report: text extract")
+    meter.wrap(build_report, "extract", "build report: figures extract")
     # pandoc runs the filter through lua_stages.lua, which times each pass of the real one
     os.environ["PORTRAITS_LUA_FILTER"] = str(builtin.LUA_FILTER)
     os.environ["PORTRAITS_LUA_TIMES"] = str(lua_times)

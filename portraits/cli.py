@@ -98,10 +98,10 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from portraits.site import preview
+    from portraits.preview import server
 
     port = {} if args.port is None else {"port": args.port}
-    return preview.run(args.id, template=Path(args.template) if args.template else None, **port)
+    return server.run(args.id, template=Path(args.template) if args.template else None, **port)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -158,7 +158,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("preview", help="serve one portrait on 127.0.0.1, rebuilt and reloaded on every edit")
     p.add_argument("id", metavar="ID", help="territory id, e.g. ti-8413")
-    # no default here: preview.run's (importing the preview would slow every command down)
+    # no default here: server.run's (importing the preview would slow every command down)
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8000; 0: any free port)")
     p.add_argument("--template", help="template to watch and execute (default: portrait_template.qmd)")
     p.set_defaults(func=_cmd_preview)

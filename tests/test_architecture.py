@@ -14,7 +14,7 @@ PACKAGE = ROOT / "portraits"
 TESTS = ROOT / "tests"
 
 # Lowest first: a module may import its own layer and the layers before it, never a later one.
-LAYERS = ("core", "data", "text", "blocks", "execution", "render", "build", "site", "cli")
+LAYERS = ("core", "data", "text", "template", "blocks", "execution", "render", "build", "preview", "site", "cli")
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # A module or function may be longer when a comment says why: `# long: <why>` on the module's

@@ -4,7 +4,7 @@
   pyplot's global state of a reused kernel, and a figure is displayed once, when the report
   shows it (the inline backend would otherwise show every pyplot figure of the cell).
 - Style: the territory in a strong colour, benchmarks in greys and muted tones; the project's
-  font (``portraits.blocks.fonts``), else DejaVu Sans; applied with ``rc_context`` so that no
+  font (``portraits.core.fonts``), else DejaVu Sans; applied with ``rc_context`` so that no
   global matplotlib setting changes.
 - Every chart carries a source line under the plot (``add_source``, ``source_line``).
 - Missing data never raise: the chart is ``None`` and the alt text says it is unavailable
@@ -89,7 +89,7 @@ def font_family() -> list[str]:
     try:
         from matplotlib import font_manager
 
-        from portraits.blocks import fonts
+        from portraits.core import fonts
 
         for path in fonts.font_paths():
             font_manager.fontManager.addfont(str(path))
@@ -107,7 +107,7 @@ def font_faces() -> dict[tuple[str, str], str]:
     if font_family() == ["DejaVu Sans"]:
         return {}
     try:
-        from portraits.blocks import fonts
+        from portraits.core import fonts
 
         faces = fonts.font_faces()
     except Exception:  # optional for the charts: glyphs are then drawn as paths

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from portraits.blocks.chart_style import source_line
 from portraits.blocks.display import md_escape
 from portraits.text.evidence import indicator_row, record
-from portraits.blocks.sources import producer_names
+from portraits.blocks.source_lines import producer_names
 from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
 from portraits.data import store
-from portraits.text import commentary, fmt
+from portraits.text import fmt, row_rules
 from portraits.text.ranks import ALL_TI
 from portraits.text.trends import period_words
 
@@ -61,7 +61,7 @@ def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str)
     shown = [k.indicator_id for k in items if k.indicator_id in rows]
     changes = [c for i in shown if (c := catalogue_words(i).get("key_figure_change")) in rows]
     notes = [source_line(*producer_names(rows, shown + changes))] if shown else []
-    if any(commentary.approximate(row, level) and not fmt.is_missing(row.get(level)) for row, level in values):
+    if any(row_rules.approximate(row, level) and not fmt.is_missing(row.get(level)) for row, level in values):
         notes.append(f"{APPROX} valeur approchée (voir « Pour comprendre »)")  # some value shown with "≈"
     if any(fmt.is_missing(rows[i].get("territory")) for i in shown):
         notes.append(f"{fmt.MISSING} : non disponible")
@@ -97,7 +97,7 @@ def _label(row: dict, item: KeyFigure) -> str:
     or, for a missing value ("n.d." cannot start a phrase), the indicator's short name."""
     words = catalogue_words(item.indicator_id)
     label = item.label or words.get("key_figure")
-    if not commentary.comparable(row, "france") and not item.label:
+    if not row_rules.comparable(row, "france") and not item.label:
         label = words.get("key_figure_other_basis", label)
     if fmt.is_missing(row.get("territory")) or not label:
         # the short label: the period follows it, the full label may repeat it
@@ -113,7 +113,7 @@ def _label_rule(row: dict, item: KeyFigure) -> str:
         return "valeur manquante : nom de l'indicateur et période"
     if item.label:
         return "libellé du gabarit"
-    return ("libellé du catalogue (autre base)" if not commentary.comparable(row, "france")
+    return ("libellé du catalogue (autre base)" if not row_rules.comparable(row, "france")
             else "libellé du catalogue (key_figure)")
 
 
@@ -147,14 +147,14 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
     if fmt.is_missing(row.get("territory")):
         return ["valeur non disponible pour ce territoire"]
     vs = item.vs or tuple(words.get("key_figure_vs") or DEFAULT_VS)
-    if not commentary.comparable(row, "france"):   # another basis: its region only
+    if not row_rules.comparable(row, "france"):   # another basis: its region only
         vs = ("region",)
     parts = []
     for level in vs:
         if level not in levels.BY_ID or level == "territory":
             raise ValueError(f"unknown benchmark {level!r}: choose among region, france, all_territories")
         name = region_name if level == "region" else SHORT_NAMES.get(level, levels.label(level, row.get("france_scope")))
-        shown = fmt.is_missing(row.get(level)) is False and commentary.comparable(row, level)
+        shown = fmt.is_missing(row.get(level)) is False and row_rules.comparable(row, level)
         text = f"{name} : {value_text(row, level)}"
         record(indicator_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",
                                      benchmark=level, rule=("référence demandée (gabarit ou key_figure_vs du catalogue) : affichée" if shown

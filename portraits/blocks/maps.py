@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.collections import Collection, LineCollection, PatchCollection
 from matplotlib.path import Path
 
-from portraits.blocks.chart_style import TERRITORY, Chart, add_source, rc, unavailable
+from portraits.blocks.chart_style import Chart, TERRITORY, add_source, rc, unavailable
 
 METROPOLE_CRS = "EPSG:2154"
 OVERSEAS_CRS = {  # RGAF09 / RGFG95 / RGR92 / RGM04 UTM zones (IGN)
@@ -49,7 +49,7 @@ def _raw():
 
     from portraits.data import sources
 
-    manifest = sources.load_manifest()
+    manifest = sources.load_sources()
     ti = gpd.read_file(manifest["ti_polygons"].raw_path())
     reg = gpd.read_file(manifest["regions_polygons"].raw_path())
     ti = ti.rename(columns={"id_territoire": "territory_id", "lib_territoire": "name"})

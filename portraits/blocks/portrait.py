@@ -2,7 +2,7 @@
 notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for charts).
 
     p = Portrait("ti-8413")
-    p.figure("jobs")      one indicator for the template's inline expressions (portraits.text.phrasing)
+    p.indicator("jobs")      one indicator for the template's inline expressions (portraits.text.phrasing)
     p.header()            composition, region(s)            (Markdown)
     p.chart("map")        locator map                       (figure)
     p.key_figures(x, y…)  "L'essentiel": the figures given, in that order (Markdown fenced divs);
@@ -12,7 +12,7 @@ notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for c
     p.metadata()          available.ID / comparable.ID, read by the template's when-meta blocks
     p.chart("sectors")    sectors | private_jobs | establishments | a38 | map
     p.positions(x, y…)    the territory among all the territories for the figures given
-    p.bars(x, y…)         charts for authors (figure_charts): figures against their benchmarks,
+    p.bars(x, y…)         charts for authors (author_charts): figures against their benchmarks,
     p.series(x)           the yearly series behind a figure,
     p.breakdown(x)        the breakdown behind a figure
     p.comparison_table()  Indicateur | Territoire | Région | France | Ensemble des TI | Rang
@@ -21,7 +21,7 @@ notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for c
     p.navigation()        links to the catalogue and the region's other portraits (HTML only)
 
 Each block is written by its own module (``header``, ``key_figures``, ``portrait_charts``,
-``figure_charts``, ``tables``, ``understand``, ``navigation``); ``display`` makes the notebook
+``author_charts``, ``tables``, ``understand``, ``navigation``); ``display`` makes the notebook
 outputs. What the portrait shows (figures, key figures, charts, table) is kept in ``shown``:
 "Pour comprendre" and its sources follow it. Markdown conventions (styled by the renderer,
 docs/RENDERING.md): ``.key-figures`` holding ``.key-figure`` divs with ``[…]{.value}``,
@@ -35,13 +35,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portraits.blocks import (figure_charts, header, key_figures, navigation, portrait_charts, sources,
-                              tables, understand)
+from portraits.blocks import (comparison_table, author_charts, header, key_figures, navigation, portrait_charts,
+                              source_lines, understand)
 from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
 from portraits.blocks.shown import Shown
 from portraits.blocks.values import indicator_rows
 from portraits.data import store
-from portraits.text import commentary, evidence, fmt, phrasing, titles
+from portraits.text import evidence, fmt, phrasing, row_rules, titles
 from portraits.text.benchmarks import benchmarks
 
 
@@ -66,26 +66,26 @@ class Portrait:
         """One paragraph: generation, id, region(s), composition."""
         return markdown(header.header(self.territory))
 
-    def key_figures(self, *figures):
+    def key_figures(self, *indicators):
         """ "L'essentiel": the key figures given (figures, or ``p.key_figure(...)``), in that
         order, with their catalogue words and benchmarks, as fenced divs, then their evidence."""
-        if not figures:
+        if not indicators:
             raise TypeError("p.key_figures() needs the figures to show, in order: "
                             "p.key_figures(population, industry_share, …)")
         items = [f if isinstance(f, key_figures.KeyFigure) else key_figures.KeyFigure(self._id(f))
-                 for f in figures]
+                 for f in indicators]
         self.shown.add(k.indicator_id for k in items)
         with evidence.recording() as rows:
             text = key_figures.key_figures(items, self.rows, self.territory.region_name)
         return markdown(text, rows, "preuve-chiffres-cles")
 
-    def key_figure(self, figure, *, label: str | None = None, vs=None, rank: bool = False):
+    def key_figure(self, indicator, *, label: str | None = None, vs=None, rank: bool = False):
         """One key figure with other words than the catalogue's: ``label`` (the words after
         the value), ``vs`` (the benchmarks: "region", "france", "all_territories"), or
         ``rank=True`` to show the rank as the value ("2e sur 173")."""
-        return key_figures.KeyFigure(self._id(figure), label, tuple(vs) if vs else None, rank)
+        return key_figures.KeyFigure(self._id(indicator), label, tuple(vs) if vs else None, rank)
 
-    def figure(self, indicator_id: str) -> phrasing.Figure:
+    def indicator(self, indicator_id: str) -> phrasing.Indicator:
         """One indicator of this territory for the template's inline expressions
         (``portraits.text.phrasing``: value, benchmarks, comparisons, words)."""
         row = self.rows.get(indicator_id)
@@ -93,36 +93,36 @@ class Portrait:
             known = ", ".join(sorted(self.rows))
             raise KeyError(f"unknown indicator {indicator_id!r} (indicators: {known})")
         self.shown.add([indicator_id])
-        return phrasing.Figure(row, benchmarks(self.territory.region_code))
+        return phrasing.Indicator(row, benchmarks(self.territory.region_code))
 
-    def _id(self, figure) -> str:
-        """The indicator id of a figure (``p.figure(...)``) or of an id given as such."""
-        ind = figure.id if isinstance(figure, phrasing.Figure) else figure
+    def _id(self, indicator) -> str:
+        """The indicator id of a figure (``p.indicator(...)``) or of an id given as such."""
+        ind = indicator.id if isinstance(indicator, phrasing.Indicator) else indicator
         if not isinstance(ind, str) or ind not in self.rows:
-            raise KeyError(f"not a figure of this portrait: {figure!r} (declare it with p.figure(\"id\"))")
+            raise KeyError(f"not an indicator of this portrait: {indicator!r} (declare it with p.indicator(\"id\"))")
         return ind
 
-    def first_marked(self, figures, level: str = "france", otherwise: str = ""):
+    def first_marked(self, indicators, level: str = "france", otherwise: str = ""):
         """A section title: the finding of the first figure whose gap to ``level`` is marked,
         else of the first comparable one, else ``otherwise`` (see ``titles.first_marked``)."""
-        return titles.first_marked(list(figures), level, otherwise)
+        return titles.first_marked(list(indicators), level, otherwise)
 
     def metadata(self):
         """The document metadata the template's conditions read: ``available.ID`` (the
         indicator has a value) and ``comparable.ID`` (its value is on the benchmarks' basis).
         Displayed as a YAML block, which real Quarto reads as document metadata; our
-        execution step also keeps it for ``when-meta`` conditions (``portraits.text.inline``)."""
+        execution step also keeps it for ``when-meta`` conditions (``portraits.template.inline``)."""
         return MetadataBlock({
             "available": {i: not fmt.is_missing(r.get("territory")) for i, r in self.rows.items()},
-            "comparable": {i: commentary.comparable(r, "france") for i, r in self.rows.items()},
+            "comparable": {i: row_rules.comparable(r, "france") for i, r in self.rows.items()},
         })
 
-    def sources(self, *figures):
+    def sources(self, *indicators):
         """The source note of a section, from its figures' sources: "Sources : Insee,
         recensement … ; Urssaf, …"."""
-        ids = [self._id(f) for f in figures]
+        ids = [self._id(f) for f in indicators]
         self.shown.add(ids)
-        note = sources.citations(self.rows, ids)
+        note = source_lines.citations(self.rows, ids)
         return markdown(f"::: {{.source}}\n{note}\n:::\n" if note else "")
 
     def chart(self, kind: str) -> FigureOutput:
@@ -135,9 +135,9 @@ class Portrait:
             self.shown.add_breakdown(portrait_charts.CHART_BREAKDOWNS[kind])
         return FigureOutput(chart, rows, f"preuve-graphique-{kind}")
 
-    def positions(self, *figures) -> FigureOutput:
+    def positions(self, *indicators) -> FigureOutput:
         """The territory among all the territories for the figures given, in that order."""
-        ids = [self._id(f) for f in figures]
+        ids = [self._id(f) for f in indicators]
         if not ids:
             raise TypeError("p.positions() needs the figures to place: p.positions(industry_share, …)")
         self.shown.add(ids)
@@ -145,37 +145,37 @@ class Portrait:
             chart = portrait_charts.positions_chart(self, ids)
         return FigureOutput(chart, rows, "preuve-graphique-positions")
 
-    def bars(self, *figures, vs=figure_charts.BENCHMARKS):
+    def bars(self, *indicators, vs=author_charts.BENCHMARKS):
         """The figures against their benchmarks ``vs``: one group of bars each (one unit), with
         the evidence of the values it draws."""
-        return self._author_chart(figure_charts.bars, figures, vs=tuple(vs))
+        return self._author_chart(author_charts.bars, indicators, vs=tuple(vs))
 
-    def series(self, figure) -> FigureOutput:
+    def series(self, indicator) -> FigureOutput:
         """The yearly series behind a figure (catalogue ``series``), base 100 the first year."""
-        return self._author_chart(figure_charts.series, [figure])
+        return self._author_chart(author_charts.series, [indicator])
 
-    def breakdown(self, figure) -> FigureOutput:
+    def breakdown(self, indicator) -> FigureOutput:
         """The breakdown behind a figure (catalogue ``breakdown``), with its benchmarks."""
-        return self._author_chart(figure_charts.breakdown, [figure])
+        return self._author_chart(author_charts.breakdown, [indicator])
 
-    def _author_chart(self, draw, figures, **options):
-        ids = [self._id(f) for f in figures]
+    def _author_chart(self, draw, indicators, **options):
+        ids = [self._id(f) for f in indicators]
         self.shown.add(ids)
         rows = [self.rows[i] for i in ids]
         with evidence.recording() as drawn:
-            if draw is figure_charts.bars:
+            if draw is author_charts.bars:
                 chart = draw(rows, self.name, self.territory.region_name, **options)
             else:
                 chart = draw(rows[0], self.name, self.territory.region_name)
         return FigureOutput(chart, drawn, f"preuve-graphique-{'-'.join(ids)}")
 
-    def comparison_table(self, *figures):
+    def comparison_table(self, *indicators):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the
         figures given, else every indicator of the catalogue, with the evidence of each cell."""
-        ids = [self._id(f) for f in figures] or list(self.rows)
+        ids = [self._id(f) for f in indicators] or list(self.rows)
         self.shown.add(ids)
         with evidence.recording() as cells:
-            text = tables.comparison_table({i: self.rows[i] for i in ids}, self.territory.region_name)
+            text = comparison_table.comparison_table({i: self.rows[i] for i in ids}, self.territory.region_name)
         return markdown(text, cells, "preuve-tableau")
 
     def understand(self, level: int = 2):

@@ -10,7 +10,7 @@ import pandas as pd
 
 from portraits.blocks import charts, maps, positions
 from portraits.blocks.chart_style import Chart, source_line
-from portraits.blocks.sources import chart_source, producers
+from portraits.blocks.source_lines import chart_source, producers
 from portraits.core import levels
 from portraits.data import store
 

@@ -12,7 +12,7 @@ from portraits.blocks.chart_style import (
     GRID, RASTER_DPI, TERRITORY, Chart, add_source, is_empty, new_figure, rc,
     unavailable)
 from portraits.blocks.values import first_value
-from portraits.text import commentary, evidence, fmt
+from portraits.text import evidence, fmt, row_rules
 from portraits.text.grammar import de
 
 
@@ -70,7 +70,7 @@ def _labels(df: pd.DataFrame, ids: list[str], unranked_own: pd.DataFrame,
             v = (own if len(own) else own_unranked)["value"].iloc[0]
             # as every value is shown (changes signed); the catalogue's flag when the frame has it
             row = {"indicator_id": ind, "unit": unit, "territory": v, "signed": first_value(d, "signed")}
-            shown = commentary.shown(row, with_unit=False)
+            shown = row_rules.shown(row, with_unit=False)
             if len(own):
                 labels.append(f"{label} ({shown})")
                 rank = int((d["value"] > v).sum()) + 1

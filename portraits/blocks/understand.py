@@ -11,7 +11,7 @@ from portraits.blocks.display import md_escape as _md_escape
 from portraits.blocks.values import APPROX, first_value
 from portraits.core import levels
 from portraits.data.store import Territory
-from portraits.text import commentary, describe, fmt, notes
+from portraits.text import describe, fmt, notes, row_rules
 
 
 def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, level: int = 2) -> str:
@@ -29,7 +29,7 @@ def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, l
     for row in rows.values():
         year = str(row.get("year") or "")
         head = f"- **{_md_escape(row.get('short_label') or row.get('label'))}** ({year}) : "
-        if not commentary.comparable(row, "france") and row.get("note"):
+        if not row_rules.comparable(row, "france") and row.get("note"):
             # another source than the catalogue's (overseas industry share): its note is the
             # definition of what is shown, said once; the census definition does not apply
             out.append(f"{head}{APPROX} {_md_escape(row['note'])}")
@@ -53,8 +53,8 @@ def approximated(row: dict) -> list[str]:
     """The levels whose value the page shows approximate ("territoire", "région"…), in order."""
     return [lv.label[:1].lower() + lv.label[1:] if lv.id != "france" else levels.label("france", row.get("france_scope"))
             for lv in levels.LEVELS
-            if commentary.approximate(row, lv.id) and not fmt.is_missing(row.get(lv.id))
-            and commentary.comparable(row, lv.id)]
+            if row_rules.approximate(row, lv.id) and not fmt.is_missing(row.get(lv.id))
+            and row_rules.comparable(row, lv.id)]
 
 
 def _a38_and_perimeter(a38: pd.DataFrame, territory: Territory) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from portraits.data.store import Territory
-from portraits.text import commentary, fmt, notes
+from portraits.text import fmt, notes, row_rules
 
 APPROX = "≈"  # marks an approximated value (see "Pour comprendre")
 
@@ -28,8 +28,8 @@ def value_text(row: dict | None, level: str = "territory", approx_mark: bool = T
     """An indicator's value formatted the French way ("n.d."/"s" if missing, "≈" if approximate)."""
     if row is None:
         return fmt.MISSING
-    text = commentary.shown(row, level)
-    if approx_mark and commentary.approximate(row, level) and not fmt.is_missing(row.get(level)):
+    text = row_rules.shown(row, level)
+    if approx_mark and row_rules.approximate(row, level) and not fmt.is_missing(row.get(level)):
         text = f"{APPROX}{fmt.NBSP}{text}"
     return text
 

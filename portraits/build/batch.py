@@ -24,9 +24,9 @@ from typing import Any, Callable, Mapping
 
 from filelock import FileLock
 
-from portraits.build import changes as report_text, plan, pool, report as report_build, worker
+from portraits.build import build_report, plan, pool, text_changes, worker
 from portraits.build.manifest import acquire_lock, clean_leftovers, load_manifest, now, relative, save_manifest
-from portraits.build.results import DEFAULT_TIMEOUT, BuildResult, BuildUsageError, Failure, print_summary
+from portraits.build.results import BuildResult, BuildUsageError, DEFAULT_TIMEOUT, Failure, print_summary
 from portraits.core import config
 
 # A step after the pool, e.g. the catalogue: called with the output dir and the result so far.
@@ -88,7 +88,7 @@ def _build(job: worker.Job, tids: list[str], force: bool, jobs: int | None, lock
         except Exception as exc:  # a step failure: reported, exit status 1, portraits kept
             result.failed.append(Failure(name, name, type(exc).__name__, str(exc)))
     result.wall_s = time.monotonic() - wall0
-    result.report = report_build.write_report(
+    result.report = build_report.write_report(
         output_dir, tids=tids, plan=the_plan, manifest=manifest, outcomes=outcomes, result=result,
         previous_build=previous_build, context={"template": str(job.template_path), "engine": job.engine,
                                                 "formats": job.formats, "jobs": pool.n_workers(jobs, len(todo))})
@@ -108,10 +108,10 @@ def _record(res: dict[str, Any], the_plan: dict[str, dict[str, Any]], manifest: 
         # Once ok, the previous good outputs are kept as the reference for "what changed".
         # The diff goes to the report (via the outcome), not the manifest: the manifest is
         # rewritten after every territory and must stay small.
-        res["changes"], entry["warnings"] = report_build.save_extract(output_dir, tid, res["extract"])
+        res["changes"], entry["warnings"] = build_report.save_extract(output_dir, tid, res["extract"])
         res["extract"] = None
         if res.get("text") is not None:
-            text = report_text.save_blocks(output_dir, tid, res.pop("text"))
+            text = text_changes.save_blocks(output_dir, tid, res.pop("text"))
             res["changes"]["text"] = text
             res["changes"]["n_changes"] = res["changes"].get("n_changes", 0) + text["n"]
         entry["changed_inputs"] = [k for k, v in the_plan[tid]["inputs"].items()

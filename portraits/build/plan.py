@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 import nbformat
 
-from portraits.build import fingerprint
+from portraits.build import portrait_inputs
 from portraits.build.results import BuildUsageError
 from portraits.core import config, outputs
 from portraits.data import store
@@ -56,11 +56,11 @@ def load_template(path: Path, sample_params: dict[str, Any]) -> nbformat.Noteboo
     """The template as a notebook; refuses one papermill would run with its defaults."""
     if not path.exists():
         raise BuildUsageError(f"template not found: {path}")
-    from portraits.execution import qmd
+    from portraits.template import reader
 
     try:
-        return qmd.load_template(path, sample_params)
-    except ValueError as exc:  # qmd.TemplateError (its message starts with file:line), nbformat validation
+        return reader.load_template(path, sample_params)
+    except ValueError as exc:  # reader.TemplateError (its message starts with file:line), nbformat validation
         message = str(exc)
         raise BuildUsageError(message if message.startswith(path.name) else f"{path.name}: {message}") from exc
 
@@ -93,9 +93,9 @@ def make_plan(manifest: dict[str, Any], tids: list[str], template: Path, engine:
               formats: list[str], output_dir: Path, force: bool) -> dict[str, dict[str, Any]]:
     """Each territory's inputs and why it is stale ([] if up to date). Records the data's
     fingerprints in ``manifest`` (reused while the processed data is unchanged)."""
-    common = {"template": fingerprint.sha256_bytes(template.read_bytes()), "package": fingerprint.package_hash(),
-              "engine": fingerprint.sha256_json(fingerprint.engine_fingerprint(engine, formats))}
-    state = fingerprint.data_state()
+    common = {"template": portrait_inputs.sha256_bytes(template.read_bytes()), "package": portrait_inputs.package_hash(),
+              "engine": portrait_inputs.sha256_json(portrait_inputs.engine_fingerprint(engine, formats))}
+    state = portrait_inputs.data_state()
     known = manifest.get("data_fingerprints", {}) if manifest.get("data_state") == state else {}
     if not known:  # the data changed since the last build: tables this process read are stale
         store.clear_cache()

@@ -92,7 +92,7 @@ def run_pool(job: worker.Job, todo: list[str], jobs: int | None, lock: FileLock,
     ctx = multiprocessing.get_context("fork")  # cheap start: the parent already imported everything
     import openpyxl  # noqa: F401  imported once here, shared by the forked workers
     from portraits.execution import execute  # noqa: F401
-    from portraits.build import report as report_build  # noqa: F401
+    from portraits.build import build_report  # noqa: F401
     if job.formats and job.engine == "builtin":
         from portraits.render import builtin  # noqa: F401
     lock_fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)

@@ -9,7 +9,7 @@ import dataclasses
 from pathlib import Path
 
 from portraits.core.errors import UsageError
-from portraits.execution.names import cell_location
+from portraits.template.names import cell_location
 
 
 DEFAULT_TIMEOUT = 300.0  # seconds allowed per territory, unless the build is told otherwise

@@ -103,7 +103,7 @@ def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, A
 
 def finish_one(job: Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[str, Any]:
     """Second half, outside the kernel: render, then extract what the build report compares."""
-    from portraits.build import report as report_build, changes as report_text
+    from portraits.build import build_report, text_changes
 
     tid, paths = out["territory"], pending["paths"]
     stage = "render"
@@ -120,8 +120,8 @@ def finish_one(job: Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[s
         stage = "extract"
         # the rendered text, which the next build's report compares ("what changed"); the
         # notebook's Markdown sentences only stand in for it when no page is rendered
-        out["text"] = report_text.extract_file(rendered["html"]) if "html" in rendered else None
-        out["extract"] = report_build.extract(pending["nb"], pending["table"], store.indicators(tid),
+        out["text"] = text_changes.extract_file(rendered["html"]) if "html" in rendered else None
+        out["extract"] = build_report.extract(pending["nb"], pending["table"], store.indicators(tid),
                                               sentences=out["text"] is None)
     except Exception as exc:  # one territory's broken render must not stop the others
         return _failed(out, _stage_failure(tid, stage, exc, paths), pending["started"])

@@ -20,7 +20,7 @@ def data_dir() -> Path:
     return Path(os.environ.get("PORTRAITS_DATA_DIR", PROJECT_DIR / "data")).resolve()
 
 
-def manifest_path() -> Path:
+def sources_path() -> Path:
     return data_dir() / "sources.toml"
 
 

@@ -60,7 +60,7 @@ def unknown_formats(formats) -> list[str]:
 
 
 # Outputs of an executed notebook that are for reviewers only: the evidence tables of the text
-# cells (portraits.text.inline) and the metadata block (Portrait.metadata). The notebook and the
+# cells (portraits.template.inline) and the metadata block (Portrait.metadata). The notebook and the
 # review page keep them; the renderers and the build report's text comparison skip them.
 EVIDENCE_ROLE, METADATA_ROLE = "evidence", "metadata"
 

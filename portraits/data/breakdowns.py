@@ -12,7 +12,7 @@ import pandas as pd
 
 from portraits.data import indicators, sources
 from portraits.data.compute import benchmark_rows
-from portraits.data.notes import A38_METHOD
+from portraits.data.note_codes import A38_METHOD
 from portraits.data.prepare import URSSAF_YEARS
 from portraits.data.territories import isin
 
@@ -43,7 +43,7 @@ def sectors_year() -> str:
 def flores_year() -> str:
     """The Flores year of the tables: the latest of the source's millésime ("Flores 2022 and
     2023"); its jobs are the column ``flores_jobs_column()``."""
-    return max(re.findall(r"\b(?:19|20)\d\d\b", sources.load_manifest()[FLORES].millesime))
+    return max(re.findall(r"\b(?:19|20)\d\d\b", sources.load_sources()[FLORES].millesime))
 
 
 def flores_jobs_column() -> str:

@@ -28,7 +28,7 @@ def _level_rows(vals: dict[str, pd.Series], terr: pd.DataFrame) -> pd.DataFrame:
 
 def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
                        overrides: dict[str, dict], terr: pd.DataFrame) -> pd.DataFrame:
-    """The indicators table (``COLUMNS``), without notes: ``portraits.data.notes`` adds them."""
+    """The indicators table (``COLUMNS``), without notes: ``portraits.data.note_codes`` adds them."""
     frames = []
     for ind in cat:
         vals = indicators.compute(ind, tables[ind["table"]], overrides.get(ind["table"]))
@@ -40,7 +40,7 @@ def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
     out["rank"] = out["rank"].astype("Int64")
     out["n_ranked"] = out["n_ranked"].astype("Int64")
     out["status"] = np.where(out.value.notna(), "ok", "nd")
-    # a code and its parameters (JSON), empty where the row needs no note (see portraits.data.notes)
+    # a code and its parameters (JSON), empty where the row needs no note (see portraits.data.note_codes)
     out["note_code"], out["note_args"] = "", ""
     order = {i["id"]: k for k, i in enumerate(cat)}
     out = (out.assign(_i=out.indicator_id.map(order), _l=out.level.map(indicators.LEVEL_ORDER))

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portraits.data import notes
+from portraits.data import note_codes
 from portraits.data.breakdowns import FLORES, SECTORS, flores_jobs_column, flores_year, sectors_year, ze_population
-from portraits.data.notes import args_json
+from portraits.data.note_codes import args_json
 
 # Flores' broad sector (a5) -> sector_id of SECTORS: the same five groups as the census's
 A5_SECTORS = {"AZ": "agriculture", "BE": "industry", "FZ": "construction", "GU": "services",
@@ -42,7 +42,7 @@ def flores_broad_sectors(raw, rp21) -> dict[str, pd.DataFrame]:
 
 def _bench_notes(df: pd.DataFrame, rows: pd.Series, n_metro: int, years: dict[str, str]) -> None:
     """The France and all-territories rows stay census-based: their note says another basis."""
-    for level, code in notes.FLORES_BENCH.items():
+    for level, code in note_codes.FLORES_BENCH.items():
         m = rows & df.level.eq(level)
         df.loc[m, "note_code"] = code
         df.loc[m, "note_args"] = (args_json(n_territories=n_metro, **years) if level == "all_territories"
@@ -54,18 +54,18 @@ def _fill_indicator(ind, shares, tid: str, reg: str, reg_ok: bool, n_metro: int,
     m = rows & ind.level.eq("territory")
     year, args = years["flores_year"], args_json(**years)
     ind.loc[m, ["value", "year", "status", "approx", "note_code", "note_args", "comparable", "source_id"]] = [
-        shares["territory"].at[tid, "industry"], year, "ok", True, notes.FLORES_TERRITORY, args, False, FLORES]
+        shares["territory"].at[tid, "industry"], year, "ok", True, note_codes.FLORES_TERRITORY, args, False, FLORES]
     ind.loc[m, "rank"] = pd.NA      # n_ranked stays: the count of the census-based values
     if reg_ok:
         m = rows & ind.level.eq("region")
         ind.loc[m, ["value", "year", "status", "note_code", "note_args", "comparable", "source_id"]] = [
-            shares["region"].at[reg, "industry"], year, "ok", notes.FLORES_REGION, args, False, FLORES]
+            shares["region"].at[reg, "industry"], year, "ok", note_codes.FLORES_REGION, args, False, FLORES]
     _bench_notes(ind, rows, n_metro, years)
 
 
 def _fill_sectors(jbs, shares, tid: str, reg: str, reg_ok: bool, n_metro: int, years: dict[str, str]) -> None:
     jt = jbs.territory_id.eq(tid)
-    for level, geo, code in (("territory", tid, notes.FLORES_SECTORS), ("region", reg, notes.FLORES_REGION)):
+    for level, geo, code in (("territory", tid, note_codes.FLORES_SECTORS), ("region", reg, note_codes.FLORES_REGION)):
         if level == "region" and not reg_ok:
             continue
         m = jt & jbs.level.eq(level)
@@ -91,7 +91,7 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
             and shares["territory"].loc[tid].notna().all()]
     region_of = dict(zip(terr.territory_id, terr.region_code))
     n_metro = int((~terr.overseas).sum())
-    # the notes name both bases' years (notes.toml)
+    # the notes name both bases' years (note_codes.toml)
     years = {"census_year": sectors_year(), "flores_year": flores_year()}
     for tid in tids:
         reg = region_of[tid]
@@ -102,7 +102,7 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
     uncovered = set(terr.loc[terr.overseas, "territory_id"]) - set(tids)
     own_levels = ["territory", "region"]
     m = key & ind.value.isna() & ind.territory_id.isin(uncovered) & ind.level.isin(own_levels)
-    ind.loc[m, ["note_code", "note_args"]] = [notes.MAYOTTE_SECTORS, ""]
+    ind.loc[m, ["note_code", "note_args"]] = [note_codes.MAYOTTE_SECTORS, ""]
     m = jbs.share.isna() & jbs.territory_id.isin(uncovered) & jbs.level.isin(own_levels)
-    jbs.loc[m, ["note_code", "note_args"]] = [notes.MAYOTTE_SECTORS, ""]
+    jbs.loc[m, ["note_code", "note_args"]] = [note_codes.MAYOTTE_SECTORS, ""]
     return ind, jbs

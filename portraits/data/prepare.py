@@ -23,7 +23,7 @@ URSSAF_YEARS = list(range(2014, 2025))
 
 
 def read_raw(raw_dir: Path | None = None, srcs=None) -> dict[str, pd.DataFrame]:
-    srcs = srcs or sources.load_manifest()
+    srcs = srcs or sources.load_sources()
     return {sid: schemas.read(sid, raw_dir=raw_dir, sources=srcs) for sid in RAW_USED}
 
 

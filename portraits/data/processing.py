@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from portraits.core import atomic, config
-from portraits.data import (breakdowns, compute, indicators, notes, overseas, prepare, schemas, sources,
+from portraits.data import (breakdowns, compute, indicators, note_codes, overseas, prepare, schemas, sources,
                             territories)
 from portraits.data.prepare import RAW_USED, read_raw
 from portraits.data.territories import isin
@@ -73,15 +73,15 @@ def indicator_table(cat, tables: dict[str, pd.DataFrame], overrides: dict[str, d
                     communes: pd.DataFrame) -> pd.DataFrame:
     """The indicators with their note codes (before the overseas fallback and official values)."""
     ind = compute.compute_indicators(cat, tables, overrides, terr)
-    ind = notes.gap_notes(cat, ind, terr)
-    ind = notes.secrecy_notes(ind, tables["revenus"], communes)
+    ind = note_codes.gap_notes(cat, ind, terr)
+    ind = note_codes.secrecy_notes(ind, tables["revenus"], communes)
     rp18, rp21 = tables["rp2018"], tables["rp2021"]
-    ind = notes.partial_notes(ind, {"industry_jobs_share": rp18["_src_sectindus"],
+    ind = note_codes.partial_notes(ind, {"industry_jobs_share": rp18["_src_sectindus"],
                                     "large_establishments_jobs_share": rp18["_src_effgrandes"],
                                     "poverty_rate": rp21["_src_txpauv21"]},
                               {"industry_jobs_share": rp18, "large_establishments_jobs_share": rp18,
                                "poverty_rate": rp21}, communes)
-    return notes.scope_notes(cat, ind, terr)
+    return note_codes.scope_notes(cat, ind, terr)
 
 
 def coverage(raw: dict[str, pd.DataFrame], cw: territories.Crosswalk, tables: dict[str, pd.DataFrame],
@@ -146,7 +146,7 @@ def build_processed(force: bool = False, raw_dir: Path | None = None,
                     processed_dir: Path | None = None) -> str:
     """Build data/processed/ (see module docstring); returns a printable summary."""
     t0 = time.perf_counter()
-    srcs = sources.load_manifest()
+    srcs = sources.load_sources()
     raw_dir = raw_dir or config.raw_dir()
     target = processed_dir or config.processed_dir()
     sources.verify({k: v for k, v in srcs.items() if k in RAW_USED}, raw_dir)

@@ -15,9 +15,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from portraits.core import config
-from portraits.data import indicators, notes
+from portraits.data import indicators, note_codes
 from portraits.core.errors import RawSchemaError
-from portraits.data.sources import Source, load_manifest
+from portraits.data.sources import Source, load_sources
 
 
 COM_CODE = r"^(\d{5}|2[AB]\d{3})$"            # commune or arrondissement code
@@ -220,7 +220,7 @@ def read(source_id: str, raw_dir: Path | None = None, sources: dict[str, Source]
     """Read one raw table (only its declared columns, codes as text) and validate it."""
     spec = SPECS[source_id]
     if path is None:
-        source = (sources or load_manifest())[source_id]
+        source = (sources or load_sources())[source_id]
         path = source.raw_path(raw_dir or config.raw_dir())
     header = pd.read_csv(path, sep=spec.sep, skiprows=spec.skiprows, nrows=0,
                          encoding="utf-8-sig").columns
@@ -296,7 +296,7 @@ PROCESSED: dict[str, pa.DataFrameSchema] = {
         "approx": pa.Column(bool),
         "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         "n_ranked": pa.Column("Int64", nullable=True),
-        "note_code": pa.Column(str, pa.Check.isin(sorted(notes.CODES | {""}))),
+        "note_code": pa.Column(str, pa.Check.isin(sorted(note_codes.CODES | {""}))),
         "note_args": pa.Column(str, pa.Check(_json_object_or_empty, element_wise=True,
                                              error="note_args is a JSON object or empty")),
         "comparable": pa.Column(bool),

@@ -36,8 +36,8 @@ class Source:
 REQUIRED = ("id", "file", "sha256", "producer", "title", "upstream", "licence", "millesime", "geography")
 
 
-def load_manifest(path: Path | None = None) -> dict[str, Source]:
-    path = path or config.manifest_path()
+def load_sources(path: Path | None = None) -> dict[str, Source]:
+    path = path or config.sources_path()
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -82,7 +82,7 @@ def _check(source: Source, path: Path, where: str) -> None:
 
 def verify(sources: dict[str, Source] | None = None, raw_dir: Path | None = None) -> None:
     """Check every file already in ``data/raw`` against the manifest."""
-    sources = sources or load_manifest()
+    sources = sources or load_sources()
     raw_dir = raw_dir or config.raw_dir()
     errors = []
     for source in sources.values():
@@ -101,7 +101,7 @@ def fetch(mirror: Path | None, sources: dict[str, Source] | None = None,
     A file already present with the right checksum is left alone. All files are checked
     before anything is copied, so a bad mirror changes nothing. Returns the copied sources.
     """
-    sources = sources or load_manifest()
+    sources = sources or load_sources()
     raw_dir = raw_dir or config.raw_dir()
     todo = []
     errors = []
@@ -113,7 +113,7 @@ def fetch(mirror: Path | None, sources: dict[str, Source] | None = None,
         if mirror is None:
             if present:  # altered in place: the mirror's copy replaces it (checked first)
                 errors.append(f"{source.id}: data/raw/{source.file} does not match its checksum in "
-                              f"{config.manifest_path().name} (altered, or another version): run "
+                              f"{config.sources_path().name} (altered, or another version): run "
                               f"`portraits data --mirror DIR` (or set {config.MIRROR_ENV}) to copy it "
                               "again from the mirror")
             else:

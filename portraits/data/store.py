@@ -4,8 +4,8 @@ Tables are read once per process (functools.lru_cache) and split by territory on
 territory's data comes back in well under 50 ms after the first load. Every function
 accepts a territory id in any case/spacing variant (``TI-8413``, `` ti-8413 ``) and raises
 :class:`UnknownTerritory` with close matches for an unknown one. Reading the files is
-``portraits.data.tables``'s job; what each accessor reads, declared with ``@reads``, and the
-fingerprints, ``portraits.data.fingerprint``'s. Notes come as codes with their parameters
+``portraits.data.processed_tables``'s job; what each accessor reads, declared with ``@reads``, and the
+fingerprints, ``portraits.data.slices``'s. Notes come as codes with their parameters
 (``note_code``, ``note_args``): ``portraits.text.notes`` words them."""
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import pandas as pd
 
 from portraits.core import config
 from portraits.core.errors import InputError
-from portraits.data import fingerprint as fingerprints
-from portraits.data import compute, sources, tables
-from portraits.data.fingerprint import AllTerritories, Reference, RegionTerritories, Rows, reads
+from portraits.data import slices
+from portraits.data import compute, processed_tables, sources
+from portraits.data.slices import AllTerritories, Reference, RegionTerritories, Rows, reads
 from portraits.data.indicators import LEVELS, catalogue_frame, signed_ids
-from portraits.data.tables import ProcessedDataError, ProcessedDataMissing
+from portraits.data.processed_tables import ProcessedDataError, ProcessedDataMissing
 
 
 class UnknownTerritory(InputError, ValueError):
@@ -38,20 +38,20 @@ def _dir() -> Path:
 
 def table(name: str) -> pd.DataFrame:
     """A whole processed table (cached)."""
-    return tables.load(name, str(_dir()))
+    return processed_tables.load(name, str(_dir()))
 
 
 def _slice(name: str, tid: str) -> pd.DataFrame:
     tid = resolve_territory(tid)
-    parts = tables.split(name, str(_dir()))
+    parts = processed_tables.split(name, str(_dir()))
     if tid in parts:
         return parts[tid].copy()
     return table(name).iloc[0:0].copy()
 
 
 def clear_cache() -> None:
-    tables.clear_cache()
-    fingerprints.clear_cache()
+    processed_tables.clear_cache()
+    slices.clear_cache()
     for f in (_territory, _indicators_wide, _manifest, catalogue_frame, signed_ids, _ids,
               _position_values):
         f.cache_clear()
@@ -86,7 +86,7 @@ def _norm(s: str) -> str:
 
 @lru_cache(maxsize=None)
 def _ids(directory: str) -> frozenset[str]:
-    return frozenset(tables.load("territories", directory).territory_id.tolist())
+    return frozenset(processed_tables.load("territories", directory).territory_id.tolist())
 
 
 def resolve_territory(tid: str) -> str:
@@ -200,9 +200,9 @@ def _list(v) -> list[str]:
 @lru_cache(maxsize=None)
 def _territory(tid: str, directory: str) -> Territory:
     from portraits.data.territories import REGION_NAMES
-    terr = tables.load("territories", directory).set_index("territory_id")
+    terr = processed_tables.load("territories", directory).set_index("territory_id")
     row = terr.loc[tid]
-    members = tables.split("members", directory)[tid].copy()
+    members = processed_tables.split("members", directory)[tid].copy()
     regions = _list(row.regions)
     partial = _list(row.get("partial_epci", ""))
     partial_names = _list(row.get("partial_epci_names", ""))
@@ -241,13 +241,13 @@ def catalogue() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _manifest(path: str) -> dict[str, sources.Source]:
-    return sources.load_manifest(Path(path))
+    return sources.load_sources(Path(path))
 
 
 @reads(Reference())
 def source_citation(source_id: str) -> str:
     """Short French citation of a source, e.g. 'Insee, recensement de la population 2021'."""
-    s = _manifest(str(config.manifest_path())).get(source_id)
+    s = _manifest(str(config.sources_path())).get(source_id)
     if s is None:
         raise KeyError(f"unknown source {source_id!r}")
     return s.citation
@@ -257,11 +257,11 @@ def source_citation(source_id: str) -> str:
 
 @lru_cache(maxsize=None)
 def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
-    ind = tables.load("indicators", directory)
+    ind = processed_tables.load("indicators", directory)
     missing = sorted({*compute.COLUMNS, "france_scope"} - set(ind.columns))
     if missing:  # a table written by an older version: say so rather than guess the columns
         raise ProcessedDataError(f"{directory}: the indicators table lacks {', '.join(missing)}: "
-                                 f"{tables.REBUILD_HINT}")
+                                 f"{processed_tables.REBUILD_HINT}")
     cat = catalogue_frame()
     vals = ind.pivot_table(index=["territory_id", "indicator_id"], columns="level", values="value",
                            aggfunc="first", dropna=False)
@@ -358,4 +358,4 @@ def fingerprint(tid: str) -> str:
     """Stable hash of every slice of data the territory's portrait reads, as declared by the
     accessors (``@reads``): its own rows, the other territories' rows it shows, the
     catalogue and the sources. Shared digests are computed once per process and data set."""
-    return fingerprints.territory_digest(resolve_territory(tid), str(_dir()))
+    return slices.territory_digest(resolve_territory(tid), str(_dir()))

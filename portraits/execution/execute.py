@@ -38,7 +38,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from portraits.core.errors import KernelStartError
-from portraits.execution import names, qmd
+from portraits.template import names, reader
 
 log = logging.getLogger(__name__)
 
@@ -361,8 +361,8 @@ def _locate(error: CellError, cell: nbformat.NotebookNode, traceback: list[str] 
         error.label = "Markdown"
         return
     try:
-        error.label = qmd.cell_options(cell.source).get("label")
-    except qmd.TemplateError:  # the reader refused bad options already
+        error.label = reader.cell_options(cell.source).get("label")
+    except reader.TemplateError:  # the reader refused bad options already
         pass
     m = _CELL_LINE.search(_ANSI.sub("", "\n".join(traceback or [])))
     if m:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from portraits.blocks import fonts
+from portraits.core import fonts
 from portraits.core import atomic
 from portraits.core.errors import RenderError
 from portraits.render import existing_notebook, project_settings, stderr_tail

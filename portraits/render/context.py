@@ -1,5 +1,5 @@
 """Page metadata that depends on the territory (title, subtitle, description): pandoc's
-metadata and the PDF's. In the package hash (``portraits.build.fingerprint``), so editing it
+metadata and the PDF's. In the package hash (``portraits.build.portrait_inputs``), so editing it
 makes the portraits stale."""
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from portraits.blocks import fonts
+from portraits.core import fonts
 from portraits.core import atomic
 from portraits.core.errors import RenderError
 from portraits.render import existing_notebook, project_settings, stderr_tail

@@ -91,7 +91,7 @@ def _fit(bounds, box) -> tuple[float, Any]:
 def _map_cache_key() -> str:
     from portraits.data import sources
 
-    manifest = sources.load_manifest()
+    manifest = sources.load_sources()
     digest = "|".join([MAP_VERSION, str(MAP_WIDTH), str(INSET_HEIGHT),
                        manifest["ti_polygons"].sha256, manifest["regions_polygons"].sha256])
     return hashlib.sha256(digest.encode()).hexdigest()[:16]
@@ -103,7 +103,7 @@ def compute_map_geometry() -> dict:
 
     from portraits.data import sources
 
-    manifest = sources.load_manifest()
+    manifest = sources.load_sources()
     ti = gpd.read_file(manifest["ti_polygons"].raw_path())
     reg = gpd.read_file(manifest["regions_polygons"].raw_path())
     ti["territory_id"] = ti["id_territoire"].astype(str).str.strip()

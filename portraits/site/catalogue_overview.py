@@ -38,7 +38,7 @@ def overview(data: CatalogueData | None = None, indicator_id: str = DEFAULT_MAP_
     """Rule-based French sentences on the spread of ``indicator_id`` across territories.
 
     Every sentence states figures computed here (extremes, quartiles, count above France);
-    proportions in words come from ``portraits.text.commentary`` and only when a simple fraction
+    proportions in words come from ``portraits.text.row_rules`` and only when a simple fraction
     is close to the true share."""
     data = data or load_data()
     meta = find_meta(data, indicator_id)

@@ -31,7 +31,7 @@ from typing import Any, Iterator, Mapping
 import pandas as pd
 
 from portraits.core import levels, outputs
-from portraits.text import commentary, fmt
+from portraits.text import fmt, row_rules
 
 PLACES = {  # place key -> what reviewers read
     "title": "titre", "sentence": "phrase", "key_figure": "chiffre clé",
@@ -93,15 +93,15 @@ def indicator_row(row: Mapping[str, Any], *, place: str = "", words: str = "", a
     bench = benchmark if benchmark in levels.BY_ID and benchmark != "territory" else None
     return {
         "place": place, "words": words, "indicator": str(row.get("indicator_id") or ""), "asked": asked,
-        "raw": num(row.get("territory")), "shown": commentary.shown(row) if shown is None else shown,
+        "raw": num(row.get("territory")), "shown": row_rules.shown(row) if shown is None else shown,
         "benchmark": levels.label(bench, row.get("france_scope")) if bench else "",
         "bench_raw": num(row.get(bench)) if bench else "",
-        "bench_shown": commentary.shown(row, bench) if bench else "",
+        "bench_shown": row_rules.shown(row, bench) if bench else "",
         "diff": diff, "rule": rule, "outcome": outcome,
         "rank": f"{int(rank)}/{int(n)}" if not (fmt.is_missing(rank) or fmt.is_missing(n)) else "",
-        "approx": yes_no(commentary.approximate(row)),
-        "bench_approx": yes_no(commentary.approximate(row, bench)) if bench else "",
-        "comparable": yes_no(commentary.comparable(row, bench or "france")),
+        "approx": yes_no(row_rules.approximate(row)),
+        "bench_approx": yes_no(row_rules.approximate(row, bench)) if bench else "",
+        "comparable": yes_no(row_rules.comparable(row, bench or "france")),
         "source": row.get("source") or "", "year": row.get("year") or "",
     }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from portraits.core import config
-from portraits.text.commentary import field
+from portraits.text.row_rules import field
 
 _RULES = config.phrasing_rules()
 

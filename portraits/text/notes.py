@@ -1,5 +1,5 @@
 """The French text of the processed tables' notes. The data layer stores a code and its
-parameters (``note_code``, ``note_args``: see ``portraits.data.notes``); the words are the
+parameters (``note_code``, ``note_args``: see ``portraits.data.note_codes``); the words are the
 templates of ``notes.toml`` (Jinja), rendered here, so rewording a note needs no ``portraits data``.
 
     note_text("secret_communes", '{"n_communes": 41, "n_missing": 3}')

@@ -1,8 +1,8 @@
 """The phrasing API that the template's inline expressions call.
 
-``p.figure("unemployment_rate")`` gives a :class:`Figure`: one indicator of one territory.
+``p.indicator("unemployment_rate")`` gives a :class:`Indicator`: one indicator of one territory.
 Its properties and methods return French words (Markdown) decided from the figures by the
-rules of ``portraits.text.commentary`` and its families (thresholds and words in ``phrasing.toml``), always on the
+rules of ``portraits.text.row_rules`` and its families (thresholds and words in ``phrasing.toml``), always on the
 values as displayed. The words around them are the template's::
 
     Le taux de chômage atteint `{python} chomage` `{python} chomage.when`,
@@ -34,12 +34,12 @@ An approximate value, the territory's or a benchmark's, is written "environ …"
 key figures write "≈ …": one rule, docs/ARCHITECTURE.md). Each call records what decided its
 words (values, benchmark, difference, the rule that chose the outcome, outcome, rank, flags,
 source, millésime) as a ``portraits.text.evidence`` row in the evidence of the cell being
-evaluated (``evidence.recording``), which ``portraits.text.inline`` shows in the executed notebook.
+evaluated (``evidence.recording``), which ``portraits.template.inline`` shows in the executed notebook.
 """
 
 from __future__ import annotations
 
-from portraits.text import commentary, comparison, evidence, fmt, grammar, proportions, ranks, trends
+from portraits.text import comparison, evidence, fmt, grammar, proportions, ranks, row_rules, trends
 from portraits.text.benchmarks import Benchmark
 from portraits.text.benchmarks import benchmarks as benchmark_words
 
@@ -65,7 +65,7 @@ class Text(str):
 APPROX_WORD = "environ "  # the text's mark of an approximate value, the territory's or a benchmark's
 
 
-class Figure:
+class Indicator:
     """One indicator of one territory, for the template's inline expressions."""
 
     def __init__(self, row: dict, benchmarks: dict[str, Benchmark]):
@@ -81,13 +81,13 @@ class Figure:
     # ---------------------------------------------------------------- evidence
     def _record(self, asked: str, *, benchmark: str | None = None, diff: str = "", rule: str = "",
                 outcome: str = "") -> None:
-        # which words of the page the row decided is said by the caller (portraits.text.inline)
+        # which words of the page the row decided is said by the caller (portraits.template.inline)
         evidence.record(evidence.indicator_row(self.row, asked=asked, benchmark=benchmark, diff=diff,
                                                rule=rule, outcome=outcome, shown=self.shown()))
 
     # ---------------------------------------------------------------- values
     def shown(self, level: str = "territory") -> Text:
-        return Text(commentary.shown(self.row, level))
+        return Text(row_rules.shown(self.row, level))
 
     @property
     def available(self) -> bool:
@@ -95,7 +95,7 @@ class Figure:
 
     def approximate(self, level: str = "territory") -> bool:
         """Whether ``level``'s value is shown and approximate (the text then says "environ")."""
-        return not fmt.is_missing(self.row.get(level)) and commentary.approximate(self.row, level)
+        return not fmt.is_missing(self.row.get(level)) and row_rules.approximate(self.row, level)
 
     def _marked(self, level: str = "territory") -> str:
         """The value of ``level`` as the text shows it: "environ 13,2 %" when approximate (the
@@ -147,7 +147,7 @@ class Figure:
         return Text(self.benchmarks[level].where)
 
     def comparable(self, level: str) -> bool:
-        return commentary.comparable(self.row, level)
+        return row_rules.comparable(self.row, level)
 
     def _check_level(self, level: str) -> None:
         if level not in self.benchmarks:
@@ -325,7 +325,7 @@ class Figure:
             words = f"{verb} {grammar.agree(trends.STABLE, subject)} ({fmt.signed_percent(t)}{per_year})"
         else:
             verb = ("ont" if subject.plural else "a") + (" augmenté" if shown > 0 else " diminué")
-            approx = "environ " if commentary.approximate(self.row) else ""
+            approx = "environ " if row_rules.approximate(self.row) else ""
             words = f"{verb} de {approx}{fmt.percent(abs(shown), self.digits)}{per_year}"
         rule = (self._trend_rule() if trend == trends.STABLE or shown == 0 else
                 f"valeur affichée {fmt.signed_percent(t)} -> « {'augmenté' if shown > 0 else 'diminué'} »"

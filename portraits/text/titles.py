@@ -4,19 +4,19 @@ gap to a benchmark (``p.first_marked([x, y], "france", otherwise=…)`` in the t
 from __future__ import annotations
 
 from portraits.text import evidence, fmt
-from portraits.text.phrasing import Figure, Text
+from portraits.text.phrasing import Indicator, Text
 
 
 # The strength of a gap, for the title of a section: marked > above/below > near > equal
 GAP_STRENGTH = {"equal": 0, "near": 1, "above": 2, "below": 2}
 
 
-def _gap_strength(f: Figure, level: str) -> int:
+def _gap_strength(f: Indicator, level: str) -> int:
     cmp = f._compare(level)
     return GAP_STRENGTH.get(cmp.kind, -1) + (1 if cmp.strong else 0)
 
 
-def first_marked(figures: list[Figure], level: str = "france", otherwise: str = "") -> Text:
+def first_marked(figures: list[Indicator], level: str = "france", otherwise: str = "") -> Text:
     """The title of the figure with the largest gap to ``level`` (a marked gap, then a gap, then
     "proche", then a tie; the first of the list among equals), else ``otherwise``: a title never
     reports no gap while its section holds one."""

@@ -6,7 +6,7 @@ import json
 
 import benchlib
 from portraits.core import config
-from portraits.execution import qmd
+from portraits.template import reader
 
 
 def test_the_edit_rewords_one_sentence_of_the_real_template_and_no_code(tmp_path):
@@ -18,7 +18,7 @@ def test_the_edit_rewords_one_sentence_of_the_real_template_and_no_code(tmp_path
     assert sum(a != b for a, b in zip(before, after)) == 1
     edited = tmp_path / "portrait_template.qmd"
     edited.write_text(text, encoding="utf-8")
-    old, new = qmd.read_qmd(config.template_path()), qmd.read_qmd(edited)
+    old, new = reader.read_qmd(config.template_path()), reader.read_qmd(edited)
     # only one cell differs: the narrative cell that holds the sentence
     differ = [c for c, d in zip(old.cells, new.cells) if c.source != d.source]
     assert len(differ) == 1 and "narrative" in differ[0].metadata.get("tags", [])

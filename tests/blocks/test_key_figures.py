@@ -11,7 +11,7 @@ DEFAULT = ("population", "industry_jobs_share", "jobs", "private_jobs_growth",
 
 
 def _key_figures(p, *ids):
-    return p.key_figures(*(p.figure(i) for i in ids))
+    return p.key_figures(*(p.indicator(i) for i in ids))
 
 
 def _cards(md):
@@ -49,16 +49,16 @@ def test_labels_and_benchmarks_come_from_the_catalogue(store, portrait):
 
 def test_the_template_can_change_a_label_and_the_benchmarks(portrait):
     p = portrait.Portrait("ti-8413")
-    md = p.key_figures(p.key_figure(p.figure("unemployment_rate"), label="de chômeurs", vs=["region"])).data
+    md = p.key_figures(p.key_figure(p.indicator("unemployment_rate"), label="de chômeurs", vs=["region"])).data
     (value, label, bench), = _cards(md)
     assert label == "de chômeurs en 2021" and bench.startswith("Auvergne-Rhône-Alpes : ")
     with pytest.raises(ValueError, match="unknown benchmark 'europe'"):
-        p.key_figures(p.key_figure(p.figure("unemployment_rate"), vs=["europe"]))
+        p.key_figures(p.key_figure(p.indicator("unemployment_rate"), vs=["europe"]))
 
 
 def test_a_rank_is_shown_as_a_value(portrait):
     p = portrait.Portrait("ti-8413")  # industry share: 2nd of the 173 ranked territories
-    (value, label, bench), = _cards(p.key_figures(p.key_figure(p.figure("industry_jobs_share"), rank=True)).data)
+    (value, label, bench), = _cards(p.key_figures(p.key_figure(p.indicator("industry_jobs_share"), rank=True)).data)
     assert value == "2e sur 173"
     assert label == "part de l'industrie dans l'emploi parmi les Territoires d'industrie en 2022"
     assert bench.startswith("34,6\u202f%")
@@ -123,7 +123,7 @@ def test_key_figures_need_their_figures(portrait):
     p = portrait.Portrait("ti-8413")
     with pytest.raises(TypeError, match=r"p.key_figures\(\) needs the figures"):
         p.key_figures()
-    with pytest.raises(KeyError, match="not a figure"):
+    with pytest.raises(KeyError, match="not an indicator"):
         p.key_figures("no_such_indicator")
 
 

@@ -7,7 +7,7 @@ from portraits.data import sources
 
 def _need_polygons():
     # only absent raw files skip: a polygon file that does not read must fail
-    manifest = sources.load_manifest()
+    manifest = sources.load_sources()
     missing = [i for i in portrait_charts.MAP_SOURCES if not manifest[i].raw_path().is_file()]
     if missing:
         pytest.skip(f"raw polygons absent: {', '.join(missing)}")

@@ -6,21 +6,21 @@ from portraits.blocks.values import value_text
 
 def test_section_helpers(portrait):
     p = portrait.Portrait("ti-8413")
-    note = p.sources(p.figure("unemployment_rate"), p.figure("workers_share")).data
+    note = p.sources(p.indicator("unemployment_rate"), p.indicator("workers_share")).data
     assert note.startswith("::: {.source}\nSources\u202f: ") and note.rstrip().endswith(":::")
     meta = p.metadata().meta
     assert meta["available"]["unemployment_rate"] is True and meta["comparable"]["industry_jobs_share"] is True
     with pytest.raises(KeyError, match="unknown indicator"):
-        p.figure("no_such_indicator")
-    title = p.first_marked([p.figure("unemployment_rate"), p.figure("workers_share")], "france", "Population active")
+        p.indicator("no_such_indicator")
+    title = p.first_marked([p.indicator("unemployment_rate"), p.indicator("workers_share")], "france", "Population active")
     # ti-8413: 21,8 % of workers against 11,6 % in metropolitan France, a marked gap, leads the title
     assert title.startswith("Une part des ouvriers parmi les 15 ans ou plus nettement supérieure")
 
 def test_template_is_thin_and_parameterised():
     from portraits.core import config
-    from portraits.execution import qmd
+    from portraits.template import reader
 
-    nb = qmd.read_qmd(config.template_path())
+    nb = reader.read_qmd(config.template_path())
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and 'territory = "ti-8413"' in params[0].source
     code = [c for c in nb.cells if c.cell_type == "code" and c is not params[0]]
@@ -29,7 +29,7 @@ def test_template_is_thin_and_parameterised():
             continue
         body = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith(("#|", "%", "#"))]
         # one call per block, no data wrangling; the set-up cell declares the figures the text cites
-        assert len(body) <= 3 or all(ln.startswith(("from ", "p = ")) or "= p.figure(" in ln for ln in body), cell.source
+        assert len(body) <= 3 or all(ln.startswith(("from ", "p = ")) or "= p.indicator(" in ln for ln in body), cell.source
         assert not any("set_option" in ln or "matplotlib.use" in ln for ln in body)
     charts = [c for c in code if "p.chart(" in c.source]
     assert charts and all("fig-cap" in c.source and "fig-alt" not in c.source for c in charts)
@@ -40,9 +40,10 @@ def test_template_executes_for_metropolitan_and_overseas_territories(store):
     """The real template in one warm kernel, as the build runs it: no error, every chart an
     SVG with its alt text in the output metadata (or a note when data are missing)."""
     from portraits.core import config
-    from portraits.execution import execute, qmd
+    from portraits.execution import execute
+    from portraits.template import reader
 
-    nb = qmd.read_qmd(config.template_path())
+    nb = reader.read_qmd(config.template_path())
     with execute.WarmKernel() as kernel:
         for tid in ("ti-8413", "ti-0101"):
             result = kernel.execute(nb, {"territory": tid}, timeout=300)
@@ -65,10 +66,10 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     row = p.rows["industry_jobs_share"]
     assert row["comparable"] is False or row["comparable"] == False  # noqa: E712 (numpy bool)
     assert "non comparable" in row["note"]  # and the reader is told why
-    md = p.key_figures(p.figure("industry_jobs_share")).data
+    md = p.key_figures(p.indicator("industry_jobs_share")).data
     block = next(b for b in md.split("::::") if "des emplois salariés dans l'industrie" in b)
     assert "Guadeloupe" in block and "France" not in block and "ensemble des TI" not in block
-    share = p.figure("industry_jobs_share")
+    share = p.indicator("industry_jobs_share")
     # the region's value is approximate (Flores by zone d'emploi): "≈" in the table, "environ" in the text
     assert value_text(row, "region").startswith("≈")
     assert share.vs("region", "france", "all_territories") == \
@@ -86,9 +87,9 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     assert set(sectors["level"]) == {"territory", "region"} and "Flores" in source
     chart = p.chart("sectors")
     assert "France" not in chart.alt and "Guadeloupe" in chart.alt
-    assert "non classé" in p.positions(p.figure("industry_jobs_share"), p.figure("unemployment_rate")).alt
+    assert "non classé" in p.positions(p.indicator("industry_jobs_share"), p.indicator("unemployment_rate")).alt
     # the jobs section and "Pour comprendre" cite the source the value comes from
-    assert "Flores 2023, emploi salarié par zone d'emploi" in p.sources(p.figure("industry_jobs_share")).data
+    assert "Flores 2023, emploi salarié par zone d'emploi" in p.sources(p.indicator("industry_jobs_share")).data
     assert "Flores 2023, emploi salarié par zone d'emploi" in p.understand().data
     # a metropolitan territory keeps its full comparison
     m = portrait.Portrait("ti-8413")
@@ -99,8 +100,8 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
 
 def test_pour_comprendre_and_sources_follow_what_the_portrait_shows(portrait):
     p = portrait.Portrait("ti-8413")
-    unemployment = p.figure("unemployment_rate")
-    p.key_figures(p.figure("median_income"))
+    unemployment = p.indicator("unemployment_rate")
+    p.key_figures(p.indicator("median_income"))
     text = p.understand().data
     assert "**Taux de chômage**" in text and "**Niveau de vie médian" in text
     assert "**Densité**" not in text and "Secteurs industriels (A38)" not in text

@@ -7,7 +7,7 @@ from portraits.blocks import portrait_charts
 def test_charts_carry_svg_and_alt_text(portrait):
     p = portrait.Portrait("ti-8413")
     shown = [p.chart(kind) for kind in ("sectors", "private_jobs", "establishments", "a38", "map")]
-    shown.append(p.positions(p.figure("industry_jobs_share"), p.figure("median_income")))
+    shown.append(p.positions(p.indicator("industry_jobs_share"), p.indicator("median_income")))
     for kind, chart in zip(("sectors", "private_jobs", "establishments", "a38", "map", "positions"), shown):
         data, meta = chart._repr_mimebundle_()
         assert "image/svg+xml" in data, kind
@@ -32,7 +32,7 @@ def test_the_positions_chart_places_the_figures_given_in_their_order(portrait):
     ids = ["median_income", "population", "unemployment_rate"]
     values = portrait_charts.position_values(ids)
     assert list(dict.fromkeys(values["indicator_id"])) == ids and values["territory_id"].nunique() == 183
-    alt = p.positions(*(p.figure(i) for i in ids)).alt
+    alt = p.positions(*(p.indicator(i) for i in ids)).alt
     assert alt.index("Niveau de vie médian") < alt.index("Population") < alt.index("Taux de chômage")
     with pytest.raises(TypeError, match="needs the figures"):
         p.positions()

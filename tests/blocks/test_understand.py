@@ -22,7 +22,7 @@ def test_every_approximate_value_shown_is_explained_with_its_size(portrait):
     """ti-8413's own industry share is exact (one whole EPCI) but its region's and all the
     territories' are approximations: « Pour comprendre » says so, and how far off it can be."""
     p = portrait.Portrait("ti-8413")
-    p.figure("industry_jobs_share"), p.figure("median_income")  # shown: "Pour comprendre" explains what the portrait shows
+    p.indicator("industry_jobs_share"), p.indicator("median_income")  # shown: "Pour comprendre" explains what the portrait shows
     row = p.rows["industry_jobs_share"]
     assert not row["territory_approx"] and row["region_approx"] and row["all_territories_approx"]
     line = next(ln for ln in p.understand().data.splitlines() if ln.startswith("- **Part de l'industrie"))

@@ -24,7 +24,7 @@ def test_value_text_formats_the_french_way_and_marks_approximations():
     assert values.value_text(None) == "n.d."
 
 
-def test_indicator_rows_are_keyed_by_id_with_none_for_missing_values(portrait):
+def test_row_rules_are_keyed_by_id_with_none_for_missing_values(portrait):
     t = portrait.Portrait("ti-8413").territory
     assert isinstance(t, Territory)
     table = pd.DataFrame({"indicator_id": ["jobs", "poverty_rate"], "territory": [1200.0, math.nan],

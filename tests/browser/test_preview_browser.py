@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from portraits.site import preview as pv
+from portraits.preview import server
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def served(tmp_path):
     template.write_text(TEMPLATE, encoding="utf-8")
     package = tmp_path / "package"
     package.mkdir()
-    with pv.Preview("ti-8413", template, port=0, package_dir=package, processed_dir=tmp_path / "none") as p:
+    with server.Preview("ti-8413", template, port=0, package_dir=package, processed_dir=tmp_path / "none") as p:
         assert p.wait_for(1, 120), "the first version was not served"
         yield p, template
 

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 import stubs
 
-from portraits.build import batch, fingerprint, plan, pool
+from portraits.build import batch, plan, pool, portrait_inputs
 from portraits.build.results import BuildUsageError
 
 
@@ -114,7 +114,7 @@ def real_env(tmp_path, monkeypatch):
     processed = tmp_path / "processed"
     shutil.copytree(config.processed_dir(), processed)
     monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(processed))  # the forked workers inherit it
-    monkeypatch.setattr(fingerprint, "package_hash", lambda: "package-under-test")
+    monkeypatch.setattr(portrait_inputs, "package_hash", lambda: "package-under-test")
     store.clear_cache()
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})

@@ -26,7 +26,7 @@ def test_defaults_are_under_the_project(monkeypatch):
     assert config.PACKAGE_DIR == ROOT / "portraits"  # the package, not portraits/core
     assert config.data_dir() == config.PROJECT_DIR / "data"
     assert config.raw_dir() == config.data_dir() / "raw"
-    assert config.manifest_path() == config.data_dir() / "sources.toml"
+    assert config.sources_path() == config.data_dir() / "sources.toml"
     assert config.processed_dir() == (config.data_dir() / "processed").resolve()  # symlinks resolved
     assert config.output_dir() == config.PROJECT_DIR / "output"
     assert config.template_path() == config.PROJECT_DIR / "portrait_template.qmd"
@@ -45,7 +45,7 @@ def test_data_dir_moves_raw_manifest_and_processed(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTRAITS_DATA_DIR", str(tmp_path / "d"))
     assert config.data_dir() == tmp_path / "d"
     assert config.raw_dir() == tmp_path / "d" / "raw"
-    assert config.manifest_path() == tmp_path / "d" / "sources.toml"
+    assert config.sources_path() == tmp_path / "d" / "sources.toml"
     assert config.processed_dir() == tmp_path / "d" / "processed"
 
 

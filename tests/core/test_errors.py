@@ -63,9 +63,10 @@ def test_errors_that_were_builtins_still_are(cls, builtin):
 
 
 def test_each_class_is_importable_from_the_module_that_raises_it():
-    from portraits.execution import execute, qmd
+    from portraits.execution import execute
+    from portraits.template import reader
     from portraits.render import RenderError
 
-    assert qmd.TemplateError is errors.TemplateError
+    assert reader.TemplateError is errors.TemplateError
     assert execute.KernelStartError is errors.KernelStartError
     assert RenderError is errors.RenderError

@@ -45,7 +45,7 @@ import pandas as pd
 import pytest
 
 from _data_support import processed_row
-from portraits.data import notes, store
+from portraits.data import note_codes, store
 
 OVERSEAS_WITH_ZONE = ["ti-0101", "ti-0102", "ti-0103", "ti-0201", "ti-0202", "ti-0301", "ti-0302",
                       "ti-0401", "ti-0402"]
@@ -77,14 +77,14 @@ def test_hand_checked_sector_breakdown_ti_0101(processed):
     assert t.share.sum() == pytest.approx(100.0)
     assert (t.year == "2023").all() and t.approx.all()
     assert (t.source_id == "flores_a38_ze").all() and not t.comparable.any()
-    assert (t.note_code == notes.FLORES_SECTORS).all() and t.note_args.map(json.loads).eq(YEARS).all()
+    assert (t.note_code == note_codes.FLORES_SECTORS).all() and t.note_args.map(json.loads).eq(YEARS).all()
     reg = j[j.level == "region"]
     assert (reg.year == "2023").all() and (reg.source_id == "flores_a38_ze").all()
     assert reg.set_index("sector_id").loc["industry", "share"] == pytest.approx(7.996955, abs=1e-5)
     # the France and all-territories rows stay census-based, and say they are another basis
     bench = j[j.level.isin(["france", "all_territories"])]
     assert (bench.year == "2022").all() and (bench.source_id == "ptod_epci_exdeco").all()
-    assert bench.level.map(notes.FLORES_BENCH).eq(bench.note_code).all()
+    assert bench.level.map(note_codes.FLORES_BENCH).eq(bench.note_code).all()
     assert bench[bench.level == "all_territories"].note_args.map(json.loads).eq(
         {"n_territories": 173, **YEARS}).all()
 
@@ -94,14 +94,14 @@ def test_fallback_flags_notes_and_no_rank(ind, tid):
     t = row(ind, tid, "territory")
     assert 0 < t.value < 100
     assert pd.isna(t["rank"]) and t.n_ranked == 173
-    assert t.note_code == notes.FLORES_TERRITORY and json.loads(t.note_args) == YEARS
+    assert t.note_code == note_codes.FLORES_TERRITORY and json.loads(t.note_args) == YEARS
     assert not t.comparable  # the flag the portrait reads to compare with the region only
     r = row(ind, tid, "region")
-    assert r.status == "ok" and r.year == "2023" and r.note_code == notes.FLORES_REGION
+    assert r.status == "ok" and r.year == "2023" and r.note_code == note_codes.FLORES_REGION
     assert t.source_id == r.source_id == "flores_a38_ze"  # each value names its own source
     for level in ("france", "all_territories"):
         b = row(ind, tid, level)
-        assert b.year == "2022" and b.note_code == notes.FLORES_BENCH[level]
+        assert b.year == "2022" and b.note_code == note_codes.FLORES_BENCH[level]
         assert b.source_id == "ptod_epci_exdeco"
         assert b.value == row(ind, "ti-8413", level).value       # unchanged benchmark values
 
@@ -117,10 +117,10 @@ def test_ranks_only_census_values(ind):
 def test_mayotte_stays_not_available(ind):
     for level in ("territory", "region"):
         r = row(ind, "ti-0601", level)
-        assert np.isnan(r.value) and r.status == "nd" and r.note_code == notes.MAYOTTE_SECTORS
+        assert np.isnan(r.value) and r.status == "nd" and r.note_code == note_codes.MAYOTTE_SECTORS
     j = store.jobs_by_sector("ti-0601")
     own = j[j.level.isin(["territory", "region"])]
-    assert own.share.isna().all() and own.note_code.eq(notes.MAYOTTE_SECTORS).all()
+    assert own.share.isna().all() and own.note_code.eq(note_codes.MAYOTTE_SECTORS).all()
 
 
 def test_catalogue_describes_the_fallback():

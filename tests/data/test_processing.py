@@ -84,12 +84,12 @@ def test_failed_write_leaves_previous_tables(fake_build, tmp_path, monkeypatch):
 
 
 def test_inputs_hash_covers_code_and_catalogue():
-    srcs = sources.load_manifest()
+    srcs = sources.load_sources()
     h = processing.inputs_hash(srcs)
     assert h == processing.inputs_hash(srcs)
     assert "indicators.toml" in processing.DATA_MODULES and "processing.py" in processing.DATA_MODULES
     # derived from the directory: every module that builds the tables is hashed
-    for name in ("prepare.py", "compute.py", "notes.py", "overseas.py", "breakdowns.py", "territories.py",
+    for name in ("prepare.py", "compute.py", "note_codes.py", "overseas.py", "breakdowns.py", "territories.py",
                  "schemas.py", "commune_merges_cog2024.csv"):
         assert name in processing.DATA_MODULES
     # and the sources' millésimes (the Flores year is read from the manifest)

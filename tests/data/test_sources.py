@@ -45,7 +45,7 @@ def mirror(tmp_path):
 
 def test_fetch_copies_and_verifies(tmp_path, mirror):
     m, files = mirror
-    srcs = sources.load_manifest(_manifest(tmp_path, files))
+    srcs = sources.load_sources(_manifest(tmp_path, files))
     raw = tmp_path / "raw"
     copied = sources.fetch(m, srcs, raw)
     assert len(copied) == 2 and (raw / "a/one.csv").read_bytes() == files["a/one.csv"]
@@ -55,7 +55,7 @@ def test_fetch_copies_and_verifies(tmp_path, mirror):
 
 def test_checksum_mismatch_refuses_everything(tmp_path, mirror):
     m, files = mirror
-    srcs = sources.load_manifest(_manifest(tmp_path, files, tamper="two.csv"))
+    srcs = sources.load_sources(_manifest(tmp_path, files, tamper="two.csv"))
     raw = tmp_path / "raw"
     with pytest.raises(sources.SourceError) as exc:
         sources.fetch(m, srcs, raw)
@@ -65,7 +65,7 @@ def test_checksum_mismatch_refuses_everything(tmp_path, mirror):
 
 def test_altered_raw_file_is_detected(tmp_path, mirror):
     m, files = mirror
-    srcs = sources.load_manifest(_manifest(tmp_path, files))
+    srcs = sources.load_sources(_manifest(tmp_path, files))
     raw = tmp_path / "raw"
     sources.fetch(m, srcs, raw)
     (raw / "two.csv").write_bytes(b"code\n99999\n")
@@ -74,7 +74,7 @@ def test_altered_raw_file_is_detected(tmp_path, mirror):
 
 
 def test_project_manifest_is_valid_and_cited():
-    srcs = sources.load_manifest()
+    srcs = sources.load_sources()
     assert "comparateur_2024" in srcs and "ptod_iris" in srcs
     from portraits.data import store
     assert store.source_citation("comparateur_2024").startswith("Insee, recensement de la population 2021")
@@ -84,6 +84,6 @@ def test_project_manifest_is_valid_and_cited():
 
 def test_citation_is_the_manifests_or_producer_title_and_millesime(tmp_path, mirror):
     _, files = mirror
-    srcs = sources.load_manifest(_manifest(tmp_path, files))
+    srcs = sources.load_sources(_manifest(tmp_path, files))
     assert srcs["s0"].citation == "Insee, test"
     assert srcs["s1"].citation == "INSEE, t (2021)"

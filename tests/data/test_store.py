@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from portraits.data import store
-from portraits.data.tables import ProcessedDataError
+from portraits.data.processed_tables import ProcessedDataError
 
 
 pytestmark = pytest.mark.usefixtures("processed")

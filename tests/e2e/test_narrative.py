@@ -57,9 +57,9 @@ SWAP = ('Le taux d\'activité des 15-64 ans s\'établit à `{python} activity` `
         'Le taux d\'activité des 15-64 ans s\'établit à `{python} activity` `{python} activity.when`, '
         '`{python} activity.vs("france")`.')
 ADD_AFTER = 'il est `{python} unemployment.compared("france", gap=True)`.'
-ADD = (ADD_AFTER + ' Les cadres représentent `{python} p.figure("managers_share")` des personnes de '
-       '15 ans ou plus, `{python} p.figure("managers_share").vs("region", "france")` : cette part est '
-       '`{python} p.figure("managers_share").compared("france")`.')
+ADD = (ADD_AFTER + ' Les cadres représentent `{python} p.indicator("managers_share")` des personnes de '
+       '15 ans ou plus, `{python} p.indicator("managers_share").vs("region", "france")` : cette part est '
+       '`{python} p.indicator("managers_share").compared("france")`.')
 TWO = ["ti-8413", "ti-1105"]
 
 
@@ -82,7 +82,7 @@ def test_reworded_sentence(edited, tid):
     text = _text(edited / "html" / f"{tid}.html")
     from portraits.blocks.portrait import Portrait
 
-    value = _norm(str(Portrait(tid).figure("industry_jobs_share")))  # "environ" where approximate
+    value = _norm(str(Portrait(tid).indicator("industry_jobs_share")))  # "environ" where approximate
     assert f"L'industrie pèse {value} des emplois" in text
     assert "L'industrie représente" not in text
 

@@ -89,13 +89,13 @@ def test_review_page_shows_the_executed_notebook_with_links(site, tid):
 
 @pytest.mark.parametrize("tid", IDS)
 def test_change_review_covers_every_word_of_the_portrait(site, tid):
-    from portraits.build import changes as report_text
+    from portraits.build import text_changes
 
     soup = _soup(site, tid)
     for el in soup(["style", "script", "svg"]) + soup.select(".skip-link"):
         el.decompose()
     blocks = json.loads((site / ".build" / "text" / f"{tid}.json").read_text(encoding="utf-8"))
-    assert blocks == report_text.extract_file(site / "html" / f"{tid}.html")
+    assert blocks == text_changes.extract_file(site / "html" / f"{tid}.html")
     assert sorted(" ".join(b["text"] for b in blocks).split()) == sorted(soup.body.get_text("").split())
     kinds = {b["kind"] for b in blocks}
     assert kinds == {"titre", "légende", "chiffre clé", "phrase", "cellule", "note"}

@@ -22,10 +22,10 @@ IDS = ["ti-8413", "ti-0101", "ti-0601"]
 
 # Worked examples 4 and 5, as the README writes them (checked to be there verbatim)
 KEY_FIGURES = ("p.key_figures(population, industry_share, jobs,",
-               'p.key_figures(population, p.key_figure(industry_share, rank=True), p.figure("employment_rate"), jobs,')
+               'p.key_figures(population, p.key_figure(industry_share, rank=True), p.indicator("employment_rate"), jobs,')
 CHART_AFTER = "p.sources(activity, unemployment, workers)\n```\n"
 CHART = ('```{python}\n#| label: fig-activite\n#| fig-cap: "Activité, emploi et chômage des 15-64 ans"\n'
-         'p.bars(activity, p.figure("employment_rate"), unemployment)\n```\n')
+         'p.bars(activity, p.indicator("employment_rate"), unemployment)\n```\n')
 
 
 def _norm(s: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from portraits.execution.execute import WarmKernel, prepare_notebook
-from portraits.execution.qmd import read_qmd
+from portraits.template.reader import read_qmd
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "templates"
 

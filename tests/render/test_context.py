@@ -10,7 +10,7 @@ import pytest
 
 from _data_support import ensure_processed
 from portraits.blocks import data_table
-from portraits.build import fingerprint
+from portraits.build import portrait_inputs
 from portraits.core import config
 from portraits.render import context
 
@@ -18,7 +18,7 @@ from portraits.render import context
 @pytest.mark.parametrize("func", [context.render_context, data_table.write_files, data_table.comparison_frame])
 def test_what_a_portrait_shows_is_a_portrait_input(func):
     rel = Path(inspect.getfile(func)).resolve().relative_to(config.PACKAGE_DIR.resolve())
-    assert fingerprint.is_portrait_input(rel), f"{rel} is not in the package hash"
+    assert portrait_inputs.is_portrait_input(rel), f"{rel} is not in the package hash"
 
 
 def test_package_hash_follows_the_page_metadata_module(tmp_path):
@@ -26,9 +26,9 @@ def test_package_hash_follows_the_page_metadata_module(tmp_path):
     (pkg / "render").mkdir(parents=True)
     source = Path(inspect.getfile(context)).read_text(encoding="utf-8")
     (pkg / "render" / "context.py").write_text(source, encoding="utf-8")
-    before = fingerprint.package_hash(pkg)
+    before = portrait_inputs.package_hash(pkg)
     (pkg / "render" / "context.py").write_text(source.replace("Portrait socio", "Portrait"), encoding="utf-8")
-    assert fingerprint.package_hash(pkg) != before
+    assert portrait_inputs.package_hash(pkg) != before
 
 
 def test_render_context_names_the_territory():

@@ -83,7 +83,7 @@ def test_quarto_renders_with_the_projects_settings(stub, tmp_path):
     place both engines read) and this machine's paths: filters, font, stylesheet."""
     import yaml
 
-    from portraits.blocks import fonts
+    from portraits.core import fonts
     from portraits.render import project_file
 
     render_quarto(FIXTURE, {"html": tmp_path / "a.html", "pdf": tmp_path / "a.pdf"})

@@ -71,7 +71,7 @@ def fake_portraits():
 
 def _raw_maps_present() -> bool:
     try:
-        manifest = sources.load_manifest()
+        manifest = sources.load_sources()
         return all(manifest[k].raw_path().is_file() for k in ("ti_polygons", "regions_polygons"))
     except Exception:  # noqa: BLE001
         return False

@@ -3,7 +3,8 @@ words of the page it decided."""
 
 import pytest
 
-from portraits.text import evidence, inline, phrasing
+from portraits.text import evidence, phrasing
+from portraits.template import inline
 from portraits.text.benchmarks import benchmarks
 
 ROW = dict(indicator_id="median_income", label="Niveau de vie médian", unit="€", year="2021",
@@ -35,7 +36,7 @@ def test_nothing_is_recorded_outside_a_recording_and_the_table_names_places_in_f
 
 
 def test_inline_rows_say_whether_they_decided_a_title_or_a_sentence():
-    income = phrasing.Figure(dict(ROW), benchmarks("84"))
+    income = phrasing.Indicator(dict(ROW), benchmarks("84"))
     text, rows = inline.evaluate('## `{python} x.title("france", otherwise="Revenus")`\n\n'
                                  'Il atteint `{python} x` `{python} x.when`, `{python} x.vs("region")`.',
                                  {"x": income})

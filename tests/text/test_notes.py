@@ -1,4 +1,4 @@
-"""The notes' French (portraits.text.notes and notes.toml): every code of portraits.data.notes has
+"""The notes' French (portraits.text.notes and notes.toml): every code of portraits.data.note_codes has
 its template, and each reads exactly as the sentence the data layer used to write (the expected
 texts below are those sentences, copied from portraits/data/processing.py before the codes)."""
 
@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from portraits.data import notes as codes
+from portraits.data import note_codes
 from portraits.text import notes
 
 # the years of both bases of the Flores notes, as the data layer writes them in note_args
@@ -65,8 +65,8 @@ EXPECTED = {
 
 
 def test_every_code_has_its_template_and_no_more():
-    assert set(codes.CODES) | {codes.A38_METHOD, "a38_zones"} == set(notes.templates())
-    assert set(EXPECTED) == set(codes.CODES) | {codes.A38_METHOD}
+    assert set(note_codes.CODES) | {note_codes.A38_METHOD, "a38_zones"} == set(notes.templates())
+    assert set(EXPECTED) == set(note_codes.CODES) | {note_codes.A38_METHOD}
 
 
 @pytest.mark.parametrize("code", sorted(EXPECTED))
@@ -74,7 +74,7 @@ def test_each_code_reads_as_before(code):
     args, text = EXPECTED[code]
     assert notes.note_text(code, args) == text
     # as stored: the JSON of note_args ("" when the note has no parameters)
-    assert notes.note_text(code, codes.args_json(**args) if args else "") == text
+    assert notes.note_text(code, note_codes.args_json(**args) if args else "") == text
 
 
 @pytest.mark.parametrize("n_missing, text", [

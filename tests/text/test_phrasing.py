@@ -21,7 +21,7 @@ def fig(**kw):
                all_territories=18.0, status=None, rank=12, n_ranked=183, approx=False,
                comparable=True, source="Insee, RP 2021")
     row.update(kw)
-    return phrasing.Figure(row, benchmarks("28"))
+    return phrasing.Indicator(row, benchmarks("28"))
 
 
 def test_value_when_and_benchmarks():
@@ -45,10 +45,10 @@ def test_tie_says_comme_and_missing_benchmark_is_left_out():
 
 
 def test_regions_take_their_preposition():
-    x = phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
+    x = phrasing.Indicator(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
                         benchmarks("32"))
     assert x.vs("region") == f"contre 2,0{NN}% dans les Hauts-de-France"
-    assert phrasing.Figure(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
+    assert phrasing.Indicator(dict(indicator_id="x", unit="%", territory=1.0, region=2.0),
                            benchmarks("04")).where("region") == "à La Réunion"
 
 
@@ -67,10 +67,10 @@ def test_compared_agrees_and_gives_gap_and_value():
     assert x.compared("all_territories", value=True, gap=True) == (
         f"nettement supérieure à la moyenne des Territoires d'industrie (18,0{NN}%, soit +6,1{NB}points)")
     assert x.gap("france") == f"+11,7{NB}points"
-    income = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=19500, france=21500),
+    income = phrasing.Indicator(dict(indicator_id="median_income", unit="€", territory=19500, france=21500),
                              benchmarks())
     assert income.compared("france", gap=True) == f"inférieur au niveau national ({M}9{NN}%)"
-    dens = phrasing.Figure(dict(indicator_id="density", unit="hab/km²", territory=300, france=106),
+    dens = phrasing.Indicator(dict(indicator_id="density", unit="hab/km²", territory=300, france=106),
                            benchmarks())
     assert dens.gap("france") == "2,8 fois plus"
     # a tie has no gap, and the brackets go with it
@@ -85,7 +85,7 @@ def test_rank_and_extreme_only_when_the_gap_agrees():
 
 
 def test_approximation_says_environ():
-    x = phrasing.Figure(dict(indicator_id="median_income", unit="€", year="2021", territory=21000,
+    x = phrasing.Indicator(dict(indicator_id="median_income", unit="€", year="2021", territory=21000,
                              france=23000, approx=True), benchmarks())
     assert str(x) == f"environ 21{NN}000{NB}€"
 
@@ -93,7 +93,7 @@ def test_approximation_says_environ():
 def test_titles_state_a_finding_or_fall_back():
     assert fig().title("all_territories", otherwise="Emploi") == (
         "Une part de l'industrie dans l'emploi nettement supérieure à la moyenne des Territoires d'industrie")
-    income = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=21000, france=21300,
+    income = phrasing.Indicator(dict(indicator_id="median_income", unit="€", territory=21000, france=21300,
                                   region=25000), benchmarks("84"))
     assert income.title("france") == "Un niveau de vie médian proche du niveau national"
     assert income.title("region") == "Un niveau de vie médian inférieur au niveau régional"
@@ -103,7 +103,7 @@ def growth(**kw):
     row = dict(indicator_id="population_growth", unit="%/an", year="2015-2021", territory=0.41,
                france=0.33, region=-0.1)
     row.update(kw)
-    return phrasing.Figure(row, benchmarks("84"))
+    return phrasing.Indicator(row, benchmarks("84"))
 
 
 def test_change_and_trend_titles():
@@ -127,7 +127,7 @@ def test_change_and_trend_titles():
     assert growth(territory=0.6, france=0.04).trend_title().endswith(", contre une quasi-stabilité en France")
     assert growth(territory=0.6, france=-0.3).trend_title().endswith(", à rebours de la tendance nationale")
     assert growth(territory=None).trend_title(otherwise="Population") == "Population"
-    jobs = phrasing.Figure(dict(indicator_id="jobs_growth", unit="%", year="2015-2021", territory=-3.0,
+    jobs = phrasing.Indicator(dict(indicator_id="jobs_growth", unit="%", year="2015-2021", territory=-3.0,
                                 france=2.0), benchmarks())
     assert jobs.change == f"a diminué de 3,0{NN}%"
 
@@ -137,7 +137,7 @@ def test_words_and_figures_agree_on_the_displayed_value():
     assert growth(territory=-0.46).trend_title().startswith("Une population en baisse")
     assert growth(territory=-0.46).change == f"a diminué de 0,5{NN}%{NB}par an"
     # ti-9307: 10,46 % shown 10,5 %: "plus d'une personne … sur dix", not "une … sur dix"
-    workers = phrasing.Figure(dict(indicator_id="workers_share", unit="%", territory=10.46), benchmarks())
+    workers = phrasing.Indicator(dict(indicator_id="workers_share", unit="%", territory=10.46), benchmarks())
     # the head noun only: the sentence names the population ("… des personnes de 15 ans ou plus")
     assert workers.in_words() == "plus d'une personne sur dix"
 
@@ -218,7 +218,7 @@ def test_france_says_metropolitan_where_the_benchmark_covers_it_only():
 
 
 def test_approximation_follows_each_levels_own_flag():
-    official = phrasing.Figure(dict(indicator_id="median_income", unit="€", territory=22460, france=23080,
+    official = phrasing.Indicator(dict(indicator_id="median_income", unit="€", territory=22460, france=23080,
                                     approx=True, territory_approx=False, france_approx=False),
                                benchmarks())
     assert str(official) == f"22{NN}460{NB}€"  # the official median of a whole EPT: no "environ"
@@ -228,7 +228,7 @@ COMPARE = config.phrasing_rules()["compare"]  # the TOML is the rules' source
 
 
 def private(territory, france, region=None):
-    return phrasing.Figure(dict(indicator_id="private_jobs_growth", unit="%", year="2014-2024",
+    return phrasing.Indicator(dict(indicator_id="private_jobs_growth", unit="%", year="2014-2024",
                                 territory=territory, france=france, region=region), benchmarks("32"))
 
 

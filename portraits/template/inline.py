@@ -1,0 +1,334 @@
+"""Evaluate a Markdown cell of the template: Quarto's inline expressions and metadata conditions.
+
+The template's commentary is Markdown with inline expressions in Quarto's syntax,
+`` `{python} expr` ``, and blocks kept or dropped by Quarto's conditional content on metadata:
+
+    ::: {.content-visible when-meta="available.median_income"}
+    Le niveau de vie médian atteint `{python} revenu` `{python} revenu.when`.
+    :::
+
+Real Quarto evaluates both while it executes a document; our notebooks are executed by
+papermill and rendered with execution disabled, so ``portraits.template.reader`` turns each such Markdown
+cell into a code cell calling :func:`markdown`, which runs in the same kernel as the other
+cells and displays the evaluated Markdown. Renderers (pandoc + Typst, or Quarto) then receive
+text that already holds the values. The same cell also displays the evidence of what the
+expressions decided (``portraits.text.phrasing``): a table for reviewers, removed before rendering.
+
+Conditions are resolved before the kept text is evaluated. Quarto's rules
+(src/resources/filters/customnodes/content-hidden.lua): ``.content-visible`` with
+``when-meta="k"`` shows its content when metadata ``k`` is the boolean true, ``unless-meta``
+when it is not; ``.content-hidden`` is the reverse. Dotted keys (``available.poverty_rate``)
+are nested. The metadata comes from the cell that displays ``p.metadata()``. Quarto evaluates
+every inline expression of a Markdown cell before its filters drop anything
+(src/resources/jupyter/notebook.py, ``cell_execute_inline``), so the expressions of a dropped
+block are evaluated here too, their words and evidence discarded: one that raises fails the
+territory on both paths.
+
+Each result must display as non-empty Markdown (``phrasing.Text``): Quarto puts the code back
+for an empty result, and shows the repr of a plain ``str`` (src/core/jupyter/jupyter-inline.ts,
+src/core/execute-inline.ts); :func:`quarto_problems` lists what else Quarto reads differently,
+which the template reader refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+
+from portraits.text import evidence
+
+# Quarto's inline code: `{python} expr` (the expression holds no backtick)
+INLINE = re.compile(r"`\{python\}[ \t]+([^`\n]+?)[ \t]*`")
+# Quarto's own pattern (notebook.py, execute-inline.ts): a backtick right before hides it
+QUARTO_INLINE = re.compile(r"(?:^|[^`])`\{python\}[ \t]([^`]+)`", re.M)
+_DIV_OPEN = re.compile(r"^(\s*)(:{3,})\s*\{([^}]*)\}\s*$")
+_DIV_FENCE = re.compile(r"^\s*(:{3,})\s*(\S.*)?$")
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+_SPAN_END = re.compile(r"\]\{([^}]*-meta=[^}]*)\}")
+META_CONDITIONS = ("when-meta", "unless-meta")
+METADATA_NAME = "_quarto_metadata"  # where p.metadata() leaves the document metadata
+
+
+class InlineError(Exception):
+    """An inline expression or a condition of the template failed for one territory (the
+    territory fails alone: it is raised inside its notebook)."""
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# a fenced code block (``` or ~~~, closed by a fence of the same character, at least as long)
+_CODE_BLOCK = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \t]*$")
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans of HTML comments and code blocks: text shown as is, never evaluated here (Quarto
+    evaluates inline code there, so the template reader refuses it: ``quarto_problems``)."""
+    return [m.span() for pattern in (_COMMENT, _CODE_BLOCK) for m in pattern.finditer(text)]
+
+
+def _live(text: str) -> list[re.Match]:
+    """The inline expressions of ``text`` that are evaluated (outside the protected spans)."""
+    spans = _protected(text)
+    return [m for m in INLINE.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
+
+
+def expressions(text: str) -> list[tuple[int, str]]:
+    """(line offset within ``text``, expression) of every inline expression (not in comments)."""
+    return [(text.count("\n", 0, m.start()), m.group(1)) for m in _live(text)]
+
+
+def has_inline(text: str) -> bool:
+    """Whether a Markdown cell needs evaluating: inline expressions or metadata conditions."""
+    bare = _CODE_BLOCK.sub("", _COMMENT.sub("", text))
+    return bool(INLINE.search(bare)) or any(c in bare for c in META_CONDITIONS)
+
+
+def check_syntax(text: str, where: str, first_line: int) -> None:
+    """Compile every inline expression; a syntax error names its template line."""
+    from portraits.core.errors import TemplateError
+
+    for offset, expr in expressions(text):
+        try:
+            compile(expr, f"{where}:{first_line + offset}", "eval")
+        except SyntaxError as exc:
+            raise TemplateError(f"{where}:{first_line + offset}: inline expression "
+                                f"`{{python}} {expr}` is not valid Python: {exc.msg}") from None
+
+
+_OTHER_CONDITIONS = ("when-format", "unless-format", "when-profile", "unless-profile")
+
+
+def quarto_problems(text: str) -> list[tuple[int, str]]:
+    """(line offset, what) for each construct of a Markdown text that Quarto reads otherwise
+    than our engine (docs/RENDERING.md cites the Quarto files each rule was checked against)."""
+    found: list[tuple[int, str]] = []
+
+    def at(pos: int, what: str) -> None:
+        found.append((text.count("\n", 0, pos), what))
+
+    spans = [(m.span(), "an HTML comment") for m in _COMMENT.finditer(text)]
+    spans += [(m.span(), "a code block") for m in _CODE_BLOCK.finditer(text)]
+    for m in QUARTO_INLINE.finditer(text):
+        start = m.start() + (0 if text[m.start()] == "`" else 1)
+        where = next((w for (a, b), w in spans if a <= start < b), None)
+        if where:
+            at(start, f"inline code in {where}: Quarto evaluates it there too; write it without "
+                      "its backticks")
+        elif "\n" in m.group(1):
+            at(start, "an inline expression must end on its line: Quarto replaces expressions "
+                      "line by line and would leave this one as code")
+        elif m.group(1) != m.group(1).strip():
+            at(start, f"`{{python}} {m.group(1).strip()}`: write one space after {{python}} and "
+                      "none before the closing backtick, or Quarto finds no result and leaves the code")
+    for m in INLINE.finditer(text):
+        if m.start() and text[m.start() - 1] == "`":
+            at(m.start() - 1, "a backtick right before `{python}`: Quarto does not see an inline "
+                              "expression there; join adjacent expressions into one with + "
+                              "(`x.when + x.in_words(\", soit \")`)")
+    found += _span_problems(text)
+    return sorted(found)
+
+
+def _span_problems(text: str) -> list[tuple[int, str]]:
+    """Bracketed spans whose text starts or ends with a space (pandoc drops it), and conditions
+    on metadata mixed with other conditions on one element (our engine reads the first only)."""
+    masked = INLINE.sub(lambda m: "`" + "x" * (len(m.group(0)) - 2) + "`", text)  # [..] in code
+    found = []
+    for m in re.finditer(r"\]\{([^}]*)\}", masked):
+        start = _opening_bracket(masked, m.start())
+        inner = masked[start + 1:m.start()] if start is not None else ""
+        line = text.count("\n", 0, m.start())
+        if inner and (inner[0].isspace() or inner[-1].isspace()):
+            found.append((text.count("\n", 0, start), "a bracketed span whose text starts or ends "
+                          "with a space: pandoc drops that space, gluing the words; put the space "
+                          "outside the brackets or write whole alternatives"))
+        attrs = dict(_ATTR.findall(m.group(1)))
+        if any(k in attrs for k in META_CONDITIONS) and any(k in attrs for k in _OTHER_CONDITIONS):
+            found.append((line, "a condition on metadata and another condition on one span: "
+                          "nest them, one condition each"))
+    for n, line in enumerate(text.split("\n")):
+        m = _DIV_OPEN.match(line)
+        attrs = dict(_ATTR.findall(m.group(3))) if m else {}
+        if any(k in attrs for k in META_CONDITIONS) and any(k in attrs for k in _OTHER_CONDITIONS):
+            found.append((n, "a condition on metadata and another condition on one div: nest "
+                          "them, one condition each"))
+    return found
+
+
+def _lookup(meta: Mapping[str, Any], key: str) -> bool:
+    value: Any = meta
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return False
+        value = value[part]
+    return value is True  # content-hidden.lua: `type(r) == "boolean" and r`
+
+
+def _visible(attrs: str, meta: Mapping[str, Any] | None, where: str) -> bool | None:
+    """True/False for a block with a metadata condition, None for any other block."""
+    found = dict(_ATTR.findall(attrs))
+    classes = re.findall(r"\.([\w-]+)", attrs)
+    conds = [k for k in META_CONDITIONS if k in found]
+    if not conds or not {"content-visible", "content-hidden"} & set(classes):
+        return None
+    if meta is None:
+        raise InlineError(f"{where}: a `when-meta` condition needs the territory's metadata: "
+                          "display `p.metadata()` in a cell before this text")
+    shown = all(_lookup(meta, found[k]) == (k == "when-meta") for k in conds)
+    return shown if "content-visible" in classes else not shown
+
+
+def resolve_conditions(text: str, meta: Mapping[str, Any] | None, where: str = "template",
+                       dropped: list[tuple[int, str]] | None = None) -> str:
+    """Keep or drop the fenced divs and bracketed spans that carry a metadata condition.
+    Dropped lines become blank lines, so the lines of what remains keep their template numbers;
+    ``dropped`` receives (line offset, text) of what was dropped."""
+    out: list[str] = []
+    stack: list[tuple[int, bool | None]] = []  # (fence length, visible; None = ordinary div)
+    hidden = 0
+    for n, line in enumerate(text.split("\n")):
+        m = _DIV_OPEN.match(line)
+        fence = _DIV_FENCE.match(line)
+        if m:
+            visible = _visible(m.group(3), meta, where) if not hidden else None
+            stack.append((len(m.group(2)), visible))
+            if visible is False:
+                hidden += 1
+            out.append(line if visible is None and not hidden else "")
+            continue
+        if fence and not fence.group(2) and stack:
+            _, visible = stack.pop()
+            if visible is False:
+                hidden -= 1
+                out.append("")
+            else:
+                out.append(line if visible is None and not hidden else "")
+            continue
+        if hidden and dropped is not None:
+            dropped.append((n, line))
+        out.append("" if hidden else line)
+    return _resolve_spans("\n".join(out), meta, where, dropped)
+
+
+def _resolve_spans(text: str, meta, where: str, dropped: list | None = None) -> str:
+    while True:
+        m = _SPAN_END.search(text)
+        if not m:
+            return text
+        start = _opening_bracket(text, m.start())
+        if start is None:
+            raise InlineError(f"{where}: a `]{{{m.group(1)}}}` span has no opening bracket")
+        visible = _visible(m.group(1), meta, where)
+        inner = text[start + 1:m.start()]
+        if visible is None:  # a span with another condition: leave it to the renderer
+            return text
+        if not visible and dropped is not None:
+            dropped.append((text.count("\n", 0, start), inner))
+        text = text[:start] + (inner if visible else "") + text[m.end():]
+
+
+def _opening_bracket(text: str, end: int) -> int | None:
+    """The index of the "[" matching the "]" at ``end``."""
+    depth = 0
+    for i in range(end, -1, -1):
+        if text[i] == "]":
+            depth += 1
+        elif text[i] == "[":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+class _Unshown(ValueError):
+    """An inline result Quarto would not show as our engine does."""
+
+
+_EMPTY = ("it gives an empty text, for which Quarto leaves the code in the page: append words that "
+          "may be empty to words that never are (`x.when + x.in_words(\", soit \")`)")
+
+
+def _as_markdown(value: Any) -> str:
+    """The Markdown Quarto makes of an inline result (src/core/jupyter/jupyter-inline.ts): its
+    ``text/markdown`` as is, else its ``text/plain`` repr, quotes removed and Markdown escaped
+    (a ``str`` reads as plain text, not Markdown). ValueError where Quarto shows the code
+    (an empty result) or "None" (_Unshown)."""
+    md = value._repr_markdown_() if hasattr(value, "_repr_markdown_") else None
+    if md is not None:
+        if not str(md):
+            raise _Unshown(_EMPTY)
+        return str(md)
+    if value is None:
+        raise _Unshown("it gives None, which Quarto shows as \"None\": give words "
+                         "(portraits.text.phrasing.Text)")
+    from IPython.lib.pretty import pretty
+
+    text = pretty(value)
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":  # asEscapedMarkdown
+        text = re.sub(r"([\\`*_{}\[\]()>#+,\-.!])", r"\\\1", text[1:-1].replace("\\", "\\\\"))
+    if not text:
+        raise _Unshown(_EMPTY)
+    return text
+
+
+def _run(expr: str, namespace: dict, where: str) -> Any:
+    return eval(compile(expr, where, "eval"), namespace)
+
+
+def evaluate(text: str, namespace: dict, *, template: str = "template", line: int = 1,
+             territory: str | None = None) -> tuple[str, list[dict]]:
+    """The Markdown with conditions resolved and expressions replaced by their values, and
+    the evidence the expressions recorded. The expressions of dropped blocks are evaluated
+    too, as Quarto does, and their results discarded."""
+    if text.startswith("\n"):  # the cell's literal opens with a newline: line is the next one
+        text, line = text[1:], line + 1
+    text = text.rstrip("\n")
+    where = f"{template}:{line}"
+    who = f" for {territory}" if territory else ""
+    dropped: list[tuple[int, str]] = []
+    text = resolve_conditions(text, namespace.get(METADATA_NAME), where, dropped)
+    with evidence.recording():  # evidence of dropped text discarded
+        for offset, chunk in dropped:
+            for m in _live(chunk):
+                at = line + offset + chunk.count("\n", 0, m.start())
+                try:
+                    _run(m.group(1), namespace, f"{template}:{at}")
+                except Exception as exc:
+                    raise InlineError(f"{template}:{at}: `{{python}} {m.group(1)}` failed{who} in a block "
+                                      f"hidden by its condition, which Quarto evaluates all the same: "
+                                      f"{type(exc).__name__}: {exc}") from exc
+    with evidence.recording() as rows:
+        live = {m.start() for m in _live(text)}
+
+        def replace(m: re.Match) -> str:
+            if m.start() not in live:
+                return m.group(0)
+            expr = m.group(1)
+            at = line + text.count("\n", 0, m.start())
+            start = len(rows)
+            try:
+                words = _as_markdown(_run(expr, namespace, f"{template}:{at}"))
+                # the rows say which words they decided: a heading's, or a sentence's
+                heading = text[text.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")
+                evidence.decided(rows[start:], "title" if heading else "sentence", words)
+                return words
+            except _Unshown as exc:
+                raise InlineError(f"{template}:{at}: `{{python}} {expr}`{who}: {exc}") from None
+            except Exception as exc:
+                raise InlineError(f"{template}:{at}: `{{python}} {expr}` failed{who}: "
+                                  f"{type(exc).__name__}: {exc}") from exc
+        result = INLINE.sub(replace, text)
+    return result, rows
+
+
+def markdown(text: str, *, template: str = "template", line: int = 1) -> None:
+    """Display the evaluated Markdown of a template cell, then its evidence (for reviewers)."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    ip = get_ipython()
+    namespace = ip.user_ns if ip is not None else {}
+    territory = namespace.get("territory")
+    result, rows = evaluate(text, namespace, template=template, line=line, territory=territory)
+    display({"text/markdown": result, "text/plain": result}, raw=True)
+    evidence.display(rows, evidence.anchor(line))

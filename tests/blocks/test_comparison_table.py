@@ -1,0 +1,62 @@
+from portraits.blocks import comparison_table
+from portraits.text import fmt
+
+
+def test_comparison_table_has_every_indicator_formatted(store, portrait, shown_value):
+    p = portrait.Portrait("ti-8413")
+    md = p.comparison_table().data
+    lines = [ln for ln in md.splitlines() if ln.startswith("|")]
+    assert lines[0] == "| Indicateur | Territoire | Région | France | Ensemble des TI | Rang |"
+    wide = store.indicators("ti-8413")
+    assert len(lines) == 2 + len(wide)
+    for line, row in zip(lines[2:], wide.to_dict("records")):
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        assert cells[1] == shown_value(row).replace("|", "\\|")
+        if not fmt.is_missing(row["rank"]):
+            assert cells[5] == f"{fmt.ordinal(row['rank'])}/{int(row['n_ranked'])}"
+
+
+def test_france_is_named_by_what_it_covers_in_the_table(portrait):
+    p = portrait.Portrait("ti-1105")  # Greater Paris (EPT): poverty rate, metropolitan France only
+    row = next(ln for ln in p.comparison_table().data.splitlines() if ln.startswith("| Taux de pauvreté"))
+    assert "(métro.)" in row.split("|")[4]
+    assert "(métro.) : France métropolitaine seulement" in p.comparison_table().data
+
+
+def test_a_value_on_another_basis_is_not_compared_nor_ranked():
+    row = {"indicator_id": "industry_jobs_share", "short_label": "Part de l'industrie", "year": "2023",
+           "unit": "%", "signed": False, "territory": 12.3, "region": 10.0, "france": 11.0,
+           "all_territories": 15.0, "comparable": False, "rank": None, "n_ranked": None}
+    md = comparison_table.comparison_table({"industry_jobs_share": row}, "Guadeloupe")
+    cells = [c.strip() for c in md.splitlines()[2].strip("|").split("|")]
+    assert cells == ["Part de l'industrie (2023)", "12,3\u202f%", "10,0\u202f%", comparison_table.NOT_COMPARABLE,
+                     comparison_table.NOT_COMPARABLE, comparison_table.NOT_RANKED]
+    assert "Région : Guadeloupe." in md
+
+
+def test_every_cell_records_its_evidence():
+    from portraits.text import evidence
+
+    row = {"indicator_id": "median_income", "short_label": "Niveau de vie médian", "year": "2021", "unit": "€",
+           "signed": False, "territory": 21585.3, "region": 22619.0, "france": 23080.0, "all_territories": 22500.0,
+           "territory_approx": True, "region_approx": True, "france_approx": False, "all_territories_approx": True,
+           "france_scope": "fm", "comparable": True, "rank": 120, "n_ranked": 181, "source": "Insee, Filosofi 2021"}
+    with evidence.recording() as rows:
+        md = comparison_table.comparison_table({"median_income": row}, "Centre-Val de Loire")
+    cells = [c.strip() for c in md.splitlines()[2].strip("|").split("|")][1:]
+    assert [r["words"] for r in rows] == cells and {r["place"] for r in rows} == {"table_cell"}
+    territory, region, france, _, rank = rows
+    assert territory["asked"] == "Niveau de vie médian (2021) × Territoire" and "« ≈ »" in territory["rule"]
+    assert region["benchmark"] == "Région" and region["bench_raw"] == "22619" and region["bench_approx"] == "oui"
+    assert france["bench_approx"] == "non" and "(métro.)" in france["rule"]
+    assert rank["words"] == "120e/181" and rank["rule"].startswith("rang parmi")
+
+
+def test_the_table_and_the_text_use_one_name_per_indicator(store):
+    """The table's short label names what the long one names: its words are the long label's
+    (a documented pair, docs/ARCHITECTURE.md), e.g. « Niveau de vie médian »."""
+    import re
+
+    words = lambda s: set(re.split(r"[\s'’()]+", s.lower())) - {""}
+    for r in store.catalogue().to_dict("records"):
+        assert words(r["short_label"]) <= words(r["label"]), r["id"]

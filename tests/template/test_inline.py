@@ -1,0 +1,180 @@
+"""Evaluating the template's Markdown: Quarto inline expressions and metadata conditions."""
+
+import re
+
+import pytest
+
+from portraits.template import inline
+from portraits.text import phrasing
+
+META = {"available": {"a": True, "b": False}, "comparable": {"a": False}}
+
+
+def test_divs_with_metadata_conditions_are_kept_or_dropped():
+    text = """\
+::: {.content-visible when-meta="available.a"}
+A is there.
+:::
+
+::: {.content-hidden when-meta="available.a"}
+A is missing.
+:::
+
+::: {.content-visible unless-meta="available.b"}
+B is missing.
+:::
+
+::: {.note}
+An ordinary div stays.
+:::"""
+    out = inline.resolve_conditions(text, META)
+    assert "A is there." in out and "A is missing." not in out and "B is missing." in out
+    assert "::: {.note}\nAn ordinary div stays.\n:::" in out
+    assert "when-meta" not in out and "unless-meta" not in out
+
+
+def test_nested_divs_combine_their_conditions():
+    text = """\
+:::: {.content-hidden when-meta="available.b"}
+::: {.content-hidden when-meta="available.a"}
+Neither.
+:::
+Not b.
+::::"""
+    assert inline.resolve_conditions(text, META).split() == ["Not", "b."]
+    both_missing = {"available": {"a": False, "b": False}}
+    assert "Neither." in inline.resolve_conditions(text, both_missing)
+
+
+def test_spans_with_metadata_conditions_inside_a_sentence():
+    text = ('Des [emplois]{.content-visible when-meta="comparable.a"}[emplois salariés]{.content-hidden '
+            'when-meta="comparable.a"} du territoire.\n[Voir [la note](#n).]{.content-visible when-meta="available.b"}')
+    assert inline.resolve_conditions(text, META) == "Des emplois salariés du territoire.\n"
+    other = '[HTML only]{.content-visible when-format="html"}'
+    assert inline.resolve_conditions(other, META) == other  # left to the renderer
+
+
+def test_a_condition_without_metadata_is_an_error():
+    with pytest.raises(inline.InlineError, match="p.metadata()"):
+        inline.resolve_conditions('::: {.content-visible when-meta="available.a"}\nx\n:::', None, "t.qmd:3")
+
+
+class Value:
+    def _repr_markdown_(self):
+        return "**42**"
+
+
+def test_expressions_are_evaluated_in_the_namespace():
+    ns = {"x": Value(), "n": 3, inline.METADATA_NAME: META}
+    text = "Value `{python} x`, count `{python} n + 1`.\n<!-- `{python} undefined` -->"
+    out, evidence = inline.evaluate(text, ns)
+    assert out.startswith("Value **42**, count 4.") and "`{python} undefined`" in out
+    assert evidence == []
+
+
+def test_only_the_boolean_true_satisfies_a_condition():
+    # content-hidden.lua: `type(r) == "boolean" and r`; a string "yes" is not true for Quarto
+    text = '[shown]{.content-visible when-meta="flag"}'
+    assert inline.resolve_conditions(text, {"flag": True}) == "shown"
+    assert inline.resolve_conditions(text, {"flag": "yes"}) == ""
+
+
+def test_expressions_in_a_dropped_block_are_evaluated_as_quarto_does():
+    x = phrasing.Indicator(dict(indicator_id="unemployment_rate", unit="%", territory=8.0, france=7.3),
+                        _benchmarks())
+    ns = {"x": x, inline.METADATA_NAME: META}
+    text = '::: {.content-visible when-meta="available.b"}\n`{python} x.compared("france")`\n:::\nok'
+    out, evidence = inline.evaluate(text, ns)
+    assert out.strip() == "ok" and evidence == []  # words and evidence of hidden text discarded
+    failing = ('ok\n[`{python} 1 / 0`]{.content-visible when-meta="available.b"}')
+    with pytest.raises(inline.InlineError) as err:
+        inline.evaluate(failing, ns, template="t.qmd", line=10, territory="ti-0601")
+    assert str(err.value).startswith("t.qmd:11: `{python} 1 / 0` failed for ti-0601 in a block hidden "
+                                     "by its condition, which Quarto evaluates all the same: ZeroDivisionError")
+
+
+def _benchmarks():
+    from portraits.text.benchmarks import benchmarks
+
+    return benchmarks()
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("''", "gives an empty text, for which Quarto leaves the code in the page"),
+    ("empty", "gives an empty text, for which Quarto leaves the code in the page"),
+    ("None", 'gives None, which Quarto shows as "None"'),
+])
+def test_a_result_quarto_would_not_show_is_refused(expr, message):
+    ns = {"empty": phrasing.Text("")}
+    with pytest.raises(inline.InlineError, match="^t.qmd:3: `{python} [^`]+`: it " + re.escape(message)):
+        inline.evaluate(f"Texte `{{python}} {expr}`.", ns, template="t.qmd", line=3)
+
+
+def test_a_plain_value_reads_as_quarto_reads_its_repr():
+    # jupyter-inline.ts asEscapedMarkdown: a str's repr, quotes removed, Markdown escaped
+    ns = {"s": "**ti-8413**", "n": 4}
+    assert inline.evaluate("`{python} s` `{python} n`", ns)[0] == r"\*\*ti\-8413\*\* 4"
+
+
+def test_texts_compose_into_one_markdown_text():
+    when, words = phrasing.Text("en 2022"), phrasing.Text(", soit un sur trois")
+    assert isinstance(when + words, phrasing.Text) and when + words == "en 2022, soit un sur trois"
+    assert isinstance("contre " + when, phrasing.Text) and ("contre " + when)._repr_markdown_() == "contre en 2022"
+    out, _ = inline.evaluate("`{python} a + b`", {"a": when, "b": phrasing.Text("")})
+    assert out == "en 2022"  # an empty part is fine once joined to words that are not
+
+
+@pytest.mark.parametrize("text, line, what", [
+    ("ok\n<!-- `{python} x` -->", 1, "inline code in an HTML comment"),
+    ("```\n`{python} x`\n```", 1, "inline code in a code block"),
+    ("`{python} a``{python} b`", 0, "a backtick right before `{python}`"),
+    ("`{python}  a`", 0, "one space after {python}"),
+    ("`{python} a `", 0, "one space after {python}"),
+    ("`{python} a\nb`", 0, "must end on its line"),
+    ("des emplois[ salariés]{.x} du", 0, "starts or ends with a space"),
+    ("x\n[Voir. ]{.x}", 1, "starts or ends with a space"),
+    ('[x]{.content-visible when-meta="a" when-format="html"}', 0, "nest them"),
+    ('::: {.content-visible when-meta="a" unless-format="pdf"}\nx\n:::', 0, "nest them"),
+])
+def test_what_quarto_reads_otherwise_is_found_with_its_line(text, line, what):
+    problems = inline.quarto_problems(text)
+    assert problems and problems[0][0] == line and what in problems[0][1]
+
+
+def test_constructs_both_read_alike_are_not_problems():
+    text = ('## `{python} x.title("france", otherwise="T")`\n\nDes [emplois]{.a}[emplois salariés]{.b} '
+            '`{python} p.first_marked([a, b])`, `{python} x.when + x.in_words(", soit ")`.\n'
+            '````\n```{python}\n````\n<!-- a comment, {python} x -->')
+    assert inline.quarto_problems(text) == []
+
+
+def test_a_failing_expression_names_its_template_line_and_territory():
+    text = "line one\nthen `{python} 1 / 0` here"
+    with pytest.raises(inline.InlineError) as err:
+        inline.evaluate(text, {}, template="portrait_template.qmd", line=40, territory="ti-0101")
+    assert str(err.value).startswith("portrait_template.qmd:41: `{python} 1 / 0` failed for ti-0101: "
+                                     "ZeroDivisionError")
+
+
+def test_evidence_is_collected_per_evaluation():
+    from portraits.text.benchmarks import benchmarks
+
+    x = phrasing.Indicator(dict(indicator_id="unemployment_rate", unit="%", territory=8.0, france=7.3,
+                             source="Insee", year="2021"), benchmarks())
+    out, evidence = inline.evaluate("Il est `{python} x.compared('france')`.", {"x": x})
+    assert out == "Il est proche de la moyenne nationale."
+    assert [row["asked"] for row in evidence] == ["compared('france')"]
+    assert evidence[0]["outcome"] == "proche de la moyenne nationale"
+
+
+def test_syntax_is_checked_without_running():
+    inline.check_syntax("fine `{python} a.b(1)`", "t.qmd", 5)
+    from portraits.template.reader import TemplateError
+
+    with pytest.raises(TemplateError, match=r"t\.qmd:6: inline expression"):
+        inline.check_syntax("fine\n`{python} a.b(`", "t.qmd", 5)
+
+
+def test_code_blocks_and_comments_are_not_evaluated():
+    assert not inline.has_inline("```\n`{python} x`\n```\n<!-- when-meta -->")
+    assert inline.has_inline("Texte `{python} x`.")
