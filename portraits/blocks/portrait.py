@@ -129,7 +129,7 @@ class Portrait:
         """A chart of the portrait, by its name in ``portrait_charts.CHARTS``, with the
         evidence of the values and labels it draws."""
         with evidence.recording() as rows:
-            chart = portrait_charts.chart(self, kind)
+            chart = portrait_charts.chart(kind, self.territory, self.rows)
         self.shown.add(portrait_charts.CHART_SOURCES.get(kind, []))
         if kind in portrait_charts.CHART_BREAKDOWNS:
             self.shown.add_breakdown(portrait_charts.CHART_BREAKDOWNS[kind])
@@ -142,7 +142,7 @@ class Portrait:
             raise TypeError("p.positions() needs the figures to place: p.positions(industry_share, …)")
         self.shown.add(ids)
         with evidence.recording() as rows:
-            chart = portrait_charts.positions_chart(self, ids)
+            chart = portrait_charts.positions_chart(self.territory, self.rows, ids)
         return FigureOutput(chart, rows, "preuve-graphique-positions")
 
     def bars(self, *indicators, vs=author_charts.BENCHMARKS):

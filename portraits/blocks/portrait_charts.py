@@ -1,10 +1,12 @@
 """The charts a portrait shows, each drawn from the territory's data with its source line:
 the name a template asks for (``p.chart(name)``) -> the chart function and its data; and the
-positions chart of the indicators the template lists (``p.positions(figure, …)``)."""
+positions chart of the indicators the template lists (``p.positions(figure, …)``).
+
+Each adapter takes the territory (``store.Territory``) and its indicator rows (plain dicts keyed
+by indicator id, ``values.indicator_rows``), never the facade: the facade calls this module,
+not the other way round."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -13,9 +15,7 @@ from portraits.blocks.chart_style import Chart, source_line
 from portraits.blocks.source_lines import chart_source, producers
 from portraits.core import levels
 from portraits.data import store
-
-if TYPE_CHECKING:
-    from portraits.blocks.portrait import Portrait
+from portraits.data.store import Territory
 
 CHART_SOURCES = {  # chart -> indicators whose sources the chart uses (and the portrait shows)
     "sectors": ["industry_jobs_share"],
@@ -26,46 +26,46 @@ CHART_BREAKDOWNS = {"a38": "a38"}  # chart -> the breakdown "Pour comprendre" ex
 MAP_SOURCES = ("ti_polygons", "regions_polygons")  # the manifest sources the locator map draws
 
 
-def chart(p: Portrait, kind: str) -> Chart:
-    """The chart ``kind`` of the portrait ``p``, by its name in :data:`CHARTS`."""
+def chart(kind: str, territory: Territory, rows: dict[str, dict]) -> Chart:
+    """The chart ``kind`` of ``territory`` (its indicator ``rows``), by its name in :data:`CHARTS`."""
     make = CHARTS.get(kind)
     if make is None:
         hint = " (the positions chart takes its figures: p.positions(x, y, …))" if kind == "positions" else ""
         raise ValueError(f"unknown chart {kind!r}: {', '.join(CHARTS)}{hint}")
-    return make(p)
+    return make(territory, rows)
 
 
-def _sectors(p: Portrait) -> Chart:
+def _sectors(territory: Territory, rows: dict[str, dict]) -> Chart:
     # the breakdown shares the industry share's source: its France covers the same
-    scope = (p.rows.get("industry_jobs_share") or {}).get("france_scope")
-    return charts.sectors(*sectors_data(p), p.name, france=levels.label("france", scope))
+    scope = (rows.get("industry_jobs_share") or {}).get("france_scope")
+    return charts.sectors(*sectors_data(territory.id, rows), territory.name, france=levels.label("france", scope))
 
 
-def _private_jobs(p: Portrait) -> Chart:
-    return charts.private_jobs(store.series(p.territory_id),
-                               chart_source(p.rows, CHART_SOURCES["private_jobs"]), p.name)
+def _private_jobs(territory: Territory, rows: dict[str, dict]) -> Chart:
+    return charts.private_jobs(store.series(territory.id),
+                               chart_source(rows, CHART_SOURCES["private_jobs"]), territory.name)
 
 
-def _establishments(p: Portrait) -> Chart:
-    return charts.establishments(store.establishments(p.territory_id),
-                                 chart_source(p.rows, CHART_SOURCES["establishments"]), p.name)
+def _establishments(territory: Territory, rows: dict[str, dict]) -> Chart:
+    return charts.establishments(store.establishments(territory.id),
+                                 chart_source(rows, CHART_SOURCES["establishments"]), territory.name)
 
 
-def _a38(p: Portrait) -> Chart:
-    return charts.a38(store.a38(p.territory_id), source_line(store.source_citation("flores_a38_ze")),
-                      p.name)
+def _a38(territory: Territory, rows: dict[str, dict]) -> Chart:
+    return charts.a38(store.a38(territory.id), source_line(store.source_citation("flores_a38_ze")),
+                      territory.name)
 
 
-def positions_chart(p: Portrait, indicator_ids: list[str]) -> Chart:
-    """The territory among all the territories for ``indicator_ids``, in that order."""
-    return positions.positions(position_values(indicator_ids), p.territory_id,
-                               producers(p.rows, indicator_ids), p.name)
+def positions_chart(territory: Territory, rows: dict[str, dict], indicator_ids: list[str]) -> Chart:
+    """``territory`` among all the territories for ``indicator_ids``, in that order (the
+    source line from their ``rows``)."""
+    return positions.positions(position_values(indicator_ids), territory.id,
+                               producers(rows, indicator_ids), territory.name)
 
 
-def _map(p: Portrait) -> Chart:
-    t = p.territory
-    return maps.locator(t.id, t.regions or [t.region_code], p.name, t.region_names or [t.region_name],
-                        source=map_source())
+def _map(territory: Territory, rows: dict[str, dict]) -> Chart:
+    return maps.locator(territory.id, territory.regions or [territory.region_code], territory.name,
+                        territory.region_names or [territory.region_name], source=map_source())
 
 
 def map_source() -> str:
@@ -74,12 +74,13 @@ def map_source() -> str:
     return source_line(*(store.source_citation(i) for i in MAP_SOURCES), treatment="")
 
 
-def sectors_data(p: Portrait) -> tuple[pd.DataFrame, str]:
-    """The sector breakdown and its source line. When the territory's shares are on
-    another basis than the benchmarks (overseas: Flores salaried jobs; France and the
-    territories: census), only the territory and its region (same basis) are drawn."""
-    df = store.jobs_by_sector(p.territory_id)
-    source = chart_source(p.rows, CHART_SOURCES["sectors"])
+def sectors_data(territory_id: str, rows: dict[str, dict]) -> tuple[pd.DataFrame, str]:
+    """The sector breakdown of ``territory_id`` and its source line (from its indicator
+    ``rows``). When the territory's shares are on another basis than the benchmarks
+    (overseas: Flores salaried jobs; France and the territories: census), only the territory
+    and its region (same basis) are drawn."""
+    df = store.jobs_by_sector(territory_id)
+    source = chart_source(rows, CHART_SOURCES["sectors"])
     if "comparable" in df and "source_id" in df:
         own = df[df["level"] == "territory"]
         if not own["comparable"].fillna(True).astype(bool).all():

@@ -83,7 +83,7 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     # "Pour comprendre": what is shown (Flores salaried jobs), said once, not the census definition
     line = next(ln for ln in p.understand().data.splitlines() if ln.startswith("- **Part de l'industrie"))
     assert line.count("Flores 2023") == 1 and "recensement 2022." not in line.split(":", 1)[1][:60]
-    sectors, source = portrait_charts.sectors_data(p)
+    sectors, source = portrait_charts.sectors_data(p.territory_id, p.rows)
     assert set(sectors["level"]) == {"territory", "region"} and "Flores" in source
     chart = p.chart("sectors")
     assert "France" not in chart.alt and "Guadeloupe" in chart.alt
@@ -93,7 +93,7 @@ def test_overseas_industry_share_is_not_compared_with_france(store, portrait):
     assert "Flores 2023, emploi salarié par zone d'emploi" in p.understand().data
     # a metropolitan territory keeps its full comparison
     m = portrait.Portrait("ti-8413")
-    assert set(portrait_charts.sectors_data(m)[0]["level"]) == {"territory", "region", "france", "all_territories"}
+    assert set(portrait_charts.sectors_data(m.territory_id, m.rows)[0]["level"]) == {"territory", "region", "france", "all_territories"}
 
 
 

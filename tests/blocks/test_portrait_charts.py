@@ -20,11 +20,12 @@ def test_missing_chart_is_a_note(portrait):
 
 
 def test_every_chart_name_has_its_function(portrait):
+    p = portrait.Portrait("ti-8413")
     assert set(portrait_charts.CHARTS) == {"map", "sectors", "private_jobs", "a38", "establishments"}
     with pytest.raises(ValueError, match="unknown chart 'pie'"):
-        portrait_charts.chart(portrait.Portrait("ti-8413"), "pie")
+        portrait_charts.chart("pie", p.territory, p.rows)
     with pytest.raises(ValueError, match=r"takes its figures: p.positions"):
-        portrait_charts.chart(portrait.Portrait("ti-8413"), "positions")
+        portrait_charts.chart("positions", p.territory, p.rows)
 
 
 def test_the_positions_chart_places_the_figures_given_in_their_order(portrait):
@@ -39,7 +40,8 @@ def test_the_positions_chart_places_the_figures_given_in_their_order(portrait):
 
 
 def test_a_metropolitan_sector_chart_keeps_every_benchmark(portrait):
-    sectors, source = portrait_charts.sectors_data(portrait.Portrait("ti-8413"))
+    p = portrait.Portrait("ti-8413")
+    sectors, source = portrait_charts.sectors_data(p.territory_id, p.rows)
     assert set(sectors["level"]) == {"territory", "region", "france", "all_territories"}
     assert source.startswith("Source\u202f: Insee, recensement de la population 20")  # producer, millésime
 
@@ -53,14 +55,16 @@ def test_the_map_cites_the_polygons_it_draws(portrait, store):
     cites = [store.source_citation(i) for i in ("ti_polygons", "regions_polygons")]
     assert portrait_charts.map_source() == f"Sources\u202f: {cites[0]}\u202f; {cites[1]}"
     assert "2023-2027" in cites[0] and "2025" in cites[1]
-    chart = portrait_charts.chart(portrait.Portrait("ti-8413"), "map")
+    p = portrait.Portrait("ti-8413")
+    chart = portrait_charts.chart("map", p.territory, p.rows)
     if chart.fig is not None:  # without raw polygons, the map is a note
         # wrapped to the map's width at plain spaces
         assert [t.replace("\n", " ") for t in _source_text(chart)] == [french(portrait_charts.map_source())]
 
 
 def test_the_a38_chart_cites_flores_with_its_millesime(portrait, store):
-    chart = portrait_charts.chart(portrait.Portrait("ti-8413"), "a38")
+    p = portrait.Portrait("ti-8413")
+    chart = portrait_charts.chart("a38", p.territory, p.rows)
     flores = store.source_citation("flores_a38_ze")
     assert _source_text(chart) == [french(f"Source\u202f: {flores}\u202f; traitement ANCT")]
     assert _source_text(chart)[0].startswith("Source\u202f: Insee, Flores 20")
