@@ -75,14 +75,14 @@ class MetadataBlock:
 
     def __init__(self, meta: dict):
         self.meta = meta
-        try:  # the execution step reads it from the kernel's namespace (portraits.template.inline)
+        try:  # the execution step reads it from the kernel's namespace (portraits.template.conditions)
             from IPython import get_ipython
 
             ip = get_ipython()
         except ImportError:  # pragma: no cover - IPython is a dependency
             ip = None
         if ip is not None:
-            from portraits.template.inline import METADATA_NAME
+            from portraits.template.conditions import METADATA_NAME
 
             ip.user_ns[METADATA_NAME] = meta
 

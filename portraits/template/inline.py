@@ -14,12 +14,8 @@ cells and displays the evaluated Markdown. Renderers (pandoc + Typst, or Quarto)
 text that already holds the values. The same cell also displays the evidence of what the
 expressions decided (``portraits.text.phrasing``): a table for reviewers, removed before rendering.
 
-Conditions are resolved before the kept text is evaluated. Quarto's rules
-(src/resources/filters/customnodes/content-hidden.lua): ``.content-visible`` with
-``when-meta="k"`` shows its content when metadata ``k`` is the boolean true, ``unless-meta``
-when it is not; ``.content-hidden`` is the reverse. Dotted keys (``available.poverty_rate``)
-are nested. The metadata comes from the cell that displays ``p.metadata()``. Quarto evaluates
-every inline expression of a Markdown cell before its filters drop anything
+Conditions on metadata are resolved first (``portraits.template.conditions``, Quarto's rules).
+Quarto evaluates every inline expression of a Markdown cell before its filters drop anything
 (src/resources/jupyter/notebook.py, ``cell_execute_inline``), so the expressions of a dropped
 block are evaluated here too, their words and evidence discarded: one that raises fails the
 territory on both paths.
@@ -33,21 +29,15 @@ which the template reader refuses.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any
 
-
+from portraits.template import conditions
 from portraits.text import evidence
 
 # Quarto's inline code: `{python} expr` (the expression holds no backtick)
 INLINE = re.compile(r"`\{python\}[ \t]+([^`\n]+?)[ \t]*`")
 # Quarto's own pattern (notebook.py, execute-inline.ts): a backtick right before hides it
 QUARTO_INLINE = re.compile(r"(?:^|[^`])`\{python\}[ \t]([^`]+)`", re.M)
-_DIV_OPEN = re.compile(r"^(\s*)(:{3,})\s*\{([^}]*)\}\s*$")
-_DIV_FENCE = re.compile(r"^\s*(:{3,})\s*(\S.*)?$")
-_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
-_SPAN_END = re.compile(r"\]\{([^}]*-meta=[^}]*)\}")
-META_CONDITIONS = ("when-meta", "unless-meta")
-METADATA_NAME = "_quarto_metadata"  # where p.metadata() leaves the document metadata
 
 
 class InlineError(Exception):
@@ -80,7 +70,7 @@ def expressions(text: str) -> list[tuple[int, str]]:
 def has_inline(text: str) -> bool:
     """Whether a Markdown cell needs evaluating: inline expressions or metadata conditions."""
     bare = _CODE_BLOCK.sub("", _COMMENT.sub("", text))
-    return bool(INLINE.search(bare)) or any(c in bare for c in META_CONDITIONS)
+    return bool(INLINE.search(bare)) or any(c in bare for c in conditions.META_CONDITIONS)
 
 
 def check_syntax(text: str, where: str, first_line: int) -> None:
@@ -93,9 +83,6 @@ def check_syntax(text: str, where: str, first_line: int) -> None:
         except SyntaxError as exc:
             raise TemplateError(f"{where}:{first_line + offset}: inline expression "
                                 f"`{{python}} {expr}` is not valid Python: {exc.msg}") from None
-
-
-_OTHER_CONDITIONS = ("when-format", "unless-format", "when-profile", "unless-profile")
 
 
 def quarto_problems(text: str) -> list[tuple[int, str]]:
@@ -131,113 +118,17 @@ def quarto_problems(text: str) -> list[tuple[int, str]]:
 
 def _span_problems(text: str) -> list[tuple[int, str]]:
     """Bracketed spans whose text starts or ends with a space (pandoc drops it), and conditions
-    on metadata mixed with other conditions on one element (our engine reads the first only)."""
+    on metadata mixed with other conditions on one element (``conditions.problems``)."""
     masked = INLINE.sub(lambda m: "`" + "x" * (len(m.group(0)) - 2) + "`", text)  # [..] in code
     found = []
     for m in re.finditer(r"\]\{([^}]*)\}", masked):
-        start = _opening_bracket(masked, m.start())
+        start = conditions.opening_bracket(masked, m.start())
         inner = masked[start + 1:m.start()] if start is not None else ""
-        line = text.count("\n", 0, m.start())
         if inner and (inner[0].isspace() or inner[-1].isspace()):
             found.append((text.count("\n", 0, start), "a bracketed span whose text starts or ends "
                           "with a space: pandoc drops that space, gluing the words; put the space "
                           "outside the brackets or write whole alternatives"))
-        attrs = dict(_ATTR.findall(m.group(1)))
-        if any(k in attrs for k in META_CONDITIONS) and any(k in attrs for k in _OTHER_CONDITIONS):
-            found.append((line, "a condition on metadata and another condition on one span: "
-                          "nest them, one condition each"))
-    for n, line in enumerate(text.split("\n")):
-        m = _DIV_OPEN.match(line)
-        attrs = dict(_ATTR.findall(m.group(3))) if m else {}
-        if any(k in attrs for k in META_CONDITIONS) and any(k in attrs for k in _OTHER_CONDITIONS):
-            found.append((n, "a condition on metadata and another condition on one div: nest "
-                          "them, one condition each"))
-    return found
-
-
-def _lookup(meta: Mapping[str, Any], key: str) -> bool:
-    value: Any = meta
-    for part in key.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return False
-        value = value[part]
-    return value is True  # content-hidden.lua: `type(r) == "boolean" and r`
-
-
-def _visible(attrs: str, meta: Mapping[str, Any] | None, where: str) -> bool | None:
-    """True/False for a block with a metadata condition, None for any other block."""
-    found = dict(_ATTR.findall(attrs))
-    classes = re.findall(r"\.([\w-]+)", attrs)
-    conds = [k for k in META_CONDITIONS if k in found]
-    if not conds or not {"content-visible", "content-hidden"} & set(classes):
-        return None
-    if meta is None:
-        raise InlineError(f"{where}: a `when-meta` condition needs the territory's metadata: "
-                          "display `p.metadata()` in a cell before this text")
-    shown = all(_lookup(meta, found[k]) == (k == "when-meta") for k in conds)
-    return shown if "content-visible" in classes else not shown
-
-
-def resolve_conditions(text: str, meta: Mapping[str, Any] | None, where: str = "template",
-                       dropped: list[tuple[int, str]] | None = None) -> str:
-    """Keep or drop the fenced divs and bracketed spans that carry a metadata condition.
-    Dropped lines become blank lines, so the lines of what remains keep their template numbers;
-    ``dropped`` receives (line offset, text) of what was dropped."""
-    out: list[str] = []
-    stack: list[tuple[int, bool | None]] = []  # (fence length, visible; None = ordinary div)
-    hidden = 0
-    for n, line in enumerate(text.split("\n")):
-        m = _DIV_OPEN.match(line)
-        fence = _DIV_FENCE.match(line)
-        if m:
-            visible = _visible(m.group(3), meta, where) if not hidden else None
-            stack.append((len(m.group(2)), visible))
-            if visible is False:
-                hidden += 1
-            out.append(line if visible is None and not hidden else "")
-            continue
-        if fence and not fence.group(2) and stack:
-            _, visible = stack.pop()
-            if visible is False:
-                hidden -= 1
-                out.append("")
-            else:
-                out.append(line if visible is None and not hidden else "")
-            continue
-        if hidden and dropped is not None:
-            dropped.append((n, line))
-        out.append("" if hidden else line)
-    return _resolve_spans("\n".join(out), meta, where, dropped)
-
-
-def _resolve_spans(text: str, meta, where: str, dropped: list | None = None) -> str:
-    while True:
-        m = _SPAN_END.search(text)
-        if not m:
-            return text
-        start = _opening_bracket(text, m.start())
-        if start is None:
-            raise InlineError(f"{where}: a `]{{{m.group(1)}}}` span has no opening bracket")
-        visible = _visible(m.group(1), meta, where)
-        inner = text[start + 1:m.start()]
-        if visible is None:  # a span with another condition: leave it to the renderer
-            return text
-        if not visible and dropped is not None:
-            dropped.append((text.count("\n", 0, start), inner))
-        text = text[:start] + (inner if visible else "") + text[m.end():]
-
-
-def _opening_bracket(text: str, end: int) -> int | None:
-    """The index of the "[" matching the "]" at ``end``."""
-    depth = 0
-    for i in range(end, -1, -1):
-        if text[i] == "]":
-            depth += 1
-        elif text[i] == "[":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
+    return found + conditions.problems(masked)
 
 
 class _Unshown(ValueError):
@@ -286,7 +177,10 @@ def evaluate(text: str, namespace: dict, *, template: str = "template", line: in
     where = f"{template}:{line}"
     who = f" for {territory}" if territory else ""
     dropped: list[tuple[int, str]] = []
-    text = resolve_conditions(text, namespace.get(METADATA_NAME), where, dropped)
+    try:
+        text = conditions.resolve(text, namespace.get(conditions.METADATA_NAME), where, dropped)
+    except conditions.ConditionError as exc:
+        raise InlineError(str(exc)) from None
     with evidence.recording():  # evidence of dropped text discarded
         for offset, chunk in dropped:
             for m in _live(chunk):

@@ -1,62 +1,13 @@
-"""Evaluating the template's Markdown: Quarto inline expressions and metadata conditions."""
+"""Evaluating the template's Markdown: Quarto inline expressions, after the metadata conditions."""
 
 import re
 
 import pytest
 
-from portraits.template import inline
+from portraits.template import conditions, inline
 from portraits.text import phrasing
 
 META = {"available": {"a": True, "b": False}, "comparable": {"a": False}}
-
-
-def test_divs_with_metadata_conditions_are_kept_or_dropped():
-    text = """\
-::: {.content-visible when-meta="available.a"}
-A is there.
-:::
-
-::: {.content-hidden when-meta="available.a"}
-A is missing.
-:::
-
-::: {.content-visible unless-meta="available.b"}
-B is missing.
-:::
-
-::: {.note}
-An ordinary div stays.
-:::"""
-    out = inline.resolve_conditions(text, META)
-    assert "A is there." in out and "A is missing." not in out and "B is missing." in out
-    assert "::: {.note}\nAn ordinary div stays.\n:::" in out
-    assert "when-meta" not in out and "unless-meta" not in out
-
-
-def test_nested_divs_combine_their_conditions():
-    text = """\
-:::: {.content-hidden when-meta="available.b"}
-::: {.content-hidden when-meta="available.a"}
-Neither.
-:::
-Not b.
-::::"""
-    assert inline.resolve_conditions(text, META).split() == ["Not", "b."]
-    both_missing = {"available": {"a": False, "b": False}}
-    assert "Neither." in inline.resolve_conditions(text, both_missing)
-
-
-def test_spans_with_metadata_conditions_inside_a_sentence():
-    text = ('Des [emplois]{.content-visible when-meta="comparable.a"}[emplois salariés]{.content-hidden '
-            'when-meta="comparable.a"} du territoire.\n[Voir [la note](#n).]{.content-visible when-meta="available.b"}')
-    assert inline.resolve_conditions(text, META) == "Des emplois salariés du territoire.\n"
-    other = '[HTML only]{.content-visible when-format="html"}'
-    assert inline.resolve_conditions(other, META) == other  # left to the renderer
-
-
-def test_a_condition_without_metadata_is_an_error():
-    with pytest.raises(inline.InlineError, match="p.metadata()"):
-        inline.resolve_conditions('::: {.content-visible when-meta="available.a"}\nx\n:::', None, "t.qmd:3")
 
 
 class Value:
@@ -65,24 +16,17 @@ class Value:
 
 
 def test_expressions_are_evaluated_in_the_namespace():
-    ns = {"x": Value(), "n": 3, inline.METADATA_NAME: META}
+    ns = {"x": Value(), "n": 3, conditions.METADATA_NAME: META}
     text = "Value `{python} x`, count `{python} n + 1`.\n<!-- `{python} undefined` -->"
     out, evidence = inline.evaluate(text, ns)
     assert out.startswith("Value **42**, count 4.") and "`{python} undefined`" in out
     assert evidence == []
 
 
-def test_only_the_boolean_true_satisfies_a_condition():
-    # content-hidden.lua: `type(r) == "boolean" and r`; a string "yes" is not true for Quarto
-    text = '[shown]{.content-visible when-meta="flag"}'
-    assert inline.resolve_conditions(text, {"flag": True}) == "shown"
-    assert inline.resolve_conditions(text, {"flag": "yes"}) == ""
-
-
 def test_expressions_in_a_dropped_block_are_evaluated_as_quarto_does():
     x = phrasing.Indicator(dict(indicator_id="unemployment_rate", unit="%", territory=8.0, france=7.3),
                         _benchmarks())
-    ns = {"x": x, inline.METADATA_NAME: META}
+    ns = {"x": x, conditions.METADATA_NAME: META}
     text = '::: {.content-visible when-meta="available.b"}\n`{python} x.compared("france")`\n:::\nok'
     out, evidence = inline.evaluate(text, ns)
     assert out.strip() == "ok" and evidence == []  # words and evidence of hidden text discarded
@@ -178,3 +122,9 @@ def test_syntax_is_checked_without_running():
 def test_code_blocks_and_comments_are_not_evaluated():
     assert not inline.has_inline("```\n`{python} x`\n```\n<!-- when-meta -->")
     assert inline.has_inline("Texte `{python} x`.")
+
+
+def test_a_condition_that_cannot_be_decided_fails_the_territory_as_an_inline_error():
+    # the kernel's error is an InlineError, whichever part of the cell failed
+    with pytest.raises(inline.InlineError, match=r"^t\.qmd:3: a `when-meta` condition needs"):
+        inline.evaluate('::: {.content-visible when-meta="available.a"}\nx\n:::', {}, template="t.qmd", line=3)
