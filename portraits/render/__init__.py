@@ -6,49 +6,17 @@ Two engines: "builtin" (pandoc + Typst from the Python wheels, always available)
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import tempfile
 from pathlib import Path
 
-import yaml
-
-from portraits.core import config, outputs
+from portraits.core import outputs
 from portraits.core.errors import RenderError
 
 ENGINES = ("auto", "builtin", "quarto")
-# The project's Quarto settings, the one place both engines read (lang, filters, crossref)
-QUARTO_PROJECT = "_quarto.yml"
 
-__all__ = ["ENGINES", "RenderError", "choose_engine", "project_settings", "quarto_available", "render"]
-
-
-def project_file() -> Path:
-    return config.PROJECT_DIR / QUARTO_PROJECT
-
-
-def project_settings() -> dict:
-    """The project's `_quarto.yml`, with its filters as absolute paths (Quarto resolves them
-    from the project directory; our renderers run elsewhere)."""
-    path = project_file()
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise RenderError(f"{path}: the project's Quarto settings are missing ({exc.strerror})") from exc
-    return json.loads(_settings(str(path), stat.st_mtime_ns, stat.st_size))
-
-
-@functools.lru_cache(maxsize=4)
-def _settings(path: str, mtime_ns: int, size: int) -> str:
-    # cached per file version (a render reads it once per document); JSON so callers get a copy
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise RenderError(f"{path}: invalid YAML: {exc}") from exc
-    base = Path(path).parent
-    data["filters"] = [str((base / f).resolve()) if isinstance(f, str) else f for f in data.get("filters") or []]
-    return json.dumps(data, ensure_ascii=False)
+__all__ = ["ENGINES", "RenderError", "choose_engine", "quarto_available", "render"]
 
 
 def quarto_available(quarto: str = "quarto") -> bool:
@@ -66,19 +34,6 @@ def choose_engine(engine: str = "auto") -> str:
             "the Quarto engine was asked for but the `quarto` command is not on PATH; install the "
             "Quarto CLI (https://quarto.org) or use the built-in engine (engine \"builtin\" or \"auto\")")
     return engine
-
-
-def existing_notebook(ipynb: Path) -> Path:
-    """The notebook's absolute path, checked before an engine starts on it."""
-    ipynb = Path(ipynb).resolve()
-    if not ipynb.is_file():
-        raise RenderError(f"notebook not found: {ipynb}")
-    return ipynb
-
-
-def stderr_tail(text: str, lines: int = 20) -> str:
-    """The last lines of a tool's stderr, for a RenderError's message (the cause is at the end)."""
-    return "\n".join(text.strip().splitlines()[-lines:])
 
 
 def hidden_output(output: dict) -> bool:

@@ -21,7 +21,7 @@ import typst
 from portraits.core import fonts
 from portraits.core import atomic
 from portraits.core.errors import RenderError
-from portraits.render import existing_notebook, project_settings, stderr_tail
+from portraits.render.shared import existing_notebook, project_settings, stderr_tail
 
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"

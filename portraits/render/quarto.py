@@ -6,7 +6,7 @@ temporary directory on a copy of the notebook, so that Quarto's side files (_fil
 directories, .quarto/) never land in output/; finished files are moved into place atomically.
 
 That directory is a Quarto project made from the project's own settings (`_quarto.yml`, read
-by both engines: ``portraits.render.project_settings``), with what only this machine knows
+by both engines: ``portraits.render.shared.project_settings``), with what only this machine knows
 added: the filters' absolute paths, the shipped font for Typst (`font-paths`, `mainfont`:
 src/core/typst.ts passes them to `typst compile`) and for the HTML page, the portraits'
 stylesheet and Word styles (the built-in engine's), and the caption separator for Typst (Quarto's Typst figures leave Typst's own,
@@ -25,7 +25,7 @@ import yaml
 from portraits.core import fonts
 from portraits.core import atomic
 from portraits.core.errors import RenderError
-from portraits.render import existing_notebook, project_settings, stderr_tail
+from portraits.render.shared import existing_notebook, project_settings, stderr_tail
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # format id -> (--to FORMAT, the extension Quarto gives the result)

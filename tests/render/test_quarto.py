@@ -84,7 +84,7 @@ def test_quarto_renders_with_the_projects_settings(stub, tmp_path):
     import yaml
 
     from portraits.core import fonts
-    from portraits.render import project_file
+    from portraits.render.shared import project_file
 
     render_quarto(FIXTURE, {"html": tmp_path / "a.html", "pdf": tmp_path / "a.pdf"})
     ours = yaml.safe_load(project_file().read_text(encoding="utf-8"))
