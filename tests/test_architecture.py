@@ -1,9 +1,12 @@
-"""The package's layout is its architecture (docs/ARCHITECTURE.md): subpackages in layers whose
-imports go one way, modules and functions of a readable size, and tests that mirror the modules."""
+"""The package's layout is its architecture (docs/ARCHITECTURE.md): subpackages whose imports
+follow the dependency graph the document declares, no import cycle between modules, imports that
+keep the modules' names, modules and functions of a readable size, and tests that mirror the
+modules."""
 
 from __future__ import annotations
 
 import ast
+import graphlib
 import re
 from pathlib import Path
 
@@ -13,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "portraits"
 TESTS = ROOT / "tests"
 
-# Lowest first: a module may import its own layer and the layers before it, never a later one.
-LAYERS = ("core", "data", "text", "template", "blocks", "execution", "render", "build", "preview", "site", "cli")
+ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
+# the graph's fenced block: one `package -> packages it may import` line per subpackage
+GRAPH_BLOCK = re.compile(r"^```imports\n(.*?)^```", re.M | re.S)
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # A module or function may be longer when a comment says why: `# long: <why>` on the module's
@@ -30,35 +34,116 @@ def _modules() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def _layer(rel: Path) -> str:
+def _graph() -> dict[str, set[str]]:
+    """The dependency graph docs/ARCHITECTURE.md declares: subpackage -> the subpackages its
+    modules may import besides their own (top-level modules form the subpackage ``cli``)."""
+    found = GRAPH_BLOCK.search(ARCHITECTURE.read_text(encoding="utf-8"))
+    assert found, "docs/ARCHITECTURE.md has no ```imports block (the dependency graph)"
+    graph: dict[str, set[str]] = {}
+    for line in filter(str.strip, found.group(1).splitlines()):
+        own, arrow, allowed = line.partition("->")
+        assert arrow and own.strip() not in graph, f"docs/ARCHITECTURE.md, graph line {line!r}: one `package -> …` each"
+        graph[own.strip()] = set(allowed.split())
+    return graph
+
+
+GRAPH = _graph()
+SUBPACKAGES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+
+
+def _subpackage(rel: Path) -> str:
     return rel.parts[0] if len(rel.parts) > 1 else "cli"  # top-level modules: cli, __main__
 
 
-def _imported(tree: ast.AST) -> set[str]:
-    names = set()
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    return ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+
+
+MODULES = {_module_name(p): p for p in _modules()}
+
+
+def _owner(name: str) -> str:
+    """The module that defines ``name``: itself, or the longest prefix that is a module."""
+    while name not in MODULES and "." in name:
+        name = name.rpartition(".")[0]
+    return name
+
+
+def _imports(tree: ast.AST) -> list[tuple[str, str, str | None]]:
+    """(module imported, name as written, alias) of every import of a ``portraits`` module in
+    ``tree``, inside functions and under ``if TYPE_CHECKING:`` too. ``from portraits.blocks import
+    svg`` imports ``portraits.blocks.svg``; ``from portraits.data.store import Territory``,
+    ``portraits.data.store``. Relative imports are not read (the package has none)."""
+    found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{a.name}" for a in node.names)
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "portraits":
+            for a in node.names:
+                whole = f"{node.module}.{a.name}"
+                found.append((whole if whole in MODULES else _owner(node.module), a.name, a.asname))
         elif isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level:
-            raise AssertionError("relative import: write `from portraits.<subpackage> import …`")
-    return {n for n in names if n.startswith("portraits.")}
+            found += [(_owner(a.name), a.name.rpartition(".")[2], a.asname) for a in node.names
+                      if a.name.split(".")[0] == "portraits"]
+    return found
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    return {module for module, _, _ in _imports(tree)}
+
+
+def test_the_graph_declares_every_subpackage_once_without_a_cycle():
+    assert sorted(set(GRAPH) - {"cli"}) == SUBPACKAGES, "docs/ARCHITECTURE.md's graph lists the subpackages"
+    unknown = {t for targets in GRAPH.values() for t in targets} - set(GRAPH)
+    assert not unknown, f"the graph names no such subpackage: {sorted(unknown)}"
+    try:
+        graphlib.TopologicalSorter(GRAPH).prepare()
+    except graphlib.CycleError as exc:
+        raise AssertionError(f"the graph has a cycle: {' -> '.join(exc.args[1])}") from None
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_imports_go_one_way(path):
+def test_imports_follow_the_graph(path):
     rel = path.relative_to(PACKAGE)
-    own = LAYERS.index(_layer(rel))
-    later = []
-    for name in _imported(ast.parse(path.read_text(encoding="utf-8"))):
-        part = name.split(".")[1]
-        if part in LAYERS and LAYERS.index(part) > own:
-            later.append(name)
-        elif part == "cli" and own < LAYERS.index("cli"):
-            later.append(name)
-    assert not later, f"{rel} ({_layer(rel)}) imports a later layer: {sorted(later)}"
+    own = _subpackage(rel)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert not any(isinstance(n, ast.ImportFrom) and n.level for n in ast.walk(tree)), \
+        f"{rel}: a relative import: write `from portraits.<subpackage> import …`"
+    outside = []
+    for name in _imported(tree):
+        if name == "portraits":
+            continue  # the package's own __init__ (its version): no subpackage's
+        other = _subpackage(MODULES[name].relative_to(PACKAGE))
+        if other != own and other not in GRAPH[own]:
+            outside.append(name)
+    assert not outside, (f"{rel} ({own}) imports {sorted(outside)}; docs/ARCHITECTURE.md's graph says "
+                         f"{own} -> {' '.join(sorted(GRAPH[own])) or '(nothing)'}")
+
+
+def test_no_two_modules_import_each_other():
+    """No import cycle between modules, direct or through others. A package's ``__init__`` is a
+    module like any other: one that imports a module importing it makes a cycle too."""
+    graph = {name: _imported(ast.parse(path.read_text(encoding="utf-8"))) - {name}
+             for name, path in MODULES.items()}
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        raise AssertionError(f"import cycle: {' -> '.join(exc.args[1])}") from None
+
+
+def _python_files() -> list[Path]:
+    return sorted(p for d in ("portraits", "tests", "benchmarks", "scripts") for p in (ROOT / d).rglob("*.py")
+                  if not {"__pycache__", "node_modules"} & set(p.parts))
+
+
+def test_no_import_renames_a_portraits_name():
+    """What a module (or a name of it) is called is what every caller writes: no ``import
+    portraits.x as y``, no ``from portraits.x import m as y``."""
+    renamed = []
+    for path in _python_files():
+        for module, name, alias in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if alias not in (None, name):
+                renamed.append(f"{path.relative_to(ROOT)}: {module} ({name} as {alias})")
+    assert not renamed, "imports that rename:\n" + "\n".join(sorted(renamed))
 
 
 def _long_allowed(lines: list[str], lineno: int) -> bool:
@@ -108,7 +193,7 @@ def test_tests_mirror_the_modules():
         if not test.exists():
             missing.append(f"{rel} -> {test.relative_to(ROOT)}")
     orphans = []
-    for sub in LAYERS[:-1]:
+    for sub in SUBPACKAGES:
         for test in sorted((TESTS / sub).glob("test_*.py")):
             if test.stem.removeprefix("test_") not in _named_files(sub):
                 orphans.append(str(test.relative_to(ROOT)))

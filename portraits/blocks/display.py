@@ -12,11 +12,11 @@ from __future__ import annotations
 from portraits.blocks import svg
 from portraits.blocks.chart_style import Chart
 from portraits.core import outputs
-from portraits.text import evidence as _evidence
+from portraits.text import evidence
 
 
-def markdown(text: str, evidence: list[dict] | None = None, anchor: str = ""):
-    """``text`` displayed as Markdown in the notebook; with ``evidence``, followed by the
+def markdown(text: str, rows: list[dict] | None = None, anchor: str = ""):
+    """``text`` displayed as Markdown in the notebook; with evidence ``rows``, followed by the
     evidence of what it shows (an output for reviewers, with id ``anchor``)."""
     from IPython.display import Markdown
 
@@ -25,12 +25,12 @@ def markdown(text: str, evidence: list[dict] | None = None, anchor: str = ""):
             from IPython.display import display
 
             display({"text/markdown": self.data, "text/plain": self.data}, raw=True)
-            _evidence.display(evidence or [], anchor)
+            evidence.display(rows or [], anchor)
 
-    if not evidence:
+    if not rows:
         return Markdown(text)
     out = _WithEvidence(text)
-    out.evidence = evidence  # what the block shows, for the tests and callers that read it
+    out.evidence = rows  # what the block shows, for the tests and callers that read it
     return out
 
 
@@ -46,9 +46,9 @@ class FigureOutput:
     """A chart for the notebook: SVG with its alt text in the output metadata; when data are
     missing, an italic Markdown note saying so."""
 
-    def __init__(self, chart: Chart, evidence: list[dict] | None = None, anchor: str = ""):
+    def __init__(self, chart: Chart, rows: list[dict] | None = None, anchor: str = ""):
         self.chart = chart
-        self.evidence = evidence or []  # what the chart draws (portraits.text.evidence rows)
+        self.evidence = rows or []  # what the chart draws (portraits.text.evidence rows)
         self.anchor = anchor
 
     def _ipython_display_(self):
@@ -56,7 +56,7 @@ class FigureOutput:
 
         data, meta = self._repr_mimebundle_()
         display(data, metadata=meta, raw=True)
-        _evidence.display(self.evidence, self.anchor)
+        evidence.display(self.evidence, self.anchor)
 
     @property
     def alt(self) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portraits.blocks.display import md_escape as _md_escape
+from portraits.blocks.display import md_escape
 from portraits.blocks.values import APPROX, first_value
 from portraits.core import levels
 from portraits.data.store import Territory
@@ -28,17 +28,17 @@ def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, l
            f"{h}# Définitions et méthodes", ""]
     for row in rows.values():
         year = str(row.get("year") or "")
-        head = f"- **{_md_escape(row.get('short_label') or row.get('label'))}** ({year}) : "
+        head = f"- **{md_escape(row.get('short_label') or row.get('label'))}** ({year}) : "
         if not row_rules.comparable(row, "france") and row.get("note"):
             # another source than the catalogue's (overseas industry share): its note is the
             # definition of what is shown, said once; the census definition does not apply
-            out.append(f"{head}{APPROX} {_md_escape(row['note'])}")
+            out.append(f"{head}{APPROX} {md_escape(row['note'])}")
             continue
-        text = head + _md_escape(row.get("definition") or "")
+        text = head + md_escape(row.get("definition") or "")
         if approx := approximated(row):  # a value the page shows approximate, a benchmark's too: say how
-            text += f" {APPROX} Valeurs approchées : {', '.join(approx)}. *{_md_escape(row.get('method') or '')}*"
+            text += f" {APPROX} Valeurs approchées : {', '.join(approx)}. *{md_escape(row.get('method') or '')}*"
         if row.get("note"):
-            text += f" {_md_escape(row['note'])}"
+            text += f" {md_escape(row['note'])}"
         if fmt.is_missing(row.get("territory")) and not row.get("note"):  # the note says why
             text += f" Non disponible pour ce territoire ({fmt.missing_marker(row.get('status'))})."
         out.append(text)
@@ -65,9 +65,9 @@ def _a38_and_perimeter(a38: pd.DataFrame, territory: Territory) -> list[str]:
         # the a38 rows' year is Flores' (the data layer takes it from the manifest)
         method = notes.note_text(first_value(a38, "match_method"), {"flores_year": first_value(a38, "year")})
         out.append(f"- {APPROX} **Secteurs industriels (A38)** : la seule source est par zone "
-                   f"d'emploi. {_md_escape(method)} Zones d'emploi retenues : {_md_escape(zones)}.")
+                   f"d'emploi. {md_escape(method)} Zones d'emploi retenues : {md_escape(zones)}.")
     if perimeter := describe.perimeter(territory):
-        out.append(f"- **Périmètre infracommunautaire** : {_md_escape(perimeter)}")
+        out.append(f"- **Périmètre infracommunautaire** : {md_escape(perimeter)}")
     return out
 
 
@@ -77,4 +77,4 @@ def _sources(rows: dict[str, dict]) -> list[str]:
     for row in rows.values():
         by_source.setdefault(row.get("source") or "Source non précisée", []).append(
             f"{row.get('short_label')}")
-    return [f"- {_md_escape(source)} : {_md_escape(', '.join(inds))}." for source, inds in by_source.items()]
+    return [f"- {md_escape(source)} : {md_escape(', '.join(inds))}." for source, inds in by_source.items()]

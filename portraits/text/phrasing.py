@@ -40,8 +40,7 @@ evaluated (``evidence.recording``), which ``portraits.template.inline`` shows in
 from __future__ import annotations
 
 from portraits.text import comparison, evidence, fmt, grammar, proportions, ranks, row_rules, trends
-from portraits.text.benchmarks import Benchmark
-from portraits.text.benchmarks import benchmarks as benchmark_words
+from portraits.text.benchmarks import Benchmark, benchmarks
 
 
 class Text(str):
@@ -68,11 +67,11 @@ APPROX_WORD = "environ "  # the text's mark of an approximate value, the territo
 class Indicator:
     """One indicator of one territory, for the template's inline expressions."""
 
-    def __init__(self, row: dict, benchmarks: dict[str, Benchmark]):
+    def __init__(self, row: dict, words: dict[str, Benchmark]):
         self.row = row
         self.id = str(row.get("indicator_id"))
         # France's words follow what France covers for this indicator ("en France métropolitaine")
-        self.benchmarks = {**benchmarks, "france": benchmark_words(france_scope=row.get("france_scope"))["france"]}
+        self.benchmarks = {**words, "france": benchmarks(france_scope=row.get("france_scope"))["france"]}
         self.unit = row.get("unit")
         self.digits = fmt.unit_digits(self.unit)
         self.phrasing = grammar.phrasing(row)

@@ -1,15 +1,15 @@
 import pandas as pd
 import pytest
 
-from portraits.blocks import chart_style, charts, svg as chart_svg
+from portraits.blocks import chart_style, charts, svg
 
 
 def test_same_data_gives_identical_svg():
     df = pd.DataFrame({"a38": ["CG", "CA"], "industry": [True, True], "label": ["Plastique", "Alimentaire"],
                        "jobs": [100.0, 50.0], "share": [10.0, 5.0], "specificity": [2.5, 0.5],
                        "year": ["2023"] * 2})
-    first = chart_svg.to_svg(charts.a38(df, name="T").fig)
-    assert first == chart_svg.to_svg(charts.a38(df, name="T").fig)
+    first = svg.to_svg(charts.a38(df, name="T").fig)
+    assert first == svg.to_svg(charts.a38(df, name="T").fig)
 
 
 def _a38_frame():
@@ -25,27 +25,27 @@ def test_svg_text_is_text_with_the_shipped_font_embedded():
     import html
     import re
 
-    svg = chart_svg.to_svg(charts.a38(_a38_frame(), name="Vallée de l’Arve").fig)
-    texts = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
-    assert all('xml:space="preserve"' in t for t in re.findall(r"<text\b[^>]*>", svg))
+    image = svg.to_svg(charts.a38(_a38_frame(), name="Vallée de l’Arve").fig)
+    texts = [html.unescape(t) for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", image)]
+    assert all('xml:space="preserve"' in t for t in re.findall(r"<text\b[^>]*>", image))
     # labels, values with French spacing (narrow no-break space before %), source line
     assert "Plastique, caoutchouc" in texts and "Alimentaire" in texts
     assert any(t.startswith("Indice de spécificité") for t in texts)
     assert "2,5 (10,0\u202f% des emplois salariés)" in texts, texts  # one space (typo.french)
     assert any(t.startswith("Source\u202f: Insee, Flores 2023") for t in texts)
-    assert not re.search(r'id="[^"]*-(?:[0-9a-f]{2,4})"', svg)  # matplotlib's glyph ids
-    assert "font-family: 'Source Sans Pro'" in svg
+    assert not re.search(r'id="[^"]*-(?:[0-9a-f]{2,4})"', image)  # matplotlib's glyph ids
+    assert "font-family: 'Source Sans Pro'" in image
     # the font travels with the SVG: an <img> sees neither the page's fonts nor the reader's
-    faces = re.findall(r"@font-face\{[^}]*\}", svg)
+    faces = re.findall(r"@font-face\{[^}]*\}", image)
     assert faces and all("Source Sans Pro" in f and "data:font/woff2;base64," in f for f in faces)
     weights = {re.search(r"font-weight:(\d+)", f).group(1) for f in faces}
     assert weights == {"400"}  # a38 has no semibold text: only the regular face is embedded
     est = pd.DataFrame({"dimension": ["sector"] * 2, "label": ["Industrie", "Autres"],
                         "level": ["territory"] * 2, "share": [30.0, 70.0], "year": ["2022"] * 2})
-    svg = chart_svg.to_svg(charts.establishments(est, name="T").fig)
+    image = svg.to_svg(charts.establishments(est, name="T").fig)
     weights = {re.search(r"font-weight:(\d+)", f).group(1)
-               for f in re.findall(r"@font-face\{[^}]*\}", svg)}
+               for f in re.findall(r"@font-face\{[^}]*\}", image)}
     assert weights == {"400", "600"}  # semibold title and territory values
-    assert svg.count("<svg") == 1 and svg.rstrip().endswith("</svg>")
+    assert image.count("<svg") == 1 and image.rstrip().endswith("</svg>")
 
 

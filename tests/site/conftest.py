@@ -95,9 +95,9 @@ def real_processed():
 def make_meta():
     """make_meta(unit, ident="x"): an indicator with the catalogue's flags (signed for the
     changes) as the page gets them, and plain labels."""
-    from portraits.site import catalogue_data as cd
+    from portraits.site import catalogue_data
 
     def make(unit, ident="x"):
-        return cd.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
-                                signed=cd.indicator_meta(ident).signed)
+        return catalogue_data.IndicatorMeta(id=ident, label="x", short_label="x", unit=unit,
+                                signed=catalogue_data.indicator_meta(ident).signed)
     return make

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import re
 
-from portraits.site import catalogue_geometry as cg
+from portraits.site import catalogue_geometry
 
 
 def test_ring_path_is_compact_and_closed():
     import numpy as np
 
-    d = cg._ring_path(np.array([[0.2, 0.1], [10.4, 0], [10, 10], [0, 10.2], [0, 0]]))
+    d = catalogue_geometry._ring_path(np.array([[0.2, 0.1], [10.4, 0], [10, 10], [0, 10.2], [0, 0]]))
     assert d == "M0 0l10 0 0 10-10 0z"
     # A ring collapsing under one unit disappears instead of producing a dot.
-    assert cg._ring_path(np.array([[0, 0], [0.2, 0.1], [0.1, 0.3], [0, 0]])) == ""
+    assert catalogue_geometry._ring_path(np.array([[0, 0], [0.2, 0.1], [0.1, 0.3], [0, 0]])) == ""
 
 
 def test_map_geometry_all_territories_and_insets(tmp_path, raw_maps):
-    geometry = cg.map_geometry(tmp_path)
+    geometry = catalogue_geometry.map_geometry(tmp_path)
     assert len(geometry["territories"]) == 183
     assert all(g["d"].startswith("M") for g in geometry["territories"].values())
     assert [i["name"] for i in geometry["insets"]] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
@@ -31,12 +31,12 @@ def test_map_geometry_all_territories_and_insets(tmp_path, raw_maps):
 
 
 def test_map_geometry_cache_is_reused(tmp_path, monkeypatch, raw_maps):
-    first = cg.map_geometry(tmp_path)
+    first = catalogue_geometry.map_geometry(tmp_path)
     assert len(list(tmp_path.glob("map-geometry-*.json"))) == 1
 
     def boom():
         raise AssertionError("geometry recomputed although cached")
 
-    monkeypatch.setattr(cg, "compute_map_geometry", boom)
-    cg._memo_geometry.cache_clear()
-    assert cg.map_geometry(tmp_path) == first
+    monkeypatch.setattr(catalogue_geometry, "compute_map_geometry", boom)
+    catalogue_geometry._memo_geometry.cache_clear()
+    assert catalogue_geometry.map_geometry(tmp_path) == first
