@@ -4,17 +4,17 @@ notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for c
     p = Portrait("ti-8413")
     p.indicator("jobs")      one indicator for the template's inline expressions (portraits.text.phrasing)
     p.header()            composition, region(s)            (Markdown)
-    p.chart("map")        locator map                       (figure)
-    p.key_figures(x, y…)  "L'essentiel": the figures given, in that order (Markdown fenced divs);
+    p.chart("map")        locator map                       (figure: a chart)
+    p.key_figures(x, y…)  "L'essentiel": the indicators given, in that order (Markdown fenced divs);
                           p.key_figure(x, label=…, vs=[…], rank=True) to change one
     p.first_marked([…])   a section title stating a finding, else the template's neutral heading
-    p.sources(x, y…)      a section's source note, from the figures' sources
+    p.sources(x, y…)      a section's source note, from the indicators' sources
     p.metadata()          available.ID / comparable.ID, read by the template's when-meta blocks
     p.chart("sectors")    sectors | private_jobs | establishments | a38 | map
-    p.positions(x, y…)    the territory among all the territories for the figures given
-    p.bars(x, y…)         charts for authors (author_charts): figures against their benchmarks,
-    p.series(x)           the yearly series behind a figure,
-    p.breakdown(x)        the breakdown behind a figure
+    p.positions(x, y…)    the territory among all the territories for the indicators given
+    p.bars(x, y…)         charts for authors (author_charts): indicators against their benchmarks,
+    p.series(x)           the yearly series behind an indicator,
+    p.breakdown(x)        the breakdown behind an indicator
     p.comparison_table()  Indicateur | Territoire | Région | France | Ensemble des TI | Rang
     p.understand()        "Pour comprendre": what the portrait shows, defined, with sources and methods
     p.downloads()         links to ../data/ID.csv and ../data/ID.xlsx
@@ -22,7 +22,7 @@ notebook displays (``IPython.display.Markdown`` for text, ``FigureOutput`` for c
 
 Each block is written by its own module (``header``, ``key_figures``, ``portrait_charts``,
 ``author_charts``, ``tables``, ``understand``, ``navigation``); ``display`` makes the notebook
-outputs. What the portrait shows (figures, key figures, charts, table) is kept in ``shown``:
+outputs. What the portrait shows (indicators, key figures, charts, table) is kept in ``shown``:
 "Pour comprendre" and its sources follow it. Markdown conventions (styled by the renderer,
 docs/RENDERING.md): ``.key-figures`` holding ``.key-figure`` divs with ``[…]{.value}``,
 ``[…]{.label}``, ``[…]{.benchmark}`` spans; ``.source`` notes; ``.portrait-nav`` inside
@@ -67,10 +67,10 @@ class Portrait:
         return markdown(header.header(self.territory))
 
     def key_figures(self, *indicators):
-        """ "L'essentiel": the key figures given (figures, or ``p.key_figure(...)``), in that
+        """ "L'essentiel": the key figures given (indicators, or ``p.key_figure(...)``), in that
         order, with their catalogue words and benchmarks, as fenced divs, then their evidence."""
         if not indicators:
-            raise TypeError("p.key_figures() needs the figures to show, in order: "
+            raise TypeError("p.key_figures() needs the indicators to show, in order: "
                             "p.key_figures(population, industry_share, …)")
         items = [f if isinstance(f, key_figures.KeyFigure) else key_figures.KeyFigure(self._id(f))
                  for f in indicators]
@@ -96,14 +96,14 @@ class Portrait:
         return phrasing.Indicator(row, benchmarks(self.territory.region_code))
 
     def _id(self, indicator) -> str:
-        """The indicator id of a figure (``p.indicator(...)``) or of an id given as such."""
+        """The id of an indicator (``p.indicator(...)``) or of an id given as such."""
         ind = indicator.id if isinstance(indicator, phrasing.Indicator) else indicator
         if not isinstance(ind, str) or ind not in self.rows:
             raise KeyError(f"not an indicator of this portrait: {indicator!r} (declare it with p.indicator(\"id\"))")
         return ind
 
     def first_marked(self, indicators, level: str = "france", otherwise: str = ""):
-        """A section title: the finding of the first figure whose gap to ``level`` is marked,
+        """A section title: the finding of the first indicator whose gap to ``level`` is marked,
         else of the first comparable one, else ``otherwise`` (see ``titles.first_marked``)."""
         return titles.first_marked(list(indicators), level, otherwise)
 
@@ -118,7 +118,7 @@ class Portrait:
         })
 
     def sources(self, *indicators):
-        """The source note of a section, from its figures' sources: "Sources : Insee,
+        """The source note of a section, from its indicators' sources: "Sources : Insee,
         recensement … ; Urssaf, …"."""
         ids = [self._id(f) for f in indicators]
         self.shown.add(ids)
@@ -136,26 +136,26 @@ class Portrait:
         return FigureOutput(chart, rows, f"preuve-graphique-{kind}")
 
     def positions(self, *indicators) -> FigureOutput:
-        """The territory among all the territories for the figures given, in that order."""
+        """The territory among all the territories for the indicators given, in that order."""
         ids = [self._id(f) for f in indicators]
         if not ids:
-            raise TypeError("p.positions() needs the figures to place: p.positions(industry_share, …)")
+            raise TypeError("p.positions() needs the indicators to place: p.positions(industry_share, …)")
         self.shown.add(ids)
         with evidence.recording() as rows:
             chart = portrait_charts.positions_chart(self.territory, self.rows, ids)
         return FigureOutput(chart, rows, "preuve-graphique-positions")
 
     def bars(self, *indicators, vs=author_charts.BENCHMARKS):
-        """The figures against their benchmarks ``vs``: one group of bars each (one unit), with
+        """The indicators against their benchmarks ``vs``: one group of bars each (one unit), with
         the evidence of the values it draws."""
         return self._author_chart(author_charts.bars, indicators, vs=tuple(vs))
 
     def series(self, indicator) -> FigureOutput:
-        """The yearly series behind a figure (catalogue ``series``), base 100 the first year."""
+        """The yearly series behind an indicator (catalogue ``series``), base 100 the first year."""
         return self._author_chart(author_charts.series, [indicator])
 
     def breakdown(self, indicator) -> FigureOutput:
-        """The breakdown behind a figure (catalogue ``breakdown``), with its benchmarks."""
+        """The breakdown behind an indicator (catalogue ``breakdown``), with its benchmarks."""
         return self._author_chart(author_charts.breakdown, [indicator])
 
     def _author_chart(self, draw, indicators, **options):
@@ -171,7 +171,7 @@ class Portrait:
 
     def comparison_table(self, *indicators):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the
-        figures given, else every indicator of the catalogue, with the evidence of each cell."""
+        indicators given, else every indicator of the catalogue, with the evidence of each cell."""
         ids = [self._id(f) for f in indicators] or list(self.rows)
         self.shown.add(ids)
         with evidence.recording() as cells:
@@ -180,7 +180,7 @@ class Portrait:
 
     def understand(self, level: int = 2):
         """"Pour comprendre": the definitions, sources and millésimes, methods and
-        approximations of what the portrait shows (its figures, key figures, charts, table)."""
+        approximations of what the portrait shows (its indicators, key figures, charts, table)."""
         rows = {i: r for i, r in self.rows.items() if i in self.shown.indicators}  # catalogue order
         a38 = store.a38(self.territory_id)
         if "a38" not in self.shown.breakdowns:

@@ -121,7 +121,7 @@ def test_each_key_figure_records_its_evidence(portrait):
 
 def test_key_figures_need_their_figures(portrait):
     p = portrait.Portrait("ti-8413")
-    with pytest.raises(TypeError, match=r"p.key_figures\(\) needs the figures"):
+    with pytest.raises(TypeError, match=r"p.key_figures\(\) needs the indicators"):
         p.key_figures()
     with pytest.raises(KeyError, match="not an indicator"):
         p.key_figures("no_such_indicator")

@@ -35,7 +35,7 @@ def test_the_positions_chart_places_the_figures_given_in_their_order(portrait):
     assert list(dict.fromkeys(values["indicator_id"])) == ids and values["territory_id"].nunique() == 183
     alt = p.positions(*(p.indicator(i) for i in ids)).alt
     assert alt.index("Niveau de vie médian") < alt.index("Population") < alt.index("Taux de chômage")
-    with pytest.raises(TypeError, match="needs the figures"):
+    with pytest.raises(TypeError, match="needs the indicators"):
         p.positions()
 
 
