@@ -111,7 +111,7 @@ class Portrait:
         """The document metadata the template's conditions read: ``available.ID`` (the
         indicator has a value) and ``comparable.ID`` (its value is on the benchmarks' basis).
         Displayed as a YAML block, which real Quarto reads as document metadata; our
-        execution step also keeps it for ``when-meta`` conditions (``portraits.template.inline``)."""
+        execution step also keeps it for ``when-meta`` conditions (``portraits.template.conditions``)."""
         return MetadataBlock({
             "available": {i: not fmt.is_missing(r.get("territory")) for i, r in self.rows.items()},
             "comparable": {i: row_rules.comparable(r, "france") for i, r in self.rows.items()},
