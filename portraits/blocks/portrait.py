@@ -171,7 +171,7 @@ class Portrait:
 
     def comparison_table(self, *indicators):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the
-        indicators given, else every indicator of the catalogue, with the evidence of each cell."""
+        figures given, else every indicator of the catalogue, with the evidence of each cell."""
         ids = [self._id(f) for f in indicators] or list(self.rows)
         self.shown.add(ids)
         with evidence.recording() as cells:
