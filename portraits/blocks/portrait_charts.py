@@ -1,6 +1,6 @@
 """The charts a portrait shows, each drawn from the territory's data with its source line:
 the name a template asks for (``p.chart(name)``) -> the chart function and its data; and the
-positions chart of the indicators the template lists (``p.positions(figure, …)``).
+positions chart of the indicators the template lists (``p.positions(indicator, …)``).
 
 Each adapter takes the territory (``store.Territory``) and its indicator rows (plain dicts keyed
 by indicator id, ``values.indicator_rows``), never the facade: the facade calls this module,
@@ -15,7 +15,6 @@ from portraits.blocks.chart_style import Chart, source_line
 from portraits.blocks.source_lines import chart_source, producers
 from portraits.core import levels
 from portraits.data import store
-from portraits.data.store import Territory
 
 CHART_SOURCES = {  # chart -> indicators whose sources the chart uses (and the portrait shows)
     "sectors": ["industry_jobs_share"],
@@ -26,7 +25,7 @@ CHART_BREAKDOWNS = {"a38": "a38"}  # chart -> the breakdown "Pour comprendre" ex
 MAP_SOURCES = ("ti_polygons", "regions_polygons")  # the manifest sources the locator map draws
 
 
-def chart(kind: str, territory: Territory, rows: dict[str, dict]) -> Chart:
+def chart(kind: str, territory: store.Territory, rows: dict[str, dict]) -> Chart:
     """The chart ``kind`` of ``territory`` (its indicator ``rows``), by its name in :data:`CHARTS`."""
     make = CHARTS.get(kind)
     if make is None:
@@ -35,35 +34,35 @@ def chart(kind: str, territory: Territory, rows: dict[str, dict]) -> Chart:
     return make(territory, rows)
 
 
-def _sectors(territory: Territory, rows: dict[str, dict]) -> Chart:
+def _sectors(territory: store.Territory, rows: dict[str, dict]) -> Chart:
     # the breakdown shares the industry share's source: its France covers the same
     scope = (rows.get("industry_jobs_share") or {}).get("france_scope")
     return charts.sectors(*sectors_data(territory.id, rows), territory.name, france=levels.label("france", scope))
 
 
-def _private_jobs(territory: Territory, rows: dict[str, dict]) -> Chart:
+def _private_jobs(territory: store.Territory, rows: dict[str, dict]) -> Chart:
     return charts.private_jobs(store.series(territory.id),
                                chart_source(rows, CHART_SOURCES["private_jobs"]), territory.name)
 
 
-def _establishments(territory: Territory, rows: dict[str, dict]) -> Chart:
+def _establishments(territory: store.Territory, rows: dict[str, dict]) -> Chart:
     return charts.establishments(store.establishments(territory.id),
                                  chart_source(rows, CHART_SOURCES["establishments"]), territory.name)
 
 
-def _a38(territory: Territory, rows: dict[str, dict]) -> Chart:
+def _a38(territory: store.Territory, rows: dict[str, dict]) -> Chart:
     return charts.a38(store.a38(territory.id), source_line(store.source_citation("flores_a38_ze")),
                       territory.name)
 
 
-def positions_chart(territory: Territory, rows: dict[str, dict], indicator_ids: list[str]) -> Chart:
+def positions_chart(territory: store.Territory, rows: dict[str, dict], indicator_ids: list[str]) -> Chart:
     """``territory`` among all the territories for ``indicator_ids``, in that order (the
     source line from their ``rows``)."""
     return positions.positions(position_values(indicator_ids), territory.id,
                                producers(rows, indicator_ids), territory.name)
 
 
-def _map(territory: Territory, rows: dict[str, dict]) -> Chart:
+def _map(territory: store.Territory, rows: dict[str, dict]) -> Chart:
     return maps.locator(territory.id, territory.regions or [territory.region_code], territory.name,
                         territory.region_names or [territory.region_name], source=map_source())
 
