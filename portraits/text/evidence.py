@@ -216,4 +216,6 @@ def chart_row(chart: str, element: str, words: str, raw: Any = None, *, shown: s
 
 def _year(year: Any) -> str:
     """A millésime as given ("2022", "2014-2024"), '' when missing."""
-    return year.strip() if isinstance(year, str) else "" if fmt.is_missing(year) else f"{year:.0f}" if isinstance(year, float) else str(year)
+    if isinstance(year, str):
+        return year.strip()
+    return "" if fmt.is_missing(year) else f"{float(year):.0f}"

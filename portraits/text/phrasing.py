@@ -359,31 +359,34 @@ class Indicator:
         title = f"{grammar.capitalize(subject.indefinite())} {trend} {self.when}".rstrip()
         bench_trend = self._trend(b)
         where = self.benchmarks[level].where
+        near, marked = (f"{x:g}".replace(".", ",") for x in comparison.point_thresholds(self.unit))
+        how = "référence non comparable ou sans valeur -> la tendance du territoire seule"
         if bench_trend is not None and self.comparable(level):
             t_sign = 0 if trend == trends.STABLE else (1 if fmt.rounded(t, self.digits) > 0 else -1)
             b_sign = 0 if bench_trend == trends.STABLE else (1 if fmt.rounded(b, self.digits) > 0 else -1)
             cmp = self._compare(level)
             if t_sign == 0 and b_sign == 0:
-                title += f", comme {where}"
+                title, how = title + f", comme {where}", "les deux quasi stables -> « comme »"
             elif t_sign == 0:
                 # no pronoun (it would name the territory's subject) and no tense: a noun
                 title += f", contre une {trends.UP if b_sign > 0 else trends.DOWN} {where}"
+                how = "territoire quasi stable, référence non -> « contre une hausse / une baisse »"
             elif b_sign == 0:  # a stable benchmark is no trend to go against
                 title += f", contre une quasi-stabilité {where}"
+                how = "référence quasi stable -> « contre une quasi-stabilité »"
             elif t_sign != b_sign:
                 title += (", à rebours de la tendance nationale" if level == "france"
                           else f", à la différence de la tendance observée {where}")
+                how = "sens opposés -> « à rebours » (« à la différence » hors France)"
             elif cmp.kind in ("equal", "near"):
-                title += f", comme {where}"
+                title, how = title + f", comme {where}", f"même sens, |d| < {near} -> « comme »"
             else:
                 stronger = abs(fmt.rounded(t, self.digits)) > abs(fmt.rounded(b, self.digits))
                 # the gap's size by the comparison thresholds: a marked gap is said so
                 title += (f", {comparison.WORDS['marked'] + ' ' if cmp.strong else ''}"
                           f"{'plus' if stronger else 'moins'} marquée {grammar.que(where)}")
-        near, marked = comparison.point_thresholds(self.unit)
+                how = (f"même sens, |d| ≥ {marked} -> « nettement plus/moins marquée »" if cmp.strong
+                       else f"même sens, {near} ≤ |d| < {marked} -> « plus/moins marquée »")
         self._record(f"trend_title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
-                     rule=f"territoire : {self._trend_rule()} ; référence : {self._trend_rule(b)} ; "
-                     "sens opposés -> « à rebours » ; l'un quasi stable -> « contre une hausse, une baisse, "
-                     f"une quasi-stabilité » ; même sens : « comme » si |d| < {near:g}, « nettement plus/moins "
-                     f"marquée » si |d| ≥ {marked:g}, sinon « plus/moins marquée »", outcome=title)
+                     rule=f"territoire : {self._trend_rule()} ; référence : {self._trend_rule(b)} ; {how}", outcome=title)
         return Text(title)
