@@ -370,23 +370,22 @@ class Indicator:
             elif t_sign == 0:
                 # no pronoun (it would name the territory's subject) and no tense: a noun
                 title += f", contre une {trends.UP if b_sign > 0 else trends.DOWN} {where}"
-                how = "territoire quasi stable, référence non -> « contre une hausse / une baisse »"
+                how = f"territoire quasi stable -> « contre une {trends.UP if b_sign > 0 else trends.DOWN} »"
             elif b_sign == 0:  # a stable benchmark is no trend to go against
                 title += f", contre une quasi-stabilité {where}"
                 how = "référence quasi stable -> « contre une quasi-stabilité »"
             elif t_sign != b_sign:
                 title += (", à rebours de la tendance nationale" if level == "france"
                           else f", à la différence de la tendance observée {where}")
-                how = "sens opposés -> « à rebours » (« à la différence » hors France)"
+                how = "sens opposés -> " + ("« à rebours »" if level == "france" else "« à la différence »")
             elif cmp.kind in ("equal", "near"):
                 title, how = title + f", comme {where}", f"même sens, |d| < {near} -> « comme »"
             else:
                 stronger = abs(fmt.rounded(t, self.digits)) > abs(fmt.rounded(b, self.digits))
                 # the gap's size by the comparison thresholds: a marked gap is said so
-                title += (f", {comparison.WORDS['marked'] + ' ' if cmp.strong else ''}"
-                          f"{'plus' if stronger else 'moins'} marquée {grammar.que(where)}")
-                how = (f"même sens, |d| ≥ {marked} -> « nettement plus/moins marquée »" if cmp.strong
-                       else f"même sens, {near} ≤ |d| < {marked} -> « plus/moins marquée »")
+                gap = f"{comparison.WORDS['marked'] + ' ' if cmp.strong else ''}{'plus' if stronger else 'moins'} marquée"
+                title += f", {gap} {grammar.que(where)}"
+                how = (f"même sens, |d| ≥ {marked}" if cmp.strong else f"même sens, {near} ≤ |d| < {marked}") + f" -> « {gap} »"
         self._record(f"trend_title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
                      rule=f"territoire : {self._trend_rule()} ; référence : {self._trend_rule(b)} ; {how}", outcome=title)
         return Text(title)
