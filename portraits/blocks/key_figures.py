@@ -48,6 +48,9 @@ def catalogue_words(indicator_id: str) -> dict:
                                   "key_figure_vs") if k in entry and not _absent(entry[k])}
 
 
+NO_VALUE = "valeur non disponible pour ce territoire"  # a card's benchmark line without a value
+
+
 def _absent(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
 
@@ -135,8 +138,12 @@ def _value(row: dict, item: KeyFigure) -> tuple[str, str]:
 
 def _rank_line(row: dict) -> str:
     if fmt.is_missing(row.get("territory")):
-        return "valeur non disponible pour ce territoire"
-    return md_escape(f"{value_text(row)} (1 = valeur la plus élevée)")
+        text = NO_VALUE
+    else:
+        text = f"{value_text(row)} (1 = valeur la plus élevée)"
+    record(indicator_row(row, place="key_figure", words=text, asked="valeur sous le rang", outcome=text,
+                         rule="valeur du territoire sous son rang" + _approx_rule(row)))
+    return md_escape(text)
 
 
 def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: str,
@@ -151,7 +158,9 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
             values.extend((trow, lv) for lv in ("territory", "france"))
         return [_change(trow)]
     if fmt.is_missing(row.get("territory")):
-        return ["valeur non disponible pour ce territoire"]
+        record(indicator_row(row, place="key_figure", words=NO_VALUE, asked="références", outcome=NO_VALUE,
+                             rule="valeur du territoire manquante -> aucune référence, la carte le dit"))
+        return [NO_VALUE]
     vs = item.vs or tuple(words.get("key_figure_vs") or DEFAULT_VS)
     if not row_rules.comparable(row, "france"):   # another basis: its region only
         vs = ("region",)
