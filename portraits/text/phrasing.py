@@ -156,8 +156,9 @@ class Indicator:
     # ---------------------------------------------------------------- comparisons
     def _rule(self, cmp: comparison.Comparison) -> str:
         """The comparison rule that chose ``cmp``'s words, with the gap and its threshold."""
+        chosen_words = comparison.qualifier(cmp, self.noun).rsplit(" ", 1)[0]  # without its « à »/« de »
         if cmp.kind == "equal":
-            return "valeurs affichées égales -> « égal »"
+            return f"valeurs affichées égales -> « {chosen_words} »"
         if fmt.is_rate(self.unit):
             near, marked = comparison.point_thresholds(self.unit)
             gap, unit = f"|d| = {fmt.number(abs(cmp.diff), self.digits)}", " point(s)"
@@ -165,12 +166,14 @@ class Indicator:
             near, marked = comparison.NEAR_RELATIVE * 100, comparison.MARKED_RELATIVE * 100
             gap, unit = f"|r| = {fmt.percent(abs(cmp.diff or 0) * 100, 1)}", " %"
         lim = {k: fmt.number(v, 1 if v % 1 else 0) + unit for k, v in (("near", near), ("marked", marked))}
+        side = "" if cmp.kind == "near" else " ; territoire au-dessus" if cmp.kind == "above" else " ; territoire en dessous"
         if cmp.kind == "near":
-            chosen = f"{gap} < {lim['near']} -> « proche »"
+            chosen = f"{gap} < {lim['near']}"
         elif cmp.strong:
-            chosen = f"{gap} ≥ {lim['marked']} -> « nettement »"
+            chosen = f"{gap} ≥ {lim['marked']}"
         else:
-            chosen = f"{lim['near']} ≤ {gap} < {lim['marked']} -> « supérieur/inférieur » sans « nettement »"
+            chosen = f"{lim['near']} ≤ {gap} < {lim['marked']} (sans « nettement »)"
+        chosen += f"{side} -> « {chosen_words} »"
         basis = "écart en points" if fmt.is_rate(self.unit) else "écart relatif"
         return f"{basis} des valeurs affichées : {chosen}".replace(" %", "\u202f%")
 
@@ -193,7 +196,7 @@ class Indicator:
             if not self.available or fmt.is_missing(b) or not self.comparable(level):
                 why = ("valeur du territoire manquante" if not self.available else
                        "référence manquante" if fmt.is_missing(b) else "autre base : non comparable")
-                self._record(f"vs({level!r})", benchmark=level, rule="référence omise", outcome=why)
+                self._record(f"vs({level!r})", benchmark=level, rule=f"{why} -> référence omise", outcome="omise")
                 continue
             parts.append((self._compare(level), level))
         # "comme" only when every benchmark ties: never "comme … et contre …" in one comparison
