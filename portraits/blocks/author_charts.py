@@ -22,9 +22,10 @@ from portraits.blocks import charts
 from portraits.blocks.chart_style import (
     GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, TERRITORY, Chart, add_source, label_width,
     legend_rows, legend_top, new_figure, num_axis, pct_axis, rc, shorten, source_line, unavailable)
+from portraits.text import evidence
 from portraits.text.evidence import indicator_row, record
 from portraits.blocks.source_lines import chart_source
-from portraits.blocks.values import value_text
+from portraits.blocks.values import APPROX, value_text
 from portraits.core import levels
 from portraits.data import store
 from portraits.text import fmt, row_rules
@@ -54,6 +55,17 @@ def _names(rows: list[dict], name: str, region_name: str) -> dict[str, str]:
     return names
 
 
+def _unavailable(rows: list[dict], what: str) -> Chart:
+    """No chart, for want of the territory's values: the words the page shows instead, recorded
+    for each figure."""
+    chart = unavailable(what)
+    for r in rows:
+        record(indicator_row(r, place="chart_label", words=chart.alt, asked="graphique",
+                             rule="aucune valeur du territoire : pas de graphique, le texte dit ce qui manque",
+                             outcome=chart.alt))
+    return chart
+
+
 def _source(fig, ax_list, source: str) -> None:
     """The source line, wrapped, the plot raised by its extra lines."""
     lines = textwrap.wrap(source, SOURCE_CHARS) or [""]
@@ -78,7 +90,7 @@ def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
         raise ValueError("p.bars(): the figures of one chart share a unit ("
                          + ", ".join(f"{r['indicator_id']} {r.get('unit')}" for r in rows) + ")")
     if all(fmt.is_missing(r.get("territory")) for r in rows):
-        return unavailable(", ".join(str(r.get("short_label")).lower() for r in rows))
+        return _unavailable(rows, ", ".join(str(r.get("short_label")).lower() for r in rows))
     shown = ["territory"] + [lv for lv in vs if lv in BENCHMARKS]
     names = _names(rows, name, region_name)
     labels = [str(r.get("short_label") or r["indicator_id"]) for r in rows]
@@ -123,13 +135,19 @@ def _draw_bars(ax, rows: list[dict], shown: list[str], names: dict[str, str]) ->
                         fontsize=7.5, color=TERRITORY if lv == "territory" else "#555555",
                         fontweight="semibold" if lv == "territory" else "normal")
             record(indicator_row(r, place="chart_label", words=text, asked=f"barre {names[lv]}",
-                                         benchmark=lv, rule="valeur affichée ; référence non comparable omise",
-                                         outcome=text))
+                                 benchmark=lv, rule=_bar_rule(r, shown, names), outcome=text))
             if not fmt.is_missing(v):
                 drawn.append(float(v))
     low, high = min(drawn + [0.0]), max(drawn + [0.0])
     span = (high - low) or 1.0
     ax.set_xlim(low - (0.2 * span if low < 0 else 0), high + 0.2 * span)
+
+
+def _bar_rule(row: dict, shown: list[str], names: dict[str, str]) -> str:
+    """The rule of a figure's bars: which are drawn, how each is labelled."""
+    rule = f"chaque barre étiquetée de sa valeur affichée ({APPROX} : valeur approchée)"
+    left_out = [names[lv] for lv in shown if not row_rules.comparable(row, lv)]
+    return rule + (f" ; sans barre, sur une autre base que le territoire : {', '.join(left_out)}" if left_out else "")
 
 
 def table_of(row: dict, field: str) -> tuple[pd.DataFrame, str, str | None]:
@@ -155,8 +173,33 @@ def series(row: dict, name: str, region_name: str) -> Chart:
     df, _, _ = table_of(row, "series")
     what = str(row.get("short_label") or row["indicator_id"]).lower()
     if df.empty or df.loc[df["level"] == "territory", "index"].isna().all():
-        return unavailable(f"série «{fmt.NNBSP}{what}{fmt.NNBSP}»")
-    return charts.private_jobs(df, chart_source({row["indicator_id"]: row}, [row["indicator_id"]]), name)
+        return _unavailable([row], f"série «{fmt.NNBSP}{what}{fmt.NNBSP}»")
+    with evidence.recording():  # the house chart's rows name the house chart: recorded below for the figure
+        chart = charts.private_jobs(df, chart_source({row["indicator_id"]: row}, [row["indicator_id"]]), name)
+    if chart.fig is not None:
+        _record_series(row, df, chart)
+    return chart
+
+
+def _record_series(row: dict, df: pd.DataFrame, chart: Chart) -> None:
+    """The evidence of the lines: the label drawn at the end of the territory's curve, against
+    the end of each benchmark's curve (drawn unlabelled), with the figure's flags per level."""
+    d = df.dropna(subset=["year", "index"]).sort_values("year")
+    ends = d.groupby("level")["index"].last()
+    first, last = int(d["year"].min()), int(d["year"].max())
+    [label] = [t.get_text() for t in chart.fig.axes[0].texts]  # the one label drawn, as drawn
+    source = chart.fig.texts[-1].get_text().replace("\n", " ")
+    for lv in [lv for lv in ("region", "france") if lv in ends] or [None]:
+        evidence.chart_row(
+            row["indicator_id"], f"fin de la courbe ({last})", label, ends["territory"],
+            benchmark=charts._level_name(lv, df) if lv else "", bench_raw=ends[lv] if lv else None,
+            bench_shown=fmt.number(ends[lv], 1) if lv else "",
+            rule=f"indice base 100 en {first} : effectif de chaque année rapporté à celui de {first} ; "
+                 "seule la fin de la courbe du territoire est étiquetée (1 décimale), les références sont "
+                 "des courbes sans étiquette",
+            source=source, year=f"{first}-{last}", approx=row_rules.approximate(row),
+            bench_approx=row_rules.approximate(row, lv) if lv else None,
+            comparable=row_rules.comparable(row, lv or "france"))
 
 
 def breakdown(row: dict, name: str, region_name: str) -> Chart:
@@ -166,9 +209,10 @@ def breakdown(row: dict, name: str, region_name: str) -> Chart:
     df, column, spec = table_of(row, "breakdown")
     what = BREAKDOWN_WORDS.get(spec, "")
     if df.empty or df.loc[df["level"] == "territory", "share"].isna().all():
-        return unavailable(f"répartition {what}".strip())
+        return _unavailable([row], f"répartition {what}".strip())
     source = chart_source({row["indicator_id"]: row}, [row["indicator_id"]])
-    if "comparable" in df and not df.loc[df["level"] == "territory", "comparable"].fillna(True).astype(bool).all():
+    other_basis = "comparable" in df and not df.loc[df["level"] == "territory", "comparable"].fillna(True).astype(bool).all()
+    if other_basis:
         df = df[df["level"].isin(["territory", "region"])]
         ids = [i for i in dict.fromkeys(df["source_id"].dropna()) if i]
         source = source_line(*[store.source_citation(i) for i in ids])
@@ -186,7 +230,39 @@ def breakdown(row: dict, name: str, region_name: str) -> Chart:
     _source(fig, [ax], source)
     years = df["year"].dropna() if "year" in df else []
     year = years.iloc[0] if len(years) else row.get("year")
+    _record_breakdown(row, df, column, dict(zip(cats, [t.get_text() for t in ax.texts])), values, names,
+                      source, year, other_basis)
     parts = [f"{c} {fmt.percent(values['territory'][k])}" for k, c in enumerate(cats)]
     alt = (f"Diagramme en barres horizontales : répartition {what} en {year}, pour {name} comparé à "
            f"{', '.join(names[lv] for lv in shown if lv != 'territory')}. " + " ; ".join(parts) + ".")
     return Chart(fig, alt)
+
+
+def _record_breakdown(row: dict, df: pd.DataFrame, column: str, drawn: dict[str, str],
+                      values: dict[str, list[float]], names: dict[str, str], source: str, year,
+                      other_basis: bool) -> None:
+    """The evidence of a breakdown's bars: each category's territory bar, labelled with its
+    share as drawn (``drawn``: category -> label), against each benchmark's bar beside it
+    (unlabelled); each level's approximation flag from the table, else the figure's."""
+    flags = df.set_index([column, "level"])["approx"] if "approx" in df else None
+
+    def approx(category: str, level: str) -> bool:
+        if flags is not None and (category, level) in flags.index and pd.notna(flags[(category, level)]):
+            return bool(flags[(category, level)])
+        return row_rules.approximate(row, level)
+
+    rule = ("part de la catégorie dans le total ; barre du territoire étiquetée de sa part (1 décimale), "
+            "références en barres sans étiquette")
+    if other_basis:
+        rule += " ; parts du territoire sur une autre base que la France et l'ensemble des TI : région seule"
+    benchmarks = [lv for lv in values if lv != "territory"]
+    for k, (category, words) in enumerate(drawn.items()):
+        t = values["territory"][k]
+        for lv in benchmarks or [None]:
+            b = values[lv][k] if lv else None
+            evidence.chart_row(
+                row["indicator_id"], f"barres {category}", words, t, shown=words,
+                benchmark=names[lv] if lv else "", bench_raw=b,
+                bench_shown="" if lv is None or fmt.is_missing(b) else fmt.percent(b, 1), rule=rule,
+                source=source, year=year, approx=approx(category, "territory"),
+                bench_approx=approx(category, lv) if lv else None, comparable=not other_basis)

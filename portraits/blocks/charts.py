@@ -65,9 +65,10 @@ def _grouped_barh(ax, categories: list[str], values: dict[str, list[float]], lev
 
 
 def _record_bars(chart: str, categories: list[str], values: dict[str, list[float]], levels: list[str],
-                 names: dict[str, str], source: str, year) -> None:
+                 names: dict[str, str], source: str, year, flags: dict | None = None) -> None:
     """The evidence of grouped bars: each category's territory bar (labelled with its value)
-    against each benchmark bar drawn beside it."""
+    against each benchmark bar drawn beside it; ``flags``: (category, level) -> approximate."""
+    flags = flags or {}
     for i, c in enumerate(categories):
         t = values["territory"][i] if "territory" in values else np.nan
         label = fmt.percent(t, 1) if not fmt.is_missing(t) else fmt.MISSING
@@ -76,7 +77,8 @@ def _record_bars(chart: str, categories: list[str], values: dict[str, list[float
             evidence.chart_row(chart, f"barres {c}", label, t, benchmark=names[lv] if lv else "",
                                bench_raw=b, bench_shown="" if lv is None or fmt.is_missing(b) else fmt.percent(b, 1),
                                rule="barre du territoire étiquetée de sa valeur ; références en barres sans étiquette",
-                               source=source, year=year)
+                               source=source, year=year, approx=flags.get((c, "territory")),
+                               bench_approx=flags.get((c, lv)) if lv else None)
 
 
 # --- (a) jobs by broad sector ----------------------------------------------------------------
@@ -109,7 +111,8 @@ def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le 
         ax.set_xlim(0, xmax * 1.15)
     year = first_value(df, "year")
     add_source(fig, source or source_line(f"Insee, RP {year}" if year else "Insee, RP"))
-    _record_bars("sectors", order, values, levels, names, fig.texts[-1].get_text(), year)
+    flags = df.set_index(["sector_label", "level"])["approx"].dropna().astype(bool).to_dict() if "approx" in df else None
+    _record_bars("sectors", order, values, levels, names, fig.texts[-1].get_text(), year, flags)
     parts = []
     for s, t in zip(order, values.get("territory", [np.nan] * len(order))):
         bench = ", ".join(f"{names[lv]} {fmt.percent(values[lv][order.index(s)])}"

@@ -48,6 +48,9 @@ def catalogue_words(indicator_id: str) -> dict:
                                   "key_figure_vs") if k in entry and not _absent(entry[k])}
 
 
+NO_VALUE = "valeur non disponible pour ce territoire"  # a card's benchmark line without a value
+
+
 def _absent(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
 
@@ -85,7 +88,7 @@ def key_figure(rows: dict[str, dict], item: KeyFigure | str, region_name: str,
     bench = (_rank_line(row) if item.rank
              else " · ".join(_benchmarks(rows, row, item, region_name, values)))
     record(indicator_row(row, place="key_figure", words=f"{value} {label}", asked="valeur et libellé",
-                                 rule=_label_rule(row, item), outcome=f"{value} {label}"))
+                                 rule=_label_rule(row, item) + _approx_rule(row), outcome=f"{value} {label}"))
     return (":::: {.key-figure}\n"
             f"[{md_escape(value)}]{{.value}} [{md_escape(label)}]{{.label}} "
             f"[{bench}]{{.benchmark}}\n"
@@ -104,6 +107,12 @@ def _label(row: dict, item: KeyFigure) -> str:
         name = str(row.get("short_label") or row.get("label") or item.indicator_id)
         label = name[:1].lower() + name[1:]
     return f"{label} {period_words(row.get('year'))}".strip()
+
+
+def _approx_rule(row: dict, level: str = "territory") -> str:
+    """The rule that marked a value shown approximate (evidence)."""
+    shown = row_rules.approximate(row, level) and not fmt.is_missing(row.get(level))
+    return f" ; valeur approchée -> « {APPROX} »" if shown else ""
 
 
 def _label_rule(row: dict, item: KeyFigure) -> str:
@@ -129,8 +138,12 @@ def _value(row: dict, item: KeyFigure) -> tuple[str, str]:
 
 def _rank_line(row: dict) -> str:
     if fmt.is_missing(row.get("territory")):
-        return "valeur non disponible pour ce territoire"
-    return md_escape(f"{value_text(row)} (1 = valeur la plus élevée)")
+        text = NO_VALUE
+    else:
+        text = f"{value_text(row)} (1 = valeur la plus élevée)"
+    record(indicator_row(row, place="key_figure", words=text, asked="valeur sous le rang", outcome=text,
+                         rule="valeur du territoire sous son rang" + _approx_rule(row)))
+    return md_escape(text)
 
 
 def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: str,
@@ -145,7 +158,9 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
             values.extend((trow, lv) for lv in ("territory", "france"))
         return [_change(trow)]
     if fmt.is_missing(row.get("territory")):
-        return ["valeur non disponible pour ce territoire"]
+        record(indicator_row(row, place="key_figure", words=NO_VALUE, asked="références", outcome=NO_VALUE,
+                             rule="valeur du territoire manquante -> aucune référence, la carte le dit"))
+        return [NO_VALUE]
     vs = item.vs or tuple(words.get("key_figure_vs") or DEFAULT_VS)
     if not row_rules.comparable(row, "france"):   # another basis: its region only
         vs = ("region",)
@@ -157,7 +172,8 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
         shown = fmt.is_missing(row.get(level)) is False and row_rules.comparable(row, level)
         text = f"{name} : {value_text(row, level)}"
         record(indicator_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",
-                                     benchmark=level, rule=("référence demandée (gabarit ou key_figure_vs du catalogue) : affichée" if shown
+                                     benchmark=level, rule=("référence demandée (gabarit ou key_figure_vs du catalogue) : affichée"
+                                           + _approx_rule(row, level) if shown
                                            else "référence manquante ou non comparable : omise"),
                                      outcome=text if shown else "omise"))
         if shown:
@@ -175,5 +191,6 @@ def _change(trow: dict) -> str:
         text = (f"{value_text(trow)} {period_words(trow.get('year'))}"
                 + (f" ({france} : {value_text(trow, 'france')})" if not fmt.is_missing(trow.get("france")) else ""))
     record(indicator_row(trow, place="key_figure", words=text, asked="évolution",
-                                 benchmark="france", rule="key_figure_change du catalogue", outcome=text))
+                                 benchmark="france", rule="key_figure_change du catalogue" + _approx_rule(trow)
+                                 + _approx_rule(trow, "france"), outcome=text))
     return md_escape(text)

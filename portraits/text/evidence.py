@@ -199,11 +199,23 @@ def display(rows: list[dict], anchor_id: str = "") -> None:
 
 def chart_row(chart: str, element: str, words: str, raw: Any = None, *, shown: str = "",
               benchmark: str = "", bench_raw: Any = None, bench_shown: str = "", rule: str = "",
-              source: str = "", year: Any = "", approx: bool | None = None) -> None:
-    """Record what a chart draws: ``element`` of ``chart`` (a bar, a line's end, a label), the
-    words drawn (``words``), its value and a benchmark it is drawn against."""
+              source: str = "", year: Any = "", approx: bool | None = None,
+              bench_approx: bool | None = None, comparable: bool | None = None) -> None:
+    """Record what a chart draws: ``element`` of ``chart`` (a bar, a line's end, a label; an
+    author's chart names its figure instead), the words drawn (``words``), its value and a
+    benchmark it is drawn against, with both approximation flags when known."""
+    def flag(value: bool | None) -> str:
+        return "" if value is None else yes_no(value)
+
     record({"place": "chart_label", "words": words, "indicator": chart, "asked": element,
             "raw": num(raw), "shown": shown or words, "benchmark": benchmark, "bench_raw": num(bench_raw),
-            "bench_shown": bench_shown, "rule": rule, "outcome": words,
-            "approx": "" if approx is None else yes_no(approx), "source": source or "",
-            "year": "" if year is None or fmt.is_missing(year) else str(year)})
+            "bench_shown": bench_shown, "rule": rule, "outcome": words, "approx": flag(approx),
+            "bench_approx": flag(bench_approx) if benchmark else "", "comparable": flag(comparable),
+            "source": source or "", "year": _year(year)})
+
+
+def _year(year: Any) -> str:
+    """A millésime as given ("2022", "2014-2024"), '' when missing."""
+    if isinstance(year, str):
+        return year.strip()
+    return "" if fmt.is_missing(year) else f"{float(year):.0f}"

@@ -155,8 +155,9 @@ class Indicator:
     # ---------------------------------------------------------------- comparisons
     def _rule(self, cmp: comparison.Comparison) -> str:
         """The comparison rule that chose ``cmp``'s words, with the gap and its threshold."""
+        chosen_words = comparison.qualifier(cmp, self.noun).rsplit(" ", 1)[0]  # without its « à »/« de »
         if cmp.kind == "equal":
-            return "valeurs affichées égales -> « égal »"
+            return f"valeurs affichées égales -> « {chosen_words} »"
         if fmt.is_rate(self.unit):
             near, marked = comparison.point_thresholds(self.unit)
             gap, unit = f"|d| = {fmt.number(abs(cmp.diff), self.digits)}", " point(s)"
@@ -164,12 +165,14 @@ class Indicator:
             near, marked = comparison.NEAR_RELATIVE * 100, comparison.MARKED_RELATIVE * 100
             gap, unit = f"|r| = {fmt.percent(abs(cmp.diff or 0) * 100, 1)}", " %"
         lim = {k: fmt.number(v, 1 if v % 1 else 0) + unit for k, v in (("near", near), ("marked", marked))}
+        side = "" if cmp.kind == "near" else " ; territoire au-dessus" if cmp.kind == "above" else " ; territoire en dessous"
         if cmp.kind == "near":
-            chosen = f"{gap} < {lim['near']} -> « proche »"
+            chosen = f"{gap} < {lim['near']}"
         elif cmp.strong:
-            chosen = f"{gap} ≥ {lim['marked']} -> « nettement »"
+            chosen = f"{gap} ≥ {lim['marked']}"
         else:
-            chosen = f"{lim['near']} ≤ {gap} < {lim['marked']} -> « supérieur/inférieur » sans « nettement »"
+            chosen = f"{lim['near']} ≤ {gap} < {lim['marked']} (sans « nettement »)"
+        chosen += f"{side} -> « {chosen_words} »"
         basis = "écart en points" if fmt.is_rate(self.unit) else "écart relatif"
         return f"{basis} des valeurs affichées : {chosen}".replace(" %", "\u202f%")
 
@@ -192,7 +195,7 @@ class Indicator:
             if not self.available or fmt.is_missing(b) or not self.comparable(level):
                 why = ("valeur du territoire manquante" if not self.available else
                        "référence manquante" if fmt.is_missing(b) else "autre base : non comparable")
-                self._record(f"vs({level!r})", benchmark=level, rule="référence omise", outcome=why)
+                self._record(f"vs({level!r})", benchmark=level, rule=f"{why} -> référence omise", outcome="omise")
                 continue
             parts.append((self._compare(level), level))
         # "comme" only when every benchmark ties: never "comme … et contre …" in one comparison
@@ -358,31 +361,33 @@ class Indicator:
         title = f"{grammar.capitalize(subject.indefinite())} {trend} {self.when}".rstrip()
         bench_trend = self._trend(b)
         where = self.benchmarks[level].where
+        near, marked = (f"{x:g}".replace(".", ",") for x in comparison.point_thresholds(self.unit))
+        how = "référence non comparable ou sans valeur -> la tendance du territoire seule"
         if bench_trend is not None and self.comparable(level):
             t_sign = 0 if trend == trends.STABLE else (1 if fmt.rounded(t, self.digits) > 0 else -1)
             b_sign = 0 if bench_trend == trends.STABLE else (1 if fmt.rounded(b, self.digits) > 0 else -1)
             cmp = self._compare(level)
             if t_sign == 0 and b_sign == 0:
-                title += f", comme {where}"
+                title, how = title + f", comme {where}", "les deux quasi stables -> « comme »"
             elif t_sign == 0:
                 # no pronoun (it would name the territory's subject) and no tense: a noun
                 title += f", contre une {trends.UP if b_sign > 0 else trends.DOWN} {where}"
+                how = f"territoire quasi stable -> « contre une {trends.UP if b_sign > 0 else trends.DOWN} »"
             elif b_sign == 0:  # a stable benchmark is no trend to go against
                 title += f", contre une quasi-stabilité {where}"
+                how = "référence quasi stable -> « contre une quasi-stabilité »"
             elif t_sign != b_sign:
                 title += (", à rebours de la tendance nationale" if level == "france"
                           else f", à la différence de la tendance observée {where}")
+                how = "sens opposés -> " + ("« à rebours »" if level == "france" else "« à la différence »")
             elif cmp.kind in ("equal", "near"):
-                title += f", comme {where}"
+                title, how = title + f", comme {where}", f"même sens, |d| < {near} -> « comme »"
             else:
                 stronger = abs(fmt.rounded(t, self.digits)) > abs(fmt.rounded(b, self.digits))
                 # the gap's size by the comparison thresholds: a marked gap is said so
-                title += (f", {comparison.WORDS['marked'] + ' ' if cmp.strong else ''}"
-                          f"{'plus' if stronger else 'moins'} marquée {grammar.que(where)}")
-        near, marked = comparison.point_thresholds(self.unit)
+                gap = f"{comparison.WORDS['marked'] + ' ' if cmp.strong else ''}{'plus' if stronger else 'moins'} marquée"
+                title += f", {gap} {grammar.que(where)}"
+                how = (f"même sens, |d| ≥ {marked}" if cmp.strong else f"même sens, {near} ≤ |d| < {marked}") + f" -> « {gap} »"
         self._record(f"trend_title({level!r})", benchmark=level, diff=self._diff_text(self._compare(level)),
-                     rule=f"territoire : {self._trend_rule()} ; référence : {self._trend_rule(b)} ; "
-                     "sens opposés -> « à rebours » ; l'un quasi stable -> « contre une hausse, une baisse, "
-                     f"une quasi-stabilité » ; même sens : « comme » si |d| < {near:g}, « nettement plus/moins "
-                     f"marquée » si |d| ≥ {marked:g}, sinon « plus/moins marquée »", outcome=title)
+                     rule=f"territoire : {self._trend_rule()} ; référence : {self._trend_rule(b)} ; {how}", outcome=title)
         return Text(title)

@@ -132,3 +132,57 @@ def test_bars_of_negative_changes_keep_zero_and_every_value_in_view(portrait):
     assert low < row["territory"] < 0 < row["france"] < high
     label = next(t for t in chart.fig.axes[0].texts if t.get_text().startswith("−2,8"))
     assert label.get_horizontalalignment() == "right"  # left of its bar
+
+
+@pytest.mark.parametrize("tid", ["ti-8413", "ti-0101"])
+def test_series_records_the_label_it_draws_against_each_benchmark_once(portrait, tid):
+    p = portrait.Portrait(tid)
+    out = p.series(p.indicator("private_jobs_growth"))
+    [label] = [t.get_text() for t in out.chart.fig.axes[0].texts]
+    rows = out.evidence
+    assert [r["benchmark"] for r in rows] == [p.territory.region_name, "France"]  # not again under the house chart
+    for r in rows:
+        assert (r["place"], r["indicator"], r["words"], r["shown"]) == ("chart_label", "private_jobs_growth", label, label)
+        assert r["year"] == "2014-2024" and r["source"].startswith("Source") and r["approx"] == "non"
+        assert "indice base 100 en 2014" in r["rule"] and float(r["bench_raw"]) > 0 and r["bench_approx"] == "non"
+
+
+def test_breakdown_records_each_label_it_draws_with_each_levels_approximation(portrait):
+    from portraits.data import store
+    p = portrait.Portrait("ti-8413")
+    out = p.breakdown(p.indicator("industry_jobs_share"))
+    drawn = [t.get_text() for t in out.chart.fig.axes[0].texts]
+    rows = out.evidence
+    sectors = store.jobs_by_sector("ti-8413")
+    assert len(rows) == len(drawn) * 3 and [r["words"] for r in rows[::3]] == drawn  # each bar against 3 benchmarks
+    industry = [r for r in rows if r["asked"] == "barres Industrie"]
+    assert [r["benchmark"] for r in industry] == ["Auvergne-Rhône-Alpes", "France métropolitaine", "Ensemble des TI"]
+    flags = sectors[sectors.sector_label == "Industrie"].set_index("level")["approx"]
+    assert [r["bench_approx"] for r in industry] == [evidence_flag(flags[lv]) for lv in ("region", "france", "all_territories")]
+    assert industry[0]["approx"] == evidence_flag(flags["territory"]) and industry[0]["year"] == "2022"
+    overseas = portrait.Portrait("ti-0101")  # Flores shares: against the region only, and said so
+    rows = overseas.breakdown(overseas.indicator("industry_jobs_share")).evidence
+    assert {r["benchmark"] for r in rows} == {"Guadeloupe"} and {r["comparable"] for r in rows} == {"non"}
+    assert all("région seule" in r["rule"] for r in rows)
+
+
+def evidence_flag(flag) -> str:
+    return "oui" if bool(flag) else "non"
+
+
+def test_an_unavailable_chart_records_the_words_shown_instead(portrait):
+    p = portrait.Portrait("ti-0601")
+    for out in (p.series(p.indicator("private_jobs_growth")), p.breakdown(p.indicator("industry_jobs_share")),
+                p.bars(p.indicator("unemployment_rate"))):
+        [row] = out.evidence
+        assert row["place"] == "chart_label" and row["words"] == out.alt and row["rule"].startswith("aucune valeur")
+
+
+def test_a_bars_rule_says_which_bars_are_left_out(portrait):
+    p = portrait.Portrait("ti-0101")
+    rows = p.bars(p.indicator("industry_jobs_share"), p.indicator("unemployment_rate")).evidence
+    industry = {r["rule"] for r in rows if r["indicator"] == "industry_jobs_share"}
+    assert industry == {"chaque barre étiquetée de sa valeur affichée (≈ : valeur approchée) ; sans barre, "
+                        "sur une autre base que le territoire : France métropolitaine, Ensemble des TI"}
+    assert {r["rule"] for r in rows if r["indicator"] == "unemployment_rate"} == {
+        "chaque barre étiquetée de sa valeur affichée (≈ : valeur approchée)"}

@@ -111,3 +111,13 @@ def test_charts_record_what_they_draw():
     assert first["indicator"] == "sectors" and first["asked"] == "barres Industrie"
     assert first["words"] == "31,2\u202f%" and first["raw"] == "31.24" and first["bench_raw"] == "11.6"
     assert first["bench_shown"] == "11,6\u202f%" and first["source"] == "Source : Insee, RP 2022" and first["year"] == "2022"
+
+
+def test_sector_bars_record_each_levels_approximation_flag():
+    from portraits.text import evidence
+
+    df = pd.DataFrame({"level": ["territory", "france"], "sector_label": ["Industrie", "Industrie"],
+                       "share": [31.24, 11.6], "year": "2022", "geo_label": None, "approx": [True, False]})
+    with evidence.recording() as rows:
+        charts.sectors(df, "Source : Insee, RP 2022", "Plastics Vallée")
+    assert [(r["approx"], r["bench_approx"]) for r in rows] == [("oui", "non")]

@@ -163,7 +163,7 @@ def test_evidence_records_values_rules_and_outcomes():
     assert first["Indicateur"] == "industry_jobs_share" and first["Valeur brute"] == "24.13"
     assert first["Valeur affichée"] == f"24,1{NN}%" and first["Référence affichée"] == f"18,0{NN}%"
     assert first["Écart (affiché)"] == f"+6,1{NB}points"
-    assert first["Règle appliquée"] == "écart en points des valeurs affichées : |d| = 6,1 ≥ 5 point(s) -> « nettement »"
+    assert first["Règle appliquée"] == "écart en points des valeurs affichées : |d| = 6,1 ≥ 5 point(s) ; territoire au-dessus -> « nettement supérieure »"
     assert first["Résultat"].startswith("nettement supérieure") and first["Rang/n"] == "3/183"
     assert first["Source"] == "Insee, RP 2021" and first["Millésime"] == "2021"
     assert first["Approx. (territoire)"] == "non" and first["Approx. (référence)"] == "non"
