@@ -7,11 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portraits.data import indicators, territories
+from portraits.data import indicators, sources, territories
 
 FRANCE_LABEL = "France"
 TI_LABEL = "Ensemble des Territoires d'industrie"
-METRO_ONLY_SOURCES = {"ptod_iris", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k"}
 COLUMNS = ["territory_id", "level", "geo_code", "geo_label", "indicator_id", "year", "value", "unit",
            "status", "approx", "rank", "n_ranked", "note_code", "note_args", "comparable", "source_id"]
 
@@ -131,9 +130,9 @@ def official_values(ind: pd.DataFrame, raw, singles: dict[str, str]) -> pd.DataF
 def france_scope(cat) -> dict[str, str]:
     """indicator -> scope of its France benchmark, a code for the presentation: ``fr`` =
     metropolitan France and the overseas departments the source covers, ``fm`` = metropolitan
-    France only (the source, or the national row used, has no overseas unit)."""
-    return {i["id"]: "fm" if i["source"] in METRO_ONLY_SOURCES or i["id"] in NATIONAL_ROW else "fr"
-            for i in cat}
+    France only (the source, or the national row used, has no overseas unit: data/sources.toml)."""
+    metro = sources.metropolitan_only()
+    return {i["id"]: "fm" if i["source"] in metro or i["id"] in NATIONAL_ROW else "fr" for i in cat}
 
 
 def benchmark_rows(terr, per_level: dict[str, pd.DataFrame]) -> pd.DataFrame:

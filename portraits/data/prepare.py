@@ -15,10 +15,8 @@ from portraits.data.territories import Crosswalk, dep_of, fold_arm
 MERGES_PATH = Path(__file__).resolve().parent / "commune_merges_cog2024.csv"
 EPT_SUPPLEMENT_PATH = Path(__file__).resolve().parent / "ept_supplement.csv"
 
-RAW_USED = ("ti_territoires", "ti_groupements", "ti_communes_cog2023", "ti_communes_cog2024",
-            "comparateur_2024", "comparateur_2022", "statloc_revenus", "urssaf_private_jobs",
-            "flores_a38_ze", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k", "ptod_iris",
-            "cog_appartenance_2022", "cog_zones_2022", "naf_a38")
+# the raw tables `portraits data` reads: those with a schema (the polygons are read by the maps)
+RAW_USED = tuple(schemas.SPECS)
 URSSAF_YEARS = list(range(2014, 2025))
 
 
