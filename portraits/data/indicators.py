@@ -50,6 +50,9 @@ def load_catalogue(path: Path | None = None) -> list[dict]:
             raise CatalogueError(f"{path}: {e['id']}: unknown aggregation {e['aggregation']!r}")
         if e["aggregation"] != "sum" and not e.get("denominator"):
             raise CatalogueError(f"{path}: {e['id']}: aggregation {e['aggregation']} needs a denominator")
+        if "published" in e and not (isinstance(e["published"], dict)
+                                     and {"source", "column"} <= set(e["published"])):
+            raise CatalogueError(f"{path}: {e['id']}: published needs {{ source = …, column = … }}")
         if e["id"] in seen:
             raise CatalogueError(f"{path}: indicator {e['id']} declared twice")
         seen.add(e["id"])
@@ -93,6 +96,13 @@ def require_role(indicator_id: str, role: str, path: Path | None = None) -> dict
         raise CatalogueError(f"{indicator_id} cannot be used as {role.replace('_', ' ')}: "
                              f"{(path or CATALOGUE_PATH).name} declares no {ROLE_FIELDS[role]} for it")
     return entry
+
+
+def published(unit: bool, path: Path | None = None) -> dict[str, tuple[str, str]]:
+    """indicator -> (source, column) of the figure its source publishes (``published``): those
+    that also give a single-unit territory's value (``unit``), or France's only."""
+    return {e["id"]: (e["published"]["source"], e["published"]["column"]) for e in _entries(path)
+            if "published" in e and bool(e["published"].get("unit")) == unit}
 
 
 def site_indicators(place: str, path: Path | None = None) -> tuple[str, ...]:

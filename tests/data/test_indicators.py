@@ -292,3 +292,16 @@ def test_without_its_words_an_indicator_is_no_key_figure(tmp_path):
 def test_site_places_are_checked(tmp_path, edit, message):
     with pytest.raises(CatalogueError, match=message):
         indicators.load_catalogue(_catalogue_with(tmp_path, edit))
+
+
+def test_published_figures_are_declared_in_the_catalogue(tmp_path):
+    """The source's own figures (France's national row; a single-unit territory's value) are
+    declared per indicator, and each names a column its raw file's schema reads."""
+    from portraits.data import schemas
+
+    both, france_only = indicators.published(unit=True), indicators.published(unit=False)
+    assert "median_income" in both and "workers_share" in france_only and not set(both) & set(france_only)
+    for source, column in {**both, **france_only}.values():
+        assert column in schemas.SPECS[source].columns
+    with pytest.raises(CatalogueError, match="published needs"):
+        indicators.load_catalogue(_catalogue_with(tmp_path, lambda t: t.replace('column = "rev_med_21"', 'col = "x"')))
