@@ -60,8 +60,8 @@ def prep_rp2021(raw) -> pd.DataFrame:
     # (e.g. 75116, Paris 16e, has two rows); the figures are the commune's each time
     df = pd.concat([com, arm], ignore_index=True).drop_duplicates("insee_com")
     df["code"] = fold_arm(df.insee_com)
-    cols = ["superficie_km2", "population_2021", "population_2015", "menages_2021",
-            "pop_15_64_totale_2021", "pop_15_64_chomage_2021", "pop_15_64_active_2021"]
+    # every count the schema reads (a column added there reaches the catalogue's formulas)
+    cols = [c for c, col in schemas.SPECS["comparateur_2024"].columns.items() if str(col.dtype) == "float64"]
     out = df.groupby("code", as_index=False)[cols].sum(min_count=1)
     mayotte = dep_of(out.code) == "976"
     out.loc[mayotte, cols] = np.nan
