@@ -28,7 +28,7 @@ SIGNED_AGGREGATIONS = ("growth", "change")
 SITE_PLACES = ("catalogue_column", "catalogue_map")
 # role -> the catalogue field that makes it possible (the roles every indicator has need none:
 # positions chart, comparison table, inline text)
-ROLE_FIELDS = {"key_figure": "key_figure", "series": "series", "breakdown": "breakdown",
+ROLE_FIELDS = {"key_figure": "key_figure", "series": "series", "breakdown": "breakdown", "chart": "charts",
                "catalogue_column": "catalogue_column", "catalogue_map": "catalogue_map"}
 REQUIRED = ("id", "label", "short_label", "unit", "theme", "source", "millesime", "table",
             "aggregation", "numerator", "approximation", "method", "formula", "definition", "key")
@@ -103,6 +103,15 @@ def published(unit: bool, path: Path | None = None) -> dict[str, tuple[str, str]
     that also give a single-unit territory's value (``unit``), or France's only."""
     return {e["id"]: (e["published"]["source"], e["published"]["column"]) for e in _entries(path)
             if "published" in e and bool(e["published"].get("unit")) == unit}
+
+
+def chart_indicators(path: Path | None = None) -> dict[str, list[str]]:
+    """chart name -> the indicators it draws (``charts``), in catalogue order."""
+    out: dict[str, list[str]] = {}
+    for e in _entries(path):
+        for name in e.get("charts", ()):
+            out.setdefault(name, []).append(e["id"])
+    return out
 
 
 def site_indicators(place: str, path: Path | None = None) -> tuple[str, ...]:

@@ -305,3 +305,9 @@ def test_published_figures_are_declared_in_the_catalogue(tmp_path):
         assert column in schemas.SPECS[source].columns
     with pytest.raises(CatalogueError, match="published needs"):
         indicators.load_catalogue(_catalogue_with(tmp_path, lambda t: t.replace('column = "rev_med_21"', 'col = "x"')))
+
+
+def test_the_charts_an_indicator_appears_in_are_declared_in_the_catalogue():
+    charts = indicators.chart_indicators()
+    assert charts["sectors"] == ["industry_jobs_share"] and charts["private_jobs"] == ["private_jobs_growth"]
+    assert "chart" in indicators.roles(next(e for e in indicators.load_catalogue() if e["id"] == "establishments"))
