@@ -1,22 +1,34 @@
 -- For benchmarks/profile_territory.py: the real filter (PORTRAITS_LUA_FILTER, quarto_cells.lua)
 -- loaded as pandoc would load it, each of its passes timed with os.clock() (pandoc's CPU time)
--- and written to PORTRAITS_LUA_TIMES as "index <tab> line where the pass is defined <tab> s".
+-- and written to PORTRAITS_LUA_TIMES as "index <tab> pass <tab> s", the pass named
+-- "module.lua: function" after the line it is defined on (the passes live in several modules).
 local target = os.getenv("PORTRAITS_LUA_FILTER")
 local times = io.open(os.getenv("PORTRAITS_LUA_TIMES"), "a")
 local own = PANDOC_SCRIPT_FILE
-PANDOC_SCRIPT_FILE = target -- the filter finds french_typography.lua beside itself
+PANDOC_SCRIPT_FILE = target -- the filter finds its modules beside itself
 local filters = dofile(target)
 PANDOC_SCRIPT_FILE = own
+
+local function pass_name(fn)
+  local info = debug.getinfo(fn, "S")
+  local file = info.source:gsub("^@", "")
+  local n, name = 0, nil
+  for line in io.lines(file) do
+    n = n + 1
+    if n == info.linedefined then name = line:match("function%s+([%w_.:]+)"); break end
+  end
+  return (file:match("[^/\\]+$") or file) .. ": " .. (name or ("line " .. info.linedefined))
+end
 
 local wrapped = {}
 for i, filter in ipairs(filters) do
   local pass = filter.Pandoc
   if pass then
-    local line = debug.getinfo(pass, "S").linedefined
+    local name = pass_name(pass)
     wrapped[i] = { Pandoc = function(doc)
       local t0 = os.clock()
       local result = pass(doc)
-      times:write(string.format("%d\t%d\t%.6f\n", i, line, os.clock() - t0))
+      times:write(string.format("%d\t%s\t%.6f\n", i, name, os.clock() - t0))
       times:flush()
       return result
     end }

@@ -152,8 +152,8 @@ def instrument(meter: Meter, lua_times: Path) -> None:
         with meter.span("pandoc") as label:
             real_pandoc(args, cwd)
         for line in lua_times.read_text().splitlines():
-            _, defined, seconds = line.split("\t")
-            meter.add(f"{label}/Lua: {lua_pass(int(defined))}", calls=1, children=float(seconds))
+            _, name, seconds = line.split("\t")   # name: "module.lua: function" (lua_stages.lua)
+            meter.add(f"{label}/Lua: {name}", calls=1, children=float(seconds))
 
     builtin._run_pandoc = pandoc
     real_start, real_complete = NotebookExecutionManager.cell_start, NotebookExecutionManager.cell_complete
@@ -170,20 +170,6 @@ def instrument(meter: Meter, lua_times: Path) -> None:
         return real_complete(nb_man, cell, cell_index, **kwargs)
 
     NotebookExecutionManager.cell_start, NotebookExecutionManager.cell_complete = cell_start, cell_complete
-
-
-_LUA_LINES: list[str] = []
-
-
-def lua_pass(defined: int) -> str:
-    """A pass of quarto_cells.lua named after the function at the line it is defined on."""
-    if not _LUA_LINES:
-        _LUA_LINES.extend(Path(os.environ["PORTRAITS_LUA_FILTER"]).read_text(encoding="utf-8").splitlines())
-    line = _LUA_LINES[defined - 1] if 0 < defined <= len(_LUA_LINES) else ""
-    if "french" in line:
-        return "french_typography.lua (with conditionals)"
-    m = re.search(r"function\s+([\w.:]+)", line)
-    return m.group(1) if m else f"pass at line {defined}"
 
 
 def profile(first: str, tid: str, out: Path, meter: Meter) -> None:

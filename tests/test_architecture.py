@@ -24,6 +24,8 @@ MAX_FUNCTION_LINES = 60
 # A module or function may be longer when a comment says why: `# long: <why>` on the module's
 # first lines, or on the line of (or just above) the def.
 LONG = re.compile(r"#\s*long:\s*\S")
+# The same rules in the Lua filters, with `-- long: <why>` as the escape.
+LUA_LONG = re.compile(r"--\s*long:\s*\S")
 # Modules a test file need not mirror, each with its reason.
 UNMIRRORED = {
     "__main__.py": "`python -m portraits`: one call to cli.main",
@@ -175,9 +177,66 @@ def test_modules_and_functions_stay_short(path):
     assert not problems, "\n".join(problems)
 
 
+def _lua_code(text: str) -> str:
+    """The Lua source with its comments and strings blanked (line breaks kept), so that a
+    keyword inside them is not counted."""
+    pattern = re.compile(r"--\[(=*)\[.*?\]\1\]|--[^\n]*|\[(=*)\[.*?\]\2\]"
+                         r"|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def _lua_functions(text: str) -> list[tuple[int, int, str]]:
+    """(first line, number of lines, name) of every function of a Lua source: blocks opened by
+    function/do/then/repeat, closed by end/until (elseif/else continue a block)."""
+    found, stack = [], []
+    for lineno, line in enumerate(_lua_code(text).splitlines(), 1):
+        for m in re.finditer(r"\b(function|do|then|repeat|end|until|elseif)\b", line):
+            word = m.group(1)
+            if word == "function":
+                name = re.match(r"\s*([\w.:]+)", line[m.end():])
+                stack.append((lineno, name.group(1) if name else "(anonymous)"))
+            elif word == "elseif":
+                stack.pop()     # its `then` reopens the block of the `if`
+            elif word in ("do", "then", "repeat"):
+                stack.append(None)
+            else:
+                opened = stack.pop()
+                if opened:
+                    found.append((opened[0], lineno - opened[0] + 1, opened[1]))
+    assert not stack, "unbalanced Lua blocks: the size rule cannot read this file"
+    return found
+
+
+def _lua_files() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.lua"))
+
+
+@pytest.mark.parametrize("path", _lua_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_lua_filters_stay_short(path):
+    """The size rules of the Python modules hold for the Lua filters (`-- long: why` to escape)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    rel = path.relative_to(PACKAGE)
+    problems = []
+    if len(lines) > MAX_MODULE_LINES and not any(LUA_LONG.search(line) for line in lines[:30]):
+        problems.append(f"{rel}: {len(lines)} lines (> {MAX_MODULE_LINES}, no `-- long:` reason)")
+    for first, n, name in _lua_functions(text):
+        escaped = LUA_LONG.search(lines[first - 1]) or (first > 1 and LUA_LONG.search(lines[first - 2]))
+        if n > MAX_FUNCTION_LINES and not escaped:
+            problems.append(f"{rel}:{first} {name}: {n} lines (> {MAX_FUNCTION_LINES})")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_lua_size_rule_reads_blocks():
+    text = ("local function f(x)\n  if x then return 1 elseif y then\n    for i = 1, 2 do end\n  else\n"
+            "    repeat x = x - 1 until x == 0\n  end\n  local s = \"end\" -- end\nend\n"
+            "local t = { g = function() return [[do]] end }\n")
+    assert sorted(_lua_functions(text)) == [(1, 8, "f"), (9, 1, "(anonymous)")]
+
+
 def _named_files(sub: str) -> set[str]:
     """What a test file of tests/SUB may name: the stem of any file of portraits/SUB itself, a
-    module or not (tests/render/test_quarto_cells.py tests the Lua filter quarto_cells.lua)."""
+    module or not (tests/render/test_crossrefs.py tests the Lua filter crossrefs.lua)."""
     return {p.stem for p in (PACKAGE / sub).iterdir() if p.is_file() and p.name != "__init__.py"}
 
 

@@ -41,6 +41,7 @@ from portraits.blocks.display import FigureOutput, MetadataBlock, markdown
 from portraits.blocks.shown import Shown
 from portraits.blocks.values import indicator_rows
 from portraits.data import store
+from portraits.data.indicators import require_role
 from portraits.text import evidence, fmt, phrasing, row_rules, titles
 from portraits.text.benchmarks import benchmarks
 
@@ -74,6 +75,9 @@ class Portrait:
                             "p.key_figures(population, industry_share, …)")
         items = [f if isinstance(f, key_figures.KeyFigure) else key_figures.KeyFigure(self._id(f))
                  for f in indicators]
+        for k in items:   # the catalogue declares which can be key figures (their words)
+            if k.label is None:
+                require_role(k.indicator_id, "key_figure")
         self.shown.add(k.indicator_id for k in items)
         with evidence.recording() as rows:
             text = key_figures.key_figures(items, self.rows, self.territory.region_name)

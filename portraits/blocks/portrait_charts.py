@@ -14,13 +14,10 @@ from portraits.blocks import charts, maps, positions
 from portraits.blocks.chart_style import Chart, source_line
 from portraits.blocks.source_lines import chart_source, producers
 from portraits.core import levels
-from portraits.data import store
+from portraits.data import indicators, store
 
-CHART_SOURCES = {  # chart -> indicators whose sources the chart uses (and the portrait shows)
-    "sectors": ["industry_jobs_share"],
-    "private_jobs": ["private_jobs_growth"],
-    "establishments": ["establishments"],
-}
+# chart -> indicators whose sources the chart uses (and the portrait shows): indicators.toml's charts
+CHART_SOURCES = indicators.chart_indicators()
 CHART_BREAKDOWNS = {"a38": "a38"}  # chart -> the breakdown "Pour comprendre" explains when shown
 MAP_SOURCES = ("ti_polygons", "regions_polygons")  # the manifest sources the locator map draws
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from portraits.data import indicators, territories
+from portraits.data import indicators, sources, territories
 
 FRANCE_LABEL = "France"
 TI_LABEL = "Ensemble des Territoires d'industrie"
-METRO_ONLY_SOURCES = {"ptod_iris", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k"}
 COLUMNS = ["territory_id", "level", "geo_code", "geo_label", "indicator_id", "year", "value", "unit",
            "status", "approx", "rank", "n_ranked", "note_code", "note_args", "comparable", "source_id"]
 
@@ -57,22 +56,12 @@ def compute_indicators(cat: list[dict], tables: dict[str, pd.DataFrame],
 # The France benchmark is the source's national row where it has one: PTOD's ``00FR`` row
 # (metropolitan France: 34,788 communes and arrondissements, i.e. no overseas commune),
 # instead of the same approximation as the region (indicator -> (raw table, column)).
-NATIONAL_ROW = {
-    "median_income": ("ptod_epci", "rev_med_21"),
-    "poverty_rate": ("ptod_epci", "rev_txpauv_21"),
-    "industry_jobs_share": ("ptod_epci_exdeco", "eco_sectindus_pct_22"),
-    "large_establishments_jobs_share": ("ptod_epci_exdeco", "eco_eff_grandes_pct_23"),
-}
+NATIONAL_ROW = indicators.published(unit=True)   # declared in indicators.toml: published
 NATIONAL_CODE = "00FR"
 # The IRIS shares have no national row in the IRIS file, but the EPCI file's ``00FR`` row gives
 # the same shares computed from counts: France only (a single-unit territory keeps the IRIS
 # aggregate, which is close to its unit's value but not equal; see docs/DATA.md).
-NATIONAL_ONLY = {
-    "workers_share": ("ptod_epci", "dsp_csp_ouvriers_pct_22"),
-    "managers_share": ("ptod_epci", "dsp_csp_cadres_pct_22"),
-    "no_diploma_share": ("ptod_epci", "dsp_dipl_infbac_pct_22"),
-    "higher_education_share": ("ptod_epci", "dsp_dipl_supbac2_pct_22"),
-}
+NATIONAL_ONLY = indicators.published(unit=False)
 # The same columns give the unit's value to a territory made of one whole EPCI or EPT, which
 # is exact: the official median replaces the mean of commune medians; for the EPCI percentages
 # the aggregation already returns the unit's value, only the approximation flag changes.
@@ -131,9 +120,9 @@ def official_values(ind: pd.DataFrame, raw, singles: dict[str, str]) -> pd.DataF
 def france_scope(cat) -> dict[str, str]:
     """indicator -> scope of its France benchmark, a code for the presentation: ``fr`` =
     metropolitan France and the overseas departments the source covers, ``fm`` = metropolitan
-    France only (the source, or the national row used, has no overseas unit)."""
-    return {i["id"]: "fm" if i["source"] in METRO_ONLY_SOURCES or i["id"] in NATIONAL_ROW else "fr"
-            for i in cat}
+    France only (the source, or the national row used, has no overseas unit: data/sources.toml)."""
+    metro = sources.metropolitan_only()
+    return {i["id"]: "fm" if i["source"] in metro or i["id"] in NATIONAL_ROW else "fr" for i in cat}
 
 
 def benchmark_rows(terr, per_level: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -24,6 +24,12 @@ LEVELS = tuple(lv.id for lv in levels.LEVELS)  # the registry of portraits.core.
 LEVEL_ORDER = {lv: k for k, lv in enumerate(LEVELS)}  # the sort key of the level column
 AGGREGATIONS = ("sum", "ratio", "growth", "change", "weighted")
 SIGNED_AGGREGATIONS = ("growth", "change")
+# Where the catalogue site shows an indicator: a place and its rank there (1 = first).
+SITE_PLACES = ("catalogue_column", "catalogue_map")
+# role -> the catalogue field that makes it possible (the roles every indicator has need none:
+# positions chart, comparison table, inline text)
+ROLE_FIELDS = {"key_figure": "key_figure", "series": "series", "breakdown": "breakdown", "chart": "charts",
+               "catalogue_column": "catalogue_column", "catalogue_map": "catalogue_map"}
 REQUIRED = ("id", "label", "short_label", "unit", "theme", "source", "millesime", "table",
             "aggregation", "numerator", "approximation", "method", "formula", "definition", "key")
 
@@ -44,6 +50,9 @@ def load_catalogue(path: Path | None = None) -> list[dict]:
             raise CatalogueError(f"{path}: {e['id']}: unknown aggregation {e['aggregation']!r}")
         if e["aggregation"] != "sum" and not e.get("denominator"):
             raise CatalogueError(f"{path}: {e['id']}: aggregation {e['aggregation']} needs a denominator")
+        if "published" in e and not (isinstance(e["published"], dict)
+                                     and {"source", "column"} <= set(e["published"])):
+            raise CatalogueError(f"{path}: {e['id']}: published needs {{ source = …, column = … }}")
         if e["id"] in seen:
             raise CatalogueError(f"{path}: indicator {e['id']} declared twice")
         seen.add(e["id"])
@@ -52,7 +61,73 @@ def load_catalogue(path: Path | None = None) -> list[dict]:
         e.setdefault("higher_is", "neutral")
         # a change is shown with its sign (+1,2 %): declared by its aggregation, not its id
         e.setdefault("signed", e["aggregation"] in SIGNED_AGGREGATIONS)
+    _check_site_places(path, entries)
     return entries
+
+
+def _check_site_places(path, entries: list[dict]) -> None:
+    """Each place of the catalogue site is ranked 1..n, once each; one map indicator is the default."""
+    for place in SITE_PLACES:
+        ranks = sorted(e[place] for e in entries if place in e)
+        if ranks != list(range(1, len(ranks) + 1)):
+            raise CatalogueError(f"{path}: {place} must number its indicators 1 to {len(ranks)}, "
+                                 f"once each (found {ranks})")
+    defaults = [e["id"] for e in entries if e.get("catalogue_map_default")]
+    if len(defaults) > 1 or (defaults and not any(p in e for p in SITE_PLACES for e in entries
+                                                   if e["id"] == defaults[0])):
+        raise CatalogueError(f"{path}: catalogue_map_default must be on one indicator the catalogue "
+                             f"site shows (found {defaults})")
+    if not defaults and any(p in e for p in SITE_PLACES for e in entries):
+        raise CatalogueError(f"{path}: no indicator has catalogue_map_default = true")
+
+
+def roles(entry: dict) -> frozenset[str]:
+    """Where an indicator can appear beyond what every indicator can: those whose field it has."""
+    return frozenset(role for role, field in ROLE_FIELDS.items() if entry.get(field) not in (None, ""))
+
+
+def require_role(indicator_id: str, role: str, path: Path | None = None) -> dict:
+    """The catalogue entry of ``indicator_id``, which must be declared for ``role``; else a
+    CatalogueError naming the field to add to indicators.toml."""
+    entry = next((e for e in _entries(path) if e["id"] == indicator_id), None)
+    if entry is None:
+        raise CatalogueError(f"unknown indicator {indicator_id!r} (not in {path or CATALOGUE_PATH})")
+    if role not in roles(entry):
+        raise CatalogueError(f"{indicator_id} cannot be used as {role.replace('_', ' ')}: "
+                             f"{(path or CATALOGUE_PATH).name} declares no {ROLE_FIELDS[role]} for it")
+    return entry
+
+
+def published(unit: bool, path: Path | None = None) -> dict[str, tuple[str, str]]:
+    """indicator -> (source, column) of the figure its source publishes (``published``): those
+    that also give a single-unit territory's value (``unit``), or France's only."""
+    return {e["id"]: (e["published"]["source"], e["published"]["column"]) for e in _entries(path)
+            if "published" in e and bool(e["published"].get("unit")) == unit}
+
+
+def chart_indicators(path: Path | None = None) -> dict[str, list[str]]:
+    """chart name -> the indicators it draws (``charts``), in catalogue order."""
+    out: dict[str, list[str]] = {}
+    for e in _entries(path):
+        for name in e.get("charts", ()):
+            out.setdefault(name, []).append(e["id"])
+    return out
+
+
+def site_indicators(place: str, path: Path | None = None) -> tuple[str, ...]:
+    """The indicators of one place of the catalogue site (``SITE_PLACES``), in their order."""
+    placed = [e for e in _entries(path) if place in e]
+    return tuple(e["id"] for e in sorted(placed, key=lambda e: e[place]))
+
+
+def default_map_indicator(path: Path | None = None) -> str:
+    """The indicator the catalogue's map shows first."""
+    return next(e["id"] for e in _entries(path) if e.get("catalogue_map_default"))
+
+
+@lru_cache(maxsize=4)
+def _entries(path: Path | None = None) -> tuple[dict, ...]:
+    return tuple(load_catalogue(path))
 
 
 @lru_cache(maxsize=4)

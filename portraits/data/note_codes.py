@@ -10,30 +10,21 @@ import json
 
 import pandas as pd
 
-from portraits.data import territories
-from portraits.data.compute import METRO_ONLY_SOURCES
+from portraits.data import sources, territories
 from portraits.data.territories import isin
 
-# Missing values (gap_notes): the source does not cover the place, or withholds the value.
-GAP_CODES = {
-    "metro_only": "metro_only",                         # IRIS or EPCI files: metropolitan France only
-    "comparateur_2024": "mayotte_census_2021",          # no 2021 figures for Mayotte's communes
-    "comparateur_2022": "mayotte_census_2018",          # no 2018 figures for Mayotte's communes
-    "urssaf_private_jobs": "mayotte_urssaf",            # the URSSAF series has no Mayotte
-    "statloc_revenus": "filosofi_overseas",             # {"year"}: no median in Guadeloupe, Guyane, Mayotte
-    "secret": "secret",                                 # statistical secrecy (the region has a value)
-    "other": "not_in_source",
-}
+# Missing values (gap_notes): where a source does not cover an overseas place, the note its
+# manifest entry declares (data/sources.toml: overseas_gap); otherwise one of these.
+SECRET = "secret"                      # statistical secrecy (the region has a value)
+NOT_IN_SOURCE = "not_in_source"
+YEAR_NOTES = frozenset({"filosofi_overseas"})   # notes that name the indicator's year: {"year"}
 SECRET_COMMUNES = "secret_communes"    # median income: {"n_missing", "n_communes"} communes left out
 PARTIAL_MEMBERS = "partial_members"    # members not whole EPCI: {"ept", "own", "whole_epci", "epci"}
 TWO_REGIONS = "two_regions"            # region row of a territory over two regions
-FRANCE_METRO = "france_metro"          # France row of a metropolitan source
 ALL_TERRITORIES_METRO = "all_territories_metro"   # {"n_territories"}: the metropolitan ones
 # pooled median income: {"n_territories", "n_overseas"}, the territories with a median, of which
 # overseas (Martinique, La Réunion), while the France row is metropolitan
 ALL_TERRITORIES_OVERSEAS = "all_territories_with_overseas"
-FRANCE_SOURCE = {"comparateur_2024": "france_without_mayotte", "comparateur_2022": "france_without_mayotte",
-                 "urssaf_private_jobs": "france_urssaf"}
 # The overseas industry share and sectors from Flores (portraits.data.overseas), each with
 # {"census_year", "flores_year"}: the years of both bases
 FLORES_TERRITORY = "flores_overseas"           # indicators: the territory's estimated share
@@ -44,9 +35,15 @@ MAYOTTE_SECTORS = "mayotte_sectors"            # neither the census shares nor F
 # a38.match_method: how Flores' zones d'emploi are apportioned to a territory
 A38_METHOD = "a38_ze_population"
 
-CODES = frozenset({*GAP_CODES.values(), SECRET_COMMUNES, PARTIAL_MEMBERS, TWO_REGIONS, FRANCE_METRO,
-                   ALL_TERRITORIES_METRO, ALL_TERRITORIES_OVERSEAS, *FRANCE_SOURCE.values(), FLORES_TERRITORY, FLORES_SECTORS,
-                   FLORES_REGION, *FLORES_BENCH.values(), MAYOTTE_SECTORS})
+
+def _manifest_codes() -> set[str]:
+    """The notes the source manifest declares (what each source covers)."""
+    return {code for s in sources.covering().values() for code in (s.overseas_gap, s.france_note) if code}
+
+
+CODES = frozenset({SECRET, NOT_IN_SOURCE, SECRET_COMMUNES, PARTIAL_MEMBERS, TWO_REGIONS, ALL_TERRITORIES_METRO,
+                   ALL_TERRITORIES_OVERSEAS, FLORES_TERRITORY, FLORES_SECTORS, FLORES_REGION,
+                   *FLORES_BENCH.values(), MAYOTTE_SECTORS, *_manifest_codes()})
 
 
 def args_json(**args) -> str:
@@ -57,28 +54,25 @@ def args_json(**args) -> str:
 def gap_notes(cat, ind_df: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
     """Explain every missing value by a code and set its status: ``nd`` when the source does
     not cover the place, ``s`` when it covers it but withholds the value."""
-    src_of = {i["id"]: i["source"] for i in cat}
+    gap_of = {i["id"]: sources.coverage_of(i["source"]).overseas_gap for i in cat}
     year_of = {i["id"]: str(i["millesime"]) for i in cat}
     overseas = set(terr.loc[terr.overseas, "territory_id"])
     reg_val = ind_df[ind_df.level == "region"].set_index(["territory_id", "indicator_id"]).value
     miss = ind_df.value.isna()
     codes, args, status = [], [], []
     for row in ind_df[miss].itertuples():
-        src = src_of[row.indicator_id]
         in_overseas = row.territory_id in overseas if row.level == "territory" else (
             row.geo_code in territories.OVERSEAS_REGIONS)
         st = "nd"
-        if src in METRO_ONLY_SOURCES and in_overseas:
-            code = GAP_CODES["metro_only"]
-        elif src in GAP_CODES and in_overseas:
-            code = GAP_CODES[src]
+        if gap_of[row.indicator_id] and in_overseas:
+            code = gap_of[row.indicator_id]
         elif row.level == "territory" and pd.notna(reg_val.get((row.territory_id, row.indicator_id))):
-            code, st = GAP_CODES["secret"], "s"
+            code, st = SECRET, "s"
         else:
-            code = GAP_CODES["other"]
+            code = NOT_IN_SOURCE
         codes.append(code)
         # the Filosofi note names the indicator's year
-        args.append(args_json(year=year_of[row.indicator_id]) if code == GAP_CODES["statloc_revenus"] else "")
+        args.append(args_json(year=year_of[row.indicator_id]) if code in YEAR_NOTES else "")
         status.append(st)
     ind_df.loc[miss, "note_code"] = codes
     ind_df.loc[miss, "note_args"] = args
@@ -130,13 +124,12 @@ def _set_where_empty(ind: pd.DataFrame, m: pd.Series, code: str, args: str = "")
 
 def scope_notes(cat, ind: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
     """What a benchmark covers, on the rows that have no note yet: the region of a territory
-    over two regions, France and the territories of a metropolitan source, France of the
-    comparateurs and of the URSSAF series."""
+    over two regions, the territories of a metropolitan source, and France as each source's
+    manifest entry says (``france_note``)."""
     # the region benchmark of a territory spanning two regions is the region of its id
     two = set(terr.loc[terr.regions.str.contains(";"), "territory_id"])
     _set_where_empty(ind, ind.level.eq("region") & ind.territory_id.isin(two), TWO_REGIONS)
-    fr_metro = {i["id"] for i in cat if i["source"] in METRO_ONLY_SOURCES}
-    _set_where_empty(ind, ind.level.eq("france") & ind.indicator_id.isin(fr_metro), FRANCE_METRO)
+    fr_metro = {i["id"] for i in cat if sources.coverage_of(i["source"]).metropolitan_only}
     n_metro = int((~terr.overseas).sum())
     _set_where_empty(ind, ind.level.eq("all_territories") & ind.indicator_id.isin(fr_metro),
                      ALL_TERRITORIES_METRO, args_json(n_territories=n_metro))
@@ -149,7 +142,6 @@ def scope_notes(cat, ind: pd.DataFrame, terr: pd.DataFrame) -> pd.DataFrame:
         _set_where_empty(ind, ind.level.eq("all_territories") & ind.indicator_id.eq("median_income"),
                          ALL_TERRITORIES_OVERSEAS, args_json(n_territories=len(with_value), n_overseas=n_over))
     for i in cat:
-        if i["source"] in FRANCE_SOURCE:
-            _set_where_empty(ind, ind.level.eq("france") & ind.indicator_id.eq(i["id"]),
-                             FRANCE_SOURCE[i["source"]])
+        if code := sources.coverage_of(i["source"]).france_note:
+            _set_where_empty(ind, ind.level.eq("france") & ind.indicator_id.eq(i["id"]), code)
     return ind

@@ -15,10 +15,8 @@ from portraits.data.territories import Crosswalk, dep_of, fold_arm
 MERGES_PATH = Path(__file__).resolve().parent / "commune_merges_cog2024.csv"
 EPT_SUPPLEMENT_PATH = Path(__file__).resolve().parent / "ept_supplement.csv"
 
-RAW_USED = ("ti_territoires", "ti_groupements", "ti_communes_cog2023", "ti_communes_cog2024",
-            "comparateur_2024", "comparateur_2022", "statloc_revenus", "urssaf_private_jobs",
-            "flores_a38_ze", "ptod_epci", "ptod_epci_exdeco", "ptod_communes_5k", "ptod_iris",
-            "cog_appartenance_2022", "cog_zones_2022", "naf_a38")
+# the raw tables `portraits data` reads: those with a schema (the polygons are read by the maps)
+RAW_USED = tuple(schemas.SPECS)
 URSSAF_YEARS = list(range(2014, 2025))
 
 
@@ -62,8 +60,8 @@ def prep_rp2021(raw) -> pd.DataFrame:
     # (e.g. 75116, Paris 16e, has two rows); the figures are the commune's each time
     df = pd.concat([com, arm], ignore_index=True).drop_duplicates("insee_com")
     df["code"] = fold_arm(df.insee_com)
-    cols = ["superficie_km2", "population_2021", "population_2015", "menages_2021",
-            "pop_15_64_totale_2021", "pop_15_64_chomage_2021", "pop_15_64_active_2021"]
+    # every count the schema reads (a column added there reaches the catalogue's formulas)
+    cols = [c for c, col in schemas.SPECS["comparateur_2024"].columns.items() if str(col.dtype) == "float64"]
     out = df.groupby("code", as_index=False)[cols].sum(min_count=1)
     mayotte = dep_of(out.code) == "976"
     out.loc[mayotte, cols] = np.nan

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from portraits.core import atomic, config
@@ -27,13 +28,23 @@ class Source:
     millesime: str
     geography: str
     citation: str  # short French source line, as the portraits cite it
+    # what a statistical source covers (see the manifest's header); "" for the other files
+    coverage: str = ""       # "metropolitan" or "overseas"
+    overseas_gap: str = ""   # the note code of a value it leaves missing overseas
+    france_note: str = ""    # the note code of its France row
+
+    @property
+    def metropolitan_only(self) -> bool:
+        """No overseas unit: its France is metropolitan France."""
+        return self.coverage == "metropolitan"
 
     def raw_path(self, raw_dir: Path | None = None) -> Path:
         return (raw_dir or config.raw_dir()) / self.file
 
 
-
 REQUIRED = ("id", "file", "sha256", "producer", "title", "upstream", "licence", "millesime", "geography")
+COVERAGES = ("metropolitan", "overseas")
+COVERAGE_KEYS = ("coverage", "overseas_gap", "france_note")
 
 
 def load_sources(path: Path | None = None) -> dict[str, Source]:
@@ -53,10 +64,47 @@ def load_sources(path: Path | None = None) -> dict[str, Source]:
             raise SourceError(f"{path}: source id {entry['id']!r} is declared twice")
         # the TOML's ``citation`` where the default line would not read well
         citation = entry.get("citation") or f"{entry['producer']}, {entry['title']} ({entry['millesime']})"
-        sources[entry["id"]] = Source(**{k: entry[k] for k in REQUIRED}, citation=citation)
+        _check_coverage(path, entry)
+        sources[entry["id"]] = Source(**{k: entry[k] for k in REQUIRED}, citation=citation,
+                                      **{k: entry.get(k, "") for k in COVERAGE_KEYS})
     if not sources:
         raise SourceError(f"{path}: no [[source]] entries")
     return sources
+
+
+def _check_coverage(path: Path, entry: dict) -> None:
+    coverage = entry.get("coverage", "")
+    if coverage and coverage not in COVERAGES:
+        raise SourceError(f"{path}: source {entry['id']!r}: coverage {coverage!r} is not one of "
+                          f"{', '.join(COVERAGES)}")
+    given = [k for k in COVERAGE_KEYS[1:] if entry.get(k)]
+    if given and not coverage:
+        raise SourceError(f"{path}: source {entry['id']!r} has {', '.join(given)} but no coverage")
+
+
+def covering(path: Path | None = None) -> dict[str, Source]:
+    """The statistical sources (those that declare a coverage), each manifest read once."""
+    return _covering(Path(path or config.sources_path()))
+
+
+@lru_cache(maxsize=4)
+def _covering(path: Path) -> dict[str, Source]:
+    return {sid: s for sid, s in load_sources(path).items() if s.coverage}
+
+
+def coverage_of(source_id: str, path: Path | None = None) -> Source:
+    """The manifest entry of a source an indicator reads, which must say what it covers."""
+    found = covering(path).get(source_id)
+    if found is None:
+        raise SourceError(f"{path or config.sources_path()}: source {source_id!r} declares no coverage "
+                          f"(coverage = {' or '.join(map(repr, COVERAGES))}): every source an indicator "
+                          "reads must say what it covers")
+    return found
+
+
+def metropolitan_only(path: Path | None = None) -> frozenset[str]:
+    """Ids of the sources without any overseas unit (their France is metropolitan France)."""
+    return frozenset(sid for sid, s in covering(path).items() if s.metropolitan_only)
 
 
 def sha256_of(path: Path) -> str:

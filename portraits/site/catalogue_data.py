@@ -23,26 +23,13 @@ from portraits.core import levels, outputs
 from portraits.data import indicators, store
 from portraits.text import fmt, typo
 
+# Where the site shows which indicator is declared in the catalogue (indicators.toml:
+# catalogue_column, catalogue_map, catalogue_map_default).
 #: Columns of the catalogue table, in order (the portrait's most telling figures).
-TABLE_INDICATORS: tuple[str, ...] = (
-    "population",
-    "industry_jobs_share",
-    "jobs_growth",
-    "private_jobs_growth",
-    "median_income",
-    "unemployment_rate",
-)
+TABLE_INDICATORS: tuple[str, ...] = indicators.site_indicators("catalogue_column")
 #: Indicators offered by the map's select box (those present in the data are kept).
-MAP_INDICATORS: tuple[str, ...] = TABLE_INDICATORS + (
-    "industry_establishments_share",
-    "employment_concentration",
-    "workers_share",
-    "population_growth",
-    "density",
-    "poverty_rate",
-    "no_diploma_share",
-)
-DEFAULT_MAP_INDICATOR = "industry_jobs_share"
+MAP_INDICATORS: tuple[str, ...] = TABLE_INDICATORS + indicators.site_indicators("catalogue_map")
+DEFAULT_MAP_INDICATOR = indicators.default_map_indicator()
 
 FILE_KINDS: tuple[tuple[str, str, str], ...] = tuple(
     # (key, relative path pattern, French link text), from the registry of outputs

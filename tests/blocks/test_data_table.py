@@ -7,7 +7,8 @@ import pytest
 
 from portraits.blocks import data_table
 from portraits.blocks.data_table import comparison_frame
-from portraits.data import store
+from portraits.data import sources, store
+from portraits.text import notes
 
 
 pytestmark = pytest.mark.usefixtures("processed")
@@ -29,13 +30,15 @@ def test_comparison_frame():
 def test_notes_are_french_sentences():
     """ti-2404 (secret medians), ti-0101 (Flores), ti-0601 (Mayotte): each row's note in French."""
     med = comparison_frame("ti-2404").set_index("Indicateur").Note
-    assert "Médiane non diffusée (secret statistique) pour 7 communes sur 145, exclues du calcul." in set(med)
+    # the words are notes.toml's (a note reworded there is reworded here)
+    assert notes.note_text("secret_communes", {"n_missing": 7, "n_communes": 145}) in set(med)
     flores = comparison_frame("ti-0101").set_index("Indicateur")
     share = flores.loc[flores.index.str.contains("industrie dans l'emploi"), "Note"].iloc[0]
-    assert share.startswith("Outre-mer : part dans l'emploi salarié (Flores 2023)") and "non classée" in share
+    assert share == notes.note_text("flores_overseas", {"flores_year": "2023", "census_year": "2022"})
     mayotte = comparison_frame("ti-0601")
-    assert mayotte.Note.str.startswith(("Non disponible à Mayotte", "Non disponible outre-mer",
-                                        "Non diffusé : Filosofi 2021")).all()
+    # each missing value says what its source leaves out overseas (data/sources.toml)
+    gaps = {notes.note_text(s.overseas_gap, {"year": "2021"}) for s in sources.covering().values() if s.overseas_gap}
+    assert mayotte.Note.isin(gaps | {notes.note_text("mayotte_sectors")}).all()
     assert comparison_frame("ti-8413").Note.eq("").all()      # a metropolitan, whole-EPCI territory
 
 

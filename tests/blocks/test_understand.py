@@ -1,4 +1,5 @@
 from portraits.blocks import understand
+from portraits.text import notes
 
 
 def test_understand(portrait):
@@ -14,7 +15,7 @@ def test_a_missing_value_says_why_and_the_heading_level_is_chosen(portrait, stor
     assert und.startswith("### Pour comprendre") and "#### Définitions et méthodes" in und
     line = next(ln for ln in und.splitlines() if ln.startswith("- **Population**"))
     # the indicator's note says why: no generic "non disponible" after it
-    assert "Non disponible à Mayotte : le recensement n'y est pas annuel" in line
+    assert notes.note_text("mayotte_census_2021") in line     # notes.toml's words
     assert "Non disponible pour ce territoire" not in line
 
 

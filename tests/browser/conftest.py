@@ -6,6 +6,9 @@ and built output directories to look at.
 - axe-core: pinned in tests/browser/package.json + package-lock.json; ``npm ci`` installs it
   into tests/browser/node_modules when missing.
 - Screenshots go to ``output/screenshots/`` (or $PORTRAITS_OUTPUT_DIR/screenshots) for review.
+
+``make test`` installs all of these (venv, system-deps, node-deps, data) before it runs: one
+missing is a broken setup, so the tests fail saying what to install, never skip.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pytest
 
 from portraits.core import config, outputs
 from portraits.data import store
-from portraits.site import catalogue
+from portraits.site import catalogue, publish
 from portraits.site.catalogue_data import FILE_KINDS
 
 HERE = Path(__file__).resolve().parent
@@ -66,8 +69,12 @@ def screenshot_dir() -> Path:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).is_file():
-        pytest.skip(f"{CHROMIUM} missing: `apt-get install -y chromium` (make system-deps)")
-    from playwright.sync_api import sync_playwright
+        pytest.fail(f"{CHROMIUM} missing: `apt-get install -y chromium` (make system-deps), "
+                    "or set PORTRAITS_CHROMIUM", pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:   # a test dependency (requirements-test.txt): the setup is broken
+        pytest.fail(f"playwright missing ({exc}): `make venv` installs requirements-test.txt", pytrace=False)
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -115,7 +122,8 @@ def axe_source() -> str:
     if not script.is_file():
         npm = shutil.which("npm")
         if not npm:
-            pytest.skip("npm missing: cannot install axe-core (apt-get install -y npm)")
+            pytest.fail("npm missing: cannot install axe-core (`apt-get install -y npm`, make system-deps)",
+                        pytrace=False)
         subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True,
                        timeout=300)
     return script.read_text(encoding="utf-8")
@@ -165,14 +173,9 @@ def catalogue_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """Real portraits of E2E_IDS built by `portraits build` into a temporary output dir."""
-    try:
-        from portraits.site import publish
-    except ImportError as exc:
-        pytest.skip(f"portraits.site.publish not available yet ({exc})")
-    if not config.template_path().is_file():
-        pytest.skip(f"portrait template not written yet ({config.template_path().name} missing)")
     if not (config.processed_dir() / "indicators.csv").is_file():
-        pytest.skip("data/processed missing: run `portraits data` first")
+        pytest.fail(f"{config.processed_dir()} has no indicators.csv: run `portraits data` first "
+                    "(make test does)", pytrace=False)
     out = tmp_path_factory.mktemp("built-site")
     result = publish.build_site(ids=E2E_IDS, all_territories=False, formats=["html", "pdf"], engine="builtin",
                              force=False, jobs=None, timeout=300, template=None, output_dir=out)

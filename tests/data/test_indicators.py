@@ -78,12 +78,14 @@ P18_EMPLT_SAL = 33.701925. ti-8413 is one EPCI (200042935): 34.57 and 24.33 exac
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from _data_support import processed_value as val
+from portraits.core.errors import CatalogueError
 from portraits.data import indicators, store
 
 
@@ -246,3 +248,66 @@ def test_population_growth_on_constant_geography(ind):
     gives the old commune's (5,180), which would make the growth +7.2 %/year. Same awk as in
     the module docstring with t=ti-5215: pop21=50102 pop15=47742 growth=0.807399."""
     assert val(ind, "ti-5215", "population_growth") == pytest.approx(0.807399, abs=1e-6)
+
+
+def _catalogue_with(tmp_path, edit) -> Path:
+    """A copy of the real catalogue with ``edit`` (text -> text) applied."""
+    path = tmp_path / "indicators.toml"
+    path.write_text(edit(indicators.CATALOGUE_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def test_roles_are_the_fields_the_catalogue_declares():
+    by_id = {e["id"]: e for e in indicators.load_catalogue()}
+    assert {"key_figure", "series"} <= indicators.roles(by_id["private_jobs_growth"])
+    assert "breakdown" in indicators.roles(by_id["industry_jobs_share"])
+    assert "series" not in indicators.roles(by_id["population"])
+    # the site's places come from the catalogue, in the ranks it gives
+    columns = indicators.site_indicators("catalogue_column")
+    assert [by_id[i]["catalogue_column"] for i in columns] == list(range(1, len(columns) + 1))
+    assert indicators.default_map_indicator() in columns + indicators.site_indicators("catalogue_map")
+
+
+def test_a_role_the_catalogue_does_not_declare_is_a_clear_error():
+    assert indicators.require_role("population", "key_figure")["id"] == "population"
+    with pytest.raises(CatalogueError, match="population cannot be used as series: indicators.toml "
+                                             "declares no series for it"):
+        indicators.require_role("population", "series")
+    with pytest.raises(CatalogueError, match="unknown indicator 'nope'"):
+        indicators.require_role("nope", "key_figure")
+
+
+def test_without_its_words_an_indicator_is_no_key_figure(tmp_path):
+    path = _catalogue_with(tmp_path, lambda t: t.replace('key_figure = "habitants"\n', ""))
+    with pytest.raises(CatalogueError, match="population cannot be used as key figure"):
+        indicators.require_role("population", "key_figure", path)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace("catalogue_column = 2\n", "catalogue_column = 1\n"), "catalogue_column must number"),
+    (lambda t: t.replace("catalogue_map = 3\n", "catalogue_map = 3\ncatalogue_map_default = true\n"),
+     "catalogue_map_default must be on one indicator"),
+    (lambda t: t.replace("catalogue_map_default = true\n", ""), "no indicator has catalogue_map_default"),
+])
+def test_site_places_are_checked(tmp_path, edit, message):
+    with pytest.raises(CatalogueError, match=message):
+        indicators.load_catalogue(_catalogue_with(tmp_path, edit))
+
+
+def test_published_figures_are_declared_in_the_catalogue(tmp_path):
+    """The source's own figures (France's national row; a single-unit territory's value) are
+    declared per indicator, and each names a column its raw file's schema reads."""
+    from portraits.data import schemas
+
+    both, france_only = indicators.published(unit=True), indicators.published(unit=False)
+    assert "median_income" in both and "workers_share" in france_only and not set(both) & set(france_only)
+    for source, column in {**both, **france_only}.values():
+        assert column in schemas.SPECS[source].columns
+    with pytest.raises(CatalogueError, match="published needs"):
+        indicators.load_catalogue(_catalogue_with(tmp_path, lambda t: t.replace('column = "rev_med_21"', 'col = "x"')))
+
+
+def test_the_charts_an_indicator_appears_in_are_declared_in_the_catalogue():
+    charts = indicators.chart_indicators()
+    assert charts["sectors"] == ["industry_jobs_share"] and charts["private_jobs"] == ["private_jobs_growth"]
+    assert "chart" in indicators.roles(next(e for e in indicators.load_catalogue() if e["id"] == "establishments"))

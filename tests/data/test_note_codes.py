@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from portraits.data import note_codes, store
+from portraits.data import note_codes, sources, store
 
 
 def test_codes_only_no_prose(ind):
@@ -60,7 +60,8 @@ def test_overseas_territory_gets_what_its_sources_allow(ind):
     assert np.isnan(gap["value"]) and gap["status"] == "nd" and gap["note_code"] == "metro_only"
     mayotte = ind[(ind.territory_id == "ti-0601") & (ind.level == "territory")]
     assert mayotte.value.isna().all()           # never zero: the source's 0 means "no census"
-    assert (mayotte.status == "nd").all() and mayotte.note_code.isin({*note_codes.GAP_CODES.values(), note_codes.MAYOTTE_SECTORS}).all()
+    gaps = {s.overseas_gap for s in sources.covering().values()}   # what its sources declare
+    assert (mayotte.status == "nd").all() and mayotte.note_code.isin(gaps | {note_codes.MAYOTTE_SECTORS}).all()
 
 
 def test_missing_values_are_never_zero_and_always_explained(ind):

@@ -87,3 +87,43 @@ def test_citation_is_the_manifests_or_producer_title_and_millesime(tmp_path, mir
     srcs = sources.load_sources(_manifest(tmp_path, files))
     assert srcs["s0"].citation == "Insee, test"
     assert srcs["s1"].citation == "INSEE, t (2021)"
+
+
+def _with_coverage(tmp: Path, files: dict[str, bytes], **coverage: str) -> Path:
+    """A manifest whose first source declares ``coverage`` (its keys, as in data/sources.toml)."""
+    path = _manifest(tmp, files)
+    lines = path.read_text(encoding="utf-8").split("\n[[source]]")
+    lines[0] += "".join(f'\n{k} = "{v}"' for k, v in coverage.items()) + "\n"
+    path.write_text("\n[[source]]".join(lines), encoding="utf-8")
+    return path
+
+
+def test_coverage_is_declared_once_in_the_manifest(tmp_path, mirror):
+    _, files = mirror
+    path = _with_coverage(tmp_path, files, coverage="metropolitan", overseas_gap="metro_only",
+                          france_note="france_metro")
+    assert sources.metropolitan_only(path) == {"s0"}
+    s0 = sources.coverage_of("s0", path)
+    assert (s0.overseas_gap, s0.france_note) == ("metro_only", "france_metro")
+    # a file that is not a statistical source (s1) declares nothing: an indicator may not read it
+    with pytest.raises(sources.SourceError, match="'s1' declares no coverage"):
+        sources.coverage_of("s1", path)
+
+
+@pytest.mark.parametrize("coverage, message", [
+    ({"coverage": "everywhere"}, "coverage 'everywhere' is not one of metropolitan, overseas"),
+    ({"overseas_gap": "metro_only"}, "has overseas_gap but no coverage"),
+])
+def test_a_bad_coverage_is_refused(tmp_path, mirror, coverage, message):
+    _, files = mirror
+    with pytest.raises(sources.SourceError, match=message):
+        sources.load_sources(_with_coverage(tmp_path, files, **coverage))
+
+
+def test_every_source_an_indicator_reads_says_what_it_covers():
+    from portraits.data import indicators
+
+    for ind in indicators.load_catalogue():
+        assert sources.coverage_of(ind["source"]).coverage in sources.COVERAGES
+    # the IRIS and EPCI files of PTOD have no overseas unit (their names and PROVENANCE say so)
+    assert {"ptod_iris", "ptod_epci", "ptod_epci_exdeco"} <= sources.metropolitan_only()

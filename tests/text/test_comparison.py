@@ -1,42 +1,60 @@
+"""The comparison rules (portraits.text.comparison): thresholds and words are read here from
+portraits/text/phrasing.toml [compare], the statistician's file, never copied, so editing a
+threshold there is a one-file change."""
+
 import math
+import re
+import tomllib
 
 import pytest
 
+from portraits.core import config
 from portraits.text import comparison
-from portraits.text.grammar import Noun
+from portraits.text.grammar import Noun, agree
 
 NN = "\u202f"
+RULES = tomllib.loads(config.PHRASING_PATH.read_text(encoding="utf-8"))["compare"]
+WORDS = RULES["words"]
+NEAR, MARKED = RULES["near_points"], RULES["marked_points"]
+B = 12.4    # a benchmark rate, in %
 
 
-@pytest.mark.parametrize("t, b, kind, strong", [
-    (12.4, 12.4, "equal", False),
-    (12.44, 12.36, "equal", False),     # equal as displayed (12,4 %)
-    (12.9, 12.4, "near", False),        # |d| < NEAR_POINTS
-    (13.4, 12.4, "above", False),       # d = 1 point exactly: no longer "proche"
-    (17.4, 12.4, "above", True),        # d = MARKED_POINTS
-    (7.0, 12.4, "below", True),
-    (10.0, 12.4, "below", False),
+@pytest.mark.parametrize("d, kind, strong", [
+    (0.0, "equal", False),
+    (NEAR / 2, "near", False),           # |d| < near_points
+    (NEAR, "above", False),              # d = near_points exactly: no longer "proche"
+    (MARKED, "above", True),             # d = marked_points: "nettement"
+    (-MARKED - 0.6, "below", True),
+    (-(NEAR + MARKED) / 2, "below", False),
 ])
-def test_compare_rates_in_points(t, b, kind, strong):
-    cmp = comparison.compare(t, b, "%")
+def test_compare_rates_in_points(d, kind, strong):
+    cmp = comparison.compare(B + d, B, "%")
     assert (cmp.kind, cmp.strong) == (kind, strong)
 
 
-@pytest.mark.parametrize("t, b, kind, strong", [
-    (21000, 21500, "near", False),      # -2.3 % < NEAR_RELATIVE
-    (20000, 21500, "below", False),     # -7 %
-    (30000, 21500, "above", True),      # +40 % >= MARKED_RELATIVE
-    (21500, 21500, "equal", False),
+def test_equal_as_displayed():
+    assert comparison.compare(12.44, 12.36, "%").kind == "equal"     # both shown 12,4 %
+
+
+@pytest.mark.parametrize("r, kind, strong", [
+    (0.0, "equal", False),
+    (-RULES["near_relative"] / 2, "near", False),
+    (-(RULES["near_relative"] + RULES["marked_relative"]) / 2, "below", False),
+    (RULES["marked_relative"] * 2, "above", True),
 ])
-def test_compare_levels_in_percent(t, b, kind, strong):
-    cmp = comparison.compare(t, b, "€")
+def test_compare_levels_in_percent(r, kind, strong):
+    b = 21500
+    cmp = comparison.compare(round(b * (1 + r)), b, "€")
     assert (cmp.kind, cmp.strong) == (kind, strong)
     assert not cmp.in_points
 
 
 def test_compare_annual_growth_has_its_own_thresholds():
-    assert comparison.compare(0.4, 0.3, "%/an").kind == "near"
-    assert comparison.compare(0.9, 0.3, "%/an").strong
+    near, marked = RULES["growth_near_points"], RULES["growth_marked_points"]
+    assert near < NEAR      # else this test would not tell the two sets apart
+    assert comparison.compare(0.3 + near / 2, 0.3, "%/an").kind == "near"
+    assert comparison.compare(0.3 + marked, 0.3, "%/an").strong
+    assert not comparison.compare(0.3 + marked, 0.3, "%").strong
 
 
 @pytest.mark.parametrize("t, b", [(None, 12.0), (12.0, None), (math.nan, 1.0)])
@@ -47,29 +65,37 @@ def test_compare_missing(t, b):
 
 
 def test_qualifiers_agree_with_the_noun():
-    part, taux = Noun("part", "f"), Noun("taux")
-    above_strong = comparison.compare(20, 10, "%")
-    assert comparison.qualifier(above_strong, part) == "nettement supérieure à"
-    assert comparison.qualifier(above_strong, taux) == "nettement supérieur à"
-    assert comparison.qualifier(comparison.compare(10, 12, "%"), part) == "inférieure à"
-    assert comparison.qualifier(comparison.compare(10.2, 10, "%"), taux) == "proche de"
-    assert comparison.qualifier(comparison.compare(10, 10, "%"), part) == "égale à"
-    assert comparison.qualifier(comparison.compare(10, 10, "%"), Noun("effectifs", plural=True)) == "égaux à"
+    part, taux, effectifs = Noun("part", "f"), Noun("taux"), Noun("effectifs", plural=True)
+    above_strong = comparison.compare(B + MARKED, B, "%")
+    assert comparison.qualifier(above_strong, part) == f"{WORDS['marked']} {agree(WORDS['above'], part)} à"
+    assert comparison.qualifier(above_strong, taux) == f"{WORDS['marked']} {WORDS['above']} à"
+    below = comparison.compare(B - (NEAR + MARKED) / 2, B, "%")
+    assert comparison.qualifier(below, part) == f"{agree(WORDS['below'], part)} à"
+    assert comparison.qualifier(comparison.compare(B + NEAR / 2, B, "%"), taux) == f"{WORDS['near']} de"
+    assert comparison.qualifier(comparison.compare(B, B, "%"), part) == f"{agree(WORDS['equal'], part)} à"
+    assert comparison.qualifier(comparison.compare(B, B, "%"), effectifs) == f"{agree(WORDS['equal'], effectifs)} à"
+
+
+def test_agreement_is_french():
+    assert agree("supérieur", Noun("part", "f")) == "supérieure"
+    assert agree("égal", Noun("effectifs", plural=True)) == "égaux"
 
 
 def test_signed_gap_in_points_percent_or_times():
     assert comparison.signed_gap(comparison.compare(18.5, 12.4, "%")) == "+6,1\u00a0points"
     assert comparison.signed_gap(comparison.compare(19500, 21500, "€")) == f"\u22129{NN}%"
-    assert comparison.signed_gap(comparison.compare(280, 100, "hab/km²")) == "2,8 fois plus"
+    factor = RULES["ratio_words"] + 0.8     # at least ratio_words times: said in words
+    assert comparison.signed_gap(comparison.compare(100 * factor, 100, "hab/km²")) == \
+        f"{factor:.1f}".replace(".", ",") + " fois plus"
     assert comparison.signed_gap(comparison.compare(10, 10, "%")) is None
 
 
 def test_qualified_names_the_benchmark_with_contraction():
     part = Noun("part", "f")
-    assert comparison.qualified(comparison.compare(20, 10, "%"), part, "la moyenne nationale") == \
-        "nettement supérieure à la moyenne nationale"
-    assert comparison.qualified(comparison.compare(10.2, 10, "%"), part, "le niveau national") == \
-        "proche du niveau national"
+    assert comparison.qualified(comparison.compare(B + MARKED, B, "%"), part, "la moyenne nationale") == \
+        f"{WORDS['marked']} {agree(WORDS['above'], part)} à la moyenne nationale"
+    assert comparison.qualified(comparison.compare(B + NEAR / 2, B, "%"), part, "le niveau national") == \
+        f"{agree(WORDS['near'], part)} du niveau national"     # de + le -> du
 
 
 def test_join_versus_does_not_repeat_the_word():
@@ -84,20 +110,23 @@ def test_thresholds_come_from_the_toml_file(tmp_path, monkeypatch):
 
     from portraits.core import config
 
-    assert comparison.compare(12.9, 12.4, "%").kind == "near"  # 0,5 point < near_points = 1
+    assert comparison.compare(B + NEAR / 2, B, "%").kind == "near"
     edited = tmp_path / "phrasing.toml"
-    edited.write_text(config.PHRASING_PATH.read_text(encoding="utf-8").replace(
-        "near_points = 1.0", "near_points = 0.2"), encoding="utf-8")
+    smaller = NEAR / 5
+    text, n = re.subn(r"^near_points = .*$", f"near_points = {smaller}",
+                      config.PHRASING_PATH.read_text(encoding="utf-8"), count=1, flags=re.M)
+    assert n == 1
+    edited.write_text(text, encoding="utf-8")
     monkeypatch.setattr(config, "PHRASING_PATH", edited)
     config.phrasing_rules.cache_clear()
     try:
         importlib.reload(comparison)
-        assert comparison.NEAR_POINTS == 0.2 and comparison.compare(12.9, 12.4, "%").kind == "above"
+        assert comparison.NEAR_POINTS == smaller and comparison.compare(B + NEAR / 2, B, "%").kind == "above"
     finally:
         monkeypatch.undo()
         config.phrasing_rules.cache_clear()
         importlib.reload(comparison)
-    assert comparison.NEAR_POINTS == 1.0
+    assert comparison.NEAR_POINTS == NEAR
 
 
 def test_point_thresholds_are_the_growth_ones_for_annual_rates():

@@ -1,5 +1,8 @@
+import tomllib
+
 import pytest
 
+from portraits.core import config
 from portraits.text import trends
 
 
@@ -9,23 +12,38 @@ def test_period_words():
     assert trends.period_words("") == ""
 
 
+# The thresholds and words are phrasing.toml's [trend], read here (not copied): each case sits
+# just below or just at a threshold AS DISPLAYED (one decimal, half-up).
+T = tomllib.loads(config.PHRASING_PATH.read_text(encoding="utf-8"))["trend"]
+STABLE, UP, DOWN = T["stable"], f"en {T['up']}", f"en {T['down']}"
+SLIGHT_UP, SLIGHT_DOWN = f"en {T['slight']} {T['up']}", f"en {T['slight']} {T['down']}"
+
+
+def _just_below(threshold):   # shown one tenth below
+    return threshold - 0.051
+
+
+def _reached(threshold):      # below the threshold, but shown equal to it
+    return threshold - 0.04
+
+
 @pytest.mark.parametrize("rate, words", [
-    (0.049, "quasi stable"),        # shown 0,0
-    (0.05, "en légère hausse"),     # shown +0,1: STABLE_ANNUAL reached (the raw value is below it)
-    (-0.46, "en baisse"),           # shown −0,5: SLIGHT_ANNUAL reached, not "légère" (ti-2706)
-    (-0.44, "en légère baisse"),    # shown −0,4
-    (0.45, "en hausse"),            # shown +0,5 (half-up)
-    (0.449, "en légère hausse"),    # shown +0,4
+    (_just_below(T["stable_annual"]), STABLE),
+    (_reached(T["stable_annual"]), SLIGHT_UP),        # the raw value is below the threshold
+    (-_reached(T["slight_annual"]), DOWN),            # not "légère" (ti-2706)
+    (-_just_below(T["slight_annual"]), SLIGHT_DOWN),
+    (T["slight_annual"] - 0.05, UP),                  # half-up
+    (T["slight_annual"] - 0.051, SLIGHT_UP),
 ])
 def test_trend_words_apply_to_the_displayed_annual_rate(rate, words):
     assert trends.trend_words(rate, annual=True) == words
 
 
 @pytest.mark.parametrize("change, words", [
-    (0.46, "en légère hausse"),     # shown +0,5: STABLE_TOTAL reached, not "quasi stable" (ti-3217)
-    (0.44, "quasi stable"),         # shown +0,4
-    (1.96, "en hausse"),            # shown +2,0: SLIGHT_TOTAL reached
-    (1.94, "en légère hausse"),     # shown +1,9
+    (_reached(T["stable_total"]), SLIGHT_UP),         # not "quasi stable" (ti-3217)
+    (_just_below(T["stable_total"]), STABLE),
+    (_reached(T["slight_total"]), UP),
+    (_just_below(T["slight_total"]), SLIGHT_UP),
 ])
 def test_trend_words_apply_to_the_displayed_total_change(change, words):
     assert trends.trend_words(change, annual=False) == words
