@@ -110,7 +110,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     if args.dry_run:
         return EXIT_OK
     port = {} if args.port is None else {"port": args.port}
-    return server.run(ids, template=Path(args.template) if args.template else None, **port)
+    return server.run(ids, template=Path(args.template) if args.template else None, jobs=args.jobs, **port)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -172,6 +172,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "conditions and every outcome of the rules, and say why each was picked")
     p.add_argument("--output", help="with --cover: the build to read (default: output/)")
     p.add_argument("--dry-run", action="store_true", help="print the territories (and why, with --cover), serve nothing")
+    p.add_argument("--jobs", type=_positive_int, default=None,
+                   help="territories rebuilt at a time, each in its own kernel (default: the number of cores)")
     # no default here: server.run's (importing the preview would slow every command down)
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8000; 0: any free port)")
     p.add_argument("--template", help="template to watch and execute (default: portrait_template.qmd)")

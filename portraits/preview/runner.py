@@ -179,7 +179,7 @@ class Runner:
         timings["render"] = time.monotonic() - t0
         timings["total"] = time.monotonic() - started
         version = self._publish(page, True, None, timings, changes)
-        self.log(f"preview: version {version.generation} served in {timings['total']:.2f} s ("
+        self.log(f"preview: {self.territory}: version {version.generation} served in {timings['total']:.2f} s ("
                  + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items() if k != "total") + ")")
         return version
 
@@ -257,7 +257,7 @@ class Runner:
         timings["total"] = time.monotonic() - started
         page = error_page(error, template=self.template, territory=self.territory, text=text)
         version = self._publish(page, False, error.summary(), timings, changes)
-        self.log(f"preview: version {version.generation}: {error.summary()}")
+        self.log(f"preview: {self.territory}: version {version.generation}: {error.summary()}")
         return version
 
     def _render(self, nb: nbformat.NotebookNode) -> str:

@@ -300,10 +300,11 @@ def _kill(pid: int, sig: int = signal.SIGKILL) -> None:
         pass
 
 
-def run(territories: Sequence[str], *, port: int = DEFAULT_PORT, template: Path | None = None) -> int:
+def run(territories: Sequence[str], *, port: int = DEFAULT_PORT, template: Path | None = None,
+        jobs: int | None = None) -> int:
     """``portraits preview ID…``: resolve the territories, serve, print the URL, wait for Ctrl-C."""
     ids = resolve_ids(list(territories), False)
-    preview = Preview(ids, template, port=port, log=lambda msg: print(msg, flush=True))
+    preview = Preview(ids, template, port=port, jobs=jobs, log=lambda msg: print(msg, flush=True))
     try:
         url = preview.start()
     except FileNotFoundError as exc:  # the template
