@@ -115,3 +115,27 @@ def test_a_later_cell_that_rebinds_a_name_the_text_reads_turns_the_shortcut_off(
     version = _edit(p, path, rebinding.replace(SENTENCE, REWORDED))
     assert "execute" in version.timings and "narrative" not in version.timings
     assert b"relu, vaut 42" in version.page  # what a full run says: the text runs before
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("processed")
+def test_the_real_template_reworded_equals_a_full_run(tmp_path):
+    """The benchmark's sentence edit of portrait_template.qmd (benchlib.edit_sentence)."""
+    import importlib.util
+
+    from portraits.core import config
+
+    spec = importlib.util.spec_from_file_location("benchlib", config.PROJECT_DIR / "benchmarks" / "benchlib.py")
+    benchlib = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchlib)
+    original = config.template_path().read_text(encoding="utf-8")
+    edited, words = benchlib.edit_sentence(original, 1)
+    path = tmp_path / "portrait.qmd"
+    path.write_text(original, encoding="utf-8")
+    (tmp_path / "package").mkdir()
+    with Preview("ti-8413", path, port=0, package_dir=tmp_path / "package", processed_dir=tmp_path / "none") as p:
+        assert p.wait_for(1, 180) is not None
+        version = _edit(p, path, edited)
+    assert "narrative" in version.timings and "execute" not in version.timings
+    assert words.encode() in version.page
+    assert _body(version.page) == _body(_full_page(tmp_path, edited))
