@@ -23,9 +23,13 @@ parentheses where there is one):
   (benchlib.edit_sentence): its text cell runs again in the warm kernel, then the page is
   rendered;
 - preview_refresh_s (and _max_s): the Markdown edit; preview_refresh_execute_s (and _max_s):
-  the code edit.
+  the code edit;
+- preview_multi_first_page_s: `portraits preview ID ID ID` (``--multi``, one warm kernel per
+  territory, ``--multi-jobs`` rebuilt at a time): from starting the command to every pane's
+  first portrait served; ``--multi ''`` skips it.
 
-    python benchmarks/bench_preview.py [--id ti-8413] [--edits 7] [--pause 0.5] [--json FILE]
+    python benchmarks/bench_preview.py [--id ti-8413] [--edits 7] [--pause 0.5]
+        [--multi "ti-8413 ti-0601 ti-1105"] [--multi-jobs N] [--json FILE]
 """
 
 from __future__ import annotations
@@ -142,11 +146,47 @@ def start(cmd: list[str], log: list[str]) -> tuple[subprocess.Popen, str, int, f
     return proc, url, int(m.group(2)), first_page
 
 
+def multi_first_page(ids: list[str], template: Path, jobs: int | None, log: list[str]) -> float:
+    """Seconds from starting ``portraits preview ID…`` to every pane's first portrait served."""
+    cmd = [sys.executable, "-m", "portraits", "preview", *ids, "--port", "0", "--template", str(template)]
+    cmd += ["--jobs", str(jobs)] if jobs else []
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT)
+    try:
+        first = proc.stdout.readline()
+        m = re.search(r"(http://127\.0\.0\.1:\d+/)", first)
+        if not m:
+            raise SystemExit(f"preview did not start: {first}{proc.stdout.read()}")
+        threading.Thread(target=lambda: log.extend(proc.stdout), daemon=True).start()
+        pending = set(ids)
+        while pending:
+            for tid in sorted(pending):
+                st = json.loads(get(f"{m.group(1)}status?territory={tid}"))
+                if st["generation"] >= 1:
+                    if not st["ok"]:
+                        raise SystemExit(f"first version of {tid} failed: {st['error']}")
+                    print(f"# multi: {tid} served after {time.perf_counter() - t0:.1f} s "
+                          f"({json.dumps({k: round(v, 2) for k, v in st['timings'].items()})})", flush=True)
+                    pending.discard(tid)
+            time.sleep(0.05)
+        return time.perf_counter() - t0
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--id", default="ti-8413")
     parser.add_argument("--edits", "--limit", type=int, default=7, help="edits of each kind (default 7)")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between two edits")
+    parser.add_argument("--multi", default="ti-8413 ti-0601 ti-1105",
+                        help="territories previewed side by side for preview_multi_first_page_s ('' to skip)")
+    parser.add_argument("--multi-jobs", type=int, default=None, help="their rebuilds at a time (default: cores)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE (JSON)")
     args = parser.parse_args()
 
@@ -179,6 +219,13 @@ def main() -> int:
             values = results[name]
             figures.add(name, statistics.median(values), note=f"median of {len(values)}")
             figures.add(name.removesuffix("_s").removesuffix("_median") + "_max_s", max(values))
+        if args.multi.split():
+            proc.send_signal(signal.SIGINT)  # one preview at a time: the machine has 2 cores
+            proc.wait(30)
+            template.write_text(original, encoding="utf-8")
+            figures.add("preview_multi_first_page_s",
+                        multi_first_page(args.multi.split(), template, args.multi_jobs, log), 2,
+                        note=f"{len(args.multi.split())} territories, {args.multi_jobs or os.cpu_count()} at a time")
         figures.save(args.json)
     finally:
         if proc is not None and proc.poll() is None:

@@ -59,6 +59,7 @@ DESCRIPTIONS: dict[str, str] = {
     "preview_sentence_max_s": "the same, slowest",
     "preview_refresh_execute_s": "preview, code edit (new cell) to new page served, median s",
     "preview_refresh_execute_max_s": "the same, slowest",
+    "preview_multi_first_page_s": "`portraits preview` of 3 territories side by side: from the command's start to every pane's first page, s",
     "data_build_s": "raw files to processed tables, s",
     "store_first_load_s": "first read of the processed tables, s",
     "store_territory_ms": "one territory's data through the store, ms",

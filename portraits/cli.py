@@ -100,8 +100,17 @@ def _cmd_catalogue(args: argparse.Namespace) -> int:
 def _cmd_preview(args: argparse.Namespace) -> int:
     from portraits.preview import server
 
+    ids = list(args.ids)
+    if args.cover:
+        from portraits.preview import cover
+
+        ids = cover.choose(ids, Path(args.output) if args.output else None)
+    elif not ids:
+        raise UsageError("name at least one territory id (e.g. ti-8413) or use --cover")
+    if args.dry_run:
+        return EXIT_OK
     port = {} if args.port is None else {"port": args.port}
-    return server.run(args.id, template=Path(args.template) if args.template else None, **port)
+    return server.run(ids, template=Path(args.template) if args.template else None, jobs=args.jobs, **port)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -156,8 +165,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=_output_dir, help="output directory (default: output/)")
     p.set_defaults(func=_cmd_catalogue)
 
-    p = sub.add_parser("preview", help="serve one portrait on 127.0.0.1, rebuilt and reloaded on every edit")
-    p.add_argument("id", metavar="ID", help="territory id, e.g. ti-8413")
+    p = sub.add_parser("preview", help="serve portraits side by side on 127.0.0.1, rebuilt and reloaded on every edit")
+    p.add_argument("ids", nargs="*", metavar="ID", help="territory ids, e.g. ti-8413 ti-0601")
+    p.add_argument("--cover", action="store_true",
+                   help="add the fewest territories whose portraits, in the last build, take every branch of the "
+                        "conditions and every outcome of the rules, and say why each was picked")
+    p.add_argument("--output", help="with --cover: the build to read (default: output/)")
+    p.add_argument("--dry-run", action="store_true", help="print the territories (and why, with --cover), serve nothing")
+    p.add_argument("--jobs", type=_positive_int, default=None,
+                   help="territories rebuilt at a time, each in its own kernel (default: the number of cores)")
     # no default here: server.run's (importing the preview would slow every command down)
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8000; 0: any free port)")
     p.add_argument("--template", help="template to watch and execute (default: portrait_template.qmd)")

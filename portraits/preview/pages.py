@@ -1,6 +1,7 @@
 """The pages the preview serves besides the portrait: a build error (escaped text, the ``.qmd``
-line and an excerpt around it), the page shown while the first build runs, and the script added
-to every page that reloads it when a newer version is served."""
+line and an excerpt around it), the page shown while the first build runs, the page that shows
+several territories side by side (one frame each, each reloading by itself), and the script
+added to every portrait page that reloads it when a newer version is served."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ RELOAD_SCRIPT = """<div id="portraits-preview-status" role="status" aria-live="p
   background:#1a1a1a;color:#fff;font:600 14px/1.4 system-ui,sans-serif;opacity:.85">Rebuilding…</div>
 <script id="portraits-preview">
 (function () {
-  var source = new EventSource("/events?since=%d");
+  var source = new EventSource("/events?%ssince=%d");
   var badge = document.getElementById("portraits-preview-status");
   source.addEventListener("building", function (e) { badge.hidden = e.data !== "1"; });
   source.addEventListener("reload", function () { source.close(); window.location.reload(); });
@@ -92,8 +93,36 @@ def waiting_page(territory: str) -> str:
             f"<body><main><p>Building the portrait of {html.escape(territory)}…</p></main></body></html>\n")
 
 
-def inject_reload(page: str, generation: int) -> bytes:
-    script = RELOAD_SCRIPT % generation
+def inject_reload(page: str, generation: int, territory: str | None = None) -> bytes:
+    """``page`` with the reload script; ``territory`` names the pane whose versions it follows
+    (None: the only one)."""
+    script = RELOAD_SCRIPT % (f"territory={territory}&" if territory else "", generation)
     at = page.rfind("</body>")
     page = page[:at] + script + page[at:] if at >= 0 else page + script
     return page.encode("utf-8")
+
+
+_PANES_STYLE = """
+html, body { margin: 0; height: 100%; font: 14px/1.4 system-ui, sans-serif; }
+#preview-panes { display: grid; grid-template-columns: repeat(COLUMNS, minmax(24rem, 1fr)); height: 100vh; overflow-x: auto; }
+.pane { display: flex; flex-direction: column; min-width: 0; border-right: 1px solid #ccc; }
+.pane h2 { margin: 0; padding: .3rem .6rem; font-size: .9rem; background: #f2f2f2; border-bottom: 1px solid #ccc; }
+.pane h2 a { font-weight: 400; margin-left: .5rem; }
+.pane iframe { flex: 1; border: 0; width: 100%; }
+"""
+
+
+def panes_page(panes: list[tuple[str, str]]) -> str:
+    """Territories side by side: ``(id, name)`` each, a frame on ``/t/ID/`` that reloads by
+    itself when its portrait is rebuilt (an error shows in its frame only)."""
+    esc = html.escape
+    style = _PANES_STYLE.replace("COLUMNS", str(len(panes)))
+    frames = "".join(
+        f'<section class="pane" data-territory="{esc(tid)}"><h2>{esc(tid)} · {esc(name)}'
+        f'<a href="/t/{esc(tid)}/" target="_blank">open alone</a></h2>'
+        f'<iframe src="/t/{esc(tid)}/" title="{esc(tid)} · {esc(name)}"></iframe></section>'
+        for tid, name in panes)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>Preview: {esc(', '.join(t for t, _ in panes))}</title>"
+            f"<style>{style}</style></head>\n"
+            f'<body><main id="preview-panes">{frames}</main></body></html>\n')

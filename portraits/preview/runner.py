@@ -1,15 +1,17 @@
-"""The preview's builds: one ``WarmKernel`` kept for the whole session, a rebuild for each batch
-of changes the watchers report.
+"""The preview's builds of one territory: one ``WarmKernel`` kept for the whole session, a
+rebuild for each batch of changes the watchers report.
 
-A template edit reuses the kernel (reset between runs, as the batch build does); a change in the
-package or the data restarts it, so the new kernel imports the new code and reads the new tables.
-An edit that changes no code (Markdown without inline expressions, ``#|`` options, the front
-matter) reuses the outputs of the last run and only renders. Only HTML is rendered (builtin
-engine); no PDF. A failure of any step is published as an error page, and the loop goes on."""
+A template edit reuses the kernel (reset before a full run, as the batch build does); a change in
+the package or the data restarts it, so the new kernel imports the new code and reads the new
+tables. An edit that changes no code (Markdown without inline expressions, ``#|`` options, the
+front matter) reuses the outputs of the last run and only renders; an edit that only rewords
+text with inline expressions re-evaluates that text in the kernel that ran the rest
+(``narrative``). Only HTML is rendered (builtin engine); no PDF. A failure of any step is
+published as an error page, and the loop goes on."""
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import json
 import queue
 import threading
@@ -24,6 +26,8 @@ from portraits.template import reader
 from portraits.render.context import render_context
 from portraits.preview.failures import PreviewError, cell_error, template_error_line
 from portraits.preview.pages import Version, error_page
+from portraits.preview import narrative
+from portraits.preview.narrative import cell_metadata, executed_code
 from portraits.preview.watch import next_batch, short_path
 
 # publish(page, ok, error, timings, changes) -> the version now served
@@ -33,23 +37,11 @@ Publish = Callable[[str, bool, Optional[str], dict, list], Version]
 # ----------------------------------------------------------------------------------------------
 # Reusing the last outputs when no code changed
 
-def executed_code(source: str) -> str:
-    """A code cell's source without its leading ``#|`` option lines: comments to Python, so they
-    cannot change what the cell computes (captions, alt text, echo, output... are applied by the
-    renderer, from the new template)."""
-    lines = source.splitlines()
-    n = 0
-    while n < len(lines) and lines[n].lstrip().startswith("#|"):
-        n += 1
-    return "\n".join(lines[n:])
-
-
 def code_key(nb: nbformat.NotebookNode) -> Any:
-    """What execution depends on in a template: the code of its code cells, their metadata (the
-    parameters tag) and the kernel. Markdown, cell options and the front matter only matter to
-    the render."""
-    cells = [(executed_code(c.source), json.dumps(c.metadata, sort_keys=True))
-             for c in nb.cells if c.cell_type == "code"]
+    """What execution depends on in a template: the code of its code cells, their tags (the
+    parameters tag) and the kernel. Markdown, cell options, template lines and the front matter
+    only matter to the render."""
+    cells = [(executed_code(c.source), cell_metadata(c)) for c in nb.cells if c.cell_type == "code"]
     return json.dumps([cells, nb.metadata.get("kernelspec")], sort_keys=True)
 
 
@@ -60,17 +52,7 @@ def reuse_outputs(previous: nbformat.NotebookNode, template: nbformat.NotebookNo
     from portraits.execution.execute import prepare_notebook
 
     nb = prepare_notebook(template, parameters, input_path=input_path)
-    old = [c for c in previous.cells if c.cell_type == "code"]
-    new = [c for c in nb.cells if c.cell_type == "code"]
-    if len(old) != len(new) or any(executed_code(o.source) != executed_code(n.source) for o, n in zip(old, new)):
-        return None
-    for o, n in zip(old, new):
-        n.outputs = copy.deepcopy(o.outputs)
-        n.execution_count = o.execution_count
-        n.metadata.papermill = copy.deepcopy(o.metadata.get("papermill", {}))
-    nb.metadata = copy.deepcopy(previous.metadata)
-    return nb
-
+    return nb if narrative.carry_over(previous, nb) == [] else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -83,12 +65,14 @@ class Runner:
 
     def __init__(self, territory: str, template: Path, *, timeout: float, reuse: bool, workdir: Path,
                  changes: queue.Queue, stop: threading.Event, publish: Publish,
-                 set_building: Callable[[bool], None], log: Callable[[str], None]) -> None:
+                 set_building: Callable[[bool], None], log: Callable[[str], None],
+                 gate: Any = None) -> None:
         self.territory = territory
         self.template = template
         self.timeout = timeout
         self._workdir = workdir  # the notebook and page handed to the renderer
-        self._changes = changes
+        self.changes = changes  # (kind, paths) batches from the watchers
+        self._gate = gate or contextlib.nullcontext()  # rebuilds of all panes at a time, bounded
         self._stop = stop
         self._publish = publish
         self._set_building = set_building
@@ -101,6 +85,10 @@ class Runner:
         # checks that warm and cold runs are identical).
         self.reuse_outputs = reuse
         self._last: tuple[Any, nbformat.NotebookNode] | None = None
+        # The last full run, once its text cells were checked in the final namespace (narrative);
+        # a text-only edit then evaluates only the edited text in the kernel.
+        self._checked: narrative.Checked | None = None
+        self._fresh: tuple[Any, nbformat.NotebookNode] | None = None  # a full run not checked yet
 
     def loop(self) -> None:
         """Build once, then once per batch of changes, until the preview stops."""
@@ -110,7 +98,7 @@ class Runner:
         try:
             self._safe_rebuild(kernel, [])
             while True:
-                batch = next_batch(self._changes, self._stop)
+                batch = next_batch(self.changes, self._stop)
                 if batch is None:
                     return
                 kinds, changed = batch
@@ -125,23 +113,44 @@ class Runner:
 
     def _safe_rebuild(self, kernel, changes: list[str]) -> None:
         """Rebuild; a bug of ours becomes an error page (and a new kernel next time), not the end
-        of the preview. Then reset the kernel while the user reads: the next run starts at once."""
-        self._set_building(True)
-        try:
-            self._rebuild(kernel, changes=changes)
-        except Exception as exc:
-            self._restart_pending = True
-            self._fail(PreviewError("internal", f"{type(exc).__name__}: {exc}", details=traceback.format_exc()),
-                       "", {}, changes, time.monotonic())
-            return
-        finally:
-            self._set_building(False)
-        if kernel.notebooks_run and not self._restart_pending and self._changes.empty() and not self._stop.is_set():
+        of the preview. Then, while the user reads, check a full run's text for the next text
+        edit, or reset the kernel so the next run starts at once."""
+        with self._gate:
+            self._set_building(True)
+            self._fresh = None
             try:
-                kernel.reset()
-                kernel.notebooks_run = 0  # WarmKernel.execute resets only a kernel that has run a notebook
-            except Exception:  # no answer: execute() will restart it
-                pass
+                self._rebuild(kernel, changes=changes)
+            except Exception as exc:
+                self._restart_pending = True
+                self._fail(PreviewError("internal", f"{type(exc).__name__}: {exc}", details=traceback.format_exc()),
+                           "", {}, changes, time.monotonic())
+                return
+            finally:
+                self._set_building(False)
+            if not kernel.notebooks_run or self._restart_pending or self._stop.is_set():
+                return
+            fresh, self._fresh = self._fresh, None
+            if fresh is not None and self.reuse_outputs and self._last is fresh:
+                self._check(kernel, fresh[1])
+            elif self._checked is None and self.changes.empty():
+                try:
+                    kernel.reset()
+                    kernel.notebooks_run = 0  # WarmKernel.execute resets only a kernel that has run a notebook
+                except Exception:  # no answer: execute() will restart it
+                    pass
+
+    def _check(self, kernel, executed: nbformat.NotebookNode) -> None:
+        t0 = time.monotonic()
+        try:
+            found = narrative.check(kernel, executed, self.timeout)
+        except Exception as exc:  # a kernel that does not answer: full runs only
+            found = f"{type(exc).__name__}: {exc}"
+        self._checked = found if isinstance(found, narrative.Checked) else None
+        if self._checked is None:
+            self.log(f"preview: {self.territory}: text edits run the whole template: {found}")
+        else:
+            self.log(f"preview: {self.territory}: text edits will re-evaluate the text only "
+                     f"(checked in {time.monotonic() - t0:.2f} s)")
 
     def _rebuild(self, kernel, *, changes: list[str]) -> Version | None:
         if self._stop.is_set():
@@ -170,7 +179,7 @@ class Runner:
         timings["render"] = time.monotonic() - t0
         timings["total"] = time.monotonic() - started
         version = self._publish(page, True, None, timings, changes)
-        self.log(f"preview: version {version.generation} served in {timings['total']:.2f} s ("
+        self.log(f"preview: {self.territory}: version {version.generation} served in {timings['total']:.2f} s ("
                  + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items() if k != "total") + ")")
         return version
 
@@ -186,14 +195,15 @@ class Runner:
             return PreviewError("internal", f"the kernel did not start: {exc}")
         self.kernel_pid = kernel.pid
         self._restart_pending = False
-        self._last = None
+        self._last = self._checked = None
         timings["kernel_start"] = time.monotonic() - t0
         return None
 
     def _execute(self, kernel, nb_template: nbformat.NotebookNode, text: str,
                  timings: dict[str, float]) -> nbformat.NotebookNode | PreviewError | None:
-        """The executed notebook (the last outputs when no code changed), the failing cell's
-        error, or None when the preview stopped during the run."""
+        """The executed notebook (the last outputs when no code changed, only the edited text
+        evaluated again when only text changed), the failing cell's error, or None when the
+        preview stopped during the run."""
         t0 = time.monotonic()
         key = code_key(nb_template)
         if self.reuse_outputs and self._last is not None and self._last[0] == key:
@@ -202,7 +212,11 @@ class Runner:
             timings["reuse"] = time.monotonic() - t0
             if executed is not None:
                 return executed
-        self._last = None
+        if self.reuse_outputs and self._last is not None and self._checked is not None:
+            found = self._reevaluate(kernel, nb_template, key, text, timings)
+            if found is not None:
+                return found
+        self._last = self._checked = None
         # No second try after a dead kernel: it may be the preview being stopped.
         result = kernel.execute(nb_template, {"territory": self.territory}, timeout=self.timeout,
                                 input_path=str(self.template), retry_dead_kernel=False)
@@ -212,15 +226,38 @@ class Runner:
             return None
         if result.error is not None:
             return cell_error(text, result.nb, result.error, self.template.name)
-        self._last = (key, result.nb)
+        self._last = self._fresh = (key, result.nb)
         return result.nb
+
+    def _reevaluate(self, kernel, nb_template: nbformat.NotebookNode, key: Any, text: str,
+                    timings: dict[str, float]) -> nbformat.NotebookNode | PreviewError | None:
+        """The notebook with only its edited text cells evaluated again in the kernel, which
+        holds the last full run (``narrative``: when that gives what a full run would), the
+        failing cell's error, or None when the edit needs a full run."""
+        from portraits.execution.execute import prepare_notebook
+
+        t0 = time.monotonic()
+        nb = prepare_notebook(nb_template, {"territory": self.territory}, input_path=str(self.template))
+        if narrative.structure_key(nb) != self._checked.structure:
+            return None
+        changed = narrative.carry_over(self._last[1], nb)
+        if changed is None:
+            return None
+        narrative.evaluate(kernel, nb, changed, self.timeout)
+        timings["narrative"] = time.monotonic() - t0
+        if self._stop.is_set():
+            return None
+        if narrative.failed(nb, changed):
+            return cell_error(text, nb, None, self.template.name)
+        self._last = (key, nb)
+        return nb
 
     def _fail(self, error: PreviewError, text: str, timings: dict[str, float], changes: list[str],
               started: float) -> Version:
         timings["total"] = time.monotonic() - started
         page = error_page(error, template=self.template, territory=self.territory, text=text)
         version = self._publish(page, False, error.summary(), timings, changes)
-        self.log(f"preview: version {version.generation}: {error.summary()}")
+        self.log(f"preview: {self.territory}: version {version.generation}: {error.summary()}")
         return version
 
     def _render(self, nb: nbformat.NotebookNode) -> str:

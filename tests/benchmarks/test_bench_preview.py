@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("processed")]
 
 FIGURES = ("preview_first_page_s", "preview_refresh_s", "preview_refresh_max_s",
            "preview_sentence_median_s", "preview_sentence_max_s", "preview_refresh_execute_s",
-           "preview_refresh_execute_max_s")
+           "preview_refresh_execute_max_s", "preview_multi_first_page_s")
 
 
 def test_bench_preview_times_each_kind_of_edit():

@@ -68,3 +68,44 @@ def test_page_reloads_itself_after_an_edit(served, open_page, screenshot_dir):
     assert page.query_selector("#preview-error") is None
     errors = [e for e in tab.errors if "/events" not in e]  # the stream is cut by each reload
     assert not errors, errors
+
+
+@pytest.fixture
+def served_two(tmp_path):
+    template = tmp_path / "portrait.qmd"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    (tmp_path / "package").mkdir()
+    with server.Preview(["ti-8413", "ti-0601"], template, port=0, package_dir=tmp_path / "package",
+                        processed_dir=tmp_path / "none") as p:
+        assert p.wait_for(1, 120, "ti-8413") and p.wait_for(1, 120, "ti-0601")
+        yield p, template
+
+
+def _frame(page, territory: str):
+    return page.frame_locator(f'section[data-territory="{territory}"] iframe')
+
+
+def test_side_by_side_panes_refresh_on_their_own(served_two, open_page, screenshot_dir):
+    preview, template = served_two
+    tab = open_page(preview.url)
+    page = tab.page
+    assert page.locator("#preview-panes iframe").count() == 2
+    for tid in ("ti-8413", "ti-0601"):
+        _frame(page, tid).locator("text=Titre original").wait_for(timeout=RELOAD_MS)
+        assert f"<strong>{tid}</strong> vaut 42" in _frame(page, tid).locator("body").inner_html()
+    boxes = [page.locator(f'section[data-territory="{t}"]').bounding_box() for t in ("ti-8413", "ti-0601")]
+    assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1, "the panes are not side by side"
+    deadline = time.monotonic() + 10
+    while preview.listeners < 2:  # both frames listen to their own events
+        assert time.monotonic() < deadline, "the frames did not open /events"
+        time.sleep(0.05)
+
+    # An error in one territory shows in its pane only; the other pane refreshes with the edit.
+    template.write_text(TEMPLATE.replace("Titre original", "Titre modifié")
+                        .replace("value = 6 * 7", 'value = 6 * 7 // (territory != "ti-0601")'), encoding="utf-8")
+    _frame(page, "ti-8413").locator("text=Titre modifié").wait_for(timeout=RELOAD_MS)
+    _frame(page, "ti-0601").locator("#preview-error").wait_for(timeout=RELOAD_MS)
+    assert "ZeroDivisionError" in _frame(page, "ti-0601").locator("#preview-error").inner_text()
+    page.screenshot(path=str(screenshot_dir / "preview-side-by-side.png"), full_page=True)
+    errors = [e for e in tab.errors if "/events" not in e]
+    assert not errors, errors
