@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-if TYPE_CHECKING:  # the server module imports this one
-    from portraits.preview.server import Preview
+class Served(Protocol):
+    """What the handler asks of the preview (``server.Preview``): its public side only. A
+    protocol rather than an import, since the server module imports this one."""
+    territories: Any
+
+    def page(self, territory: str | None = None) -> bytes: ...
+    def status(self, territory: str | None = None) -> dict[str, Any]: ...
+    def listening(self, territory: str | None = None) -> AbstractContextManager[None]: ...
+    def wait_event(self, territory: str | None, since: int, building: bool,
+                   timeout: float) -> tuple[int, bool] | None: ...
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True      # open event streams do not keep the process alive
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], preview: "Preview") -> None:
+    def __init__(self, address: tuple[str, int], preview: Served) -> None:
         super().__init__(address, Handler)
         self.preview = preview
 
@@ -62,7 +71,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _events(self, preview: "Preview", territory: str | None, query: dict[str, list[str]]) -> None:
+    def _events(self, preview: Served, territory: str | None, query: dict[str, list[str]]) -> None:
         """Server-sent events of one pane: ``reload`` (data: the new version) whenever a version
         newer than ``since`` is served, ``building`` (data: 1 or 0) when a rebuild starts or ends;
         a comment every 15 s keeps the connection open."""
