@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from _data_support import processed_value as val
+from portraits.core import levels
 from portraits.data import compute, indicators, store
 
 
@@ -18,12 +19,16 @@ def test_benchmark_rows_repeat_each_level_for_every_territory():
     per = {"territory": pd.DataFrame({"v": [1.0, 2.0]}, index=["ti-a", "ti-b"]),
            "region": pd.DataFrame({"v": [10.0, 20.0]}, index=["84", "11"]),
            "france": pd.DataFrame({"v": [100.0]}, index=["FR"]),
-           "all_territories": pd.DataFrame({"v": [3.0]}, index=["TI"])}
+           "all_territories": pd.DataFrame({"v": [3.0]}, index=["TI"]),
+           "region_territories": pd.DataFrame({"v": [1.5, 2.5]}, index=["84", "11"])}
     out = compute.benchmark_rows(terr, per)
-    assert len(out) == 8
+    assert len(out) == 2 * len(levels.LEVELS)
     b = out[out.territory_id == "ti-b"].set_index("level")
-    assert b.v.to_dict() == {"territory": 2.0, "region": 20.0, "france": 100.0, "all_territories": 3.0}
-    assert b.loc["region", "geo_label"] == "Île-de-France" and b.loc["france", "geo_label"] == compute.FRANCE_LABEL
+    assert b.v.to_dict() == {"territory": 2.0, "region": 20.0, "france": 100.0, "all_territories": 3.0,
+                             "region_territories": 2.5}
+    assert b.loc["region", "geo_label"] == "Île-de-France" and b.loc["france", "geo_label"] == "France"
+    assert (b.loc["region_territories", "geo_code"], b.loc["region_territories", "geo_label"]) == (
+        "11", "Territoires d'industrie de la région Île-de-France")
 
 
 def test_ranks(ind):
