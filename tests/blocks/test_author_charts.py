@@ -132,3 +132,11 @@ def test_bars_of_negative_changes_keep_zero_and_every_value_in_view(portrait):
     assert low < row["territory"] < 0 < row["france"] < high
     label = next(t for t in chart.fig.axes[0].texts if t.get_text().startswith("−2,8"))
     assert label.get_horizontalalignment() == "right"  # left of its bar
+
+
+def test_bars_can_draw_the_regions_territories(portrait):
+    p = portrait.Portrait("ti-8413")
+    chart = p.bars(p.indicator("unemployment_rate"), vs=["region", "region_territories"]).chart
+    assert "TI de la région" in chart.alt and "France" not in chart.alt.split(". ", 1)[0]
+    with pytest.raises(ValueError, match="unknown benchmark 'europe'"):
+        p.bars(p.indicator("unemployment_rate"), vs=["europe"])
