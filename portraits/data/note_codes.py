@@ -39,6 +39,8 @@ FRANCE_SOURCE = {"comparateur_2024": "france_without_mayotte", "comparateur_2022
 FLORES_TERRITORY = "flores_overseas"           # indicators: the territory's estimated share
 FLORES_SECTORS = "flores_overseas_sectors"     # jobs_by_sector: the territory's estimated shares
 FLORES_REGION = "flores_region"                # the region on the same basis
+# each benchmark on the territory's basis (portraits.core.levels same_basis), its Flores note
+FLORES_SAME_BASIS = {"region": FLORES_REGION, "region_territories": "flores_region_territories"}
 FLORES_BENCH = {"france": "flores_france", "all_territories": "flores_all_territories"}  # other basis
 MAYOTTE_SECTORS = "mayotte_sectors"            # neither the census shares nor Flores cover Mayotte
 # a38.match_method: how Flores' zones d'emploi are apportioned to a territory
@@ -46,7 +48,7 @@ A38_METHOD = "a38_ze_population"
 
 CODES = frozenset({*GAP_CODES.values(), SECRET_COMMUNES, PARTIAL_MEMBERS, TWO_REGIONS, FRANCE_METRO,
                    ALL_TERRITORIES_METRO, ALL_TERRITORIES_OVERSEAS, *FRANCE_SOURCE.values(), FLORES_TERRITORY, FLORES_SECTORS,
-                   FLORES_REGION, *FLORES_BENCH.values(), MAYOTTE_SECTORS})
+                   *FLORES_SAME_BASIS.values(), *FLORES_BENCH.values(), MAYOTTE_SECTORS})
 
 
 def args_json(**args) -> str:

@@ -52,6 +52,9 @@ EXPECTED = {
                                          "recensement 2022)."),
     "flores_region": (_YEARS, "Même base que le territoire : emploi salarié Flores 2023 des zones d'emploi de la "
                                "région, au prorata de leur population qui réside dans la région."),
+    "flores_region_territories": (_YEARS, "Même base que le territoire : emploi salarié Flores 2023 des zones "
+                                           "d'emploi de la région, au prorata de leur population qui réside dans "
+                                           "les Territoires d'industrie de la région."),
     "flores_france": (_YEARS, "France métropolitaine, recensement 2022 (tous emplois) : pas la même base que la valeur "
                                "de ce territoire d'outre-mer (emploi salarié Flores 2023), non comparable."),
     "flores_all_territories": ({"n_territories": 173, **_YEARS},
