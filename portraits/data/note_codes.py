@@ -10,6 +10,7 @@ import json
 
 import pandas as pd
 
+from portraits.core import levels
 from portraits.data import territories
 from portraits.data.compute import METRO_ONLY_SOURCES
 from portraits.data.territories import isin
@@ -39,8 +40,9 @@ FRANCE_SOURCE = {"comparateur_2024": "france_without_mayotte", "comparateur_2022
 FLORES_TERRITORY = "flores_overseas"           # indicators: the territory's estimated share
 FLORES_SECTORS = "flores_overseas_sectors"     # jobs_by_sector: the territory's estimated shares
 FLORES_REGION = "flores_region"                # the region on the same basis
-# each benchmark on the territory's basis (portraits.core.levels same_basis), its Flores note
-FLORES_SAME_BASIS = {"region": FLORES_REGION, "region_territories": "flores_region_territories"}
+# each benchmark on the territory's basis (portraits.core.levels same_basis): its Flores note,
+# flores_<level> ("flores_region", "flores_region_territories"), worded in notes.toml
+FLORES_SAME_BASIS = {lv.id: f"flores_{lv.id}" for lv in levels.LEVELS if lv.same_basis and lv is not levels.TERRITORY}
 FLORES_BENCH = {"france": "flores_france", "all_territories": "flores_all_territories"}  # other basis
 MAYOTTE_SECTORS = "mayotte_sectors"            # neither the census shares nor Flores cover Mayotte
 # a38.match_method: how Flores' zones d'emploi are apportioned to a territory
