@@ -82,3 +82,20 @@ def test_the_columns_follow_the_declared_levels(portrait, monkeypatch):
     assert "| Ensemble des TI | TI de la région | Rang |" in p.comparison_table().data
     with pytest.raises(ValueError, match="unknown benchmark 'europe'"):
         p.comparison_table(vs=["europe"])
+
+
+def test_a_level_not_shown_by_default_changes_no_default_block(portrait):
+    """The default blocks of ti-8413 do not read the region's territories: other values there
+    give the same table, key figures, sectors chart and "Pour comprendre" (the build of the
+    default template was compared before and after the level was added: the same HTML)."""
+    def blocks(p):
+        ids = ["population", "industry_jobs_share", "jobs", "unemployment_rate", "median_income"]
+        figures = [p.indicator(i) for i in ids]
+        return (p.comparison_table().data, p.key_figures(*figures).data, p.chart("sectors").chart.alt,
+                p.understand().data, [str(x.vs("region", "france")) for x in figures])
+
+    p, q = portrait.Portrait("ti-8413"), portrait.Portrait("ti-8413")
+    for row in q.rows.values():
+        row["region_territories"], row["region_territories_approx"] = 12345.0, not row["region_territories_approx"]
+    assert blocks(p) == blocks(q)
+    assert q.indicator("unemployment_rate").at("region_territories") != p.indicator("unemployment_rate").at("region_territories")
