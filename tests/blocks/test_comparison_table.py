@@ -79,7 +79,7 @@ def test_the_columns_follow_the_declared_levels(portrait, monkeypatch):
     row = p.rows["population"]
     assert lines[2].split(" | ")[3] == fmt.value(row["region_territories"], row["unit"])
     monkeypatch.setattr(levels, "DEFAULT", levels.LEVELS)
-    assert "| Ensemble des TI | TI de la région | Rang |" in p.comparison_table().data
+    assert " | ".join(["| Indicateur", *(lv.label for lv in levels.LEVELS), "Rang |"]) in p.comparison_table().data
     with pytest.raises(ValueError, match="unknown benchmark 'europe'"):
         p.comparison_table(vs=["europe"])
 

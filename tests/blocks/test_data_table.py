@@ -20,7 +20,7 @@ def test_the_columns_follow_the_declared_default_levels(monkeypatch):
     assert pooled.label not in comparison_frame("ti-8413").columns     # not shown by default
     monkeypatch.setattr(levels, "DEFAULT", (*levels.DEFAULT, pooled))
     t = comparison_frame("ti-8413")
-    assert [c for c in t.columns if c in {lv.label for lv in levels.LEVELS}] == [lv.label for lv in levels.LEVELS]
+    assert [c for c in t.columns if c in {lv.label for lv in levels.LEVELS}] == [lv.label for lv in levels.DEFAULT]
     assert t.columns[-2] == "Approximation TI de la région"
     long = store.indicators_long("ti-8413")
     pop = long[(long.level == "region_territories") & (long.indicator_id == "population")].value.item()

@@ -93,4 +93,4 @@ def test_a_statistician_edits_the_words_in_phrasing_toml(tmp_path):
             "print(json.dumps([lv.label for lv in levels.LEVELS]))")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "phrasing.toml")], check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
-    assert json.loads(out.stdout) == ["Territoire", "Région", "France", "Tous les TI", "TI de la région"]
+    assert json.loads(out.stdout) == [lv.label.replace("Ensemble des TI", "Tous les TI") for lv in levels.LEVELS]
