@@ -20,7 +20,7 @@ import pandas as pd
 
 from portraits.blocks import charts
 from portraits.blocks.chart_style import (
-    GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, TERRITORY, Chart, add_source, label_width,
+    GRID, LEVEL_COLORS, LEVEL_NAMES, TERRITORY, Chart, add_source, label_width,
     legend_rows, legend_top, new_figure, num_axis, pct_axis, rc, shorten, source_line, unavailable)
 from portraits.text import evidence
 from portraits.text.evidence import indicator_row, record
@@ -30,7 +30,7 @@ from portraits.core import levels
 from portraits.data import store
 from portraits.text import fmt, row_rules
 
-BENCHMARKS = ("region", "france", "all_territories")
+BENCHMARKS = levels.DEFAULT_BENCHMARKS  # p.bars() without vs; levels.BENCHMARKS may be asked
 SOURCE_CHARS = 150  # characters of a source line that fit under a chart at its font size
 SOURCE_LINE = 0.11  # inches per extra source line
 # processed table -> (accessor, category column); ``table:dimension`` picks one dimension
@@ -47,7 +47,7 @@ BREAKDOWN_WORDS = {  # what a breakdown divides, for its alt text
 
 
 def _names(rows: list[dict], name: str, region_name: str) -> dict[str, str]:
-    names = {lv: LEVEL_NAMES[lv] for lv in LEVEL_ORDER}
+    names = dict(LEVEL_NAMES)
     names["territory"] = shorten(name[:1].upper() + name[1:], 38)
     names["region"] = region_name
     scope = next((r.get("france_scope") for r in rows if r.get("france_scope")), None)
@@ -91,7 +91,9 @@ def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
                          + ", ".join(f"{r['indicator_id']} {r.get('unit')}" for r in rows) + ")")
     if all(fmt.is_missing(r.get("territory")) for r in rows):
         return _unavailable(rows, ", ".join(str(r.get("short_label")).lower() for r in rows))
-    shown = ["territory"] + [lv for lv in vs if lv in BENCHMARKS]
+    for lv in vs:
+        levels.check_benchmark(lv)
+    shown = ["territory", *dict.fromkeys(vs)]
     names = _names(rows, name, region_name)
     labels = [str(r.get("short_label") or r["indicator_id"]) for r in rows]
     fig, ax = new_figure(0.9 + 0.22 * len(shown) * len(rows), [label_width(labels, 28)],
@@ -217,7 +219,7 @@ def breakdown(row: dict, name: str, region_name: str) -> Chart:
         ids = [i for i in dict.fromkeys(df["source_id"].dropna()) if i]
         source = source_line(*[store.source_citation(i) for i in ids])
     cats = list(dict.fromkeys(df[column]))
-    shown = [lv for lv in LEVEL_ORDER if lv in set(df["level"])]
+    shown = [lv.id for lv in levels.DEFAULT if lv.id in set(df["level"])]
     names = _names([row], name, region_name)
     table = df.pivot_table(index=column, columns="level", values="share", aggfunc="first")
     values = {lv: [table.at[c, lv] if c in table.index and lv in table else np.nan for c in cats] for lv in shown}

@@ -1,5 +1,6 @@
-"""The comparison table: Indicateur | Territoire | Région | France | Ensemble des TI | Rang, a
-pipe table with its note (what each column covers, the marks)."""
+"""The comparison table: Indicateur | Territoire | Région | France | Ensemble des TI | Rang (one
+column per level of ``portraits.core.levels.DEFAULT``, or those asked), a pipe table with its
+note (what each column covers, the marks)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,22 @@ NOT_COMPARABLE, NOT_RANKED = "non comparable", "non classé"
 METRO_MARK = "(métro.)"  # a France cell that covers metropolitan France only
 
 
-def comparison_table(rows: dict[str, dict], region_name: str) -> str:
-    """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table)."""
-    header = ["Indicateur", *(lv.label for lv in levels.LEVELS), "Rang"]
+def comparison_table(rows: dict[str, dict], region_name: str, vs: tuple[str, ...] | None = None) -> str:
+    """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the
+    territory and the benchmarks ``vs`` (default: those of ``levels.DEFAULT``), in the levels' order."""
+    shown = table_levels(vs)
+    header = ["Indicateur", *(lv.label for lv in shown), "Rang"]
     # dash counts set the relative column widths when pandoc wraps the table
     lines = ["| " + " | ".join(header) + " |",
-             "|:" + "-" * 38 + "|" + "|".join(["-" * 11 + ":"] * 4) + "|" + "-" * 8 + ":|"]
+             "|:" + "-" * 38 + "|" + "|".join(["-" * 11 + ":"] * len(shown)) + "|" + "-" * 8 + ":|"]
     for row in rows.values():
         label = f"{row.get('short_label') or row.get('label')} ({row.get('year')})"
         cells = [md_escape(label)]
         # a value on another basis is compared with its region only: the France and
         # all-territories cells say so, and the value is not ranked
-        cells += [_cell(row, lv.id) for lv in levels.LEVELS]
+        cells += [_cell(row, lv.id) for lv in shown]
         cells.append(_rank(row))
-        _record(row, label, cells[1:])
+        _record(row, label, shown, cells[1:])
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     note = (f"\n::: {{.source}}\nRégion : {region_name}. France : France métropolitaine et départements "
             f"d'outre-mer, hors Mayotte ; {METRO_MARK} : France métropolitaine seulement. Rang : 1 = valeur la plus "
@@ -34,9 +37,18 @@ def comparison_table(rows: dict[str, dict], region_name: str) -> str:
     return "\n".join(lines) + "\n" + note
 
 
-def _record(row: dict, label: str, cells: list[str]) -> None:
+def table_levels(vs: tuple[str, ...] | None = None) -> tuple[levels.Level, ...]:
+    """The territory and the benchmarks ``vs`` (checked), in the levels' order; ``DEFAULT`` without ``vs``."""
+    if vs is None:
+        return levels.DEFAULT
+    for level in vs:
+        levels.check_benchmark(level)
+    return tuple(lv for lv in levels.LEVELS if lv is levels.TERRITORY or lv.id in vs)
+
+
+def _record(row: dict, label: str, shown: tuple[levels.Level, ...], cells: list[str]) -> None:
     """The evidence of one line of the table: each cell's words and what decided them."""
-    for lv, text in zip(levels.LEVELS, cells):
+    for lv, text in zip(shown, cells):
         if not row_rules.comparable(row, lv.id):
             rule = "autre base que la valeur du territoire -> « non comparable »"
         elif fmt.is_missing(row.get(lv.id)):

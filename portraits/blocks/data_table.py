@@ -16,18 +16,19 @@ def comparison_frame(tid: str) -> pd.DataFrame:
     """Indicateur | Unité | Territoire | Région | France | Ensemble des TI | Champ de la France |
     Rang | Sur | Millésime | Source | Approximation Territoire | … Région | … France | … Ensemble des
     TI (each level's flag: oui where that value is approximate) | Note (the territory row's note,
-    in French)."""
+    in French). One value and one flag per level of ``levels.DEFAULT``: the data files show
+    what the default portrait shows."""
     w = store.indicators(tid)
     return pd.DataFrame({
         "Indicateur": w.label,
         "Unité": w.unit,
-        **{lv.label: w[lv.id] for lv in levels.LEVELS},
+        **{lv.label: w[lv.id] for lv in levels.DEFAULT},
         "Champ de la France": w.france_scope.map(lambda sc: levels.france(sc).label),
         "Rang": w["rank"],
         "Sur": w.n_ranked,
         "Millésime": w.year,
         "Source": w.source,
-        **{approx_header(lv.id): w[f"{lv.id}_approx"].map({True: "oui", False: "non"}) for lv in levels.LEVELS},
+        **{approx_header(lv.id): w[f"{lv.id}_approx"].map({True: "oui", False: "non"}) for lv in levels.DEFAULT},
         "Note": [notes.note_text(code, args) for code, args in zip(w.note_code, w.note_args)],
     })
 

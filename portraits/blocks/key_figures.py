@@ -25,7 +25,6 @@ from portraits.text.ranks import ALL_TI
 from portraits.text.trends import period_words
 
 DEFAULT_VS = ("france", "all_territories")  # the benchmarks a catalogue entry does not name
-SHORT_NAMES = {"all_territories": "ensemble des TI"}  # the card is narrow
 
 
 @dataclass(frozen=True)
@@ -162,13 +161,13 @@ def _benchmarks(rows: dict[str, dict], row: dict, item: KeyFigure, region_name: 
                              rule="valeur du territoire manquante -> aucune référence, la carte le dit"))
         return [NO_VALUE]
     vs = item.vs or tuple(words.get("key_figure_vs") or DEFAULT_VS)
-    if not row_rules.comparable(row, "france"):   # another basis: its region only
-        vs = ("region",)
+    for level in vs:
+        levels.check_benchmark(level)
+    if not row_rules.comparable(row, "france"):   # another basis: the same-basis benchmarks only
+        vs = tuple(lv for lv in vs if levels.BY_ID[lv].same_basis) or (levels.SAME_BASIS_BENCHMARK,)
     parts = []
     for level in vs:
-        if level not in levels.BY_ID or level == "territory":
-            raise ValueError(f"unknown benchmark {level!r}: choose among region, france, all_territories")
-        name = region_name if level == "region" else SHORT_NAMES.get(level, levels.label(level, row.get("france_scope")))
+        name = levels.get(level, row.get("france_scope")).short.format(region=region_name)
         shown = fmt.is_missing(row.get(level)) is False and row_rules.comparable(row, level)
         text = f"{name} : {value_text(row, level)}"
         record(indicator_row(row, place="key_figure", words=text if shown else "", asked=f"référence {level}",

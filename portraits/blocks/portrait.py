@@ -85,7 +85,7 @@ class Portrait:
 
     def key_figure(self, indicator, *, label: str | None = None, vs=None, rank: bool = False):
         """One key figure with other words than the catalogue's: ``label`` (the words after
-        the value), ``vs`` (the benchmarks: "region", "france", "all_territories"), or
+        the value), ``vs`` (the benchmarks: ids of ``portraits.core.levels.BENCHMARKS``), or
         ``rank=True`` to show the rank as the value ("2e sur 173")."""
         return key_figures.KeyFigure(self._id(indicator), label, tuple(vs) if vs else None, rank)
 
@@ -173,13 +173,15 @@ class Portrait:
                 chart = draw(rows[0], self.name, self.territory.region_name)
         return FigureOutput(chart, drawn, f"preuve-graphique-{'-'.join(ids)}")
 
-    def comparison_table(self, *indicators):
+    def comparison_table(self, *indicators, vs=None):
         """Indicateur | Territoire | Région | France | Ensemble des TI | Rang (pipe table): the
-        figures given, else every indicator of the catalogue, with the evidence of each cell."""
+        figures given, else every indicator of the catalogue, with the evidence of each cell;
+        ``vs`` the benchmark columns (default: the levels shown by default)."""
         ids = [self._id(f) for f in indicators] or list(self.rows)
         self.shown.add(ids)
         with evidence.recording() as cells:
-            text = comparison_table.comparison_table({i: self.rows[i] for i in ids}, self.territory.region_name)
+            text = comparison_table.comparison_table({i: self.rows[i] for i in ids}, self.territory.region_name,
+                                                     tuple(vs) if vs else None)
         return markdown(text, cells, "preuve-tableau")
 
     def understand(self, level: int = 2):

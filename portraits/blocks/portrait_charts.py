@@ -74,13 +74,15 @@ def sectors_data(territory_id: str, rows: dict[str, dict]) -> tuple[pd.DataFrame
     """The sector breakdown of ``territory_id`` and its source line (from its indicator
     ``rows``). When the territory's shares are on another basis than the benchmarks
     (overseas: Flores salaried jobs; France and the territories: census), only the territory
-    and its region (same basis) are drawn."""
+    and its region (same basis) are drawn. The levels drawn are those shown by default
+    (``levels.DEFAULT``)."""
     df = store.jobs_by_sector(territory_id)
+    df = df[df["level"].isin([lv.id for lv in levels.DEFAULT])]
     source = chart_source(rows, CHART_SOURCES["sectors"])
     if "comparable" in df and "source_id" in df:
         own = df[df["level"] == "territory"]
         if not own["comparable"].fillna(True).astype(bool).all():
-            df = df[df["level"].isin(["territory", "region"])]
+            df = df[df["level"].isin([lv.id for lv in levels.DEFAULT if lv.same_basis])]
             ids = [i for i in dict.fromkeys(df["source_id"].dropna()) if i]
             source = source_line(*[store.source_citation(i) for i in ids])
     return df, source

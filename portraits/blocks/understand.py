@@ -50,9 +50,10 @@ def understand(rows: dict[str, dict], territory: Territory, a38: pd.DataFrame, l
 
 
 def approximated(row: dict) -> list[str]:
-    """The levels whose value the page shows approximate ("territoire", "région"…), in order."""
+    """The levels whose value the page shows approximate ("territoire", "région"…), in order
+    (those of the default portrait: ``levels.DEFAULT``)."""
     return [lv.label[:1].lower() + lv.label[1:] if lv.id != "france" else levels.label("france", row.get("france_scope"))
-            for lv in levels.LEVELS
+            for lv in levels.DEFAULT
             if row_rules.approximate(row, lv.id) and not fmt.is_missing(row.get(lv.id))
             and row_rules.comparable(row, lv.id)]
 

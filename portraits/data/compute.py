@@ -1,4 +1,4 @@
-"""Indicators on four levels (territory, region, France, all territories) from the commune
+"""Indicators on every level of ``portraits.core.levels`` (territory, region, France, all territories…) from the commune
 tables and the catalogue, ranks among the territories, and the source's own figures where it
 publishes them (a territory that is one whole EPCI or EPT, France's national row)."""
 
@@ -7,16 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from portraits.core import levels
 from portraits.data import indicators, sources, territories
-
-FRANCE_LABEL = "France"
-TI_LABEL = "Ensemble des Territoires d'industrie"
 COLUMNS = ["territory_id", "level", "geo_code", "geo_label", "indicator_id", "year", "value", "unit",
            "status", "approx", "rank", "n_ranked", "note_code", "note_args", "comparable", "source_id"]
 
 
 def _level_rows(vals: dict[str, pd.Series], terr: pd.DataFrame) -> pd.DataFrame:
-    """One indicator's values as rows of the four levels, ranked among the territories."""
+    """One indicator's values as rows of every level, ranked among the territories."""
     rows = benchmark_rows(terr, {lv: vals[lv].to_frame("value") for lv in indicators.LEVELS})
     t = rows.level.eq("territory")
     ranks, n_ranked = indicators.rank_desc(rows.loc[t, "value"].reset_index(drop=True))
@@ -125,17 +123,27 @@ def france_scope(cat) -> dict[str, str]:
     return {i["id"]: "fm" if i["source"] in metro or i["id"] in NATIONAL_ROW else "fr" for i in cat}
 
 
+# where a territory's place is found for a grouping by a column of the commune rows
+TERRITORY_KEYS = {"territory_id": "territory_id", "reg": "region_code"}
+
+
+def _places(terr, grouping) -> tuple[np.ndarray, list[str]]:
+    """Each territory's place of a level's grouping: its geo code and label."""
+    n = len(terr)
+    if grouping.by is None:
+        return np.array([grouping.code] * n), [grouping.geo_label] * n
+    codes = terr[TERRITORY_KEYS[grouping.by]].to_numpy()
+    names = terr.name.to_numpy() if grouping.by == "territory_id" else [territories.REGION_NAMES[c] for c in codes]
+    return codes, [grouping.geo_label.format(name=x) for x in names]
+
+
 def benchmark_rows(terr, per_level: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Expand level tables (index = geo code, one column per value) to one block per territory."""
+    """Expand level tables (index = geo code, one column per value) to one block per territory,
+    one row per level of ``portraits.core.levels``."""
     tids = terr.territory_id.to_numpy()
-    regs = terr.region_code.to_numpy()
-    names = terr.name.to_numpy()
     blocks = []
-    spec = [("territory", tids, names), ("region", regs, [territories.REGION_NAMES[r] for r in regs]),
-            ("france", np.array(["FR"] * len(tids)), [FRANCE_LABEL] * len(tids)),
-            ("all_territories", np.array(["TI"] * len(tids)), [TI_LABEL] * len(tids))]
-    for level, codes, labels in spec:
-        lt = per_level[level]
-        idx = pd.DataFrame({"territory_id": tids, "level": level, "geo_code": codes, "geo_label": labels})
-        blocks.append(idx.merge(lt, left_on="geo_code", right_index=True, how="left"))
+    for lv in levels.LEVELS:
+        codes, labels = _places(terr, lv.grouping)
+        idx = pd.DataFrame({"territory_id": tids, "level": lv.id, "geo_code": codes, "geo_label": labels})
+        blocks.append(idx.merge(per_level[lv.id], left_on="geo_code", right_index=True, how="left"))
     return pd.concat(blocks, ignore_index=True)

@@ -2,10 +2,11 @@
 
 A prepared table has one row per commune (or IRIS) of a source, with the columns
 ``territory_id`` (None outside the territories) and ``reg`` added by the crosswalk. Every
-indicator is computed on four levels from the same rows: ``territory`` (sums over each
-territory's communes), ``region`` (all communes of each region), ``france`` (all communes of
-the source) and ``all_territories`` (the communes of the 183 territories pooled). Rates are
-always ratios of sums, never means of percentages."""
+indicator is computed on every level of ``portraits.core.levels`` from the same rows, each
+pooled as its grouping says: ``territory`` (sums over each territory's communes), ``region``
+(all communes of each region), ``france`` (all communes of the source), ``all_territories``
+(the communes of the 183 territories pooled), ``region_territories`` (those of them in each
+region). Rates are always ratios of sums, never means of percentages."""
 
 from __future__ import annotations
 
@@ -149,14 +150,17 @@ def signed_ids(path: str | None = None) -> frozenset[str]:
 
 
 def level_sums(df: pd.DataFrame, cols: list[str]) -> dict[str, pd.DataFrame]:
-    """Sums of ``cols`` on the four levels (index = geo code)."""
-    sub = df[cols]
-    terr = sub.groupby(df["territory_id"]).sum(min_count=1)
-    reg = sub.groupby(df["reg"]).sum(min_count=1)
-    fr = sub.sum(min_count=1).to_frame("FR").T
-    in_ti = df["territory_id"].notna()
-    ti = sub[in_ti].sum(min_count=1).to_frame("TI").T
-    return {"territory": terr, "region": reg, "france": fr, "all_territories": ti}
+    """Sums of ``cols`` on every level of ``portraits.core.levels`` (index = geo code), each
+    pooled as its grouping says (by territory, by region, all together; every commune or the
+    territories' only)."""
+    out = {}
+    for lv in levels.LEVELS:
+        g = lv.grouping
+        rows = df[df["territory_id"].notna()] if g.territories_only else df
+        sub = rows[cols]
+        out[lv.id] = (sub.groupby(rows[g.by]).sum(min_count=1) if g.by
+                      else sub.sum(min_count=1).to_frame(g.code).T)
+    return out
 
 
 def _finish(ind: dict, num: pd.Series, den: pd.Series | None) -> pd.Series:
@@ -177,7 +181,7 @@ def _finish(ind: dict, num: pd.Series, den: pd.Series | None) -> pd.Series:
 
 def compute(ind: dict, table: pd.DataFrame,
             overrides: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.Series]:
-    """Values of one indicator on the four levels: level -> Series indexed by geo code.
+    """Values of one indicator on every level: level -> Series indexed by geo code.
 
     A row enters the sums only if its numerator (and denominator) are known: a commune
     without data is left out of both, never counted as zero. ``overrides`` (level -> frame of
@@ -192,8 +196,9 @@ def compute(ind: dict, table: pd.DataFrame,
     known = work[cols].notna().all(axis=1)
     sums = level_sums(work[known], cols)
     # places with no known row stay in the result, as missing
-    sums["territory"] = sums["territory"].reindex(pd.Index(work["territory_id"].dropna().unique()))
-    sums["region"] = sums["region"].reindex(pd.Index(work["reg"].dropna().unique()))
+    for lv in levels.LEVELS:
+        if lv.grouping.by:
+            sums[lv.id] = sums[lv.id].reindex(pd.Index(work[lv.grouping.by].dropna().unique()))
     if overrides:
         for level, frame in overrides.items():
             f = pd.DataFrame({"_num": frame.eval(ind["numerator"])})

@@ -10,6 +10,7 @@ import json
 
 import pandas as pd
 
+from portraits.core import levels
 from portraits.data import sources, territories
 from portraits.data.territories import isin
 
@@ -30,6 +31,9 @@ ALL_TERRITORIES_OVERSEAS = "all_territories_with_overseas"
 FLORES_TERRITORY = "flores_overseas"           # indicators: the territory's estimated share
 FLORES_SECTORS = "flores_overseas_sectors"     # jobs_by_sector: the territory's estimated shares
 FLORES_REGION = "flores_region"                # the region on the same basis
+# each benchmark on the territory's basis (portraits.core.levels same_basis): its Flores note,
+# flores_<level> ("flores_region", "flores_region_territories"), worded in notes.toml
+FLORES_SAME_BASIS = {lv.id: f"flores_{lv.id}" for lv in levels.LEVELS if lv.same_basis and lv is not levels.TERRITORY}
 FLORES_BENCH = {"france": "flores_france", "all_territories": "flores_all_territories"}  # other basis
 MAYOTTE_SECTORS = "mayotte_sectors"            # neither the census shares nor Flores cover Mayotte
 # a38.match_method: how Flores' zones d'emploi are apportioned to a territory
@@ -42,7 +46,7 @@ def _manifest_codes() -> set[str]:
 
 
 CODES = frozenset({SECRET, NOT_IN_SOURCE, SECRET_COMMUNES, PARTIAL_MEMBERS, TWO_REGIONS, ALL_TERRITORIES_METRO,
-                   ALL_TERRITORIES_OVERSEAS, FLORES_TERRITORY, FLORES_SECTORS, FLORES_REGION,
+                   ALL_TERRITORIES_OVERSEAS, FLORES_TERRITORY, FLORES_SECTORS, *FLORES_SAME_BASIS.values(),
                    *FLORES_BENCH.values(), MAYOTTE_SECTORS, *_manifest_codes()})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from portraits.core import levels
 from portraits.data import note_codes
 from portraits.data.breakdowns import FLORES, SECTORS, flores_jobs_column, flores_year, sectors_year, ze_population
 from portraits.data.note_codes import args_json
@@ -16,27 +17,31 @@ from portraits.data.note_codes import args_json
 A5_SECTORS = {"AZ": "agriculture", "BE": "industry", "FZ": "construction", "GU": "services",
               "OQ": "public"}
 INDUSTRY = "industry_jobs_share"
+# the levels on the territory's own basis (the territory first): filled from Flores too
+SAME_BASIS = tuple(lv for lv in levels.LEVELS if lv.same_basis and lv.grouping.by)
 
 
 def flores_broad_sectors(raw, rp21) -> dict[str, pd.DataFrame]:
     """Shares (%) of Flores salaried jobs (``flores_year``) by broad sector (columns = sector_id) for each
-    territory and region: each zone's jobs apportioned by the share of the zone's population
-    (RP 2021) living in the place, as for the A38 table. Places without a zone of the file
-    (Mayotte) are absent."""
+    place of the levels on the territory's basis (territory, region, the region's territories):
+    each zone's jobs apportioned by the share of the zone's population (RP 2021) living in the
+    place, as for the A38 table. Places without a zone of the file (Mayotte) are absent."""
     pop = ze_population(raw, rp21)
     ze_pop = pop.groupby("ze").population_2021.sum()
     fl, col = raw[FLORES], flores_jobs_column()
     ze_jobs = (fl.assign(sector=fl.a5.map(A5_SECTORS))
                .groupby(["code_ze", "sector"], as_index=False)[col].sum(min_count=1))
     out = {}
-    for level, key in (("territory", "territory_id"), ("region", "reg")):
-        g = pop[pop[key].notna()].groupby([key, "ze"]).population_2021.sum().reset_index()
+    for lv in SAME_BASIS:   # the levels on the territory's basis, each pooled as declared
+        key = lv.grouping.by
+        rows = pop[pop.territory_id.notna()] if lv.grouping.territories_only else pop
+        g = rows[rows[key].notna()].groupby([key, "ze"]).population_2021.sum().reset_index()
         g["weight"] = g.population_2021 / g.ze.map(ze_pop)
         m = g.merge(ze_jobs, left_on="ze", right_on="code_ze")
         m["est"] = m.weight * m[col]
         jobs = m.pivot_table(index=key, columns="sector", values="est", aggfunc="sum")
         jobs = jobs.reindex(columns=[s[0] for s in SECTORS])
-        out[level] = 100.0 * jobs.div(jobs.sum(axis=1), axis=0)
+        out[lv.id] = 100.0 * jobs.div(jobs.sum(axis=1), axis=0)
     return out
 
 
@@ -49,30 +54,39 @@ def _bench_notes(df: pd.DataFrame, rows: pd.Series, n_metro: int, years: dict[st
                                   else args_json(**years))
 
 
-def _fill_indicator(ind, shares, tid: str, reg: str, reg_ok: bool, n_metro: int, years: dict[str, str]) -> None:
+def _fill_indicator(ind, shares, tid: str, places: dict[str, str], n_metro: int, years: dict[str, str]) -> None:
     rows = ind.indicator_id.eq(INDUSTRY) & ind.territory_id.eq(tid)
     m = rows & ind.level.eq("territory")
     year, args = years["flores_year"], args_json(**years)
     ind.loc[m, ["value", "year", "status", "approx", "note_code", "note_args", "comparable", "source_id"]] = [
         shares["territory"].at[tid, "industry"], year, "ok", True, note_codes.FLORES_TERRITORY, args, False, FLORES]
     ind.loc[m, "rank"] = pd.NA      # n_ranked stays: the count of the census-based values
-    if reg_ok:
-        m = rows & ind.level.eq("region")
+    for level, geo in places.items():   # the benchmarks on the same basis
+        m = rows & ind.level.eq(level)
         ind.loc[m, ["value", "year", "status", "note_code", "note_args", "comparable", "source_id"]] = [
-            shares["region"].at[reg, "industry"], year, "ok", note_codes.FLORES_REGION, args, False, FLORES]
+            shares[level].at[geo, "industry"], year, "ok", note_codes.FLORES_SAME_BASIS[level], args, False, FLORES]
     _bench_notes(ind, rows, n_metro, years)
 
 
-def _fill_sectors(jbs, shares, tid: str, reg: str, reg_ok: bool, n_metro: int, years: dict[str, str]) -> None:
+def _fill_sectors(jbs, shares, tid: str, places: dict[str, str], n_metro: int, years: dict[str, str]) -> None:
     jt = jbs.territory_id.eq(tid)
-    for level, geo, code in (("territory", tid, note_codes.FLORES_SECTORS), ("region", reg, note_codes.FLORES_REGION)):
-        if level == "region" and not reg_ok:
-            continue
+    for level, geo, code in (("territory", tid, note_codes.FLORES_SECTORS),
+                             *((lv, geo, note_codes.FLORES_SAME_BASIS[lv]) for lv, geo in places.items())):
         m = jt & jbs.level.eq(level)
         jbs.loc[m, "share"] = jbs.loc[m, "sector_id"].map(shares[level].loc[geo]).to_numpy()
         jbs.loc[m, ["year", "approx", "note_code", "note_args", "source_id", "comparable"]] = [
             years["flores_year"], True, code, args_json(**years), FLORES, False]
     _bench_notes(jbs, jt, n_metro, years)
+
+
+def _places(shares, tid: str, reg: str) -> dict[str, str]:
+    """The territory's same-basis benchmarks that Flores covers: level -> its geo code."""
+    places = {}
+    for lv in SAME_BASIS[1:]:
+        geo = tid if lv.grouping.by == "territory_id" else reg
+        if geo in shares[lv.id].index and shares[lv.id].loc[geo].notna().all():
+            places[lv.id] = geo
+    return places
 
 
 def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.DataFrame],
@@ -94,13 +108,12 @@ def overseas_sectors(ind: pd.DataFrame, jbs: pd.DataFrame, shares: dict[str, pd.
     # the notes name both bases' years (note_codes.toml)
     years = {"census_year": sectors_year(), "flores_year": flores_year()}
     for tid in tids:
-        reg = region_of[tid]
-        reg_ok = reg in shares["region"].index and shares["region"].loc[reg].notna().all()
-        _fill_indicator(ind, shares, tid, reg, reg_ok, n_metro, years)
-        _fill_sectors(jbs, shares, tid, reg, reg_ok, n_metro, years)
+        places = _places(shares, tid, region_of[tid])
+        _fill_indicator(ind, shares, tid, places, n_metro, years)
+        _fill_sectors(jbs, shares, tid, places, n_metro, years)
     # what stays missing overseas (Mayotte) says that neither source covers it
     uncovered = set(terr.loc[terr.overseas, "territory_id"]) - set(tids)
-    own_levels = ["territory", "region"]
+    own_levels = [lv.id for lv in SAME_BASIS]
     m = key & ind.value.isna() & ind.territory_id.isin(uncovered) & ind.level.isin(own_levels)
     ind.loc[m, ["note_code", "note_args"]] = [note_codes.MAYOTTE_SECTORS, ""]
     m = jbs.share.isna() & jbs.territory_id.isin(uncovered) & jbs.level.isin(own_levels)

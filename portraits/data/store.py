@@ -21,6 +21,7 @@ import pandas as pd
 
 from portraits.core import config
 from portraits.core.errors import InputError
+from portraits.core.levels import BENCHMARKS as BENCHMARK_LEVELS
 from portraits.data import slices
 from portraits.data import compute, processed_tables, sources
 from portraits.data.slices import AllTerritories, Reference, RegionTerritories, Rows, reads
@@ -259,6 +260,7 @@ def source_citation(source_id: str) -> str:
 def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     ind = processed_tables.load("indicators", directory)
     missing = sorted({*compute.COLUMNS, "france_scope"} - set(ind.columns))
+    missing += [f"level {lv}" for lv in LEVELS if not missing and not ind.level.eq(lv).any()]
     if missing:  # a table written by an older version: say so rather than guess the columns
         raise ProcessedDataError(f"{directory}: the indicators table lacks {', '.join(missing)}: "
                                  f"{processed_tables.REBUILD_HINT}")
@@ -266,23 +268,21 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     vals = ind.pivot_table(index=["territory_id", "indicator_id"], columns="level", values="value",
                            aggfunc="first", dropna=False)
     vals = vals.reindex(columns=list(LEVELS))
-    t = ind[ind.level == "territory"].set_index(["territory_id", "indicator_id"])
-    r = ind[ind.level == "region"].set_index(["territory_id", "indicator_id"])
-    f = ind[ind.level == "france"].set_index(["territory_id", "indicator_id"])
-    a = ind[ind.level == "all_territories"].set_index(["territory_id", "indicator_id"])
+    part = {lv: ind[ind.level == lv].set_index(["territory_id", "indicator_id"]) for lv in LEVELS}
+    t = part["territory"]
     wide = vals.join(t[["status", "rank", "n_ranked", "note_code", "note_args", "year", "comparable",
                         "source_id"]])
-    wide["region_label"] = r["geo_label"]
-    # each level's note as a code and its parameters (JSON); portraits.text.notes words them
-    for level, part in (("region", r), ("france", f), ("all_territories", a)):
-        wide[f"{level}_note_code"] = part["note_code"]
-        wide[f"{level}_note_args"] = part["note_args"]
+    wide["region_label"] = part["region"]["geo_label"]
+    # each benchmark's note as a code and its parameters (JSON); portraits.text.notes words them
+    for level in BENCHMARK_LEVELS:
+        wide[f"{level}_note_code"] = part[level]["note_code"]
+        wide[f"{level}_note_args"] = part[level]["note_args"]
     # per-level approximation flags (the catalogue's ``approx`` says whether the indicator is an
     # approximation anywhere) and the scope of the France benchmark: fr = metropolitan France
     # and the overseas departments, fm = metropolitan France only
-    for level, part in (("territory", t), ("region", r), ("france", f), ("all_territories", a)):
-        wide[f"{level}_approx"] = part["approx"].astype(bool)
-    wide["france_scope"] = f["france_scope"]
+    for level in LEVELS:
+        wide[f"{level}_approx"] = part[level]["approx"].astype(bool)
+    wide["france_scope"] = part["france"]["france_scope"]
     wide = wide.reset_index()
     meta = cat[["id", "label", "short_label", "unit", "theme", "approximation", "method",
                 "definition", "key", "higher_is", "signed"]].rename(columns={"id": "indicator_id", "approximation": "approx"})
@@ -291,11 +291,9 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     # The territory row's own source (a fallback may differ from the catalogue's), cited in French.
     wide["source"] = wide["source_id"].map({i: source_citation(i) for i in wide["source_id"].unique()})
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
-            "approx", "method", "definition", "key", "territory", "region", "france", "all_territories",
-            "status", "rank", "n_ranked", "region_label", "note_code", "note_args", "region_note_code",
-            "region_note_args", "france_note_code", "france_note_args", "all_territories_note_code",
-            "all_territories_note_args", "higher_is", "comparable", "territory_approx", "region_approx",
-            "france_approx", "all_territories_approx", "france_scope", "signed"]
+            "approx", "method", "definition", "key", *LEVELS, "status", "rank", "n_ranked", "region_label",
+            "note_code", "note_args", *(f"{lv}_note_{x}" for lv in BENCHMARK_LEVELS for x in ("code", "args")),
+            "higher_is", "comparable", *(f"{lv}_approx" for lv in LEVELS), "france_scope", "signed"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
             for tid, g in wide.groupby("territory_id", sort=False)}

@@ -1,10 +1,10 @@
 """The benchmarks' words: "en Normandie", "dans les Hauts-de-France", "en France
-(métropolitaine)", "la moyenne nationale", "le niveau national"…; the levels' words come from
-``portraits.core.levels`` (phrasing.toml [levels])."""
+(métropolitaine)", "la moyenne nationale", "le niveau national"…: the levels of
+``portraits.core.levels`` (phrasing.toml [levels]) with the region's name put in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 from portraits.core import levels
 from portraits.data.territories import REGION_NAMES
@@ -23,20 +23,15 @@ def region_in(region_code: str | None = None) -> str:
     return "dans la région"
 
 
-@dataclass(frozen=True)
-class Benchmark:
-    key: str        # column of the indicators table: region, france, all_territories
-    where: str      # "en France"
-    average: str    # "la moyenne nationale" (for rates)
-    level: str      # "le niveau national" (for levels)
+def words(level: levels.Level, region_code: str | None = None) -> levels.Level:
+    """``level`` with the region's name put in its words ("{region_in}", "{region}")."""
+    code = str(region_code).zfill(2) if region_code else None
+    names = {"region_in": region_in(code), "region": REGION_NAMES.get(code, "la région")}
+    return replace(level, **{k: getattr(level, k).format(**names) for k in ("label", "short", "where", "average", "level")})
 
 
-def benchmarks(region_code: str | None = None, france_scope: str | None = None) -> dict[str, Benchmark]:
-    """The words of each benchmark level (portraits.core.levels, phrasing.toml [levels]); France's
-    depend on what it covers for the indicator (``france_scope``: "fm", metropolitan only)."""
-    fr, reg, all_ti = levels.france(france_scope), levels.REGION, levels.ALL_TERRITORIES
-    return {
-        "region": Benchmark("region", region_in(region_code), reg.average, reg.level),
-        "france": Benchmark("france", fr.where, fr.average, fr.level),
-        "all_territories": Benchmark("all_territories", all_ti.where, all_ti.average, all_ti.level),
-    }
+def benchmarks(region_code: str | None = None, france_scope: str | None = None) -> dict[str, levels.Level]:
+    """The benchmark levels with their words (portraits.core.levels, phrasing.toml [levels]):
+    the region's built from its name, France's following what it covers for the indicator
+    (``france_scope``: "fm", metropolitan only)."""
+    return {lv: words(levels.get(lv, france_scope), region_code) for lv in levels.BENCHMARKS}

@@ -40,7 +40,8 @@ evaluated (``evidence.recording``), which ``portraits.template.inline`` shows in
 from __future__ import annotations
 
 from portraits.text import comparison, evidence, fmt, grammar, proportions, ranks, row_rules, trends
-from portraits.text.benchmarks import Benchmark, benchmarks
+from portraits.core.levels import Level
+from portraits.text.benchmarks import benchmarks
 
 
 class Text(str):
@@ -67,7 +68,7 @@ APPROX_WORD = "environ "  # the text's mark of an approximate value, the territo
 class Indicator:
     """One indicator of one territory, for the template's inline expressions."""
 
-    def __init__(self, row: dict, words: dict[str, Benchmark]):
+    def __init__(self, row: dict, words: dict[str, Level]):
         self.row = row
         self.id = str(row.get("indicator_id"))
         # France's words follow what France covers for this indicator ("en France métropolitaine")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from portraits.core import levels
 from portraits.text import fmt
 
 
@@ -32,9 +33,10 @@ def field(row: Mapping[str, Any] | Any, key: str, default=None):
 
 
 def comparable(row, key: str) -> bool:
-    """False for the France and all-territories benchmarks of a value the data layer marks as
+    """False for the benchmarks not on the territory's own basis (``same_basis`` of
+    ``portraits.core.levels``: France, all the territories) of a value the data layer marks as
     on another basis (``comparable`` false); the region is then on the value's own basis."""
-    if key not in ("france", "all_territories"):
+    if key not in levels.BY_ID or levels.BY_ID[key].same_basis:
         return True
     flag = field(row, "comparable", True)
     return True if flag is None or (isinstance(flag, float) and math.isnan(flag)) else bool(flag)

@@ -186,3 +186,11 @@ def test_a_bars_rule_says_which_bars_are_left_out(portrait):
                         "sur une autre base que le territoire : France métropolitaine, Ensemble des TI"}
     assert {r["rule"] for r in rows if r["indicator"] == "unemployment_rate"} == {
         "chaque barre étiquetée de sa valeur affichée (≈ : valeur approchée)"}
+
+
+def test_bars_can_draw_the_regions_territories(portrait):
+    p = portrait.Portrait("ti-8413")
+    chart = p.bars(p.indicator("unemployment_rate"), vs=["region", "region_territories"]).chart
+    assert "TI de la région" in chart.alt and "France" not in chart.alt.split(". ", 1)[0]
+    with pytest.raises(ValueError, match="unknown benchmark 'europe'"):
+        p.bars(p.indicator("unemployment_rate"), vs=["europe"])

@@ -1,3 +1,5 @@
+import pytest
+
 from portraits.blocks import comparison_table
 from portraits.text import fmt
 
@@ -60,3 +62,40 @@ def test_the_table_and_the_text_use_one_name_per_indicator(store):
     words = lambda s: set(re.split(r"[\s'’()]+", s.lower())) - {""}
     for r in store.catalogue().to_dict("records"):
         assert words(r["short_label"]) <= words(r["label"]), r["id"]
+
+
+def test_the_columns_follow_the_declared_levels(portrait, monkeypatch):
+    """One column per level shown by default, in the declared order; a level asked (``vs``)
+    or declared shown adds its column, its header and its cells, with no other change."""
+    from portraits.core import levels
+
+    p = portrait.Portrait("ti-8413")
+    header = next(ln for ln in p.comparison_table().data.splitlines() if ln.startswith("|"))
+    assert header == "| " + " | ".join(["Indicateur", *(lv.label for lv in levels.DEFAULT), "Rang"]) + " |"
+    md = p.comparison_table(p.indicator("population"), vs=["region", "region_territories"]).data
+    lines = [ln for ln in md.splitlines() if ln.startswith("|")]
+    assert lines[0] == "| Indicateur | Territoire | Région | TI de la région | Rang |"
+    assert lines[1].count(":|") == 4          # one alignment per column
+    row = p.rows["population"]
+    assert lines[2].split(" | ")[3] == fmt.value(row["region_territories"], row["unit"])
+    monkeypatch.setattr(levels, "DEFAULT", levels.LEVELS)
+    assert " | ".join(["| Indicateur", *(lv.label for lv in levels.LEVELS), "Rang |"]) in p.comparison_table().data
+    with pytest.raises(ValueError, match="unknown benchmark 'europe'"):
+        p.comparison_table(vs=["europe"])
+
+
+def test_a_level_not_shown_by_default_changes_no_default_block(portrait):
+    """The default blocks of ti-8413 do not read the region's territories: other values there
+    give the same table, key figures, sectors chart and "Pour comprendre" (the build of the
+    default template was compared before and after the level was added: the same HTML)."""
+    def blocks(p):
+        ids = ["population", "industry_jobs_share", "jobs", "unemployment_rate", "median_income"]
+        figures = [p.indicator(i) for i in ids]
+        return (p.comparison_table().data, p.key_figures(*figures).data, p.chart("sectors").chart.alt,
+                p.understand().data, [str(x.vs("region", "france")) for x in figures])
+
+    p, q = portrait.Portrait("ti-8413"), portrait.Portrait("ti-8413")
+    for row in q.rows.values():
+        row["region_territories"], row["region_territories_approx"] = 12345.0, not row["region_territories_approx"]
+    assert blocks(p) == blocks(q)
+    assert q.indicator("unemployment_rate").at("region_territories") != p.indicator("unemployment_rate").at("region_territories")

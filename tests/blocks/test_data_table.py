@@ -14,6 +14,20 @@ from portraits.text import notes
 pytestmark = pytest.mark.usefixtures("processed")
 
 
+def test_the_columns_follow_the_declared_default_levels(monkeypatch):
+    from portraits.core import levels
+
+    pooled = levels.BY_ID["region_territories"]
+    assert pooled.label not in comparison_frame("ti-8413").columns     # not shown by default
+    monkeypatch.setattr(levels, "DEFAULT", (*levels.DEFAULT, pooled))
+    t = comparison_frame("ti-8413")
+    assert [c for c in t.columns if c in {lv.label for lv in levels.LEVELS}] == [lv.label for lv in levels.DEFAULT]
+    assert t.columns[-2] == "Approximation TI de la région"
+    long = store.indicators_long("ti-8413")
+    pop = long[(long.level == "region_territories") & (long.indicator_id == "population")].value.item()
+    assert t.loc[t.Indicateur == "Population municipale", "TI de la région"].item() == pop
+
+
 def test_comparison_frame():
     t = comparison_frame("ti-8413")
     assert list(t.columns) == ["Indicateur", "Unité", "Territoire", "Région", "France", "Ensemble des TI",
@@ -53,7 +67,8 @@ def test_write_files_writes_the_csv_and_the_workbook(tmp_path):
 
 @pytest.mark.parametrize("tid", ["ti-8413", "ti-0101", "ti-2404"])
 def test_each_level_has_its_approximation_flag_from_the_processed_rows(tid, tmp_path):
-    """The CSV's flag of each level is that level's ``approx`` in the processed indicators table."""
+    """The CSV's flag of each level shown by default is that level's ``approx`` in the processed
+    indicators table."""
     import pandas as pd
 
     from portraits.core import levels
@@ -62,7 +77,7 @@ def test_each_level_has_its_approximation_flag_from_the_processed_rows(tid, tmp_
     csv = pd.read_csv(tmp_path / "t.csv").set_index("Indicateur")
     long = store.indicators_long(tid)
     labels = store.catalogue().set_index("id")["label"]
-    for lv in levels.LEVELS:
+    for lv in levels.DEFAULT:
         rows = long[long.level == lv.id].set_index("indicator_id")["approx"].astype(bool)
         expected = {labels[i]: "oui" if a else "non" for i, a in rows.items()}
         assert csv[data_table.approx_header(lv.id)].to_dict() == expected, lv.id

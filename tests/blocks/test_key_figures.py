@@ -145,3 +145,15 @@ def test_the_catalogue_gives_every_indicator_its_key_figure_words(store):
     assert cat["key_figure"].notna().all()
     changes = cat["key_figure_change"].dropna()
     assert set(changes) <= set(cat["id"]) and {"population", "jobs"} <= set(cat.loc[changes.index, "id"])
+
+
+def test_a_key_figure_can_name_the_regions_territories(portrait):
+    p = portrait.Portrait("ti-8413")
+    md = p.key_figures(p.key_figure(p.indicator("unemployment_rate"), vs=["region_territories", "france"])).data
+    (value, label, bench), = _cards(md)
+    row = p.rows["unemployment_rate"]
+    assert bench.startswith(f"TI de la région : {fmt.value(row['region_territories'], '%')}")
+    # a value on another basis keeps the same-basis benchmarks asked (the pool is on its basis)
+    g = portrait.Portrait("ti-0101")
+    md = g.key_figures(g.key_figure(g.indicator("unemployment_rate"), vs=["region_territories"])).data
+    assert "TI de la région" in md

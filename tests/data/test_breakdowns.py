@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from portraits.core import levels
 from portraits.data import store
 
 
@@ -33,7 +34,7 @@ def test_coverage_table():
 
 def test_breakdowns_have_benchmarks():
     s = store.series("ti-8413")
-    assert set(s.level) == {"territory", "region", "france", "all_territories"}
+    assert set(s.level) == {lv.id for lv in levels.LEVELS}   # every declared level
     first = s[s.year == s.year.min()]
     assert (first["index"] == 100).all()
     j = store.jobs_by_sector("ti-8413")

@@ -10,20 +10,24 @@ import pandas as pd
 import pytest
 
 from _data_support import processed_value as val
+from portraits.core import levels
 from portraits.data import compute, indicators, store
 
 
 def test_benchmark_rows_repeat_each_level_for_every_territory():
     terr = pd.DataFrame({"territory_id": ["ti-a", "ti-b"], "region_code": ["84", "11"], "name": ["A", "B"]})
-    per = {"territory": pd.DataFrame({"v": [1.0, 2.0]}, index=["ti-a", "ti-b"]),
-           "region": pd.DataFrame({"v": [10.0, 20.0]}, index=["84", "11"]),
-           "france": pd.DataFrame({"v": [100.0]}, index=["FR"]),
-           "all_territories": pd.DataFrame({"v": [3.0]}, index=["TI"])}
+    places = {"territory_id": ["ti-a", "ti-b"], "reg": ["84", "11"]}   # each grouping's places
+    per = {lv.id: pd.DataFrame({"v": [10.0 * k + 1, 10.0 * k + 2][:len(places.get(lv.grouping.by, [0]))]},
+                               index=places.get(lv.grouping.by, [lv.grouping.code]))
+           for k, lv in enumerate(levels.LEVELS)}
     out = compute.benchmark_rows(terr, per)
-    assert len(out) == 8
+    assert len(out) == 2 * len(levels.LEVELS)
     b = out[out.territory_id == "ti-b"].set_index("level")
-    assert b.v.to_dict() == {"territory": 2.0, "region": 20.0, "france": 100.0, "all_territories": 3.0}
-    assert b.loc["region", "geo_label"] == "Île-de-France" and b.loc["france", "geo_label"] == compute.FRANCE_LABEL
+    assert b.v.to_dict() == {lv.id: per[lv.id].v.iloc[-1] for lv in levels.LEVELS}
+    assert b.loc["territory", "v"] == 2.0 and b.loc["region", "v"] == 12.0 and b.loc["france", "v"] == 21.0
+    assert b.loc["region", "geo_label"] == "Île-de-France" and b.loc["france", "geo_label"] == "France"
+    assert (b.loc["region_territories", "geo_code"], b.loc["region_territories", "geo_label"]) == (
+        "11", "Territoires d'industrie de la région Île-de-France")
 
 
 def test_ranks(ind):

@@ -137,6 +137,46 @@ def test_all_territories_is_the_pooled_sum(ind):
     assert not math.isclose(pooled_rate, mean_rate, rel_tol=1e-6)
 
 
+# The communes of the Territoires d'industrie in Auvergne-Rhône-Alpes, from the raw files with
+# pandas (awk splits the quoted commune names that hold a comma), run from the repository:
+#   raw = pd.read_csv("data/raw/territoires-industrie-derived/ti2023_communes_cog2023_from_groupements.csv", dtype=str)
+#   cp = pd.read_csv("data/raw/insee_comparateur_2024_rp2021_subset/communes.csv", dtype=str)
+#   cp = cp[cp.commune_type.isin(["COM", "ARM"])].drop_duplicates("insee_com")
+#   cp["code"] = cp.insee_parente.where(cp.commune_type == "ARM", cp.insee_com)
+#   s = cp[cp.code.isin(set(raw.loc[raw.insee_reg == "84", "insee_com"]))]
+# -> 2277 communes, population_2021 4582839, active 2121678, unemployed 220802 (10.40695 %).
+# It is not the sum of the territories whose region is 84 (4464989): a territory over two
+# regions counts in each region for its communes there, as the region benchmark does.
+def test_region_territories_is_the_pool_of_the_regions_territories(ind):
+    for tid in ("ti-8413", "ti-8401", "ti-2703"):   # ti-2703: region 27, not pooled in 84
+        row = ind[(ind.territory_id == tid) & (ind.level == "region_territories") & (ind.indicator_id == "population")]
+        if tid == "ti-2703":
+            assert row.geo_code.item() == "27"
+            continue
+        assert row.geo_code.item() == "84" and row.value.item() == 4582839
+    assert val(ind, "ti-8413", "unemployment_rate", "region_territories") == pytest.approx(10.40695, abs=1e-5)
+    # the rate of the pool is the ratio of its pooled sums
+    assert val(ind, "ti-8413", "active_population", "region_territories") == 2121678
+
+
+def test_a_pool_of_approximations_is_an_approximation(ind):
+    cat = store.catalogue().set_index("id")
+    pooled = ind[ind.level == "region_territories"]
+    assert (pooled.approx == pooled.indicator_id.map(cat.approximation).astype(bool)).all()
+    # ti-8413 is one whole EPCI: its own median is exact, the pool of its region's is not
+    row = ind[(ind.territory_id == "ti-8413") & (ind.indicator_id == "median_income")].set_index("level")
+    assert not row.loc["territory", "approx"] and row.loc["region_territories", "approx"]
+
+
+def test_a_region_with_one_territory_pools_that_territory(ind):
+    """Mayotte's one territory is the whole pool: the same values (the census has none for
+    Mayotte: missing on both levels, with the same notes)."""
+    m = ind[ind.territory_id.eq("ti-0601")].pivot(index="indicator_id", columns="level", values="value")
+    assert m["territory"].equals(m["region_territories"])
+    notes = ind[ind.territory_id.eq("ti-0601")].pivot(index="indicator_id", columns="level", values="note_code")
+    assert notes.loc["population", "region_territories"] == notes.loc["population", "territory"] == "mayotte_census_2021"
+
+
 def test_every_territory_has_20_indicators_and_four_levels(ind):
     assert ind.territory_id.nunique() == 183
     assert ind.indicator_id.nunique() >= 20

@@ -147,3 +147,19 @@ def test_metropolitan_values_unchanged_by_the_fallback(ind):
         before = pd.read_parquet(Path(ref) / "indicators.parquet")
         keep = lambda d: d[d.territory_id.isin(metro)].reset_index(drop=True)  # noqa: E731
         pd.testing.assert_frame_equal(keep(before), keep(ind)[list(before.columns)])
+
+
+def test_the_regions_territories_are_on_the_territorys_basis_overseas(ind):
+    """A same-basis level (portraits.core.levels) takes Flores too: the pool of the region's
+    territories, with its own note, and not the census (missing overseas)."""
+    from portraits.core import levels
+
+    assert levels.BY_ID["region_territories"].same_basis
+    rows = ind[ind.territory_id.eq("ti-0101") & ind.indicator_id.eq("industry_jobs_share")].set_index("level")
+    pooled = rows.loc["region_territories"]
+    assert pooled.source_id == "flores_a38_ze" and pooled.note_code == "flores_region_territories"
+    assert pooled.value == pytest.approx(7.819043, abs=1e-6) and not pooled.comparable
+    # Guadeloupe's three territories pooled: between the lowest and the highest of their shares
+    shares = ind[ind.level.eq("territory") & ind.indicator_id.eq("industry_jobs_share")
+                 & ind.territory_id.isin(["ti-0101", "ti-0102", "ti-0103"])].value
+    assert shares.min() <= pooled.value <= shares.max()

@@ -8,6 +8,7 @@ import time
 import pandas as pd
 import pytest
 
+from portraits.core import levels
 from portraits.data import store
 from portraits.data.processed_tables import ProcessedDataError
 
@@ -44,8 +45,8 @@ def test_every_territory_has_a_full_slice():
                     "region_label", "source", "approx", "method", "definition", "key"]:
             assert col in ind.columns
         assert len(store.series(tid)) > 0 or tid == "ti-0601"
-        assert len(store.jobs_by_sector(tid)) == 20
-        assert len(store.establishments(tid)) == 32
+        assert len(store.jobs_by_sector(tid)) == 5 * len(levels.LEVELS)  # five sectors per level
+        assert len(store.establishments(tid)) == 8 * len(levels.LEVELS)  # eight categories per level
         assert len(store.coverage(tid)) >= 5
 
 

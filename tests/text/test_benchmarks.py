@@ -1,5 +1,6 @@
 import pytest
 
+from portraits.core import levels
 from portraits.text import benchmarks
 
 
@@ -22,7 +23,14 @@ def test_every_region_has_its_words():
 
 def test_benchmark_words_follow_what_france_covers():
     words = benchmarks.benchmarks("28")
-    assert list(words) == ["region", "france", "all_territories"]
+    assert list(words) == list(levels.BENCHMARKS) and list(words)[:3] == ["region", "france", "all_territories"]
     assert words["region"].where == "en Normandie" and words["france"].where == "en France"
+    assert words["region"].short == "Normandie" and words["region"].average == "la moyenne régionale"
     metro = benchmarks.benchmarks(france_scope="fm")["france"]
-    assert metro.where == "en France métropolitaine" and metro.key == "france"
+    assert metro.where == "en France métropolitaine" and metro.id == "france"
+
+
+def test_the_region_territories_words_name_no_region():
+    pooled = benchmarks.benchmarks("84")["region_territories"]
+    assert (pooled.label, pooled.where) == ("TI de la région", "dans les Territoires d'industrie de la région")
+    assert pooled.average == "la moyenne des Territoires d'industrie de la région"

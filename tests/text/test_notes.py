@@ -24,7 +24,8 @@ ARGS = {
     "partial_members": {"ept": 0, "own": 0, "whole_epci": 11, "epci": ["CC Haute-Corrèze Communauté"]},
     "all_territories_metro": {"n_territories": 173},
     "all_territories_with_overseas": {"n_territories": 177, "n_overseas": 4},
-    "flores_overseas": _YEARS, "flores_overseas_sectors": _YEARS, "flores_region": _YEARS,
+    "flores_overseas": _YEARS, "flores_overseas_sectors": _YEARS,
+    **{code: _YEARS for code in note_codes.FLORES_SAME_BASIS.values()},  # one per same-basis level
     "flores_france": _YEARS, "flores_all_territories": {"n_territories": 173, **_YEARS},
     "a38_ze_population": {"flores_year": "2023"},
 }

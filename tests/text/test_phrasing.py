@@ -250,3 +250,13 @@ def test_annual_changes_use_the_growth_thresholds():
     assert growth(territory=0.3 + marked - 0.1, france=0.3).trend_title().endswith(", plus marquée qu'en France")
 
 
+
+
+def test_the_regions_territories_are_a_benchmark_like_the_others():
+    x = fig(region_territories=20.0, region_territories_approx=True)
+    assert x.vs("region_territories") == (
+        f"contre environ 20,0{NN}% dans les Territoires d'industrie de la région")
+    assert x.compared("region_territories").endswith("à la moyenne des Territoires d'industrie de la région")
+    # on the territory's basis: a value on another basis is still compared with it
+    other = fig(region_territories=20.0, comparable=False)
+    assert other.vs("region_territories", "france") == f"contre 20,0{NN}% dans les Territoires d'industrie de la région"
