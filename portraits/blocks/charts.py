@@ -23,7 +23,7 @@ from portraits.blocks.chart_style import (
     add_source, is_empty, label_width, legend_rows, legend_top, new_figure,
     num_axis, pct_axis, rc, shorten, source_line, unavailable, wrap_label)
 from portraits.blocks.values import first_value
-from portraits.core.levels import DEFAULT as DEFAULT_LEVELS
+from portraits.core.levels import DEFAULT
 from portraits.text import evidence, fmt
 from portraits.text.grammar import de
 
@@ -31,7 +31,7 @@ from portraits.text.grammar import de
 def _levels(df: pd.DataFrame, present: Iterable[str] | None = None) -> list[str]:
     """The levels of ``df`` a chart shows: those of ``portraits.core.levels.DEFAULT``, in their order."""
     have = set(df["level"]) if present is None else set(present)
-    return [lv.id for lv in DEFAULT_LEVELS if lv.id in have]
+    return [lv.id for lv in DEFAULT if lv.id in have]
 
 
 def _level_name(level: str, df: pd.DataFrame | None = None) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from portraits.core import config
 from portraits.core.errors import InputError
-from portraits.core.levels import BENCHMARKS as BENCHMARK_LEVELS
+from portraits.core.levels import BENCHMARKS
 from portraits.data import slices
 from portraits.data import compute, processed_tables, sources
 from portraits.data.slices import AllTerritories, Reference, RegionTerritories, Rows, reads
@@ -274,7 +274,7 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
                         "source_id"]])
     wide["region_label"] = part["region"]["geo_label"]
     # each benchmark's note as a code and its parameters (JSON); portraits.text.notes words them
-    for level in BENCHMARK_LEVELS:
+    for level in BENCHMARKS:
         wide[f"{level}_note_code"] = part[level]["note_code"]
         wide[f"{level}_note_args"] = part[level]["note_args"]
     # per-level approximation flags (the catalogue's ``approx`` says whether the indicator is an
@@ -292,7 +292,7 @@ def _indicators_wide(directory: str) -> dict[str, pd.DataFrame]:
     wide["source"] = wide["source_id"].map({i: source_citation(i) for i in wide["source_id"].unique()})
     cols = ["indicator_id", "label", "short_label", "unit", "theme", "year", "source", "source_id",
             "approx", "method", "definition", "key", *LEVELS, "status", "rank", "n_ranked", "region_label",
-            "note_code", "note_args", *(f"{lv}_note_{x}" for lv in BENCHMARK_LEVELS for x in ("code", "args")),
+            "note_code", "note_args", *(f"{lv}_note_{x}" for lv in BENCHMARKS for x in ("code", "args")),
             "higher_is", "comparable", *(f"{lv}_approx" for lv in LEVELS), "france_scope", "signed"]
     wide = wide[["territory_id"] + cols]
     return {tid: g.drop(columns="territory_id").reset_index(drop=True)
