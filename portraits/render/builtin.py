@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pypandoc
@@ -25,6 +26,7 @@ from portraits.render import existing_notebook, project_settings, stderr_tail
 
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"
+INLINE_SVG = HERE / "inline_svg.lua"  # HTML only: charts inline, in the page's font
 TEMPLATES = HERE / "templates"
 FONT_MARKER = "<!-- portraits:font-faces -->"
 
@@ -92,17 +94,43 @@ def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
         tmp = Path(tmp_name)
         html = tmp / "portrait.html"
         args = _pandoc_args(ipynb, "html5", tmp, context) + [
-            "--embed-resources", "--template", str(TEMPLATES / "portrait.html"),
+            "-L", str(INLINE_SVG), "--embed-resources", "--template", str(TEMPLATES / "portrait.html"),
             "--css", str(TEMPLATES / "portrait.css"), "-o", str(html)]
         if (context or {}).get("toc"):
             args += ["--toc", "--toc-depth=2"]
         _run_pandoc(args, cwd=tmp)
         # The font faces go in after pandoc: its resource embedding re-parses CSS and takes
-        # about 1 s on 90 kB of data URIs, for nothing.
+        # about 1 s on 90 kB of data URIs, for nothing. One subset for the page and its
+        # inline charts, of the characters they show.
         page = html.read_text(encoding="utf-8")
-        page = page.replace(FONT_MARKER, f"<style>\n{fonts.html_font_css()}</style>", 1)
+        page = page.replace(FONT_MARKER, f"<style>\n{fonts.page_font_css(shown_text(page))}</style>", 1)
         atomic.write_text(out, page)
     return out
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def shown_text(page: str) -> str:
+    """The text a page shows (its elements' text, charts' <text> included), whose characters
+    its font subset must hold."""
+    parser = _Text()
+    parser.feed(page)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:

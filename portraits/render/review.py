@@ -117,29 +117,11 @@ _SVG_PROLOG = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?")
 _SVG_FONTS = re.compile(r"<style type=\"text/css\">@font-face.*?</style>", re.S)
 
 
-_SVG_PNG = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=\s]+)")
-PNG_COLOURS = 32  # a chart's raster part (the map's polygons, the positions' dots) needs no more
-
-
-def _palette_png(m: re.Match) -> str:
-    """A raster image of a chart as a palette PNG, when that is lighter (the map: 94 KB -> 17 KB
-    for ti-2404, the same to the eye)."""
-    import base64
-    import io
-
-    from PIL import Image
-
-    raw = base64.b64decode(re.sub(r"\s", "", m.group(2)))
-    buf = io.BytesIO()
-    with Image.open(io.BytesIO(raw)) as im:
-        im.convert("RGBA").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE).save(buf, "PNG")
-    return m.group(1) + base64.b64encode(buf.getvalue()).decode("ascii") if buf.tell() < len(raw) else m.group(0)
-
-
 def inline_svg(svg: str) -> str:
     """A chart's SVG for the page's body: no XML prolog, no fonts of its own (the shared
-    stylesheet declares them once), its raster parts with a palette."""
-    return _SVG_PNG.sub(_palette_png, _SVG_FONTS.sub("", _SVG_PROLOG.sub("", svg), count=1))
+    stylesheet declares them once). Its raster parts already have a palette
+    (``portraits.blocks.svg``)."""
+    return _SVG_FONTS.sub("", _SVG_PROLOG.sub("", svg), count=1)
 
 
 def _role(output) -> dict:

@@ -76,14 +76,34 @@ def test_html_asis_markdown_and_key_figures(soup):
 
 def test_html_figure_caption_alt_and_crossrefs(soup):
     fig = soup.find("figure", id="fig-emploi")
-    img = fig.find("img")
-    assert img["alt"].startswith("Diagramme en barres")
-    assert img["src"].startswith("data:image/svg+xml")
+    chart = fig.find("svg", class_="chart")  # inline (inline_svg.lua), not an <img>
+    assert chart["role"] == "img" and chart["aria-label"].startswith("Diagramme en barres")
     assert fig.figcaption.get_text().startswith("Figure\u00a01\u202f: Répartition des emplois")
     refs = {a["href"]: a.get_text() for a in soup.find_all("a") if a["href"].startswith("#")}
     assert refs["#fig-emploi"] == "Figure\u00a01"
     assert refs["#tbl-comparaison"] == "Tableau\u00a01"
     assert "@fig-emploi" not in soup.get_text()
+
+
+def test_html_charts_share_the_page_font_and_have_ids_of_their_own(soup, outputs):
+    page = outputs["html"].read_text(encoding="utf-8")
+    charts = soup.find_all("svg", class_="chart")
+    assert charts and not soup.find("img", src=re.compile("^data:image/svg"))
+    # one set of @font-face rules, the page's: the charts' own copies are left out
+    styles = [s.get_text() for s in soup.find_all("style")]
+    assert sum("@font-face" in s for s in styles) == 1
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    ids = [el["id"] for el in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))  # matplotlib's ids (figure_1, ...) prefixed per chart
+    refs = {m for m in re.findall(r'(?:href="#|url\(#)([^")]+)', str(charts[0]))}
+    assert refs and refs <= set(ids)
+    # the page's subset holds every character its text and charts show
+    from fontTools.ttLib import TTFont
+    import base64, io
+    rules = re.findall(r"font-weight:400;font-style:normal;.*?base64,([^)]+)\)", styles[0] if "@font-face" in styles[0] else "")
+    cmap = TTFont(io.BytesIO(base64.b64decode(rules[0]))).getBestCmap()
+    shown = {ord(c) for c in builtin.shown_text(page) if not c.isspace() or c in "\u00a0\u202f"}
+    assert shown <= set(cmap) | {0x0A, 0x09}, sorted(chr(c) for c in shown - set(cmap))
 
 
 def test_html_dataframe_is_a_real_table(soup):
