@@ -27,6 +27,7 @@ from portraits.render import existing_notebook, project_settings, stderr_tail
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"
 INLINE_SVG = HERE / "inline_svg.lua"  # HTML only: charts inline, in the page's font
+EVIDENCE_LINKS = HERE / "evidence_links.lua"  # HTML only: links to the review page
 TEMPLATES = HERE / "templates"
 FONT_MARKER = "<!-- portraits:font-faces -->"
 
@@ -94,7 +95,7 @@ def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
         tmp = Path(tmp_name)
         html = tmp / "portrait.html"
         args = _pandoc_args(ipynb, "html5", tmp, context) + [
-            "-L", str(INLINE_SVG), "--embed-resources", "--template", str(TEMPLATES / "portrait.html"),
+            "-L", str(INLINE_SVG), "-L", str(EVIDENCE_LINKS), "--embed-resources", "--template", str(TEMPLATES / "portrait.html"),
             "--css", str(TEMPLATES / "portrait.css"), "-o", str(html)]
         if (context or {}).get("toc"):
             args += ["--toc", "--toc-depth=2"]

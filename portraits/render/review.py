@@ -180,6 +180,23 @@ def _portrait_target(cell, last_heading: str) -> tuple[str, str]:
     return first or last_heading, heading
 
 
+def evidence_targets(nb: dict) -> dict[str, str]:
+    """{the portrait's id (a section heading, a chart's or table's label): the id of the first
+    evidence table of it on the review page}, in the portrait's order: the links back from
+    the portrait (``render/evidence_links.lua``), the reverse of the review page's links.
+    ``nb`` may be the notebook's JSON as read (its texts as lists of lines: joined here)."""
+    from nbformat.v4.rwbase import rejoin_lines
+
+    found, heading = {}, ""
+    for cell in rejoin_lines(nbformat.from_dict(nb)).get("cells", []):
+        target, heading = _portrait_target(cell, heading)
+        for output in cell.get("outputs", []):
+            anchor = _role(output).get("anchor")
+            if target and anchor and _role(output).get("role") == outputs.EVIDENCE_ROLE:
+                found.setdefault(target, anchor)
+    return found
+
+
 def _readable(nb: nbformat.NotebookNode, tid: str = "") -> list[dict[str, str]]:
     """Make the outputs readable on the page; returns the evidence tables' anchors and labels,
     each evidence output given the link to what it supports in the portrait."""

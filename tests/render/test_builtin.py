@@ -239,3 +239,50 @@ def test_docx_has_charts_as_images_tables_and_the_reference_styles(tmp_path):
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(RenderError, match="odt"):
         render(FIXTURE, odt=tmp_path / "x.odt", engine="builtin")
+
+
+def _evidence(anchor):
+    from portraits.core import outputs
+
+    meta = outputs.role_metadata(outputs.EVIDENCE_ROLE)
+    meta["portraits"]["anchor"] = anchor
+    return {"output_type": "display_data", "metadata": meta,
+            "data": {"text/html": "<table><tr><td>preuve</td></tr></table>", "text/plain": "preuve"}}
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    """The fixture with evidence tables for a section's text, a chart and a table, rendered with
+    the build's link to the review page."""
+    import json
+
+    nb = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    for index, anchor in ((7, "preuve-graphique-emploi"), (9, "preuve-l12"), (10, "preuve-tableau")):
+        nb["cells"][index]["outputs"].append(_evidence(anchor))
+    out = tmp_path_factory.mktemp("linked")
+    ipynb = out / "ti-8499.ipynb"
+    ipynb.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    paths = render(ipynb, html=out / "ti-8499.html", pdf=out / "ti-8499.pdf", engine="builtin",
+                   context={"name": "Vallée-Test", "review": "../review/ti-8499.html"})
+    return BeautifulSoup(paths["html"].read_text(encoding="utf-8"), "html.parser"), PdfReader(paths["pdf"])
+
+
+def test_sections_charts_and_tables_link_to_their_evidence(linked):
+    soup, pdf = linked
+    links = soup.select("p.evidence-link a")
+    where = {a["href"]: a.parent.find_previous(["h2", "figure", "table"]) for a in links}
+    assert where["../review/ti-8499.html#preuve-l12"].get_text() == \
+        "Une part de l’industrie nettement supérieure à la moyenne"
+    assert where["../review/ti-8499.html#preuve-graphique-emploi"]["id"] == "fig-emploi"
+    assert where["../review/ti-8499.html#preuve-tableau"]["id"] == "tbl-comparaison"
+    assert len(links) == 3  # only what has evidence; the sections without stay bare
+    # outside the box that scrolls the table; one visible text, its end for screen readers
+    assert "table-wrap" not in (soup.select_one('a[href$="preuve-tableau"]').find_parent("div") or {}).get("class", [])
+    for a in links:
+        hidden = a.select_one(".visually-hidden").get_text()
+        assert a.get_text().startswith("Éléments de preuve") and hidden.startswith("\u202f: ")
+    assert "Éléments de preuve" not in "\n".join(page.extract_text() for page in pdf.pages)
+
+
+def test_no_evidence_links_without_a_review_page(soup):
+    assert not soup.select(".evidence-link")

@@ -63,9 +63,11 @@ def test_best_representation_wins(tmp_path):
         code("w", display({"text/plain": "<__main__.Thing object at 0x7f00aa>"})),
         code("v", nbformat.v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1)),
     )
+    # the SVG is kept, inline in the HTML page (inline_svg.lua), its alt text as its label
+    [svg] = main.find_all("svg")
     imgs = main.find_all("img")
-    assert [i["src"].split(";")[0] for i in imgs] == ["data:image/svg+xml", "data:image/png"]
-    assert [i["alt"] for i in imgs] == ["Un rectangle bleu", "Un point gris"]
+    assert [i["src"].split(";")[0] for i in imgs] == ["data:image/png"]
+    assert [svg["aria-label"], *(i["alt"] for i in imgs)] == ["Un rectangle bleu", "Un point gris"]
     assert main.find("b").get_text() == "gras"
     text = main.get_text()
     assert "repr texte" not in text and "Figure size" not in text and "object at" not in text
@@ -161,7 +163,8 @@ def test_image_alt_from_output_metadata_wins_over_static_fig_alt(tmp_path):
              display({"image/svg+xml": SVG}, {"image/svg+xml": {"alt": "Texte écrit à partir des données"}})),
         code("#| fig-alt: Texte statique\nb", display({"image/svg+xml": SVG})),
     )
-    assert [i["alt"] for i in main.find_all("img")] == ["Texte écrit à partir des données", "Texte statique"]
+    labels = [i["aria-label"] for i in main.find_all("svg")]  # inline SVG (inline_svg.lua)
+    assert labels == ["Texte écrit à partir des données", "Texte statique"]
 
 
 def test_image_alt_from_output_metadata_wins_in_pdf(tmp_path):
