@@ -76,7 +76,7 @@ def test_html_asis_markdown_and_key_figures(soup):
 
 def test_html_figure_caption_alt_and_crossrefs(soup):
     fig = soup.find("figure", id="fig-emploi")
-    chart = fig.find("svg", class_="chart")  # inline (inline_svg.lua), not an <img>
+    chart = fig.find("svg", class_="chart")  # inline (inline_images.lua), not an <img>
     assert chart["role"] == "img" and chart["aria-label"].startswith("Diagramme en barres")
     assert fig.figcaption.get_text().startswith("Figure\u00a01\u202f: Répartition des emplois")
     refs = {a["href"]: a.get_text() for a in soup.find_all("a") if a["href"].startswith("#")}
@@ -286,3 +286,31 @@ def test_sections_charts_and_tables_link_to_their_evidence(linked):
 
 def test_no_evidence_links_without_a_review_page(soup):
     assert not soup.select(".evidence-link")
+
+
+def test_html_embeds_other_images_byte_for_byte(tmp_path):
+    """Without pandoc's --embed-resources, inline_images.lua writes the data: URIs itself."""
+    import base64
+    import io
+
+    import nbformat
+    from PIL import Image
+
+    pngs = {}
+    for width in range(1, 40):  # one PNG per length modulo 3 (base64's three paddings)
+        buf = io.BytesIO()
+        Image.new("L", (width, 1), 94).save(buf, "PNG", compress_level=0)
+        pngs.setdefault(len(buf.getvalue()) % 3, (width, buf.getvalue()))
+    assert len(pngs) == 3
+    for size, png in pngs.values():
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"})])]
+        path = tmp_path / f"nb{size}.ipynb"
+        nbformat.write(nb, path)
+        page = BeautifulSoup(builtin.render_html(path, tmp_path / f"nb{size}.html").read_text(encoding="utf-8"),
+                             "html.parser")
+        src = page.find("img")["src"]
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1]) == png
+        assert not page.find("link", rel="stylesheet") and "--primary" in page.find("style", string=re.compile("--primary")).get_text()

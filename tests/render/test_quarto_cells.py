@@ -63,7 +63,7 @@ def test_best_representation_wins(tmp_path):
         code("w", display({"text/plain": "<__main__.Thing object at 0x7f00aa>"})),
         code("v", nbformat.v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1)),
     )
-    # the SVG is kept, inline in the HTML page (inline_svg.lua), its alt text as its label
+    # the SVG is kept, inline in the HTML page (inline_images.lua), its alt text as its label
     [svg] = main.find_all("svg")
     imgs = main.find_all("img")
     assert [i["src"].split(";")[0] for i in imgs] == ["data:image/png"]
@@ -163,7 +163,7 @@ def test_image_alt_from_output_metadata_wins_over_static_fig_alt(tmp_path):
              display({"image/svg+xml": SVG}, {"image/svg+xml": {"alt": "Texte écrit à partir des données"}})),
         code("#| fig-alt: Texte statique\nb", display({"image/svg+xml": SVG})),
     )
-    labels = [i["aria-label"] for i in main.find_all("svg")]  # inline SVG (inline_svg.lua)
+    labels = [i["aria-label"] for i in main.find_all("svg")]  # inline SVG (inline_images.lua)
     assert labels == ["Texte écrit à partir des données", "Texte statique"]
 
 
