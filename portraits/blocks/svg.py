@@ -4,6 +4,7 @@ Identical data give identical SVG (no date, fixed hash salt)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 
@@ -35,6 +36,22 @@ def _embed_fonts(svg: str) -> str:
     return svg[:head.end()] + f'\n <defs>\n  <style type="text/css">{rules}</style>\n </defs>' + body
 
 
+_PNG = re.compile(r'(xlink:href="data:image/png;base64,)([A-Za-z0-9+/=\s]+)')
+PNG_COLOURS = 32  # a chart's raster part (the map's polygons, the positions' dots) needs no more
+
+
+def _palette_png(m: re.Match) -> str:
+    """A raster part of a chart as a palette PNG, when that is lighter (the map of ti-8413:
+    94 KB -> 17 KB, the same to the eye), in every output that carries the SVG."""
+    from PIL import Image
+
+    raw = base64.b64decode(re.sub(r"\s", "", m.group(2)))
+    buf = io.BytesIO()
+    with Image.open(io.BytesIO(raw)) as im:
+        im.convert("RGBA").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE).save(buf, "PNG")
+    return m.group(1) + base64.b64encode(buf.getvalue()).decode("ascii") if buf.tell() < len(raw) else m.group(0)
+
+
 def _fix_empty_axis_labels(fig: Figure) -> None:
     """Axis labels without text are not drawn, but matplotlib still places them, measuring
     every tick label at draw time: give them a fixed place instead (no change to the drawing;
@@ -53,7 +70,7 @@ def to_svg(fig: Figure) -> str:
     with matplotlib.rc_context(chart_style.rc()):
         # no date in the metadata and a fixed hash salt: identical data give identical SVG
         fig.savefig(buf, format="svg", metadata={"Date": None})
-        svg = buf.getvalue()
+        svg = _PNG.sub(_palette_png, buf.getvalue())
         if matplotlib.rcParams["svg.fonttype"] == "none":
             svg = _embed_fonts(svg)
     return svg

@@ -267,5 +267,7 @@ class Runner:
         out = self._workdir / f"{self.territory}.html"
         with ipynb.open("w", encoding="utf-8") as fh:
             nbformat.write(nb, fh)
-        render.render(ipynb, html=out, engine="builtin", context=render_context(self.territory))
+        # no evidence links: the preview serves no review page
+        context = {**render_context(self.territory), "review": None}
+        render.render(ipynb, html=out, engine="builtin", context=context)
         return out.read_text(encoding="utf-8")

@@ -41,10 +41,10 @@ def hidden_output(output: dict) -> bool:
     return outputs.role_of(output) is not None
 
 
-def reader_notebook(ipynb: Path, tmp: Path) -> Path:
+def reader_notebook(ipynb: Path, tmp: Path, nb: dict | None = None) -> Path:
     """The notebook as the renderers must see it: without the reviewers' outputs (a copy in
     ``tmp`` when there are some, else ``ipynb`` itself)."""
-    nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
+    nb = json.loads(Path(ipynb).read_text(encoding="utf-8")) if nb is None else nb
     hidden = False
     for cell in nb.get("cells", []):
         shown = cell.get("outputs") or []
@@ -72,7 +72,11 @@ def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None,
     wanted = {fmt: Path(path) for fmt, path in targets.items() if path is not None}
     chosen = choose_engine(engine)
     with tempfile.TemporaryDirectory(prefix="portraits-render-") as tmp:
-        notebook = reader_notebook(Path(ipynb), Path(tmp))
+        nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
+        contexts = {fmt: context for fmt in wanted}
+        if "html" in wanted and (context or {}).get("review"):
+            contexts["html"] = {**context, "evidence-links": _evidence_links(nb, context["review"])}
+        notebook = reader_notebook(Path(ipynb), Path(tmp), nb)
         if chosen == "quarto":
             from portraits.render.quarto import render_quarto
 
@@ -80,5 +84,13 @@ def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None,
         from portraits.render import builtin
 
         # in the registry's order: HTML first (the change review reads it), then PDF, Word
-        return {fmt: builtin.WRITERS[fmt](notebook, wanted[fmt], context=context)
+        return {fmt: builtin.WRITERS[fmt](notebook, wanted[fmt], context=contexts[fmt])
                 for fmt in outputs.FORMATS if fmt in wanted}
+
+
+def _evidence_links(nb: dict, review_page: str) -> dict[str, str]:
+    """{the portrait's id: the link to its evidence on the review page} (HTML only: a PDF or
+    Word reader has no review page beside it)."""
+    from portraits.render.review import evidence_targets
+
+    return {target: f"{review_page}#{anchor}" for target, anchor in evidence_targets(nb).items()}

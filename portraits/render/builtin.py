@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pypandoc
@@ -25,6 +26,8 @@ from portraits.render.shared import existing_notebook, project_settings, stderr_
 
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"
+INLINE_IMAGES = HERE / "inline_images.lua"  # HTML only: charts inline, in the page's font
+EVIDENCE_LINKS = HERE / "evidence_links.lua"  # HTML only: links to the review page
 TEMPLATES = HERE / "templates"
 FONT_MARKER = "<!-- portraits:font-faces -->"
 
@@ -85,6 +88,14 @@ def _pandoc_args(ipynb: Path, to: str, tmp: Path, context: dict | None) -> list[
             "--metadata-file", str(_metadata_file(tmp, context))]
 
 
+def _style_file(tmp: Path) -> Path:
+    """The stylesheet as a <style> element for the page's head: pandoc copies it as it is."""
+    path = tmp / "portrait-style.html"
+    css = (TEMPLATES / "portrait.css").read_text(encoding="utf-8")
+    path.write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
+    return path
+
+
 def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write a self-contained HTML page (fonts and images embedded, no external request)."""
     ipynb, out = existing_notebook(ipynb), Path(out)
@@ -92,17 +103,44 @@ def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
         tmp = Path(tmp_name)
         html = tmp / "portrait.html"
         args = _pandoc_args(ipynb, "html5", tmp, context) + [
-            "--embed-resources", "--template", str(TEMPLATES / "portrait.html"),
-            "--css", str(TEMPLATES / "portrait.css"), "-o", str(html)]
+            "-L", str(INLINE_IMAGES), "-L", str(EVIDENCE_LINKS), "--template", str(TEMPLATES / "portrait.html"),
+            "--include-in-header", str(_style_file(tmp)), "-o", str(html)]
         if (context or {}).get("toc"):
             args += ["--toc", "--toc-depth=2"]
         _run_pandoc(args, cwd=tmp)
-        # The font faces go in after pandoc: its resource embedding re-parses CSS and takes
-        # about 1 s on 90 kB of data URIs, for nothing.
+        # The page is made self-contained by the filters (images) and the stylesheet in a
+        # <style>, not by pandoc's --embed-resources, which re-parses the whole page (charts
+        # and fonts included). The font faces go in after pandoc: one subset for the page and
+        # its inline charts, of the characters they show.
         page = html.read_text(encoding="utf-8")
-        page = page.replace(FONT_MARKER, f"<style>\n{fonts.html_font_css()}</style>", 1)
+        page = page.replace(FONT_MARKER, f"<style>\n{fonts.page_font_css(shown_text(page))}</style>", 1)
         atomic.write_text(out, page)
     return out
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def shown_text(page: str) -> str:
+    """The text a page shows (its elements' text, charts' <text> included), whose characters
+    its font subset must hold."""
+    parser = _Text()
+    parser.feed(page)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portraits.core import outputs
 from portraits.data import store
 from portraits.text import describe
 
@@ -23,4 +24,7 @@ def render_context(tid: str) -> dict[str, Any]:
     return {"title": title, "name": terr.name,
             "subtitle": " · ".join(x for x in (regions, str(describe.composition(terr))) if x),
             "pagetitle": title,
+            # the reviewers' page, from the portrait's directory: each section, chart and table
+            # links to its evidence there (render/evidence_links.lua, HTML only)
+            "review": "../" + outputs.BY_ID["review"].relative(tid),
             "description": f"Portrait socio-économique du Territoire d'industrie {terr.name} ({tid})"}

@@ -117,29 +117,11 @@ _SVG_PROLOG = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?")
 _SVG_FONTS = re.compile(r"<style type=\"text/css\">@font-face.*?</style>", re.S)
 
 
-_SVG_PNG = re.compile(r"(data:image/png;base64,)([A-Za-z0-9+/=\s]+)")
-PNG_COLOURS = 32  # a chart's raster part (the map's polygons, the positions' dots) needs no more
-
-
-def _palette_png(m: re.Match) -> str:
-    """A raster image of a chart as a palette PNG, when that is lighter (the map: 94 KB -> 17 KB
-    for ti-2404, the same to the eye)."""
-    import base64
-    import io
-
-    from PIL import Image
-
-    raw = base64.b64decode(re.sub(r"\s", "", m.group(2)))
-    buf = io.BytesIO()
-    with Image.open(io.BytesIO(raw)) as im:
-        im.convert("RGBA").quantize(PNG_COLOURS, method=Image.Quantize.FASTOCTREE).save(buf, "PNG")
-    return m.group(1) + base64.b64encode(buf.getvalue()).decode("ascii") if buf.tell() < len(raw) else m.group(0)
-
-
 def inline_svg(svg: str) -> str:
     """A chart's SVG for the page's body: no XML prolog, no fonts of its own (the shared
-    stylesheet declares them once), its raster parts with a palette."""
-    return _SVG_PNG.sub(_palette_png, _SVG_FONTS.sub("", _SVG_PROLOG.sub("", svg), count=1))
+    stylesheet declares them once). Its raster parts already have a palette
+    (``portraits.blocks.svg``)."""
+    return _SVG_FONTS.sub("", _SVG_PROLOG.sub("", svg), count=1)
 
 
 def _role(output) -> dict:
@@ -196,6 +178,23 @@ def _portrait_target(cell, last_heading: str) -> tuple[str, str]:
                   if isinstance(t := (output.get("data") or {}).get("text/markdown"), str) and not _role(output)
                   for m in _HEADING.finditer(t)), None)
     return first or last_heading, heading
+
+
+def evidence_targets(nb: dict) -> dict[str, str]:
+    """{the portrait's id (a section heading, a chart's or table's label): the id of the first
+    evidence table of it on the review page}, in the portrait's order: the links back from
+    the portrait (``render/evidence_links.lua``), the reverse of the review page's links.
+    ``nb`` may be the notebook's JSON as read (its texts as lists of lines: joined here)."""
+    from nbformat.v4.rwbase import rejoin_lines
+
+    found, heading = {}, ""
+    for cell in rejoin_lines(nbformat.from_dict(nb)).get("cells", []):
+        target, heading = _portrait_target(cell, heading)
+        for output in cell.get("outputs", []):
+            anchor = _role(output).get("anchor")
+            if target and anchor and _role(output).get("role") == outputs.EVIDENCE_ROLE:
+                found.setdefault(target, anchor)
+    return found
 
 
 def _readable(nb: nbformat.NotebookNode, tid: str = "") -> list[dict[str, str]]:

@@ -1,3 +1,4 @@
+import re
 import pandas as pd
 import pytest
 
@@ -49,3 +50,20 @@ def test_svg_text_is_text_with_the_shipped_font_embedded():
     assert image.count("<svg") == 1 and image.rstrip().endswith("</svg>")
 
 
+
+
+def test_raster_parts_get_a_palette():
+    import base64
+    import io
+
+    import numpy as np
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    ax.imshow(np.random.default_rng(0).random((40, 40)), cmap="viridis")  # a raster, many colours
+    image = svg.to_svg(fig)
+    data = re.search(r'xlink:href="data:image/png;base64,([^"]+)"', image).group(1)
+    with Image.open(io.BytesIO(base64.b64decode(re.sub(r"\s", "", data)))) as im:
+        assert im.mode == "P" and len(im.getcolors()) <= svg.PNG_COLOURS

@@ -79,3 +79,37 @@ def test_table_of_contents_and_portrait_links_lead_to_their_targets(review_page)
     fragment = href.partition("#")[2]
     assert page.url.endswith("/html/ti-8413.html#" + fragment) or "ti-8413.html#" in page.url
     assert page.evaluate("id => !!document.getElementById(decodeURIComponent(id))", fragment)
+
+
+def test_portrait_reaches_its_evidence_by_keyboard(built_site, scrollbar_browser, axe_source):
+    """From the portrait, Tab reaches a discreet « Éléments de preuve » link, shown when focused;
+    Enter opens the review page at that evidence table. The portrait stays without axe violations."""
+    from .conftest import run_axe
+
+    context = scrollbar_browser.new_context(viewport={"width": DESKTOP, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.goto((built_site / "html" / "ti-8413.html").as_uri())
+    links = page.locator("p.evidence-link a")
+    assert links.count() >= 10  # the sections, the charts, the table
+    assert run_axe(page, axe_source) == []
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('p.evidence-link') !== null"):
+            break
+    else:
+        pytest.fail("no evidence link reached by Tab")
+    focused = page.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect(),
+        s = getComputedStyle(a); return {href: a.getAttribute('href'), top: r.top, bottom: r.bottom,
+        width: r.width, outline: s.outlineStyle, size: parseFloat(s.fontSize),
+        body: parseFloat(getComputedStyle(document.body).fontSize)}; }""")
+    assert focused["width"] > 0 and 0 <= focused["top"] and focused["bottom"] <= 900  # on screen
+    assert focused["outline"] != "none"  # the browser's focus ring is kept
+    assert focused["size"] < focused["body"]  # smaller than the text: out of the reader's way
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    anchor = focused["href"].partition("#")[2]
+    assert page.url.endswith("/review/ti-8413.html#" + anchor)
+    box = page.evaluate("id => { const el = document.getElementById(id); if (!el) return null;"
+                        " const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }", anchor)
+    assert box is not None and -2 <= box[0] < 900  # the evidence table is where the page opens
+    context.close()

@@ -63,3 +63,19 @@ def test_css_is_cached_on_disk_keyed_by_the_font_files(tmp_path, monkeypatch):
         assert fonts.html_font_css() == "/* from the disk cache */\n"
     finally:
         fonts.html_font_css.cache_clear()
+
+
+def test_a_page_subset_holds_its_characters_and_is_shared_by_similar_pages():
+    from fontTools.ttLib import TTFont
+
+    css = fonts.page_font_css("Vallée de l’Arve : 12\u202f345 habitants, ≈ 3,4\u202f% — Peñíscola")
+    faces = re.findall(r"@font-face\{[^}]*\}", css)
+    assert len(faces) == 5  # every style, once for the page and its charts
+    font = TTFont(io.BytesIO(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", faces[0]).group(1))))
+    cmap = set(font.getBestCmap())
+    assert {ord(c) for c in "Vallée’≈—ñí\u202f"} <= cmap  # the page's rarer letters join the base
+    assert 0x416 not in cmap and ord("þ") not in cmap  # nothing the page does not show
+    assert font["name"].getDebugName(13)  # the OFL notices, kept whole
+    # characters of the base set or absent from the font do not make a new subset
+    assert fonts.page_font_css("Oyonnax") is fonts.page_font_css("Oyonnax é \u202f «»\u4e00")
+    assert len(fonts.page_font_css("Oyonnax")) < 0.8 * len(fonts.html_font_css())

@@ -126,11 +126,12 @@ def test_html_reads_as_a_french_portrait(site, tid):
 @pytest.mark.parametrize("tid", IDS)
 def test_html_has_at_least_five_figures_with_alt_text(site, tid):
     soup = _soup(site, tid)
-    images = soup.find_all("img")
+    images = soup.find_all("img") + soup.find_all("svg", class_="chart")  # charts are inline SVG
     assert len(images) >= 5
     for img in images:
-        alt = (img.get("alt") or "").strip()
-        assert len(alt) > 20, img.get("src", "")[:60]
+        alt = (img.get("alt") or img.get("aria-label") or "").strip()
+        assert len(alt) > 20, img.get("src", img.get("id", ""))[:60]
+        assert img.name == "img" or img.get("role") == "img"
 
 
 @pytest.mark.parametrize("tid", IDS)
@@ -202,3 +203,42 @@ def test_data_files_hold_the_figures_with_benchmarks(site, tid):
     assert len(csv) == len(expected) == len(xlsx)
     pop = store.indicators(tid).set_index("indicator_id").loc["population", "territory"]
     assert pop in set(csv["Territoire"]) and pop in set(xlsx["Territoire"])
+
+
+@pytest.mark.parametrize("tid", IDS)
+def test_portrait_and_review_page_link_both_ways(site, tid):
+    """Each section, chart and table with evidence links to its evidence table on the review
+    page, which links back to it: the same pairs both ways, every target there."""
+    portrait = _soup(site, tid)
+    review = BeautifulSoup((site / "review" / f"{tid}.html").read_text(encoding="utf-8"), "html.parser")
+    review_ids = {el["id"] for el in review.find_all(id=True)}
+    portrait_ids = {el["id"] for el in portrait.find_all(id=True)}
+    forward = set()
+    for a in portrait.select("p.evidence-link a"):
+        page, _, anchor = a["href"].partition("#")
+        assert page == f"../review/{tid}.html" and anchor in review_ids, a["href"]
+        target = a.parent.find_previous(lambda el: el.name in ("h2", "h3", "figure", "table") and el.get("id"))
+        forward.add((target["id"], anchor))
+        assert _norm(a.get_text()).startswith("Éléments de preuve :")  # its end is for screen readers
+        assert "\u202f:" in a.get_text()
+    backward = set()
+    for a in review.select("a.review-to-portrait"):
+        page, _, target = a["href"].partition("#")
+        assert page == f"../html/{tid}.html" and target in portrait_ids, a["href"]
+        backward.add(target)
+    assert {t for t, _ in forward} == backward
+    linked = {t for t, _ in forward}
+    assert "lessentiel" in linked  # the key figures
+    charts = {f["id"] for f in portrait.select("figure[id^=fig-]") if f.find("svg")} - {"fig-carte"}
+    assert charts and charts <= linked  # every chart but the locator map, which decides no word
+    assert {t["id"] for t in portrait.select("table[id^=tbl-]")} <= linked
+
+
+@pytest.mark.parametrize("tid", IDS)
+def test_page_weights(site, tid):
+    """#20's targets: a portrait's HTML ≤ 300 KB (charts inline, one font subset), its review
+    page ≤ 400 KB (shared stylesheet)."""
+    assert (site / "html" / f"{tid}.html").stat().st_size <= 300_000
+    assert (site / "review" / f"{tid}.html").stat().st_size <= 400_000
+    page = (site / "html" / f"{tid}.html").read_text(encoding="utf-8")
+    assert page.count("@font-face") == 5 and "data:image/svg+xml" not in page

@@ -49,7 +49,8 @@ def _page_text(out, tid) -> str:
     """What a reader of the page reads: its text, its images' alternative texts, the text drawn
     in its charts (their source lines), and the PDF's text."""
     soup = BeautifulSoup((out / "html" / f"{tid}.html").read_text(encoding="utf-8"), "html.parser")
-    parts = [soup.get_text(" ")]
+    parts = [soup.get_text(" ")]  # inline charts' text included
+    parts += [svg.get("aria-label") or "" for svg in soup.find_all("svg")]
     for img in soup.find_all("img"):
         parts.append(img.get("alt") or img.get("aria-label") or "")
         src = img.get("src") or ""

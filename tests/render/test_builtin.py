@@ -76,14 +76,34 @@ def test_html_asis_markdown_and_key_figures(soup):
 
 def test_html_figure_caption_alt_and_crossrefs(soup):
     fig = soup.find("figure", id="fig-emploi")
-    img = fig.find("img")
-    assert img["alt"].startswith("Diagramme en barres")
-    assert img["src"].startswith("data:image/svg+xml")
+    chart = fig.find("svg", class_="chart")  # inline (inline_images.lua), not an <img>
+    assert chart["role"] == "img" and chart["aria-label"].startswith("Diagramme en barres")
     assert fig.figcaption.get_text().startswith("Figure\u00a01\u202f: Répartition des emplois")
     refs = {a["href"]: a.get_text() for a in soup.find_all("a") if a["href"].startswith("#")}
     assert refs["#fig-emploi"] == "Figure\u00a01"
     assert refs["#tbl-comparaison"] == "Tableau\u00a01"
     assert "@fig-emploi" not in soup.get_text()
+
+
+def test_html_charts_share_the_page_font_and_have_ids_of_their_own(soup, outputs):
+    page = outputs["html"].read_text(encoding="utf-8")
+    charts = soup.find_all("svg", class_="chart")
+    assert charts and not soup.find("img", src=re.compile("^data:image/svg"))
+    # one set of @font-face rules, the page's: the charts' own copies are left out
+    styles = [s.get_text() for s in soup.find_all("style")]
+    assert sum("@font-face" in s for s in styles) == 1
+    assert "<?xml" not in page and "<!DOCTYPE svg" not in page
+    ids = [el["id"] for el in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))  # matplotlib's ids (figure_1, ...) prefixed per chart
+    refs = {m for m in re.findall(r'(?:href="#|url\(#)([^")]+)', str(charts[0]))}
+    assert refs and refs <= set(ids)
+    # the page's subset holds every character its text and charts show
+    from fontTools.ttLib import TTFont
+    import base64, io
+    rules = re.findall(r"font-weight:400;font-style:normal;.*?base64,([^)]+)\)", styles[0] if "@font-face" in styles[0] else "")
+    cmap = TTFont(io.BytesIO(base64.b64decode(rules[0]))).getBestCmap()
+    shown = {ord(c) for c in builtin.shown_text(page) if not c.isspace() or c in "\u00a0\u202f"}
+    assert shown <= set(cmap) | {0x0A, 0x09}, sorted(chr(c) for c in shown - set(cmap))
 
 
 def test_html_dataframe_is_a_real_table(soup):
@@ -219,3 +239,78 @@ def test_docx_has_charts_as_images_tables_and_the_reference_styles(tmp_path):
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(RenderError, match="odt"):
         render(FIXTURE, odt=tmp_path / "x.odt", engine="builtin")
+
+
+def _evidence(anchor):
+    from portraits.core import outputs
+
+    meta = outputs.role_metadata(outputs.EVIDENCE_ROLE)
+    meta["portraits"]["anchor"] = anchor
+    return {"output_type": "display_data", "metadata": meta,
+            "data": {"text/html": "<table><tr><td>preuve</td></tr></table>", "text/plain": "preuve"}}
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    """The fixture with evidence tables for a section's text, a chart and a table, rendered with
+    the build's link to the review page."""
+    import json
+
+    nb = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    for index, anchor in ((7, "preuve-graphique-emploi"), (9, "preuve-l12"), (10, "preuve-tableau")):
+        nb["cells"][index]["outputs"].append(_evidence(anchor))
+    out = tmp_path_factory.mktemp("linked")
+    ipynb = out / "ti-8499.ipynb"
+    ipynb.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    paths = render(ipynb, html=out / "ti-8499.html", pdf=out / "ti-8499.pdf", engine="builtin",
+                   context={"name": "Vallée-Test", "review": "../review/ti-8499.html"})
+    return BeautifulSoup(paths["html"].read_text(encoding="utf-8"), "html.parser"), PdfReader(paths["pdf"])
+
+
+def test_sections_charts_and_tables_link_to_their_evidence(linked):
+    soup, pdf = linked
+    links = soup.select("p.evidence-link a")
+    where = {a["href"]: a.parent.find_previous(["h2", "figure", "table"]) for a in links}
+    assert where["../review/ti-8499.html#preuve-l12"].get_text() == \
+        "Une part de l’industrie nettement supérieure à la moyenne"
+    assert where["../review/ti-8499.html#preuve-graphique-emploi"]["id"] == "fig-emploi"
+    assert where["../review/ti-8499.html#preuve-tableau"]["id"] == "tbl-comparaison"
+    assert len(links) == 3  # only what has evidence; the sections without stay bare
+    # outside the box that scrolls the table; one visible text, its end for screen readers
+    assert "table-wrap" not in (soup.select_one('a[href$="preuve-tableau"]').find_parent("div") or {}).get("class", [])
+    for a in links:
+        hidden = a.select_one(".visually-hidden").get_text()
+        assert a.get_text().startswith("Éléments de preuve") and hidden.startswith("\u202f: ")
+    assert "Éléments de preuve" not in "\n".join(page.extract_text() for page in pdf.pages)
+
+
+def test_no_evidence_links_without_a_review_page(soup):
+    assert not soup.select(".evidence-link")
+
+
+def test_html_embeds_other_images_byte_for_byte(tmp_path):
+    """Without pandoc's --embed-resources, inline_images.lua writes the data: URIs itself."""
+    import base64
+    import io
+
+    import nbformat
+    from PIL import Image
+
+    pngs = {}
+    for width in range(1, 40):  # one PNG per length modulo 3 (base64's three paddings)
+        buf = io.BytesIO()
+        Image.new("L", (width, 1), 94).save(buf, "PNG", compress_level=0)
+        pngs.setdefault(len(buf.getvalue()) % 3, (width, buf.getvalue()))
+    assert len(pngs) == 3
+    for size, png in pngs.values():
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+            "display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"})])]
+        path = tmp_path / f"nb{size}.ipynb"
+        nbformat.write(nb, path)
+        page = BeautifulSoup(builtin.render_html(path, tmp_path / f"nb{size}.html").read_text(encoding="utf-8"),
+                             "html.parser")
+        src = page.find("img")["src"]
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1]) == png
+        assert not page.find("link", rel="stylesheet") and "--primary" in page.find("style", string=re.compile("--primary")).get_text()

@@ -23,9 +23,11 @@ def test_best_representation_wins(tmp_path):
         code("w", display({"text/plain": "<__main__.Thing object at 0x7f00aa>"})),
         code("v", nbformat.v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1)),
     )
+    # the SVG is kept, inline in the HTML page (inline_images.lua), its alt text as its label
+    [svg] = main.find_all("svg")
     imgs = main.find_all("img")
-    assert [i["src"].split(";")[0] for i in imgs] == ["data:image/svg+xml", "data:image/png"]
-    assert [i["alt"] for i in imgs] == ["Un rectangle bleu", "Un point gris"]
+    assert [i["src"].split(";")[0] for i in imgs] == ["data:image/png"]
+    assert [svg["aria-label"], *(i["alt"] for i in imgs)] == ["Un rectangle bleu", "Un point gris"]
     assert main.find("b").get_text() == "gras"
     text = main.get_text()
     assert "repr texte" not in text and "Figure size" not in text and "object at" not in text

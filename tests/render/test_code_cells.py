@@ -44,4 +44,5 @@ def test_image_alt_from_output_metadata_wins_over_static_fig_alt(tmp_path):
              display({"image/svg+xml": SVG}, {"image/svg+xml": {"alt": "Texte écrit à partir des données"}})),
         code("#| fig-alt: Texte statique\nb", display({"image/svg+xml": SVG})),
     )
-    assert [i["alt"] for i in main.find_all("img")] == ["Texte écrit à partir des données", "Texte statique"]
+    labels = [i["aria-label"] for i in main.find_all("svg")]  # inline SVG (inline_images.lua)
+    assert labels == ["Texte écrit à partir des données", "Texte statique"]

@@ -152,3 +152,17 @@ def test_metadata_is_shown_as_data_and_evidence_links_to_the_portrait():
 ])
 def test_pandoc_identifier(heading, ident):
     assert review.pandoc_identifier(heading) == ident
+
+
+def test_evidence_targets_are_the_reverse_of_the_links_to_the_portrait():
+    import json
+
+    nb = nbformat.read(FIXTURE, as_version=4)
+    evidence = nb.cells[3].outputs[1]
+    evidence.metadata["portraits"]["anchor"] = "preuve-l12"
+    nb.cells[3].outputs[0].data["text/markdown"] = "## Une part de l'industrie élevée\n\n" + \
+        nb.cells[3].outputs[0].data["text/markdown"]
+    page = BeautifulSoup(review.render_review(nb, "ti-0002"), "html.parser")
+    back = page.select_one(".review-evidence a.review-to-portrait")["href"].partition("#")[2]
+    raw = json.loads(nbformat.writes(nb))  # as the renderer reads it: texts as lists of lines
+    assert review.evidence_targets(raw) == {back: "preuve-l12"}
