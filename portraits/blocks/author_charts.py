@@ -18,6 +18,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from portraits.blocks import memo
 from portraits.blocks import charts
 from portraits.blocks.chart_style import (
     GRID, LEVEL_COLORS, LEVEL_NAMES, LEVEL_ORDER, TERRITORY, Chart, add_source, label_width,
@@ -67,6 +68,7 @@ def _source(fig, ax_list, source: str) -> None:
     add_source(fig, "\n".join(lines))
 
 
+@memo.chart
 def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
     """One group of horizontal bars per figure: the territory and its benchmarks ``vs``. A
     missing value is labelled "n.d."; a benchmark on another basis is left out. The value
@@ -149,6 +151,7 @@ def table_of(row: dict, field: str) -> tuple[pd.DataFrame, str, str | None]:
     return df, column, spec
 
 
+@memo.chart
 def series(row: dict, name: str, region_name: str) -> Chart:
     """Lines: the yearly series behind the figure, base 100 the first year, for the
     territory, its region and France."""
@@ -159,6 +162,7 @@ def series(row: dict, name: str, region_name: str) -> Chart:
     return charts.private_jobs(df, chart_source({row["indicator_id"]: row}, [row["indicator_id"]]), name)
 
 
+@memo.chart
 def breakdown(row: dict, name: str, region_name: str) -> Chart:
     """Horizontal bars: the shares of the breakdown behind the figure (sectors, sizes), for
     the territory and its benchmarks; the territory and its region only when the territory's

@@ -52,7 +52,7 @@ def run_build(ids: list[str] | None = None, all_territories: bool = False,
         raise BuildUsageError("no territory to build")
     nb_template = plan.load_template(template, {"territory": tids[0]})
     engine_name = plan.choose_engine(engine) if formats else "none"
-    job = worker.Job(nb_template, template, output_dir, formats, engine_name, timeout)
+    job = worker.Job(nb_template, template, output_dir, formats, engine_name, timeout, memo_refresh=force)
     show = sys.stderr.isatty() if progress is None else progress
 
     lock = acquire_lock(output_dir, lock_timeout)

@@ -167,8 +167,11 @@ class WarmKernel:
     random state) survives: templates must not rely on it."""
 
     def __init__(self, cwd: str | os.PathLike | None = None, kernel_name: str = NATIVE_KERNEL_NAME,
-                 startup_timeout: float = 60.0):
+                 startup_timeout: float = 60.0, memo_dir: str | os.PathLike | None = None,
+                 memo_refresh: bool = False):
         self.cwd = str(Path(cwd or os.getcwd()).resolve())
+        # the charts' cache (portraits.blocks.memo): the project output's unless told
+        self.memo = (Path(memo_dir) if memo_dir else None, memo_refresh)
         self.kernel_name = kernel_name
         self.startup_timeout = startup_timeout
         self.km: AsyncKernelManager | None = None
@@ -191,6 +194,9 @@ class WarmKernel:
         env = dict(os.environ)
         env.pop("MPLBACKEND", None)  # a forced Agg backend leaves notebooks without figures
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        from portraits.blocks import memo
+
+        env.update(memo.kernel_env(self.memo[0] or memo.default_dir(), self.memo[1]))
         # IPC sockets: local, cheaper than TCP, and no "unencrypted TCP" warning on every start.
         self._sockdir = tempfile.mkdtemp(prefix="portraits-kernel-")
         self.km = AsyncKernelManager(kernel_name=self.kernel_name, kernel_spec_manager=_VenvKernelSpecs(),
