@@ -151,6 +151,8 @@ def _load(path: Path) -> Any:
 def call_key(fn: Callable, args: tuple, kwargs: dict) -> str:
     h = hashlib.sha256(f"{_FORMAT}\0{fn.__module__}.{fn.__qualname__}\0".encode())
     h.update(code_digest(fn.__module__).encode())
+    if module_path(fn.__module__) is None:  # outside the package: its own code at least
+        h.update(repr((fn.__code__.co_code, fn.__code__.co_consts)).encode())
     h.update(code_digest(__name__).encode())
     h.update(style_digest().encode())
     _feed(h, args)
