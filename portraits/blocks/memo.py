@@ -22,7 +22,6 @@ Without a directory the function is called as is (tests, notebooks)."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import functools
 import hashlib
@@ -35,7 +34,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from portraits.core import atomic, config
+from portraits.core import atomic, config, imports
 from portraits.data import slices
 from portraits.text import evidence
 
@@ -43,7 +42,6 @@ DIR_VARIABLE = "PORTRAITS_MEMO_DIR"  # where the kernel's charts are cached (uns
 REFRESH_VARIABLE = "PORTRAITS_MEMO_REFRESH"  # "1": recompute every chart and rewrite the cache
 _FORMAT = 1  # the entries' layout: bump when it changes
 _STYLE_PACKAGES = ("matplotlib", "seaborn", "numpy", "pandas", "font-source-sans-pro")
-_CODE_SUFFIXES = {".py", ".toml", ".csv", ".json", ".yml", ".yaml"}
 
 
 @dataclasses.dataclass
@@ -151,7 +149,7 @@ def _load(path: Path) -> Any:
 def call_key(fn: Callable, args: tuple, kwargs: dict) -> str:
     h = hashlib.sha256(f"{_FORMAT}\0{fn.__module__}.{fn.__qualname__}\0".encode())
     h.update(code_digest(fn.__module__).encode())
-    if module_path(fn.__module__) is None:  # outside the package: its own code at least
+    if imports.module_path(fn.__module__) is None:  # outside the package: its own code at least
         h.update(repr((fn.__code__.co_code, fn.__code__.co_consts)).encode())
     h.update(code_digest(__name__).encode())
     h.update(style_digest().encode())
@@ -231,39 +229,4 @@ def code_digest(module: str) -> str:
 def code_files(module: str) -> list[Path]:
     """The files of ``module``'s import closure within the package, with their directories'
     resource files (what their code may read), sorted."""
-    seen: set[str] = set()
-    todo = [module]
-    while todo:
-        name = todo.pop()
-        if name in seen or module_path(name) is None:
-            continue
-        seen.add(name)
-        todo += _imported(module_path(name))
-    files = {module_path(name) for name in seen}
-    for directory in {path.parent for path in files}:
-        files |= {p for p in directory.iterdir() if p.is_file() and p.suffix in _CODE_SUFFIXES}
-    return sorted(files)
-
-
-def module_path(name: str) -> Path | None:
-    """The file of the package's module ``name`` (None outside the package)."""
-    parts = name.split(".")
-    if parts[0] != "portraits":
-        return None
-    base = config.PACKAGE_DIR.joinpath(*parts[1:])
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None
-
-
-@functools.lru_cache(maxsize=None)
-def _imported(path: Path) -> tuple[str, ...]:
-    """The module names ``path`` imports (``from a import b``: ``a`` and ``a.b``)."""
-    names = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-    return tuple(names)
+    return sorted(imports.with_resources(imports.closure([module])))

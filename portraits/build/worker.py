@@ -79,6 +79,7 @@ def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, A
     result = kernel.execute(job.template, {"territory": tid}, timeout=job.timeout,
                             input_path=str(job.template_path), output_path=str(paths["notebook"]))
     out["durations"]["execute"] = result.duration
+    out["package_files"] = result.imported  # what the portrait is made of (portrait_inputs)
     out["kernel_restarted"] = result.kernel_restarted
     with atomic.atomic_open(paths["notebook"]) as fh:
         nbformat.write(result.nb, fh)
