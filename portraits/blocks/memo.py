@@ -114,6 +114,8 @@ def _cached(directory: Path, key: str, fn: Callable, args: tuple, kwargs: dict, 
         atomic.write_bytes(index, pickle.dumps(entry["reads"]))
     except _Unhashable:  # it read a slice that cannot be told apart from another: not cached
         pass
+    except OSError:  # a cache that cannot be written (full, read-only) costs time, not the chart
+        pass
     return rendered
 
 

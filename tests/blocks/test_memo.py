@@ -159,3 +159,10 @@ def test_evidence_of_a_cached_chart_goes_to_the_enclosing_recording(cache):
     with evidence.recording() as again:
         charts.private_jobs(frame)
     assert first and again == first
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_chart(tmp_path, monkeypatch):
+    (tmp_path / "memo").write_text("a file where the cache would be")
+    monkeypatch.setenv(memo.DIR_VARIABLE, str(tmp_path / "memo"))
+    chart = charts.private_jobs(store.series(TID))
+    assert isinstance(chart, memo.Rendered) and chart.svg.startswith("<?xml")
