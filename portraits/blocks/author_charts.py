@@ -18,6 +18,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from portraits.blocks import memo
 from portraits.blocks import charts
 from portraits.blocks.chart_style import (
     GRID, LEVEL_COLORS, LEVEL_NAMES, TERRITORY, Chart, add_source, label_width,
@@ -79,6 +80,7 @@ def _source(fig, ax_list, source: str) -> None:
     add_source(fig, "\n".join(lines))
 
 
+@memo.chart
 def bars(rows: list[dict], name: str, region_name: str, vs=BENCHMARKS) -> Chart:
     """One group of horizontal bars per figure: the territory and its benchmarks ``vs``. A
     missing value is labelled "n.d."; a benchmark on another basis is left out. The value
@@ -169,6 +171,7 @@ def table_of(row: dict, field: str) -> tuple[pd.DataFrame, str, str | None]:
     return df, column, spec
 
 
+@memo.chart
 def series(row: dict, name: str, region_name: str) -> Chart:
     """Lines: the yearly series behind the figure, base 100 the first year, for the
     territory, its region and France."""
@@ -204,6 +207,7 @@ def _record_series(row: dict, df: pd.DataFrame, chart: Chart) -> None:
             comparable=row_rules.comparable(row, lv or "france"))
 
 
+@memo.chart
 def breakdown(row: dict, name: str, region_name: str) -> Chart:
     """Horizontal bars: the shares of the breakdown behind the figure (sectors, sizes), for
     the territory and its benchmarks; the territory and its region only when the territory's

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from portraits.blocks import memo
 from portraits.blocks.chart_style import (
     FONT_SIZE, GRID, LEVEL_COLORS, LEVEL_NAMES, REGION, TERRITORY, TEXT, Chart,
     add_source, is_empty, label_width, legend_rows, legend_top, new_figure,
@@ -84,6 +85,7 @@ def _record_bars(chart: str, categories: list[str], values: dict[str, list[float
 
 
 # --- (a) jobs by broad sector ----------------------------------------------------------------
+@memo.chart
 def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire",
             france: str | None = None) -> Chart:
     """Grouped horizontal bars: share of jobs by broad sector, territory vs region, France and
@@ -127,6 +129,7 @@ def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le 
 
 
 # --- (b) private salaried jobs, indexed -----------------------------------------------------
+@memo.chart
 def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire") -> Chart:
     """Lines: private salaried jobs indexed to the first year (= 100), territory vs region and
     France. ``df`` = the territory's slice of ``series_private_jobs``."""
@@ -183,6 +186,7 @@ def private_jobs(df: pd.DataFrame | None, source: str | None = None, name: str =
 
 
 # --- (d) establishments by sector and by size ---------------------------------------------
+@memo.chart
 def establishments(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire") -> Chart:
     """Two panels of grouped bars: establishments by broad sector and by size band (shares),
     territory vs France and all territories. ``df`` = slice of ``establishments_breakdown``."""
@@ -231,6 +235,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
 
 
 # --- (e) industrial sub-sectors (A38) and specificity -----------------------------------------
+@memo.chart
 def a38(df: pd.DataFrame | None, source: str | None = None, name: str = "le territoire",
         top: int = 8) -> Chart:
     """Horizontal bars of the specificity index of the main industrial A38 sub-sectors (by

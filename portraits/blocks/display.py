@@ -63,9 +63,12 @@ class FigureOutput:
         return self.chart.alt
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        if self.chart.fig is None:
+        # a memoized chart comes with its SVG made (portraits.blocks.memo.Rendered)
+        image = getattr(self.chart, "svg", None)
+        if image is None and self.chart.fig is not None:
+            image = svg.to_svg(self.chart.fig)
+        if image is None:
             return {"text/markdown": f"*{self.chart.alt}*", "text/plain": self.chart.alt}, {}
-        image = svg.to_svg(self.chart.fig)
         return ({"image/svg+xml": image, "text/plain": self.chart.alt},
                 {"image/svg+xml": {"alt": self.chart.alt}})
 

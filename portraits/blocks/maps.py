@@ -21,6 +21,8 @@ import pandas as pd
 from matplotlib.collections import Collection, LineCollection, PatchCollection
 from matplotlib.path import Path
 
+from portraits.blocks import memo
+from portraits.data.slices import Reference
 from portraits.blocks.chart_style import Chart, TERRITORY, add_source, rc, unavailable
 
 METROPOLE_CRS = "EPSG:2154"
@@ -142,6 +144,7 @@ class _GeoPandasPolyCollection(PatchCollection):
         Collection.set_paths(self, paths)
 
 
+@memo.chart(reads=(Reference(),))  # the polygons: raw files of data/sources.toml
 def locator(territory_id: str, region_codes: list[str], name: str | None = None,
             region_names: list[str] | None = None, source: str | None = None) -> Chart:
     """The locator map of ``territory_id`` within ``region_codes`` (first = main region), with

@@ -8,6 +8,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from portraits.blocks import memo
 from portraits.blocks.chart_style import (
     GRID, RASTER_DPI, TERRITORY, Chart, add_source, is_empty, new_figure, rc,
     unavailable)
@@ -16,6 +17,7 @@ from portraits.text import evidence, fmt, row_rules
 from portraits.text.grammar import de
 
 
+@memo.chart
 def positions(values: pd.DataFrame | None, territory_id: str, source: str | None = None,
               name: str = "le territoire") -> Chart:
     """Dot plot, one row per indicator: every territory at its percentile (0 = lowest value,

@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping
 
 from filelock import FileLock
 
-from portraits.build import build_report, plan, pool, text_changes, worker
+from portraits.build import build_report, plan, pool, portrait_inputs, text_changes, worker
 from portraits.build.manifest import acquire_lock, clean_leftovers, load_manifest, now, relative, save_manifest
 from portraits.build.results import BuildResult, BuildUsageError, DEFAULT_TIMEOUT, Failure, print_summary
 from portraits.core import config
@@ -52,7 +52,7 @@ def run_build(ids: list[str] | None = None, all_territories: bool = False,
         raise BuildUsageError("no territory to build")
     nb_template = plan.load_template(template, {"territory": tids[0]})
     engine_name = plan.choose_engine(engine) if formats else "none"
-    job = worker.Job(nb_template, template, output_dir, formats, engine_name, timeout)
+    job = worker.Job(nb_template, template, output_dir, formats, engine_name, timeout, memo_refresh=force)
     show = sys.stderr.isatty() if progress is None else progress
 
     lock = acquire_lock(output_dir, lock_timeout)
@@ -72,12 +72,14 @@ def _build(job: worker.Job, tids: list[str], force: bool, jobs: int | None, lock
     clean_leftovers(output_dir)
     manifest = load_manifest(output_dir)
     previous_build = manifest.get("last_build", {})
-    the_plan = plan.make_plan(manifest, tids, job.template_path, job.engine, job.formats, output_dir, force)
+    digests = portrait_inputs.file_digests()  # the package as this build runs it
+    the_plan = plan.make_plan(manifest, tids, job.template_path, job.engine, job.formats, output_dir, force,
+                              digests)
     todo = [tid for tid in tids if the_plan[tid]["reasons"]]
     result = BuildResult(ok=True, skipped=[tid for tid in tids if not the_plan[tid]["reasons"]])
 
     outcomes = pool.run_pool(job, todo, jobs, lock, show,
-                             lambda res: _record(res, the_plan, manifest, output_dir, result))
+                             lambda res: _record(res, the_plan, manifest, output_dir, result, digests))
 
     manifest["last_build"] = {"finished": now(), "built": len(result.built),
                               "failed": len(result.failed), "skipped": len(result.skipped)}
@@ -96,11 +98,11 @@ def _build(job: worker.Job, tids: list[str], force: bool, jobs: int | None, lock
 
 
 def _record(res: dict[str, Any], the_plan: dict[str, dict[str, Any]], manifest: dict[str, Any],
-            output_dir: Path, result: BuildResult) -> None:
+            output_dir: Path, result: BuildResult, digests: dict[str, str]) -> None:
     """Parent side, after each territory: extract diff, manifest entry (saved atomically)."""
     tid = res["territory"]
     previous = manifest["territories"].get(tid, {})
-    entry = {"inputs": the_plan[tid]["inputs"], "status": res["status"], "finished": now(),
+    entry = {"inputs": dict(the_plan[tid]["inputs"]), "status": res["status"], "finished": now(),
              "durations": res["durations"], "reasons": the_plan[tid]["reasons"],
              "outputs": [relative(p, output_dir) for p in res["outputs"]],
              "kernel_restarted": res.get("kernel_restarted", False), "error": res.get("error")}
@@ -119,5 +121,22 @@ def _record(res: dict[str, Any], the_plan: dict[str, dict[str, Any]], manifest: 
         result.built.append(tid)
     else:
         result.failed.append(Failure(**res["error"]))
+    _record_files(manifest, entry, res.get("package_files"), digests)
     manifest["territories"][tid] = entry
     save_manifest(output_dir, manifest)
+
+
+def _record_files(manifest: dict[str, Any], entry: dict[str, Any], kernel_files: list[str] | None,
+                  digests: dict[str, str]) -> None:
+    """The package files the portrait was made of (``portrait_inputs.portrait_files``), each
+    list once in the manifest, and its package input hashed over them."""
+    if not kernel_files:  # failed before its kernel could say: stale next time anyway
+        return
+    files = portrait_inputs.portrait_files(kernel_files)
+    lists = manifest.setdefault("package_files", {})
+    entry["package_files"] = portrait_inputs.files_id(files)
+    lists[entry["package_files"]] = files
+    entry["inputs"]["package"] = portrait_inputs.package_hash(files=files, digests=digests)
+    used = {e.get("package_files") for e in manifest["territories"].values()} | {entry["package_files"]}
+    for key in set(lists) - used:
+        del lists[key]

@@ -90,10 +90,13 @@ def stale_reasons(entry: dict[str, Any] | None, inputs: dict[str, str], output_d
 
 
 def make_plan(manifest: dict[str, Any], tids: list[str], template: Path, engine: str,
-              formats: list[str], output_dir: Path, force: bool) -> dict[str, dict[str, Any]]:
+              formats: list[str], output_dir: Path, force: bool,
+              digests: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Each territory's inputs and why it is stale ([] if up to date). Records the data's
-    fingerprints in ``manifest`` (reused while the processed data is unchanged)."""
-    common = {"template": portrait_inputs.sha256_bytes(template.read_bytes()), "package": portrait_inputs.package_hash(),
+    fingerprints in ``manifest`` (reused while the processed data is unchanged). ``digests``:
+    the package files' (``portrait_inputs.file_digests``), read now if not given."""
+    digests = portrait_inputs.file_digests() if digests is None else digests
+    common = {"template": portrait_inputs.sha256_bytes(template.read_bytes()),
               "engine": portrait_inputs.sha256_json(portrait_inputs.engine_fingerprint(engine, formats))}
     state = portrait_inputs.data_state()
     known = manifest.get("data_fingerprints", {}) if manifest.get("data_state") == state else {}
@@ -104,7 +107,11 @@ def make_plan(manifest: dict[str, Any], tids: list[str], template: Path, engine:
     manifest["data_fingerprints"] = {**known, **fingerprints}
     plan: dict[str, dict[str, Any]] = {}
     for tid in tids:
-        inputs = {**common, "data": fingerprints[tid]}
         entry = manifest["territories"].get(tid)
+        # the files it was made of last time (none recorded: all of them; it is stale anyway)
+        files = manifest.get("package_files", {}).get((entry or {}).get("package_files"))
+        package = portrait_inputs.package_hash(files=files, digests=digests)
+        inputs = {"template": common["template"], "package": package, "engine": common["engine"],
+                  "data": fingerprints[tid]}
         plan[tid] = {"inputs": inputs, "reasons": stale_reasons(entry, inputs, output_dir, force)}
     return plan

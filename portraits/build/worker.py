@@ -35,6 +35,7 @@ class Job:
     formats: list[str]
     engine: str
     timeout: float
+    memo_refresh: bool = False  # --force: charts recomputed too, their cache rewritten
 
 
 def output_paths(output_dir: Path, tid: str) -> dict[str, Path]:
@@ -78,6 +79,7 @@ def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, A
     result = kernel.execute(job.template, {"territory": tid}, timeout=job.timeout,
                             input_path=str(job.template_path), output_path=str(paths["notebook"]))
     out["durations"]["execute"] = result.duration
+    out["package_files"] = result.imported  # what the portrait is made of (portrait_inputs)
     out["kernel_restarted"] = result.kernel_restarted
     with atomic.atomic_open(paths["notebook"]) as fh:
         nbformat.write(result.nb, fh)
@@ -170,7 +172,10 @@ def worker_main(conn, job: Job, parent_pid: int, lock_fd: int | None) -> None:
     # nbconvert's import and template compilation (about 0.5 s) while the kernel starts
     renderer.submit(_warm_review)
     try:
-        kernel = WarmKernel(cwd=job.template_path.parent).start()
+        from portraits.blocks import memo
+
+        kernel = WarmKernel(cwd=job.template_path.parent, memo_dir=memo.default_dir(job.output_dir),
+                            memo_refresh=job.memo_refresh).start()
     except Exception as exc:
         renderer.shutdown(wait=False, cancel_futures=True)
         conn.send(("fatal", f"{type(exc).__name__}: {exc}", None))

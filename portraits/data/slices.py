@@ -9,9 +9,14 @@ and the sources. The digests several portraits share are computed once per data 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import hashlib
+import inspect
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 import pandas as pd
 
@@ -63,15 +68,44 @@ class Reference:
 
 
 READS: dict[str, tuple] = {}
+# the (slice, tid) pairs read inside ``recording_reads`` (portraits.blocks.memo keys charts on them)
+_READ: contextvars.ContextVar[list | None] = contextvars.ContextVar("slices_read", default=None)
 
 
 def reads(*slices):
-    """Declare what the decorated accessor reads (see above); the function is unchanged."""
+    """Declare what the decorated accessor reads (see above); while ``recording_reads`` is
+    active, each call notes its slices with its ``tid`` (None for an accessor without one)."""
     def register(fn):
+        takes_tid = next(iter(inspect.signature(fn).parameters), None) == "tid"
+
+        @functools.wraps(fn)
+        def accessor(*args, **kwargs):
+            if _READ.get() is not None:
+                tid = (args[0] if args else kwargs.get("tid")) if takes_tid else None
+                note_reads([(part, tid) for part in slices])
+            return fn(*args, **kwargs)
         READS[fn.__name__] = tuple(slices)
-        fn.reads = tuple(slices)
-        return fn
+        accessor.reads = tuple(slices)
+        return accessor
     return register
+
+
+@contextlib.contextmanager
+def recording_reads() -> Iterator[list]:
+    """Collect the (slice, tid) pairs read inside the block (nested blocks each get their own)."""
+    read: list = []
+    token = _READ.set(read)
+    try:
+        yield read
+    finally:
+        _READ.reset(token)
+
+
+def note_reads(pairs) -> None:
+    """Add (slice, tid) pairs to the active recording (nothing when none is active)."""
+    read = _READ.get()
+    if read is not None:
+        read.extend(pairs)
 
 
 @lru_cache(maxsize=None)

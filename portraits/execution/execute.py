@@ -38,6 +38,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from portraits.core.errors import KernelStartError
+from portraits.execution import kernel_imports
 from portraits.template import names, reader
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class ExecutionResult:
     error: CellError | None
     duration: float
     kernel_restarted: bool = False   # the kernel died or timed out and was replaced
+    imported: list[str] = dataclasses.field(default_factory=list)  # files of its portraits modules
 
     @property
     def ok(self) -> bool:
@@ -167,8 +169,11 @@ class WarmKernel:
     random state) survives: templates must not rely on it."""
 
     def __init__(self, cwd: str | os.PathLike | None = None, kernel_name: str = NATIVE_KERNEL_NAME,
-                 startup_timeout: float = 60.0):
+                 startup_timeout: float = 60.0, memo_dir: str | os.PathLike | None = None,
+                 memo_refresh: bool = False):
         self.cwd = str(Path(cwd or os.getcwd()).resolve())
+        # the charts' cache (portraits.blocks.memo): the project output's unless told
+        self.memo = (Path(memo_dir) if memo_dir else None, memo_refresh)
         self.kernel_name = kernel_name
         self.startup_timeout = startup_timeout
         self.km: AsyncKernelManager | None = None
@@ -191,6 +196,9 @@ class WarmKernel:
         env = dict(os.environ)
         env.pop("MPLBACKEND", None)  # a forced Agg backend leaves notebooks without figures
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        from portraits.blocks import memo
+
+        env.update(memo.kernel_env(self.memo[0] or memo.default_dir(), self.memo[1]))
         # IPC sockets: local, cheaper than TCP, and no "unencrypted TCP" warning on every start.
         self._sockdir = tempfile.mkdtemp(prefix="portraits-kernel-")
         self.km = AsyncKernelManager(kernel_name=self.kernel_name, kernel_spec_manager=_VenvKernelSpecs(),
@@ -226,6 +234,12 @@ class WarmKernel:
             self.kc.execute(code, silent=True, store_history=False, allow_stdin=False), timeout)
         if reply["content"]["status"] != "ok":
             raise KernelStartError(f"kernel reset failed: {reply['content'].get('evalue')}")
+
+    def imported_files(self, timeout: float = 30.0) -> list[str]:
+        """The files of the ``portraits`` modules imported in the kernel ([] if it cannot say)."""
+        msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
+                                 user_expressions={"files": kernel_imports.EXPRESSION})
+        return kernel_imports.files(run_sync(self._arequest)(msg_id, timeout))
 
     def is_alive(self) -> bool:
         return self.km is not None and bool(run_sync(self.km.is_alive)())
@@ -298,8 +312,15 @@ class WarmKernel:
                     continue
             break
         error = _first_error(nb, input_path)
+        imported = self._imported() if dead is None else []
         return ExecutionResult(nb=nb, error=error, duration=time.monotonic() - started,
-                               kernel_restarted=restarted)
+                               kernel_restarted=restarted, imported=imported)
+
+    def _imported(self) -> list[str]:
+        try:
+            return kernel_imports.note(self.imported_files())
+        except Exception:  # noqa: BLE001 - not known: the caller counts every file as an input
+            return []
 
     def _run(self, nb: nbformat.NotebookNode, timeout: float | None) -> str | None:
         """Run the cells; returns 'timeout' or 'dead' when the kernel has to be replaced."""

@@ -13,6 +13,8 @@ import stubs
 from portraits.build import batch, plan, pool, portrait_inputs
 from portraits.build.results import BuildUsageError
 
+_PACKAGE_HASH = portrait_inputs.package_hash  # before the stubs replace it
+
 
 def test_unknown_id_is_refused_before_any_kernel_starts(env, monkeypatch):
     def no_kernel(*a, **k):
@@ -114,7 +116,7 @@ def real_env(tmp_path, monkeypatch):
     processed = tmp_path / "processed"
     shutil.copytree(config.processed_dir(), processed)
     monkeypatch.setenv("PORTRAITS_PROCESSED_DIR", str(processed))  # the forked workers inherit it
-    monkeypatch.setattr(portrait_inputs, "package_hash", lambda: "package-under-test")
+    monkeypatch.setattr(portrait_inputs, "package_hash", lambda *files, **digests: "package-under-test")
     store.clear_cache()
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                            "language": "python"}})
@@ -170,3 +172,26 @@ def test_every_portrait_showing_a_changed_value_is_rebuilt_and_equals_a_forced_b
         assert _shown(env, "out", tid) == _shown(env, "forced", tid), tid
     assert "(renamed)" in "".join(_shown(env, "out", "ti-8413"))
 
+
+
+
+def test_a_package_file_is_an_input_of_the_territories_made_of_it_only(env, monkeypatch):
+    monkeypatch.setattr(portrait_inputs, "package_hash", _PACKAGE_HASH)  # the real one (stubs: a constant)
+    digests = {"blocks/a.py": "1", "build/helper.py": "2", "cli.py": "3"}
+    manifest = {"territories": {}}
+    made_of = {"ti-0001": ["blocks/a.py"], "ti-0002": ["blocks/a.py", "build/helper.py"]}
+
+    def stale(digests):
+        the_plan = plan.make_plan(manifest, list(made_of), env.template, "none", [], env.out, False, digests)
+        return {tid for tid, p in the_plan.items() if p["reasons"]}
+
+    the_plan = plan.make_plan(manifest, list(made_of), env.template, "none", [], env.out, False, digests)
+    for tid, files in made_of.items():  # what the build records once each is made
+        entry = {"inputs": dict(the_plan[tid]["inputs"]), "status": "ok", "outputs": []}
+        batch._record_files(manifest, entry, files, digests)
+        manifest["territories"][tid] = entry
+    assert len(manifest["package_files"]) == 2
+    assert stale(digests) == set()
+    assert stale({**digests, "cli.py": "edited"}) == set()
+    assert stale({**digests, "build/helper.py": "edited"}) == {"ti-0002"}
+    assert stale({**digests, "blocks/a.py": "edited"}) == {"ti-0001", "ti-0002"}

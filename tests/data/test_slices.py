@@ -97,3 +97,14 @@ def test_the_positions_chart_shows_the_declared_indicators():
     vals = store.position_values(["population", "median_income"])
     assert set(vals.indicator_id) == {"population", "median_income"} and vals.territory_id.nunique() == 183
     assert set(store.position_values(list(store.catalogue()["id"])).indicator_id) == set(store.catalogue()["id"])
+
+
+def test_reads_are_recorded_with_their_territory_inside_recording_reads():
+    store.series("ti-8413")  # outside a recording: nothing to note, nothing fails
+    with slices.recording_reads() as outer:
+        store.catalogue()
+        with slices.recording_reads() as inner:
+            store.series("ti-8413")
+    assert inner == [(slices.Rows("series_private_jobs"), "ti-8413")]
+    assert outer == [(slices.Reference(), None)]  # nested recordings each get their own
+    assert store.series.reads == (slices.Rows("series_private_jobs"),)

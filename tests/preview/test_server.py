@@ -244,7 +244,9 @@ def test_package_change_restarts_the_kernel_and_editor_files_are_ignored(server,
     (package / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"x")
     assert server.wait_for(gen + 1, 2.0) is None, "an editor or cache file triggered a rebuild"
 
-    (package / "commentary.py").write_text("THRESHOLD = 1\n")
+    # a module portraits import (portrait_inputs.portrait_files), at its place in the package
+    (package / "text").mkdir(exist_ok=True)
+    (package / "text" / "comparison.py").write_text("THRESHOLD = 1\n")
     version = server.wait_for(gen + 1, BOUND)
     assert version is not None and version.ok
     assert "kernel_start" in version.timings
