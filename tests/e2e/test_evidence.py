@@ -67,7 +67,7 @@ def test_every_table_cell_has_its_evidence_row(site, tid):
         for header, text in zip(headers[1:], texts[1:]):
             assert (f"{texts[0]} × {header}", text) in cells, (tid, texts[0], header, text)
             n += 1
-    assert n == len(store.indicators(tid)) * (len(levels.LEVELS) + 1)
+    assert n == len(store.indicators(tid)) * (len(levels.DEFAULT) + 1)
 
 
 @pytest.mark.parametrize("tid", KEY_IDS)
@@ -211,12 +211,13 @@ def test_text_marks_approximate_values_as_the_table_does(site, tid):
 
 @pytest.mark.parametrize("tid", IDS)
 def test_the_csv_and_xlsx_flag_each_level(site, tid):
+    """Each level the data files show (the default ones) has its approximation flag."""
     csv = pd.read_csv(site / "data" / f"{tid}.csv")
-    for lv in levels.LEVELS:
+    for lv in levels.DEFAULT:
         assert set(csv[data_table.approx_header(lv.id)]) <= {"oui", "non"}
     xlsx = pd.read_excel(site / "data" / f"{tid}.xlsx")
     long = store.indicators_long(tid)
-    for lv in levels.LEVELS:
+    for lv in levels.DEFAULT:
         header = data_table.approx_header(lv.id)
         assert list(xlsx[header]) == list(csv[header])  # the same flags in both files
         assert (csv[header] == "oui").sum() == long[long.level == lv.id]["approx"].fillna(False).astype(bool).sum(), lv.id

@@ -27,7 +27,11 @@ def _build(*args, cwd=None):
 
 
 def _text(path) -> str:
+    """The portrait's text, without the reviewers' links to the evidence (their words name the
+    section they follow, « Éléments de preuve : L'essentiel »)."""
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for link in soup.select(".evidence-link"):
+        link.decompose()
     return re.sub(r"[\u00a0\u202f\s]+", " ", soup.get_text(" ")).replace("\u2019", "'")
 
 

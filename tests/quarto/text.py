@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 # in a float under Quarto, in the text under the built-in engine.
 NOT_NARRATIVE = ("table", "nav", "header", "figcaption", "caption", "script", "style")
 NOT_NARRATIVE_CLASSES = {"portrait-nav", "source"}
+# the built-in engine's links to the review page (render/evidence_links.lua): a build's, not the template's
+REVIEWERS_ONLY = {"evidence-link"}
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 BREAKING_SPACES = re.compile(r"[ \t\r\n]+")
 
@@ -41,7 +43,7 @@ def narrative(html: str, clean=normalise) -> list[str]:
     blocks = []
     for el in body.find_all(["h2", "h3", "p"]):
         if any(parent.name in NOT_NARRATIVE or NOT_NARRATIVE_CLASSES & set(parent.get("class") or ())
-               for parent in el.parents):
+               for parent in el.parents) or REVIEWERS_ONLY & set(el.get("class") or ()):
             continue
         text = clean(el.get_text())
         if text:
