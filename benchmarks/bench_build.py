@@ -224,7 +224,11 @@ def _baseline_env(rev: str, snap: Path) -> dict:
     project = Path(__file__).resolve().parent.parent
     shutil.rmtree(snap, ignore_errors=True)
     snap.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(project), "archive", rev, "portraits", "portrait_template.qmd"],
+    # the settings both engines read (_quarto.yml) belong to the revision too, where it has them
+    tracked = subprocess.run(["git", "-C", str(project), "ls-tree", "--name-only", rev],
+                             capture_output=True, text=True, check=True).stdout.split()
+    paths = ["portraits", "portrait_template.qmd", *(f for f in ("_quarto.yml",) if f in tracked)]
+    archive = subprocess.run(["git", "-C", str(project), "archive", rev, *paths],
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(snap)], input=archive, check=True)
     # its own processed tables, made by its own data code: their columns may differ from ours
@@ -258,9 +262,11 @@ def _baseline(rev: str, scratch: Path, target: list[str], jobs: int) -> tuple[fl
     base_env = _baseline_env(rev, scratch / "baseline-snapshot")
     base_out = scratch / "baseline-build"
     shutil.rmtree(base_out, ignore_errors=True)
-    _, cpu, rss, _ = run_cli(["build", *target, "--output", str(base_out), "--jobs", str(jobs), "--force",
-                              "--template", str(scratch / "baseline-snapshot" / "portrait_template.qmd")],
-                             env=base_env)
+    _, cpu, rss, status = run_cli(["build", *target, "--output", str(base_out), "--jobs", str(jobs), "--force",
+                                   "--template", str(scratch / "baseline-snapshot" / "portrait_template.qmd")],
+                                  env=base_env)
+    if status:  # a territory that fails costs less: the ratio would flatter us
+        raise SystemExit(f"the baseline build of {rev} had failures: no ratio (see {base_out})")
     return cpu, rss
 
 
