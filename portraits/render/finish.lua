@@ -16,11 +16,7 @@ end
 -- Typst: write each image next to the .typ file (pandoc's cwd) under a content-hash name and
 -- call fitimage (portrait.typ) with the alt text, which pandoc's Typst writer would drop.
 local function typst_image(img)
-  local mime, contents = pandoc.mediabag.lookup(img.src)
-  if not contents then
-    local ok, m, c = pcall(pandoc.mediabag.fetch, img.src)
-    if ok then mime, contents = m, c end
-  end
+  local mime, contents = h.image_contents(img.src)
   if not contents then
     io.stderr:write("quarto_cells.lua: image not found: " .. img.src .. "\n")
     return pandoc.Str("[image manquante]")

@@ -14,6 +14,11 @@ weight, twice or more per page); inline, the chart's <text> uses the page's one 
 
 if not FORMAT:match("html") then return {} end
 
+-- pandoc_helpers.lua sits beside this file (as for quarto_cells.lua)
+local here = (PANDOC_SCRIPT_FILE or ""):match("^(.*[/\\])") or "./"
+package.path = here .. "?.lua;" .. package.path
+local h = require("pandoc_helpers")
+
 local count = 0
 
 local function escape_attr(s)
@@ -56,11 +61,7 @@ return {
   {
     Image = function(img)
       if img.src:match("^data:") and not img.src:match("^data:image/svg") then return nil end
-      local mime, contents = pandoc.mediabag.lookup(img.src)
-      if not contents then
-        local ok, m, c = pcall(pandoc.mediabag.fetch, img.src)
-        if ok then mime, contents = m, c end
-      end
+      local mime, contents = h.image_contents(img.src)
       if not contents then
         io.stderr:write("inline_images.lua: image not found: " .. img.src .. "\n")
         return nil

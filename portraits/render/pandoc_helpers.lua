@@ -1,5 +1,5 @@
 -- Helpers shared by the filters of the built-in engine (quarto_cells.lua and its modules): the
--- output format, classes, Markdown read by pandoc, raw blocks of one format.
+-- output format, classes, Markdown read by pandoc, raw blocks of one format, an image's bytes.
 local M = {}
 
 M.is_typst = FORMAT:match("typst") ~= nil
@@ -39,6 +39,17 @@ function M.image_of(block)
     return block.content[1]
   end
   return nil
+end
+
+-- An image's MIME type and bytes: from pandoc's mediabag (the notebook's outputs), else fetched
+-- (a path or URL); nil when neither has it.
+function M.image_contents(src)
+  local mime, contents = pandoc.mediabag.lookup(src)
+  if not contents then
+    local ok, m, c = pcall(pandoc.mediabag.fetch, src)
+    if ok then mime, contents = m, c end
+  end
+  return mime, contents
 end
 
 return M
