@@ -117,12 +117,29 @@ def decided(rows: list[dict], place: str, words: str) -> None:
             r["words"] = words
 
 
+def shown_rows(rows: list[dict]) -> list[tuple[str, ...]]:
+    """The rows as reviewers read them (:data:`COLUMNS` order, text, places in French), each
+    decision once, the outcome "=" where it is the page's words. Plain Python: a page holds a
+    dozen of these tables, and pandas spent a tenth of a territory's kernel time on them."""
+    keys = list(COLUMNS)
+    place, outcome, words = keys.index("place"), keys.index("outcome"), keys.index("words")
+    seen, out = set(), []
+    for r in rows:
+        row = tuple(_text(r.get(k)) for k in keys)
+        if row in seen:
+            continue
+        seen.add(row)
+        row = list(row)
+        row[place] = PLACES.get(row[place], row[place])
+        if row[outcome] == row[words]:  # the outcome is the page's words: said once
+            row[outcome] = "="
+        out.append(tuple(row))
+    return out
+
+
 def table(rows: list[dict]) -> pd.DataFrame:
-    """The rows as a table with French headers, each decision once."""
-    df = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object).fillna("").astype(str).drop_duplicates()
-    df["place"] = df["place"].map(lambda p: PLACES.get(p, p))
-    df.loc[df["outcome"] == df["words"], "outcome"] = "="  # the outcome is the page's words: said once
-    return df.rename(columns=COLUMNS)
+    """The rows as a table with French headers, each decision once (:func:`shown_rows`)."""
+    return pd.DataFrame(shown_rows(rows), columns=list(COLUMNS.values()), dtype=object)
 
 
 def anchor(line: int | str) -> str:
@@ -130,16 +147,15 @@ def anchor(line: int | str) -> str:
     return f"preuve-l{line}"
 
 
-def html_table(df: pd.DataFrame) -> str:
-    """The table as compact HTML: no indentation, and a value repeated in the consecutive rows
+def html_table(rows: list[tuple[str, ...]]) -> str:
+    """:func:`shown_rows` as compact HTML: no indentation, and a value repeated in the consecutive rows
     of one indicator in one cell spanning them (a page holds hundreds of rows: a reviewer reads
     each indicator's facts, its source, a chart's rule once)."""
     esc = _html.escape
-    rows = [tuple(str(v) for v in r) for r in df.itertuples(index=False)]
-    key = list(df.columns).index(COLUMNS["indicator"]) if COLUMNS["indicator"] in df.columns else None
+    key = list(COLUMNS).index("indicator")
 
     def continues(n: int, i: int) -> bool:  # row n repeats row n-1 in column i, same indicator
-        return n > 0 and rows[n][i] == rows[n - 1][i] and (key is None or rows[n][key] == rows[n - 1][key])
+        return n > 0 and rows[n][i] == rows[n - 1][i] and rows[n][key] == rows[n - 1][key]
 
     lines = []
     for n, row in enumerate(rows):
@@ -152,15 +168,15 @@ def html_table(df: pd.DataFrame) -> str:
                 span += 1
             cells.append(f'<td rowspan="{span}">{esc(v)}</td>' if span > 1 else f"<td>{esc(v)}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
-    head = "".join(f"<th>{esc(str(c))}</th>" for c in df.columns)
+    head = "".join(f"<th>{esc(c)}</th>" for c in COLUMNS.values())
     return f'<table class="evidence"><thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(lines) + "\n</tbody></table>"
 
 
 def bundle(rows: list[dict], anchor_id: str = "") -> tuple[dict, dict]:
     """The notebook output of ``rows``: an HTML table and the rows as JSON (:data:`JSON_MIME`),
     role ``evidence``, with its anchor."""
-    df = table(rows)
-    body = html_table(df)
+    shown = shown_rows(rows)
+    body = html_table(shown)
     if anchor_id:
         body = f'<div id="{_html.escape(anchor_id)}">{body}</div>'
     meta = outputs.role_metadata(outputs.EVIDENCE_ROLE)
@@ -168,7 +184,7 @@ def bundle(rows: list[dict], anchor_id: str = "") -> tuple[dict, dict]:
         meta["portraits"]["anchor"] = anchor_id
     # the rows themselves too, for tools (the page shows the HTML, the notebook keeps both)
     # (the plain text only counts them: the table is the HTML, the data the JSON)
-    plain = f"Éléments de preuve : {len(df)} ligne(s)"
+    plain = f"Éléments de preuve : {len(shown)} ligne(s)"
     data = {"columns": list(COLUMNS), "rows": [[r.get(k, "") for k in COLUMNS] for r in rows]}
     return {"text/html": body, "text/plain": plain, JSON_MIME: data}, meta
 
