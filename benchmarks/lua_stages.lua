@@ -1,6 +1,6 @@
 -- For benchmarks/profile_territory.py: the real filter (PORTRAITS_LUA_FILTER, quarto_cells.lua)
 -- loaded as pandoc would load it, each of its passes timed with os.clock() (pandoc's CPU time)
--- and written to PORTRAITS_LUA_TIMES as "index <tab> pass <tab> s", the pass named
+-- and written to PORTRAITS_LUA_TIMES as "format <tab> index <tab> pass <tab> s", the pass named
 -- "module.lua: function" after the line it is defined on (the passes live in several modules).
 local target = os.getenv("PORTRAITS_LUA_FILTER")
 local times = io.open(os.getenv("PORTRAITS_LUA_TIMES"), "a")
@@ -28,7 +28,7 @@ for i, filter in ipairs(filters) do
     wrapped[i] = { Pandoc = function(doc)
       local t0 = os.clock()
       local result = pass(doc)
-      times:write(string.format("%d\t%s\t%.6f\n", i, name, os.clock() - t0))
+      times:write(string.format("%s\t%d\t%s\t%.6f\n", FORMAT, i, name, os.clock() - t0))
       times:flush()
       return result
     end }

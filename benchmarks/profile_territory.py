@@ -135,8 +135,6 @@ def instrument(meter: Meter, lua_times: Path) -> None:
     meter.wrap(data_table, "write_files", "data files (CSV, XLSX)")
     meter.wrap(worker, "_render", "render")
     meter.wrap(render, "reader_notebook", "reviewers' outputs removed")
-    meter.wrap(builtin.WRITERS, "html", "HTML page")
-    meter.wrap(builtin.WRITERS, "pdf", "PDF")
     meter.wrap(typst, "compile", "Typst")
     meter.wrap(worker, "_write_review", "review page (nbconvert)")
     meter.wrap(text_changes, "extract_file", "build report: text extract")
@@ -149,11 +147,12 @@ def instrument(meter: Meter, lua_times: Path) -> None:
 
     def pandoc(args, cwd):
         lua_times.write_text("")
-        with meter.span("pandoc") as label:
+        with meter.span("pandoc (HTML page and Typst source, one process)") as label:
             real_pandoc(args, cwd)
         for line in lua_times.read_text().splitlines():
-            _, name, seconds = line.split("\t")   # name: "module.lua: function" (lua_stages.lua)
-            meter.add(f"{label}/Lua: {name}", calls=1, children=float(seconds))
+            # "format <tab> index <tab> module.lua: function <tab> s" (lua_stages.lua)
+            fmt, _, name, seconds = line.split("\t")
+            meter.add(f"{label}/Lua, {fmt}: {name}", calls=1, children=float(seconds))
 
     builtin._run_pandoc = pandoc
     real_start, real_complete = NotebookExecutionManager.cell_start, NotebookExecutionManager.cell_complete
@@ -199,7 +198,8 @@ def profile(first: str, tid: str, out: Path, meter: Meter) -> None:
 # What a step's CPU outside its listed sub-steps is, by where it was counted.
 OTHER = {"execute": {"python": "papermill and nbclient (the worker's side)",
                      "kernel": "kernel: reset between territories, messages"},
-         "pandoc": {"children": "pandoc: reading the notebook, writing, the document to and from Lua"}}
+         "pandoc (HTML page and Typst source, one process)":
+             {"children": "pandoc: start, reading the notebook, writers, the document to and from Lua"}}
 
 
 def _with_other(rows: dict[str, dict]) -> dict[str, dict]:

@@ -84,8 +84,8 @@ def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None,
         from portraits.render import builtin
 
         # in the registry's order: HTML first (the change review reads it), then PDF, Word
-        return {fmt: builtin.WRITERS[fmt](notebook, wanted[fmt], context=contexts[fmt])
-                for fmt in outputs.FORMATS if fmt in wanted}
+        ordered = {fmt: wanted[fmt] for fmt in outputs.FORMATS if fmt in wanted}
+        return builtin.render_documents(notebook, ordered, contexts)
 
 
 def _evidence_links(nb: dict, review_page: str) -> dict[str, str]:

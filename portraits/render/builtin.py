@@ -3,7 +3,8 @@
 pandoc (from the pypandoc-binary wheel) reads the notebook; the Lua filter quarto_cells.lua
 applies Quarto's cell options (pandoc alone would show code and every output representation);
 pandoc templates give the page layout; Typst (the typst wheel) compiles the PDF with the
-project's own fonts. One pandoc process per output, fonts read by Typst per compile.
+project's own fonts. One pandoc process per portrait (all_formats.lua: the notebook read once,
+each output's filters and writer after it); the Word document, rarer, has its own.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "quarto_cells.lua"
 INLINE_IMAGES = HERE / "inline_images.lua"  # HTML only: charts inline, in the page's font
 EVIDENCE_LINKS = HERE / "evidence_links.lua"  # HTML only: links to the review page
+ALL_FORMATS = HERE / "all_formats.lua"  # run by `pandoc lua`: one read, every output
 TEMPLATES = HERE / "templates"
 FONT_MARKER = "<!-- portraits:font-faces -->"
 
@@ -59,16 +61,8 @@ def _rts_options(pandoc: str) -> tuple[str, ...]:
 
 
 def _metadata_file(tmp: Path, context: dict | None) -> Path:
-    """The project's Quarto settings (`_quarto.yml`: lang, crossref labels, filters, which
-    quarto_cells.lua applies) and the context values (title, subtitle, name, date...) as
-    pandoc metadata; they win over the template's front matter (the title of each territory
-    is only known to the build)."""
-    settings = project_settings()
-    meta = {"lang": settings.get("lang", "fr"), "crossref": settings.get("crossref") or {},
-            "portraits-filters": settings.get("filters") or []}
-    meta.update({k: v for k, v in (context or {}).items() if v is not None})
     path = tmp / "metadata.json"  # JSON is YAML
-    path.write_text(json.dumps(meta, ensure_ascii=False, default=str), encoding="utf-8")
+    path.write_text(json.dumps(_metadata(context), ensure_ascii=False), encoding="utf-8")
     return path
 
 
@@ -88,34 +82,82 @@ def _pandoc_args(ipynb: Path, to: str, tmp: Path, context: dict | None) -> list[
             "--metadata-file", str(_metadata_file(tmp, context))]
 
 
-def _style_file(tmp: Path) -> Path:
-    """The stylesheet as a <style> element for the page's head: pandoc copies it as it is."""
-    path = tmp / "portrait-style.html"
+def _metadata(context: dict | None) -> dict:
+    """The project's Quarto settings (`_quarto.yml`: lang, crossref labels, filters, which
+    quarto_cells.lua applies) and the context values (title, subtitle, name, date...) as
+    pandoc metadata; they win over the template's front matter (the title of each territory
+    is only known to the build)."""
+    settings = project_settings()
+    meta = {"lang": settings.get("lang", "fr"), "crossref": settings.get("crossref") or {},
+            "portraits-filters": settings.get("filters") or []}
+    meta.update({k: v for k, v in (context or {}).items() if v is not None})
+    return json.loads(json.dumps(meta, ensure_ascii=False, default=str))
+
+
+def _html_output(tmp: Path, context: dict | None) -> dict:
+    """The HTML page's part of the job: its filters (charts inline, evidence links), template
+    and stylesheet. The page is made self-contained by the filters (images) and the stylesheet
+    in a <style>, not by pandoc's --embed-resources, which re-parses the whole page (charts and
+    fonts included); the font faces go in after pandoc (render_documents)."""
     css = (TEMPLATES / "portrait.css").read_text(encoding="utf-8")
-    path.write_text(f"<style>\n{css}</style>\n", encoding="utf-8")
-    return path
+    out = {"format": "html5", "output": str(tmp / "portrait.html"),
+           "filters": [str(LUA_FILTER), str(INLINE_IMAGES), str(EVIDENCE_LINKS)],
+           "template": str(TEMPLATES / "portrait.html"),
+           "variables": {"header-includes": f"<style>\n{css}</style>\n"}}
+    if (context or {}).get("toc"):
+        out.update(toc=True, toc_depth=2)
+    return out
+
+
+def _typst_output(tmp: Path) -> dict:
+    # The filter writes the figures next to the .typ file (cwd): Typst resolves image paths
+    # relative to it.
+    return {"format": "typst", "output": str(tmp / "portrait.typ"), "filters": [str(LUA_FILTER)],
+            "template": str(TEMPLATES / "portrait.typ"), "variables": {"mainfont": fonts.font_family()},
+            "cwd": str(tmp)}
+
+
+def _run_all_formats(ipynb: Path, outputs: list[dict], tmp: Path) -> None:
+    """One pandoc process for every output: all_formats.lua reads the notebook once and runs
+    each output's filters and writer (what one `pandoc -L ... -t FORMAT` per output did)."""
+    job = tmp / "job.json"
+    job.write_text(json.dumps({"input": str(ipynb), "from": PANDOC_FROM, "outputs": outputs},
+                              ensure_ascii=False), encoding="utf-8")
+    _run_pandoc(["lua", str(ALL_FORMATS), str(job)], cwd=tmp)
+
+
+def render_documents(ipynb: Path, targets: dict[str, Path], contexts: dict[str, dict | None]) -> dict[str, Path]:
+    """Write the formats of ``targets`` ({"html"|"pdf"|"docx": path}), each with its context
+    (page metadata): the HTML page and the PDF's Typst source from one pandoc process."""
+    ipynb = existing_notebook(ipynb)
+    done: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="portraits-render-") as tmp_name:
+        tmp = Path(tmp_name)
+        jobs = {"html": lambda: _html_output(tmp, contexts.get("html")), "pdf": lambda: _typst_output(tmp)}
+        wanted = [fmt for fmt in jobs if fmt in targets]
+        outputs = []
+        for fmt in wanted:
+            out = jobs[fmt]()
+            out["metadata"] = _metadata(contexts.get(fmt))
+            outputs.append(out)
+        if outputs:
+            _run_all_formats(ipynb, outputs, tmp)
+        if "html" in targets:
+            page = (tmp / "portrait.html").read_text(encoding="utf-8")
+            # one font subset for the page and its inline charts, of the characters they show
+            page = page.replace(FONT_MARKER, f"<style>\n{fonts.page_font_css(shown_text(page))}</style>", 1)
+            atomic.write_text(targets["html"], page)
+            done["html"] = Path(targets["html"])
+        if "pdf" in targets:
+            done["pdf"] = _compile_typst(ipynb, tmp / "portrait.typ", tmp, Path(targets["pdf"]))
+        if "docx" in targets:
+            done["docx"] = _render_docx(ipynb, Path(targets["docx"]), tmp, contexts.get("docx"))
+    return {fmt: done[fmt] for fmt in targets if fmt in done}
 
 
 def render_html(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write a self-contained HTML page (fonts and images embedded, no external request)."""
-    ipynb, out = existing_notebook(ipynb), Path(out)
-    with tempfile.TemporaryDirectory(prefix="portraits-html-") as tmp_name:
-        tmp = Path(tmp_name)
-        html = tmp / "portrait.html"
-        args = _pandoc_args(ipynb, "html5", tmp, context) + [
-            "-L", str(INLINE_IMAGES), "-L", str(EVIDENCE_LINKS), "--template", str(TEMPLATES / "portrait.html"),
-            "--include-in-header", str(_style_file(tmp)), "-o", str(html)]
-        if (context or {}).get("toc"):
-            args += ["--toc", "--toc-depth=2"]
-        _run_pandoc(args, cwd=tmp)
-        # The page is made self-contained by the filters (images) and the stylesheet in a
-        # <style>, not by pandoc's --embed-resources, which re-parses the whole page (charts
-        # and fonts included). The font faces go in after pandoc: one subset for the page and
-        # its inline charts, of the characters they show.
-        page = html.read_text(encoding="utf-8")
-        page = page.replace(FONT_MARKER, f"<style>\n{fonts.page_font_css(shown_text(page))}</style>", 1)
-        atomic.write_text(out, page)
-    return out
+    return render_documents(ipynb, {"html": Path(out)}, {"html": context})["html"]
 
 
 class _Text(HTMLParser):
@@ -145,21 +187,23 @@ def shown_text(page: str) -> str:
 
 def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write an A4 PDF through Typst, with the shipped fonts only (same output on any machine)."""
-    ipynb, out = existing_notebook(ipynb), Path(out)
-    with tempfile.TemporaryDirectory(prefix="portraits-pdf-") as tmp_name:
-        tmp = Path(tmp_name)
-        typ = tmp / "portrait.typ"
-        # The filter writes the figures next to the .typ file (cwd): Typst resolves image
-        # paths relative to it.
-        _run_pandoc(_pandoc_args(ipynb, "typst", tmp, context) + [
-            "--template", str(TEMPLATES / "portrait.typ"), "-V", f"mainfont={fonts.font_family()}",
-            "-o", str(typ)], cwd=tmp)
-        try:
-            pdf = typst.compile(str(typ), root=str(tmp), font_paths=[str(fonts.font_dir())],
-                                ignore_system_fonts=True, timestamp=_timestamp())
-        except Exception as exc:  # typst raises a plain RuntimeError carrying the diagnostics
-            raise RenderError(f"typst failed on {ipynb.name}: {exc}") from exc
-        atomic.write_bytes(out, pdf)
+    return render_documents(ipynb, {"pdf": Path(out)}, {"pdf": context})["pdf"]
+
+
+@functools.lru_cache(maxsize=2)
+def _typst_fonts(font_dir: str) -> typst.Fonts:
+    """The shipped fonts and Typst's own, never the system's: read once per process (reading
+    them was a quarter of each compile)."""
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[font_dir])
+
+
+def _compile_typst(ipynb: Path, typ: Path, root: Path, out: Path) -> Path:
+    try:
+        pdf = typst.compile(str(typ), root=str(root), font_paths=_typst_fonts(str(fonts.font_dir())),
+                            timestamp=_timestamp())
+    except Exception as exc:  # typst raises a plain RuntimeError carrying the diagnostics
+        raise RenderError(f"typst failed on {ipynb.name}: {exc}") from exc
+    atomic.write_bytes(out, pdf)
     return out
 
 
@@ -172,13 +216,14 @@ def render_docx(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     """Write a Word document (charts as images, tables as Word tables) with the styles of
     templates/reference.docx (made by scripts/make_reference_docx.py), for administrations
     that edit a report in Word before publishing it."""
-    ipynb, out = existing_notebook(ipynb), Path(out)
-    with tempfile.TemporaryDirectory(prefix="portraits-docx-") as tmp_name:
-        tmp = Path(tmp_name)
-        docx = tmp / "portrait.docx"
-        _run_pandoc(_pandoc_args(ipynb, "docx", tmp, context) + [
-            "--reference-doc", str(TEMPLATES / "reference.docx"), "-o", str(docx)], cwd=tmp)
-        atomic.copy_file(docx, out)
+    return render_documents(ipynb, {"docx": Path(out)}, {"docx": context})["docx"]
+
+
+def _render_docx(ipynb: Path, out: Path, tmp: Path, context: dict | None) -> Path:
+    docx = tmp / "portrait.docx"
+    _run_pandoc(_pandoc_args(ipynb, "docx", tmp, context) + [
+        "--reference-doc", str(TEMPLATES / "reference.docx"), "-o", str(docx)], cwd=tmp)
+    atomic.copy_file(docx, out)
     return out
 
 

@@ -1,0 +1,103 @@
+"""all_formats.lua, the built-in engine's one pandoc process per portrait, writes what the pandoc
+command writes for each output with the same options (one `pandoc NB -L ... -t FORMAT` each):
+the same bytes, the same images beside the Typst source."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from portraits import render
+from portraits.core.errors import RenderError
+from portraits.render import builtin
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "portrait.ipynb"
+CONTEXT = {"name": "Vallée-Test", "title": "Territoire d'industrie — Vallée-Test", "toc": True,
+           "review": "../review/ti-8499.html"}
+
+
+def _command(ipynb: Path, out: dict, tmp: Path) -> list[str]:
+    """The pandoc command that the output's part of the job stands for."""
+    meta = tmp / "meta.json"
+    meta.write_text(json.dumps(out["metadata"], ensure_ascii=False), encoding="utf-8")
+    args = [builtin._pandoc_path(), str(ipynb), "-f", builtin.PANDOC_FROM, "--ipynb-output=all",
+            "-t", out["format"], "--standalone", "--syntax-highlighting=none", "--wrap=none",
+            "--metadata-file", str(meta), "--template", out["template"], "-o", out["output"]]
+    for path in out["filters"]:
+        args += ["-L", path]
+    for key, value in out["variables"].items():
+        if key == "header-includes":
+            head = tmp / "head.html"
+            head.write_text(value, encoding="utf-8")
+            args += ["--include-in-header", str(head)]
+        else:
+            args += ["-V", f"{key}={value}"]
+    if out.get("toc"):
+        args += ["--toc", f"--toc-depth={out['toc_depth']}"]
+    return args
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The fixture's HTML page and Typst source, by all_formats.lua and by the pandoc command."""
+    root = tmp_path_factory.mktemp("all-formats")
+    ipynb = render.reader_notebook(FIXTURE, root)
+    results = {}
+    for way in ("driver", "command"):
+        tmp = root / way
+        tmp.mkdir()
+        outs = [builtin._html_output(tmp, CONTEXT), builtin._typst_output(tmp)]
+        for out in outs:
+            out["metadata"] = builtin._metadata(CONTEXT)
+        if way == "driver":
+            builtin._run_all_formats(ipynb, outs, tmp)
+        else:
+            for out in outs:
+                subprocess.run(_command(ipynb, out, tmp), cwd=tmp, check=True, capture_output=True)
+        results[way] = tmp
+    return results
+
+
+@pytest.mark.parametrize("name", ["portrait.html", "portrait.typ"])
+def test_each_output_is_what_the_pandoc_command_writes(both, name):
+    text = (both["driver"] / name).read_bytes()
+    assert text == (both["command"] / name).read_bytes()
+    assert len(text) > 1000
+
+
+def test_the_typst_images_are_the_same_files(both):
+    def images(tmp):
+        return {p.name: p.read_bytes() for p in tmp.iterdir() if p.suffix in (".svg", ".png")}
+    assert images(both["driver"]) and images(both["driver"]) == images(both["command"])
+
+
+def test_each_format_loads_its_own_filters(both):
+    """FORMAT is the output's while its filters load: the HTML page has inline charts and
+    evidence links, the Typst source calls portrait.typ's functions and has neither."""
+    html = (both["driver"] / "portrait.html").read_text(encoding="utf-8")
+    typ = (both["driver"] / "portrait.typ").read_text(encoding="utf-8")
+    assert '<svg class="chart"' in html and "#fitimage(" not in html
+    assert "#fitimage(" in typ and "<svg" not in typ and "Éléments de preuve" not in typ
+
+
+def test_a_failing_filter_is_a_render_error_with_its_message(tmp_path):
+    broken = tmp_path / "broken.lua"
+    broken.write_text('return {{ Pandoc = function(doc) error("the filter broke here") end }}\n')
+    out = builtin._typst_output(tmp_path)
+    out.update(filters=[str(broken)], metadata={})
+    with pytest.raises(RenderError, match=r"pandoc failed \(exit 1\):\n.*broken\.lua:1: the filter broke here$") as info:
+        builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), [out], tmp_path)
+    assert "stack traceback" not in str(info.value)
+
+
+def test_one_output_alone_is_written_the_same(both, tmp_path):
+    """render_pdf alone (one output in the job) writes the Typst source the two-output job wrote."""
+    shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
+    out = builtin._typst_output(tmp_path)
+    out["metadata"] = builtin._metadata(CONTEXT)
+    builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), [out], tmp_path)
+    assert (tmp_path / "portrait.typ").read_bytes() == (both["driver"] / "portrait.typ").read_bytes()
