@@ -8,9 +8,9 @@ worker's first territory (imports and caches), then ``--id`` as every next one. 
 copied: the real functions are wrapped where they are looked up, and each call is measured as
 the CPU time of this process (``time.process_time``: all its threads, Typst included), of its
 finished child processes (pandoc, ``RUSAGE_CHILDREN``) and of the kernel (its process's CPU
-times, read before and after each cell). The Lua filters run through benchmarks/lua_stages.lua,
-which loads the real quarto_cells.lua and times each of its passes with ``os.clock()`` inside
-pandoc. ``(other)`` rows are a step's time outside the steps listed under it.
+times, read before and after each cell). The Lua passes run through benchmarks/lua_stages.lua,
+which loads the real lists (common_passes.lua, once per portrait; format_passes.lua, per output)
+and times each pass with ``os.clock()`` inside pandoc. ``(other)`` rows are a step's time outside the steps listed under it.
 
 Prints a table and `key: value` lines (territory_cpu_s_first, territory_cpu_s); ``--json FILE``
 saves every row; ``--cprofile N`` adds the package's N functions with the most cumulative time when
@@ -139,10 +139,12 @@ def instrument(meter: Meter, lua_times: Path) -> None:
     meter.wrap(worker, "_write_review", "review page (nbconvert)")
     meter.wrap(text_changes, "extract_file", "build report: text extract")
     meter.wrap(build_report, "extract", "build report: figures extract")
-    # pandoc runs the filter through lua_stages.lua, which times each pass of the real one
-    os.environ["PORTRAITS_LUA_FILTER"] = str(builtin.LUA_FILTER)
+    # pandoc runs each list of passes through lua_stages.lua, which times each pass of the real one
     os.environ["PORTRAITS_LUA_TIMES"] = str(lua_times)
-    builtin.LUA_FILTER = LUA_STAGES
+    for attr in ("COMMON_PASSES", "FORMAT_PASSES"):
+        shim = lua_times.parent / f"stages_{attr.lower()}.lua"
+        shim.write_text(f"return dofile({str(LUA_STAGES)!r})({str(getattr(builtin, attr))!r})\n", encoding="utf-8")
+        setattr(builtin, attr, shim)
     real_pandoc = builtin._run_pandoc
 
     def pandoc(args, cwd):
@@ -152,7 +154,7 @@ def instrument(meter: Meter, lua_times: Path) -> None:
         for line in lua_times.read_text().splitlines():
             # "format <tab> index <tab> module.lua: function <tab> s" (lua_stages.lua)
             fmt, _, name, seconds = line.split("\t")
-            meter.add(f"{label}/Lua, {fmt}: {name}", calls=1, children=float(seconds))
+            meter.add(f"{label}/Lua, {fmt or 'all formats'}: {name}", calls=1, children=float(seconds))
 
     builtin._run_pandoc = pandoc
     real_start, real_complete = NotebookExecutionManager.cell_start, NotebookExecutionManager.cell_complete

@@ -1,19 +1,23 @@
 --[[
 The built-in engine's renderer, run as `pandoc lua all_formats.lua JOB.json`: the notebook is
-read once, then each output (HTML page, Typst source) gets its own copy of the document, its
-format's filters and its writer, as `pandoc NB -f ipynb+... -L filter... -t FORMAT` would do
-for each in turn. One process and one read instead of one per output: pandoc's start-up, its
-ipynb reader and the filters' loading are paid once per portrait (docs/PERFORMANCE.md).
+read once and the passes the same for every format run once; then each output (HTML page,
+Typst source) gets its own copy of the document, its format's filters and its writer, as
+`pandoc NB -f ipynb+... -L quarto_cells.lua -L ... -t FORMAT` would do for each in turn. One
+process, one read and one run of the shared passes per portrait instead of one per output
+(docs/PERFORMANCE.md).
 
 JOB.json (written by portraits/render/builtin.py):
   input, from                   the notebook and the reader's format with its extensions
+  shared: filters, metadata     the passes the same for every output (common_passes.lua), run
+                                once with FORMAT empty, and the metadata every output has
   outputs[]: format, output     the writer ("html5", "typst") and the file written
-             filters            Lua filter files, in order (as -L)
-             metadata           as --metadata-file: under the document's own metadata
+             filters            its Lua filter files, in order (format_passes.lua, ...)
+             metadata           its own metadata (e.g. the HTML page's evidence links)
              template           the template file (standalone output)
              variables          as -V / --include-in-header (header-includes)
              toc, toc_depth     as --toc / --toc-depth
              cwd                the directory the filters write beside (Typst's images)
+Metadata is as --metadata-file: parsed as Markdown, under the notebook's own.
 
 Filters read the global FORMAT when they load (pandoc_helpers.lua), so each output loads them
 afresh, with FORMAT set to its writer, and its own copies of their modules.
@@ -28,13 +32,14 @@ local function read_file(path)
   return text
 end
 
--- as --metadata-file: the values parsed as Markdown (JSON is YAML), the document's own win
-local function with_metadata(doc, values)
+-- as --metadata-file: the values parsed as Markdown (JSON is YAML), under the notebook's own
+-- metadata (``own``: its keys as read), over what the passes took from the front matter
+local function with_metadata(doc, values, own)
   if not values or next(values) == nil then return doc end
   local yaml = pandoc.json.encode(values)
   local meta = pandoc.read("---\n" .. yaml .. "\n---\n", "markdown").meta
   for key, value in pairs(meta) do
-    if doc.meta[key] == nil then doc.meta[key] = value end
+    if not own[key] then doc.meta[key] = value end
   end
   return doc
 end
@@ -77,11 +82,17 @@ for name in pairs(package.loaded) do preloaded[name] = true end
 
 local function render_all()
   local source = pandoc.read(read_file(job.input), job.from)
+  local own = {}
+  for key in pairs(source.meta) do own[key] = true end
+
+  FORMAT = "" -- the shared passes must not depend on it (project_filters.lua checks its filters)
+  local shared = job.shared or {}
+  source = run_filters(with_metadata(source, shared.metadata, own), shared.filters or {})
 
   for _, out in ipairs(job.outputs) do
     FORMAT = out.format
     forget_modules(preloaded)
-    local doc = with_metadata(source:clone(), out.metadata)
+    local doc = with_metadata(source:clone(), out.metadata, own)
     doc = pandoc.system.with_working_directory(out.cwd or ".", function()
       return run_filters(doc, out.filters or {})
     end)

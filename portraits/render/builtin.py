@@ -26,7 +26,9 @@ from portraits.core.errors import RenderError
 from portraits.render.shared import existing_notebook, project_settings, stderr_tail
 
 HERE = Path(__file__).resolve().parent
-LUA_FILTER = HERE / "quarto_cells.lua"
+LUA_FILTER = HERE / "quarto_cells.lua"  # both lists below, for the pandoc command (Word)
+COMMON_PASSES = HERE / "common_passes.lua"  # the same for every format: once per portrait
+FORMAT_PASSES = HERE / "format_passes.lua"  # then for each output
 INLINE_IMAGES = HERE / "inline_images.lua"  # HTML only: charts inline, in the page's font
 EVIDENCE_LINKS = HERE / "evidence_links.lua"  # HTML only: links to the review page
 ALL_FORMATS = HERE / "all_formats.lua"  # run by `pandoc lua`: one read, every output
@@ -101,7 +103,7 @@ def _html_output(tmp: Path, context: dict | None) -> dict:
     fonts included); the font faces go in after pandoc (render_documents)."""
     css = (TEMPLATES / "portrait.css").read_text(encoding="utf-8")
     out = {"format": "html5", "output": str(tmp / "portrait.html"),
-           "filters": [str(LUA_FILTER), str(INLINE_IMAGES), str(EVIDENCE_LINKS)],
+           "filters": [str(FORMAT_PASSES), str(INLINE_IMAGES), str(EVIDENCE_LINKS)],
            "template": str(TEMPLATES / "portrait.html"),
            "variables": {"header-includes": f"<style>\n{css}</style>\n"}}
     if (context or {}).get("toc"):
@@ -112,16 +114,23 @@ def _html_output(tmp: Path, context: dict | None) -> dict:
 def _typst_output(tmp: Path) -> dict:
     # The filter writes the figures next to the .typ file (cwd): Typst resolves image paths
     # relative to it.
-    return {"format": "typst", "output": str(tmp / "portrait.typ"), "filters": [str(LUA_FILTER)],
+    return {"format": "typst", "output": str(tmp / "portrait.typ"), "filters": [str(FORMAT_PASSES)],
             "template": str(TEMPLATES / "portrait.typ"), "variables": {"mainfont": fonts.font_family()},
             "cwd": str(tmp)}
 
 
 def _run_all_formats(ipynb: Path, outputs: list[dict], tmp: Path) -> None:
-    """One pandoc process for every output: all_formats.lua reads the notebook once and runs
-    each output's filters and writer (what one `pandoc -L ... -t FORMAT` per output did)."""
+    """One pandoc process for every output: all_formats.lua reads the notebook once, runs the
+    passes shared by all formats once, then each output's filters and writer (what one
+    `pandoc -L quarto_cells.lua ... -t FORMAT` per output did). The metadata every output
+    has goes to the shared passes (the front matter is read there), the rest to its output."""
+    metas = [out.pop("metadata", {}) for out in outputs]
+    common = {k: v for k, v in metas[0].items() if all(k in m and m[k] == v for m in metas)} if metas else {}
+    for out, meta in zip(outputs, metas):
+        out["metadata"] = {k: v for k, v in meta.items() if k not in common}
     job = tmp / "job.json"
-    job.write_text(json.dumps({"input": str(ipynb), "from": PANDOC_FROM, "outputs": outputs},
+    job.write_text(json.dumps({"input": str(ipynb), "from": PANDOC_FROM, "outputs": outputs,
+                               "shared": {"filters": [str(COMMON_PASSES)], "metadata": common}},
                               ensure_ascii=False), encoding="utf-8")
     _run_pandoc(["lua", str(ALL_FORMATS), str(job)], cwd=tmp)
 

@@ -4,7 +4,7 @@
 local M = {}
 local h = require("pandoc_helpers")
 local stringify = pandoc.utils.stringify
-local has_class, is_html, parse_md, image_of = h.has_class, h.is_html, h.parse_md, h.image_of
+local has_class, parse_md, image_of = h.has_class, h.parse_md, h.image_of
 
 local JUNK_REPR = { "^<[%w%._]+ object at 0x%x+>$", "^<[%w%._]+ object>$", "^<Figure size [^>]*>$" }
 
@@ -100,16 +100,21 @@ function M.choose_output(div, asis)
   if best.markdown then return parse_md(best.markdown.text) end
   if best.svg then return { best.svg } end
   if best.png then return { best.png } end
+  local plain = {}
+  if best.plain and not is_junk(best.plain.text) then
+    plain = asis and parse_md(best.plain.text)
+      or { pandoc.CodeBlock(best.plain.text, pandoc.Attr("", { "cell-output" })) }
+  end
   if best.html then
     local tables = html_to_blocks(best.html.text)
     if tables then return tables end
-    if is_html then return { best.html } end
+    -- other HTML: the page shows it, another format its plain text. Said as Quarto's
+    -- conditional content, which each output resolves: this pass is the same for all
+    -- (all_formats.lua runs it once)
+    return { pandoc.Div({ best.html }, pandoc.Attr("", { "content-visible" }, { ["when-format"] = "html" })),
+             pandoc.Div(plain, pandoc.Attr("", { "content-hidden" }, { ["when-format"] = "html" })) }
   end
-  if best.plain and not is_junk(best.plain.text) then
-    if asis then return parse_md(best.plain.text) end
-    return { pandoc.CodeBlock(best.plain.text, pandoc.Attr("", { "cell-output" })) }
-  end
-  return {}
+  return plain
 end
 
 return M

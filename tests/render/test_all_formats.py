@@ -27,8 +27,9 @@ def _command(ipynb: Path, out: dict, tmp: Path) -> list[str]:
     args = [builtin._pandoc_path(), str(ipynb), "-f", builtin.PANDOC_FROM, "--ipynb-output=all",
             "-t", out["format"], "--standalone", "--syntax-highlighting=none", "--wrap=none",
             "--metadata-file", str(meta), "--template", out["template"], "-o", out["output"]]
+    # the command runs quarto_cells.lua: the passes all_formats.lua shares, then the format's
     for path in out["filters"]:
-        args += ["-L", path]
+        args += ["-L", str(builtin.LUA_FILTER) if path == str(builtin.FORMAT_PASSES) else path]
     for key, value in out["variables"].items():
         if key == "header-includes":
             head = tmp / "head.html"
@@ -101,3 +102,48 @@ def test_one_output_alone_is_written_the_same(both, tmp_path):
     out["metadata"] = builtin._metadata(CONTEXT)
     builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), [out], tmp_path)
     assert (tmp_path / "portrait.typ").read_bytes() == (both["driver"] / "portrait.typ").read_bytes()
+
+
+FORMAT_FILTER = """
+local runs = io.open(os.getenv("RUNS_FILE"), "a")
+return {{ Pandoc = function(doc)
+  runs:write("%s\\n"):close()
+  %s
+  return doc
+end }}
+"""
+
+
+def _with_filters(tmp_path, monkeypatch, *bodies):
+    """The fixture rendered by the job with project filters (as `_quarto.yml` `filters:` would
+    give them), each writing a line to RUNS_FILE when it runs; returns (HTML, Typst, runs)."""
+    monkeypatch.setenv("RUNS_FILE", str(tmp_path / "runs.txt"))
+    paths = []
+    for i, (name, body) in enumerate(bodies):
+        path = tmp_path / f"filter{i}.lua"
+        path.write_text(FORMAT_FILTER % (name, body), encoding="utf-8")
+        paths.append(str(path))
+    outs = [builtin._html_output(tmp_path, CONTEXT), builtin._typst_output(tmp_path)]
+    for out in outs:
+        out["metadata"] = {**builtin._metadata(CONTEXT), "portraits-filters": paths}
+    builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), outs, tmp_path)
+    return ((tmp_path / "portrait.html").read_text(encoding="utf-8"),
+            (tmp_path / "portrait.typ").read_text(encoding="utf-8"),
+            (tmp_path / "runs.txt").read_text().split())
+
+
+def test_a_project_filter_that_ignores_the_format_runs_once(tmp_path, monkeypatch):
+    mark = 'doc.blocks:insert(pandoc.Para("Marque-commune"))'
+    html, typ, runs = _with_filters(tmp_path, monkeypatch, ("plain", mark))
+    assert runs == ["plain"] and "Marque-commune" in html and "Marque-commune" in typ
+
+
+def test_a_project_filter_that_reads_the_format_runs_per_output_and_so_do_those_after_it(tmp_path, monkeypatch):
+    """As in Quarto, which runs every filter per format: the one that reads FORMAT is undone in
+    the shared passes, and it and the next run for each output with its format."""
+    reads = 'doc.blocks:insert(pandoc.Para("Format-" .. FORMAT))'
+    after = 'doc.blocks:insert(pandoc.Para("Ensuite"))'
+    html, typ, runs = _with_filters(tmp_path, monkeypatch, ("first", ""), ("reads", reads), ("after", after))
+    assert runs == ["first", "reads", "reads", "after", "reads", "after"]
+    assert "Format-html5" in html and "Format-typst" in typ and "Format-</" not in html
+    assert html.count("Ensuite") == 1 and typ.count("Ensuite") == 1

@@ -15,14 +15,18 @@ from portraits.render import builtin
 
 
 def _modules() -> list[str]:
-    return re.findall(r'require\("(\w+)"\)', builtin.LUA_FILTER.read_text(encoding="utf-8"))
+    """The modules of its two lists of passes (common_passes.lua, format_passes.lua)."""
+    entry = builtin.LUA_FILTER.read_text(encoding="utf-8")
+    lists = [builtin.COMMON_PASSES, builtin.FORMAT_PASSES]
+    assert all(f'"{p.name}"' in entry for p in lists)
+    return [m for p in lists for m in re.findall(r'require\("(\w+)"\)', p.read_text(encoding="utf-8"))]
 
 
 def test_every_module_it_requires_is_beside_it():
     names = set(_modules())
     for name in list(names):   # and those its modules require
         names |= set(re.findall(r'require\("(\w+)"\)', (builtin.HERE / f"{name}.lua").read_text(encoding="utf-8")))
-    assert {"code_cells", "crossrefs", "finish", "pandoc_helpers"} <= names
+    assert {"code_cells", "project_filters", "conditional_content", "crossrefs", "finish", "pandoc_helpers"} <= names
     assert all((builtin.HERE / f"{name}.lua").is_file() for name in names)
 
 
