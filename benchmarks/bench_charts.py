@@ -1,7 +1,7 @@
 """Time each chart of a portrait, as the template makes them, in one warm process.
 
 For a sample of real territories spread over the list (``portraits.data.store.list_territories()``),
-times ``p.chart(kind)`` (one ``p = Portrait(tid)`` per territory, as in the template) plus the SVG serialisation (``_repr_mimebundle_()``, what
+times ``p.chart(kind)`` (``p.positions(...)`` for positions) (one ``p = Portrait(tid)`` per territory, as in the template) plus the SVG serialisation (``_repr_mimebundle_()``, what
 the kernel does when the cell displays the chart), for kind in map, sectors, private_jobs,
 a38, establishments, positions. A first territory is drawn untimed (warm-up: imports, data
 tables, fonts, map layers), as in a build's warm kernel.
@@ -31,6 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 KINDS = ("map", "sectors", "private_jobs", "a38", "establishments", "positions")
+# the indicators the template places on its positions chart (p.positions(...), in its order)
+POSITIONS = ("industry_jobs_share", "industry_establishments_share", "private_jobs_growth",
+             "population_growth", "unemployment_rate", "managers_share", "median_income", "poverty_rate")
 
 
 def sample_ids(n: int) -> list[str]:
@@ -46,7 +49,7 @@ def sample_ids(n: int) -> list[str]:
 def draw(portrait, kind: str) -> int:
     """One chart, built and serialised as in the template (``p.chart(kind)`` displayed);
     returns the SVG size (bytes)."""
-    out = portrait.chart(kind)
+    out = portrait.positions(*POSITIONS) if kind == "positions" else portrait.chart(kind)
     data, _ = out._repr_mimebundle_()
     svg = data.get("image/svg+xml", "")
     return len(svg.encode())
