@@ -39,19 +39,12 @@ class KeyFigure:
 
 def catalogue_words(indicator_id: str) -> dict:
     """The catalogue's key-figure fields of ``indicator_id`` (absent ones left out)."""
-    cat = store.catalogue().set_index("id")
-    if indicator_id not in cat.index:
-        return {}
-    entry = cat.loc[indicator_id]
+    entry = store.catalogue_entry(indicator_id)
     return {k: entry[k] for k in ("key_figure", "key_figure_other_basis", "key_figure_change",
-                                  "key_figure_vs") if k in entry and not _absent(entry[k])}
+                                  "key_figure_vs") if k in entry}
 
 
 NO_VALUE = "valeur non disponible pour ce territoire"  # a card's benchmark line without a value
-
-
-def _absent(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v)
 
 
 def key_figures(items: list[KeyFigure], rows: dict[str, dict], region_name: str) -> str:

@@ -53,8 +53,8 @@ def _slice(name: str, tid: str) -> pd.DataFrame:
 def clear_cache() -> None:
     processed_tables.clear_cache()
     slices.clear_cache()
-    for f in (_territory, _indicators_wide, _manifest, catalogue_frame, signed_ids, _ids,
-              _position_values):
+    for f in (_territory, _indicators_wide, _manifest, catalogue_frame, _catalogue_entries, signed_ids,
+              _ids, _position_values):
         f.cache_clear()
 
 
@@ -238,6 +238,19 @@ def members(tid: str) -> pd.DataFrame:
 @reads(Reference())
 def catalogue() -> pd.DataFrame:
     return catalogue_frame().copy()
+
+
+@reads(Reference())
+def catalogue_entry(indicator_id: str) -> dict:
+    """One indicator's catalogue fields, without the empty ones ({} for an unknown id): a
+    lookup, where indexing a copy of the catalogue cost 1.5 ms per key figure."""
+    return dict(_catalogue_entries().get(indicator_id, {}))
+
+
+@lru_cache(maxsize=1)
+def _catalogue_entries() -> dict[str, dict]:
+    return {row["id"]: {k: v for k, v in row.items() if not (v is None or (isinstance(v, float) and v != v))}
+            for row in catalogue_frame().to_dict("records")}
 
 
 @lru_cache(maxsize=1)
