@@ -45,6 +45,7 @@ LINKS: tuple[tuple[str, str, str, bool], ...] = tuple(
     (o.id, "../" + o.relative("{id}"), o.long_label, not o.page) for o in outputs.OUTPUTS if o.id != "review")
 
 _exporter = None  # one per process: building it loads the templates (about 0.5 s)
+_HIGHLIGHTED: dict[tuple, str] = {}  # code cell -> its highlighted HTML (CachedHighlight)
 
 
 def _exporter_class():
@@ -52,6 +53,20 @@ def _exporter_class():
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class CachedHighlight(Highlight2HTML):
+        """Highlight2HTML, each cell's code highlighted once per process: the template's code is
+        the same on all 183 review pages (pygments was a third of each page's time). A new
+        filter is made per page, so the cache is the class's, keyed by what the result depends on."""
+
+        def __call__(self, source, language=None, metadata=None):
+            key = (source, language or self.pygments_lexer, (metadata or {}).get("magics_language"),
+                   repr(sorted(self.extra_formatter_options.items())))
+            if key not in _HIGHLIGHTED:
+                if len(_HIGHLIGHTED) > 2048:
+                    _HIGHLIGHTED.clear()
+                _HIGHLIGHTED[key] = super().__call__(source, language, metadata)
+            return _HIGHLIGHTED[key]
 
     class ReviewExporter(HTMLExporter):
         """HTMLExporter without what costs time and the page does not need (measured on
@@ -64,7 +79,7 @@ def _exporter_class():
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
             self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                "highlight_code", CachedHighlight(pygments_lexer=lexer, parent=self)))
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
