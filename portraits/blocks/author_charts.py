@@ -225,8 +225,7 @@ def breakdown(row: dict, name: str, region_name: str) -> Chart:
     cats = list(dict.fromkeys(df[column]))
     shown = [lv.id for lv in levels.DEFAULT if lv.id in set(df["level"])]
     names = _names([row], name, region_name)
-    table = df.pivot_table(index=column, columns="level", values="share", aggfunc="first")
-    values = {lv: [table.at[c, lv] if c in table.index and lv in table else np.nan for c in cats] for lv in shown}
+    values = charts.shares(df, column, cats, shown)
     fig, ax = new_figure(0.9 + 0.12 * len(shown) * len(cats), [label_width(cats)],
                          legend=legend_rows({lv: names[lv] for lv in shown}), xlabel=False, right=0.4)
     with matplotlib.rc_context(rc()):

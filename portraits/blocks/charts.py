@@ -43,6 +43,16 @@ def _level_name(level: str, df: pd.DataFrame | None = None) -> str:
     return LEVEL_NAMES[level]
 
 
+def shares(df: pd.DataFrame, column: str, categories: list[str], levels: list[str]) -> dict[str, list[float]]:
+    """{level: the share of each category}: the first share given per (category, level), NaN
+    where there is none (what ``pivot_table(aggfunc="first")`` gave, at a tenth of its cost)."""
+    first: dict[tuple, float] = {}
+    for cat, lv, share in zip(df[column], df["level"], df["share"]):
+        if (cat, lv) not in first and not fmt.is_missing(share):
+            first[(cat, lv)] = np.float64(share)
+    return {lv: [first.get((c, lv), np.nan) for c in categories] for lv in levels}
+
+
 def _grouped_barh(ax, categories: list[str], values: dict[str, list[float]], levels: list[str],
                   label_level: str = "territory", legend_names: dict[str, str] | None = None,
                   wrap: int = 30) -> None:
@@ -98,9 +108,7 @@ def sectors(df: pd.DataFrame | None, source: str | None = None, name: str = "le 
         return unavailable("répartition des emplois par secteur pour le territoire")
     order = list(dict.fromkeys(df["sector_label"]))  # the table's order (catalogue order)
     levels = _levels(df)
-    table = df.pivot_table(index="sector_label", columns="level", values="share", aggfunc="first")
-    values = {lv: [table.at[s, lv] if s in table.index and lv in table else np.nan for s in order]
-              for lv in levels}
+    values = shares(df, "sector_label", order, levels)
     names = {lv: _level_name(lv, df) for lv in levels}
     names["territory"] = shorten(name[:1].upper() + name[1:], 38)
     if france and "france" in names:
@@ -210,8 +218,7 @@ def establishments(df: pd.DataFrame | None, source: str | None = None, name: str
         for ax, dim in zip(axes, dims):
             d = df[df["dimension"] == dim]
             cats = cats_by_dim[dim]
-            table = d.pivot_table(index="label", columns="level", values="share", aggfunc="first")
-            values = {lv: [table.at[c, lv] if lv in table else np.nan for c in cats] for lv in levels}
+            values = shares(d, "label", cats, levels)
             _grouped_barh(ax, cats, values, levels, legend_names=names, wrap=wraps[dim])
             drawn.append((f"establishments ({titles[dim].lower()})", cats, values))
             # y given: matplotlib would otherwise measure every tick label at draw time to
