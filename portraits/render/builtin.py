@@ -76,8 +76,9 @@ def _run_pandoc(args: list[str], cwd: Path) -> None:
 
 
 def _pandoc_args(ipynb: Path, to: str, tmp: Path, context: dict | None) -> list[str]:
-    """What both outputs share: the notebook read with every output kept, the Lua filter
-    choosing among them, the page metadata."""
+    """The pandoc command for one output (the Word document): the notebook read with every
+    output kept, quarto_cells.lua choosing among them (both lists of passes), the page
+    metadata. all_formats.lua stands for one such command per output (render_documents)."""
     return [str(ipynb), "-f", PANDOC_FROM, "--ipynb-output=all", "-L", str(LUA_FILTER),
             "--resource-path", f"{ipynb.parent}{os.pathsep}.", "-t", to, "--standalone",
             "--syntax-highlighting=none", "--wrap=none",
