@@ -44,14 +44,15 @@ local function with_metadata(doc, values, own)
   return doc
 end
 
--- a filter file's passes, loaded for the current FORMAT (a list of filters, or one filter)
+-- a filter file's passes, loaded for the current FORMAT: a list of filters, one filter, or (as
+-- pandoc takes them) the global functions the file defines
 local function load_filter(path)
   local own = PANDOC_SCRIPT_FILE
   PANDOC_SCRIPT_FILE = path -- the filters find their modules beside themselves
-  local chunk = assert(loadfile(path))
-  local result = chunk()
+  local env = setmetatable({}, { __index = _G })
+  local result = assert(loadfile(path, "t", env))()
   PANDOC_SCRIPT_FILE = own
-  if result == nil then return {} end
+  if result == nil then result = env end
   if result.Pandoc or result.Meta or result.Blocks or result.Inlines or #result == 0 then
     return { result }
   end

@@ -147,3 +147,14 @@ def test_a_project_filter_that_reads_the_format_runs_per_output_and_so_do_those_
     assert runs == ["first", "reads", "reads", "after", "reads", "after"]
     assert "Format-html5" in html and "Format-typst" in typ and "Format-</" not in html
     assert html.count("Ensuite") == 1 and typ.count("Ensuite") == 1
+
+
+def test_a_filter_of_global_functions_is_run_as_pandoc_runs_it(tmp_path):
+    """A Lua filter may define global functions instead of returning a list (pandoc's manual):
+    all_formats.lua runs it too."""
+    globals_filter = tmp_path / "globals.lua"
+    globals_filter.write_text('function Pandoc(doc) doc.blocks:insert(pandoc.Para("Fonction globale")) return doc end\n')
+    out = builtin._typst_output(tmp_path)
+    out.update(filters=[str(builtin.FORMAT_PASSES), str(globals_filter)], metadata=builtin._metadata(CONTEXT))
+    builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), [out], tmp_path)
+    assert "Fonction globale" in (tmp_path / "portrait.typ").read_text(encoding="utf-8")
