@@ -21,6 +21,7 @@ from filelock import FileLock
 
 from portraits.build import worker
 from portraits.build.results import Failure
+from portraits.render import typst_service
 
 _KILL_GRACE = 60.0  # seconds a worker may run past the territory timeout before it is killed
 
@@ -97,7 +98,13 @@ def run_pool(job: worker.Job, todo: list[str], jobs: int | None, lock: FileLock,
         from portraits.render import builtin  # noqa: F401
     _preload(todo[0])
     lock_fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
-    return _Pool(ctx, job, todo, n_workers(jobs, len(todo)), lock_fd, show, on_result).run()
+    n = n_workers(jobs, len(todo))
+    # one Typst process for the workers' PDFs instead of Typst's caches in each of them
+    service = typst_service.start() if n > 1 and "pdf" in job.formats and job.engine == "builtin" else None
+    try:
+        return _Pool(ctx, job, todo, n, lock_fd, show, on_result).run()
+    finally:
+        typst_service.stop(service)
 
 
 def _preload(tid: str) -> None:

@@ -18,11 +18,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pypandoc
-import typst
 
 from portraits.core import fonts
 from portraits.core import atomic
 from portraits.core.errors import RenderError
+from portraits.render import typst_service
 from portraits.render.shared import existing_notebook, project_settings, stderr_tail
 
 HERE = Path(__file__).resolve().parent
@@ -200,18 +200,10 @@ def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     return render_documents(ipynb, {"pdf": Path(out)}, {"pdf": context})["pdf"]
 
 
-@functools.lru_cache(maxsize=2)
-def _typst_fonts(font_dir: str) -> typst.Fonts:
-    """The shipped fonts and Typst's own, never the system's: read once per process (reading
-    them was a quarter of each compile)."""
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[font_dir])
-
-
 def _compile_typst(ipynb: Path, typ: Path, root: Path, out: Path) -> Path:
-    try:
-        pdf = typst.compile(str(typ), root=str(root), font_paths=_typst_fonts(str(fonts.font_dir())),
-                            timestamp=_timestamp())
-    except Exception as exc:  # typst raises a plain RuntimeError carrying the diagnostics
+    try:  # in a build, by the workers' shared Typst process (typst_service)
+        pdf = typst_service.compile_pdf(typ, root, fonts.font_dir(), _timestamp())
+    except typst_service.TypstFailed as exc:
         raise RenderError(f"typst failed on {ipynb.name}: {exc}") from exc
     atomic.write_bytes(out, pdf)
     return out

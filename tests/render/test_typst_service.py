@@ -1,0 +1,59 @@
+"""The build's one Typst process: the PDF it compiles is the one compiled in place, a Typst
+error says the same, and a worker without the service (stopped, never started) compiles itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portraits import render
+from portraits.core import fonts
+from portraits.render import RenderError, builtin, typst_service
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "portrait.ipynb"
+FAILURES = FIXTURE.parent / "failures"
+
+
+@pytest.fixture(scope="module")
+def service():
+    svc = typst_service.start()
+    assert svc is not None, "the Typst service did not start"
+    yield svc
+    typst_service.stop(svc)
+
+
+@pytest.fixture(scope="module")
+def typ(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("typst-service")
+    out = builtin._typst_output(tmp)
+    out["metadata"] = builtin._metadata({"name": "Vallée-Test"})
+    builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp), [out], tmp)
+    return tmp / "portrait.typ"
+
+
+def _here(typ: Path) -> bytes:
+    return typst_service._compile_here(str(typ), str(typ.parent), str(fonts.font_dir()), 0)
+
+
+def test_the_service_compiles_the_pdf_compiled_in_place(service, typ, monkeypatch):
+    monkeypatch.setenv(typst_service.ADDRESS_ENV, service.address)
+    pdf = typst_service.compile_pdf(typ, typ.parent, fonts.font_dir(), 0)
+    assert pdf.startswith(b"%PDF") and pdf == _here(typ)
+    assert getattr(typst_service._local, "conn", None) is not None  # it went through the service
+
+
+def test_a_typst_error_through_the_service_is_the_same_render_error(service, tmp_path, monkeypatch):
+    monkeypatch.setenv(typst_service.ADDRESS_ENV, service.address)
+    with pytest.raises(RenderError, match=r"typst failed on typst_error\.ipynb: unknown variable: unknown-function$"):
+        builtin.render_pdf(FAILURES / "typst_error.ipynb", tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_without_a_reachable_service_the_pdf_is_compiled_in_place(typ, tmp_path, monkeypatch):
+    monkeypatch.setenv(typst_service.ADDRESS_ENV, str(tmp_path / "no-such-socket"))
+    assert typst_service.compile_pdf(typ, typ.parent, fonts.font_dir(), 0) == _here(typ)
+    svc = typst_service.start()
+    typst_service.stop(svc)  # stopped: its socket is gone, the next compile is local
+    monkeypatch.setenv(typst_service.ADDRESS_ENV, svc.address)
+    assert typst_service.compile_pdf(typ, typ.parent, fonts.font_dir(), 0) == _here(typ)
