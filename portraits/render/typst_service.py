@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import tempfile
 import threading
 from multiprocessing.connection import Client, Listener
@@ -113,6 +114,7 @@ def stop(service: Service | None) -> None:
 
 def _serve(address: str, ready) -> None:
     """The service's process: one thread per worker connection, one compile at a time."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle (it stops us)
     listener = Listener(address, family="AF_UNIX")
     lock = threading.Lock()
     ready.set()
