@@ -14,6 +14,7 @@ import os
 import signal
 import tempfile
 import threading
+import time
 from multiprocessing.connection import Client, Listener
 from pathlib import Path
 
@@ -118,6 +119,14 @@ def _serve(address: str, ready) -> None:
     listener = Listener(address, family="AF_UNIX")
     lock = threading.Lock()
     ready.set()
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the build was killed without stopping us: do not linger
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
 
     def handle(conn) -> None:
         with conn:
@@ -133,7 +142,10 @@ def _serve(address: str, ready) -> None:
                         reply = ("error", str(exc))
                     except Exception as exc:  # noqa: BLE001 - the worker reports it as a render failure
                         reply = ("error", f"{type(exc).__name__}: {exc}")
-                conn.send(reply)
+                try:
+                    conn.send(reply)
+                except (OSError, EOFError):  # the worker is gone (killed, timed out): nothing to say
+                    return
 
     while True:
         conn = listener.accept()

@@ -57,3 +57,31 @@ def test_without_a_reachable_service_the_pdf_is_compiled_in_place(typ, tmp_path,
     typst_service.stop(svc)  # stopped: its socket is gone, the next compile is local
     monkeypatch.setenv(typst_service.ADDRESS_ENV, svc.address)
     assert typst_service.compile_pdf(typ, typ.parent, fonts.font_dir(), 0) == _here(typ)
+
+
+def test_the_service_ends_with_a_build_that_was_killed(tmp_path):
+    """A build killed outright (no finally, no atexit) leaves no Typst process behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "build.py"
+    script.write_text("import time\nfrom portraits.render import typst_service\n"
+                      "if __name__ == '__main__':\n"
+                      "    print(typst_service.start()._process.pid, flush=True)\n"
+                      "    time.sleep(120)\n", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    service_pid = int(build.stdout.readline())
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(service_pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(service_pid, signal.SIGKILL)
+    pytest.fail("the Typst service outlived its build")
