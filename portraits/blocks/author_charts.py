@@ -157,8 +157,7 @@ def _bar_rule(row: dict, shown: list[str], names: dict[str, str]) -> str:
 def table_of(row: dict, field: str) -> tuple[pd.DataFrame, str, str | None]:
     """The processed table the catalogue's ``field`` (``series``, ``breakdown``) names for
     the figure of ``row``: its rows for the territory, its category column, its dimension."""
-    entry = store.catalogue().set_index("id").loc[row["indicator_id"]]
-    spec = entry.get(field) if field in entry else None
+    spec = store.catalogue_entry(row["indicator_id"]).get(field)
     if not isinstance(spec, str) or not spec:
         have = store.catalogue().dropna(subset=[field])["id"] if field in store.catalogue() else []
         raise ValueError(f"p.{'series' if field == 'series' else 'breakdown'}(): the catalogue declares no "

@@ -105,19 +105,19 @@ def _html_output(tmp: Path, context: dict | None) -> dict:
     css = (TEMPLATES / "portrait.css").read_text(encoding="utf-8")
     out = {"format": "html5", "output": str(tmp / "portrait.html"),
            "filters": [str(FORMAT_PASSES), str(INLINE_IMAGES), str(EVIDENCE_LINKS)],
-           "template": str(TEMPLATES / "portrait.html"),
+           "template": str(TEMPLATES / "portrait.html"), "metadata": _metadata(context),
            "variables": {"header-includes": f"<style>\n{css}</style>\n"}}
     if (context or {}).get("toc"):
         out.update(toc=True, toc_depth=2)
     return out
 
 
-def _typst_output(tmp: Path) -> dict:
+def _typst_output(tmp: Path, context: dict | None) -> dict:
     # The filter writes the figures next to the .typ file (cwd): Typst resolves image paths
     # relative to it.
     return {"format": "typst", "output": str(tmp / "portrait.typ"), "filters": [str(FORMAT_PASSES)],
-            "template": str(TEMPLATES / "portrait.typ"), "variables": {"mainfont": fonts.font_family()},
-            "cwd": str(tmp)}
+            "template": str(TEMPLATES / "portrait.typ"), "metadata": _metadata(context),
+            "variables": {"mainfont": fonts.font_family()}, "cwd": str(tmp)}
 
 
 def _run_all_formats(ipynb: Path, outputs: list[dict], tmp: Path) -> None:
@@ -143,13 +143,8 @@ def render_documents(ipynb: Path, targets: dict[str, Path], contexts: dict[str, 
     done: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="portraits-render-") as tmp_name:
         tmp = Path(tmp_name)
-        jobs = {"html": lambda: _html_output(tmp, contexts.get("html")), "pdf": lambda: _typst_output(tmp)}
-        wanted = [fmt for fmt in jobs if fmt in targets]
-        outputs = []
-        for fmt in wanted:
-            out = jobs[fmt]()
-            out["metadata"] = _metadata(contexts.get(fmt))
-            outputs.append(out)
+        outputs = [part(tmp, contexts.get(fmt)) for fmt, part in (("html", _html_output), ("pdf", _typst_output))
+                   if fmt in targets]
         if outputs:
             _run_all_formats(ipynb, outputs, tmp)
         if "html" in targets:

@@ -65,21 +65,10 @@ def rounded(x, digits: int = 0) -> float:
     return float(_decimal(x).quantize(q, rounding=decimal.ROUND_HALF_UP))
 
 
-def _format(x, digits: int, signed: bool = False) -> str:
-    try:
-        return _format_cached(x, digits, signed)
-    except TypeError:  # an unhashable number type: formatted without the cache
-        return _format_number(x, digits, signed)
-
-
 # A portrait formats about 600 numbers, and the same benchmarks (France, its region) on every
 # portrait: each (value, digits, sign) formatted once per process.
 @functools.lru_cache(maxsize=8192)
-def _format_cached(x, digits: int, signed: bool) -> str:
-    return _format_number(x, digits, signed)
-
-
-def _format_number(x, digits: int, signed: bool = False) -> str:
+def _format(x, digits: int, signed: bool = False) -> str:
     value = rounded(x, digits)
     if value == 0:
         value = 0.0  # no "-0,0" nor "+0,0": zero has no sign

@@ -51,9 +51,7 @@ def both(tmp_path_factory):
     for way in ("driver", "command"):
         tmp = root / way
         tmp.mkdir()
-        outs = [builtin._html_output(tmp, CONTEXT), builtin._typst_output(tmp)]
-        for out in outs:
-            out["metadata"] = builtin._metadata(CONTEXT)
+        outs = [builtin._html_output(tmp, CONTEXT), builtin._typst_output(tmp, CONTEXT)]
         if way == "driver":
             builtin._run_all_formats(ipynb, outs, tmp)
         else:
@@ -88,7 +86,7 @@ def test_each_format_loads_its_own_filters(both):
 def test_a_failing_filter_is_a_render_error_with_its_message(tmp_path):
     broken = tmp_path / "broken.lua"
     broken.write_text('return {{ Pandoc = function(doc) error("the filter broke here") end }}\n')
-    out = builtin._typst_output(tmp_path)
+    out = builtin._typst_output(tmp_path, CONTEXT)
     out.update(filters=[str(broken)], metadata={})
     with pytest.raises(RenderError, match=r"pandoc failed \(exit 1\):\n.*broken\.lua:1: the filter broke here$") as info:
         builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), [out], tmp_path)
@@ -98,8 +96,7 @@ def test_a_failing_filter_is_a_render_error_with_its_message(tmp_path):
 def test_one_output_alone_is_written_the_same(both, tmp_path):
     """render_pdf alone (one output in the job) writes the Typst source the two-output job wrote."""
     shutil.copy(FIXTURE, tmp_path / FIXTURE.name)
-    out = builtin._typst_output(tmp_path)
-    out["metadata"] = builtin._metadata(CONTEXT)
+    out = builtin._typst_output(tmp_path, CONTEXT)
     builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), [out], tmp_path)
     assert (tmp_path / "portrait.typ").read_bytes() == (both["driver"] / "portrait.typ").read_bytes()
 
@@ -123,7 +120,7 @@ def _with_filters(tmp_path, monkeypatch, *bodies):
         path = tmp_path / f"filter{i}.lua"
         path.write_text(FORMAT_FILTER % (name, body), encoding="utf-8")
         paths.append(str(path))
-    outs = [builtin._html_output(tmp_path, CONTEXT), builtin._typst_output(tmp_path)]
+    outs = [builtin._html_output(tmp_path, CONTEXT), builtin._typst_output(tmp_path, CONTEXT)]
     for out in outs:
         out["metadata"] = {**builtin._metadata(CONTEXT), "portraits-filters": paths}
     builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), outs, tmp_path)
@@ -154,7 +151,7 @@ def test_a_filter_of_global_functions_is_run_as_pandoc_runs_it(tmp_path):
     all_formats.lua runs it too."""
     globals_filter = tmp_path / "globals.lua"
     globals_filter.write_text('function Pandoc(doc) doc.blocks:insert(pandoc.Para("Fonction globale")) return doc end\n')
-    out = builtin._typst_output(tmp_path)
-    out.update(filters=[str(builtin.FORMAT_PASSES), str(globals_filter)], metadata=builtin._metadata(CONTEXT))
+    out = builtin._typst_output(tmp_path, CONTEXT)
+    out.update(filters=[str(builtin.FORMAT_PASSES), str(globals_filter)])
     builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp_path), [out], tmp_path)
     assert "Fonction globale" in (tmp_path / "portrait.typ").read_text(encoding="utf-8")

@@ -26,8 +26,7 @@ def service():
 @pytest.fixture(scope="module")
 def typ(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("typst-service")
-    out = builtin._typst_output(tmp)
-    out["metadata"] = builtin._metadata({"name": "Vallée-Test"})
+    out = builtin._typst_output(tmp, {"name": "Vallée-Test"})
     builtin._run_all_formats(render.reader_notebook(FIXTURE, tmp), [out], tmp)
     return tmp / "portrait.typ"
 
