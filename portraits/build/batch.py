@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -76,6 +77,8 @@ def _build(job: worker.Job, tids: list[str], force: bool, jobs: int | None, lock
     the_plan = plan.make_plan(manifest, tids, job.template_path, job.engine, job.formats, output_dir, force,
                               digests)
     todo = [tid for tid in tids if the_plan[tid]["reasons"]]
+    text_only = frozenset(tid for tid in todo if the_plan[tid]["reasons"] == ["template"])
+    job = dataclasses.replace(job, text_only=text_only, kernel_on_demand=bool(todo) and text_only >= set(todo))
     result = BuildResult(ok=True, skipped=[tid for tid in tids if not the_plan[tid]["reasons"]])
 
     outcomes = pool.run_pool(job, todo, jobs, lock, show,
@@ -121,7 +124,11 @@ def _record(res: dict[str, Any], the_plan: dict[str, dict[str, Any]], manifest: 
         result.built.append(tid)
     else:
         result.failed.append(Failure(**res["error"]))
-    _record_files(manifest, entry, res.get("package_files"), digests)
+    if res.get("text_only"):  # made of the same files as last time (its code did not run)
+        entry["package_files"] = previous.get("package_files")
+        entry["text_only"] = True
+    else:
+        _record_files(manifest, entry, res.get("package_files"), digests)
     manifest["territories"][tid] = entry
     save_manifest(output_dir, manifest)
 

@@ -289,7 +289,9 @@ class WarmKernel:
         for attempt in range(attempts):
             nb = prepare_notebook(template, parameters, input_path=input_path,
                                   output_path=output_path, kernel_name=self.kernel_name)
-            if self.km is None or not self.is_alive():
+            if self.km is None and not self.notebooks_run:
+                self.start()  # on demand: a build whose territories may need no kernel
+            elif self.km is None or not self.is_alive():
                 self.restart()
                 restarted = True
             elif self.notebooks_run:

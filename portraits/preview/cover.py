@@ -32,7 +32,7 @@ import yaml
 from portraits.build.results import BuildUsageError
 from portraits.build.shapes import placeholders
 from portraits.core import outputs
-from portraits.preview import narrative
+from portraits.execution import narrative
 from portraits.text import evidence
 
 NOTEBOOKS = next(o for o in outputs.OUTPUTS if o.id == "notebook")

@@ -26,8 +26,8 @@ from portraits.template import reader
 from portraits.render.context import render_context
 from portraits.preview.failures import PreviewError, cell_error, template_error_line
 from portraits.preview.pages import Version, error_page
+from portraits.execution.narrative import carry_over, cell_metadata, executed_code, structure_key
 from portraits.preview import narrative
-from portraits.preview.narrative import cell_metadata, executed_code
 from portraits.preview.watch import next_batch, short_path
 
 # publish(page, ok, error, timings, changes) -> the version now served
@@ -52,7 +52,7 @@ def reuse_outputs(previous: nbformat.NotebookNode, template: nbformat.NotebookNo
     from portraits.execution.execute import prepare_notebook
 
     nb = prepare_notebook(template, parameters, input_path=input_path)
-    return nb if narrative.carry_over(previous, nb) == [] else None
+    return nb if carry_over(previous, nb) == [] else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -238,9 +238,9 @@ class Runner:
 
         t0 = time.monotonic()
         nb = prepare_notebook(nb_template, {"territory": self.territory}, input_path=str(self.template))
-        if narrative.structure_key(nb) != self._checked.structure:
+        if structure_key(nb) != self._checked.structure:
             return None
-        changed = narrative.carry_over(self._last[1], nb)
+        changed = carry_over(self._last[1], nb)
         if changed is None:
             return None
         narrative.evaluate(kernel, nb, changed, self.timeout)

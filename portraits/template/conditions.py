@@ -57,6 +57,31 @@ def problems(text: str) -> list[tuple[int, str]]:
     return found
 
 
+_CONDITION = re.compile(r'((?:when|unless)-meta)="([^"]*)"')
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    """The metadata conditions of ``text``, in order: (kind, key)."""
+    return _CONDITION.findall(text)
+
+
+def needed(meta: Mapping[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The part of ``meta`` that ``keys`` look up, each leaf reduced to what the rules read of
+    it (whether it is the boolean true): every key of ``keys`` gives the same answer there."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        value, node = meta, out
+        for part in key.split("."):
+            if not isinstance(value, Mapping) or part not in value:
+                break  # the key reads as false: absent here, it does too
+            value = value[part]
+            if not isinstance(value, Mapping):
+                node[part] = value is True
+                break
+            node = node.setdefault(part, {})  # a mapping reads as false, and holds the next part
+    return out
+
+
 def _lookup(meta: Mapping[str, Any], key: str) -> bool:
     value: Any = meta
     for part in key.split("."):

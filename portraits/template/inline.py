@@ -166,27 +166,91 @@ def _run(expr: str, namespace: dict, where: str) -> Any:
     return eval(compile(expr, where, "eval"), namespace)
 
 
+class ReplayMismatch(Exception):
+    """A text cell asks for other evaluations than the run recorded: it must run in a kernel."""
+
+
+class _Live:
+    """Evaluates each expression in the kernel's namespace, and logs what a rebuild of the
+    same cell with other words needs to give the same outputs without a kernel (:class:`Replay`):
+    each evaluation in order (its expression, whether its block was dropped, the words shown,
+    the evidence it recorded before it said which words it decided)."""
+
+    def __init__(self, namespace: dict):
+        self.namespace, self.calls = namespace, []
+
+    def metadata(self) -> Any:
+        return self.namespace.get(conditions.METADATA_NAME)
+
+    def __call__(self, expr: str, where: str, rows: list[dict], dropped: bool) -> str | None:
+        start = len(rows)
+        value = _run(expr, self.namespace, where)
+        words = None if dropped else _as_markdown(value)
+        self.calls.append({"expr": expr, "dropped": dropped, "words": words,  # dropped: rows discarded
+                           "rows": [] if dropped else [dict(r) for r in rows[start:]]})
+        return words
+
+
+class Replay:
+    """The evaluations a run logged (``_Live.calls``, ``log``), given back in the same order to
+    a cell whose words changed but not its expressions: the same words and evidence, with no
+    kernel. Sound because the code before the cell is the same, so each expression met the
+    same state (``portraits.execution.narrative``); any other evaluation raises ReplayMismatch."""
+
+    def __init__(self, log: dict):
+        self.calls, self.conditions, self.used = list(log["calls"]), log["conditions"], 0
+
+    def metadata(self) -> Any:
+        return self.conditions
+
+    def __call__(self, expr: str, where: str, rows: list[dict], dropped: bool) -> str | None:
+        if self.used >= len(self.calls):
+            raise ReplayMismatch(f"{where}: `{{python}} {expr}` was not evaluated by the run")
+        call = self.calls[self.used]
+        if call["expr"] != expr or call["dropped"] != dropped:
+            raise ReplayMismatch(f"{where}: `{{python}} {expr}` comes where the run evaluated "
+                                 f"`{{python}} {call['expr']}`")
+        self.used += 1
+        rows.extend(dict(r) for r in call["rows"])
+        return call["words"]
+
+    def finished(self) -> None:
+        if self.used != len(self.calls):
+            raise ReplayMismatch("the run evaluated more expressions than the new text has")
+
+
 def evaluate(text: str, namespace: dict, *, template: str = "template", line: int = 1,
              territory: str | None = None) -> tuple[str, list[dict]]:
     """The Markdown with conditions resolved and expressions replaced by their values, and
     the evidence the expressions recorded. The expressions of dropped blocks are evaluated
     too, as Quarto does, and their results discarded."""
+    result, rows, _ = _evaluate(text, _Live(namespace), template, line, territory)
+    return result, rows
+
+
+def _evaluate(text: str, run: _Live | Replay, template: str, line: int,
+              territory: str | None) -> tuple[str, list[dict], dict]:
     if text.startswith("\n"):  # the cell's literal opens with a newline: line is the next one
         text, line = text[1:], line + 1
     text = text.rstrip("\n")
     where = f"{template}:{line}"
     who = f" for {territory}" if territory else ""
     dropped: list[tuple[int, str]] = []
+    meta = run.metadata()
+    # what the conditions read, for a replay of this cell
+    looked_up = None if meta is None else conditions.needed(meta, [k for _, k in conditions.found(text)])
     try:
-        text = conditions.resolve(text, namespace.get(conditions.METADATA_NAME), where, dropped)
+        text = conditions.resolve(text, meta, where, dropped)
     except conditions.ConditionError as exc:
         raise InlineError(str(exc)) from None
-    with evidence.recording():  # evidence of dropped text discarded
+    with evidence.recording() as discarded:  # evidence of dropped text discarded
         for offset, chunk in dropped:
             for m in _live(chunk):
                 at = line + offset + chunk.count("\n", 0, m.start())
                 try:
-                    _run(m.group(1), namespace, f"{template}:{at}")
+                    run(m.group(1), f"{template}:{at}", discarded, True)
+                except ReplayMismatch:
+                    raise
                 except Exception as exc:
                     raise InlineError(f"{template}:{at}: `{{python}} {m.group(1)}` failed{who} in a block "
                                       f"hidden by its condition, which Quarto evaluates all the same: "
@@ -201,18 +265,41 @@ def evaluate(text: str, namespace: dict, *, template: str = "template", line: in
             at = line + text.count("\n", 0, m.start())
             start = len(rows)
             try:
-                words = _as_markdown(_run(expr, namespace, f"{template}:{at}"))
+                words = run(expr, f"{template}:{at}", rows, False)
                 # the rows say which words they decided: a heading's, or a sentence's
                 heading = text[text.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")
                 evidence.decided(rows[start:], "title" if heading else "sentence", words)
                 return words
+            except ReplayMismatch:
+                raise
             except _Unshown as exc:
                 raise InlineError(f"{template}:{at}: `{{python}} {expr}`{who}: {exc}") from None
             except Exception as exc:
                 raise InlineError(f"{template}:{at}: `{{python}} {expr}` failed{who}: "
                                   f"{type(exc).__name__}: {exc}") from exc
         result = INLINE.sub(replace, text)
-    return result, rows
+    log = {"conditions": looked_up, "calls": getattr(run, "calls", [])}
+    return result, rows, log
+
+
+REPLAY = "replay"  # the key of a text cell's log under its Markdown output's "portraits" metadata
+
+
+def cell_outputs(text: str, namespace: dict | None = None, *, template: str = "template", line: int = 1,
+                 replay: Replay | None = None) -> list[tuple[dict, dict]]:
+    """A text cell's outputs, (data, metadata) each: its evaluated Markdown, with the log a
+    replay needs (not under Quarto's execution, where no build replays it), then its evidence
+    for reviewers. With ``replay``, from a run's log, with no kernel."""
+    namespace = namespace if namespace is not None else {}
+    result, rows, log = _evaluate(text, replay or _Live(namespace), template, line, namespace.get("territory"))
+    if replay is not None:
+        replay.finished()
+    quarto = evidence.under_quarto()
+    meta = {} if quarto else {"portraits": {REPLAY: log}}
+    out = [({"text/markdown": result, "text/plain": result}, meta)]
+    if rows and not quarto:
+        out.append(evidence.bundle(rows, evidence.anchor(line)))
+    return out
 
 
 def markdown(text: str, *, template: str = "template", line: int = 1) -> None:
@@ -221,8 +308,5 @@ def markdown(text: str, *, template: str = "template", line: int = 1) -> None:
     from IPython.display import display
 
     ip = get_ipython()
-    namespace = ip.user_ns if ip is not None else {}
-    territory = namespace.get("territory")
-    result, rows = evaluate(text, namespace, template=template, line=line, territory=territory)
-    display({"text/markdown": result, "text/plain": result}, raw=True)
-    evidence.display(rows, evidence.anchor(line))
+    for data, meta in cell_outputs(text, ip.user_ns if ip is not None else {}, template=template, line=line):
+        display(data, raw=True, metadata=meta)

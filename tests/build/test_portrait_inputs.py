@@ -43,7 +43,10 @@ def test_package_hash_follows_the_files_a_portrait_is_made_of_only(tmp_path):
     assert portrait_inputs.package_hash(pkg, files) != portrait_inputs.package_hash(pkg, files, digests)
 
 
-def test_before_any_kernel_ran_the_inputs_are_what_the_notebook_imports():
+def test_before_any_kernel_ran_the_inputs_are_what_the_notebook_imports(monkeypatch):
+    from portraits.execution import kernel_imports
+
+    monkeypatch.setattr(kernel_imports, "_SEEN", set())  # other tests' kernels ran in this process
     kept = ["text/row_rules.py", "text/phrasing.toml", "data/indicators.toml", "blocks/memo.py",
             "render/quarto_cells.lua", "render/templates/portrait.html", "render/review.py"]
     dropped = ["cli.py", "__main__.py", "preview/server.py", "build/batch.py", "site/catalogue.py",

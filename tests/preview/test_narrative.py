@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from portraits.execution.execute import prepare_notebook
-from portraits.preview import narrative
+from portraits.execution import narrative
 from portraits.preview.server import Preview
 from portraits.template import reader
 
@@ -28,29 +28,6 @@ def _prepared(tmp_path, text: str) -> nbformat.NotebookNode:
 
 def _narrative_cells(nb) -> list[int]:
     return [i for i, c in enumerate(nb.cells) if narrative.is_narrative(c)]
-
-
-def test_structure_ignores_words_and_template_lines_not_code(tmp_path):
-    key = narrative.structure_key(_prepared(tmp_path, TEMPLATE))
-    assert narrative.structure_key(_prepared(tmp_path, TEMPLATE.replace(SENTENCE, REWORDED))) == key
-    assert narrative.structure_key(_prepared(tmp_path, TEMPLATE.replace("## Titre", "\n\n## Titre"))) == key
-    assert narrative.structure_key(_prepared(tmp_path, TEMPLATE.replace("6 * 7", "6 * 8"))) != key
-
-
-def test_carry_over_names_the_reworded_cell_and_refuses_other_expressions(tmp_path):
-    before = _prepared(tmp_path, TEMPLATE)
-    sentence = _narrative_cells(before)[0]
-    for i in narrative.code_cells(before):
-        before.cells[i].outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"out {i}")]
-    after = _prepared(tmp_path, TEMPLATE.replace(SENTENCE, REWORDED))
-    assert narrative.carry_over(before, after) == [sentence]
-    kept = [i for i in narrative.code_cells(after) if i != sentence]
-    assert [after.cells[i].outputs for i in kept] == [before.cells[i].outputs for i in kept]
-    assert narrative.logic(after.cells[sentence]) == (["territory", "territory", "value"], [])
-    more = _prepared(tmp_path, TEMPLATE.replace(SENTENCE, SENTENCE + ' `{python} note("x")`'))
-    assert narrative.carry_over(before, more) is None  # a new expression: it may change later cells
-    cond = TEMPLATE.replace(SENTENCE, f'[{SENTENCE}]{{.content-visible when-meta="available.x"}}')
-    assert narrative.carry_over(before, _prepared(tmp_path, cond)) is None
 
 
 def _body(page: bytes) -> bytes:

@@ -82,3 +82,13 @@ def test_a_span_without_its_opening_bracket_is_an_error():
     assert conditions.opening_bracket("a [b [c] d]{.x}", 10) == 2
     with pytest.raises(conditions.ConditionError, match=r"t\.qmd:1: a `\]\{\.content-visible"):
         conditions.resolve('b]{.content-visible when-meta="available.a"}', META, "t.qmd:1")
+
+
+def test_what_conditions_read_is_kept_small_and_reads_alike():
+    meta = {"available": {"a": True, "b": "yes", "deep": {"c": True}}, "flag": False, "other": 1}
+    keys = ["available.a", "available.b", "available.deep", "available.deep.c", "missing.x", "flag.x"]
+    kept = conditions.needed(meta, keys)
+    assert kept == {"available": {"a": True, "b": False, "deep": {"c": True}}, "flag": False}
+    assert all(conditions._lookup(kept, k) == conditions._lookup(meta, k) for k in keys)
+    assert conditions.found('[a]{.content-visible when-meta="x.y"} ::: {unless-meta="z"}') == [
+        ("when-meta", "x.y"), ("unless-meta", "z")]

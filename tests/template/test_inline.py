@@ -1,5 +1,6 @@
 """Evaluating the template's Markdown: Quarto inline expressions, after the metadata conditions."""
 
+import json
 import re
 
 import pytest
@@ -128,3 +129,57 @@ def test_a_condition_that_cannot_be_decided_fails_the_territory_as_an_inline_err
     # the kernel's error is an InlineError, whichever part of the cell failed
     with pytest.raises(inline.InlineError, match=r"^t\.qmd:3: a `when-meta` condition needs"):
         inline.evaluate('::: {.content-visible when-meta="available.a"}\nx\n:::', {}, template="t.qmd", line=3)
+
+
+def _replay_namespace():
+    from portraits.text.benchmarks import benchmarks
+
+    x = phrasing.Indicator(dict(indicator_id="unemployment_rate", unit="%", territory=8.0, france=7.3,
+                                source="Insee", year="2021"), benchmarks())
+    return {"x": x, conditions.METADATA_NAME: META, "territory": "ti-8413"}
+
+
+REPLAYED = ('## `{python} x.title("france", otherwise="Chômage")`\n\n'
+            '[Il est `{python} x.compared("france")`.]{.content-visible when-meta="available.a"}'
+            '[Caché : `{python} x`.]{.content-visible when-meta="available.b"}')
+
+
+def test_a_reworded_cell_replayed_from_its_log_gives_what_running_it_gives():
+    ns = _replay_namespace()
+    (md, meta), *_ = run = inline.cell_outputs(REPLAYED, ns, template="t.qmd", line=7)
+    log = meta["portraits"][inline.REPLAY]
+    assert [(c["expr"], c["dropped"]) for c in log["calls"]] == [
+        ("x", True), ('x.title("france", otherwise="Chômage")', False), ('x.compared("france")', False)]
+    assert log["conditions"] == {"available": {"a": True, "b": False}}  # what the conditions read
+    json.dumps(log)  # kept in the notebook
+    reworded = REPLAYED.replace("Il est", "Le taux de chômage est").replace("## ", "## Titre : ")
+    ran = inline.cell_outputs(reworded, ns, template="t.qmd", line=7)
+    replayed = inline.cell_outputs(reworded, template="t.qmd", line=7, replay=inline.Replay(log))
+    assert replayed == ran and "Le taux de chômage est proche" in ran[0][0]["text/markdown"]
+    # the evidence says again which words each decision gave, a title's or a sentence's
+    assert [r["place"] for r in evidence_rows(replayed)] == ["title", "sentence"]
+
+
+def evidence_rows(outputs):
+    from portraits.text import evidence
+
+    return [r for data, _ in outputs for r in evidence.from_output(data)]
+
+
+@pytest.mark.parametrize("text", [
+    REPLAYED.replace('x.compared("france")', 'x.compared("region")'),  # another expression
+    REPLAYED.replace("`{python} x`.]", "rien.]"),                       # one fewer
+    REPLAYED + " `{python} x`",                                         # one more
+    REPLAYED.replace('available.b"}', 'available.a"}'),                 # the hidden one shown
+])
+def test_a_cell_asking_for_other_evaluations_is_not_replayed(text):
+    (_, meta), *_ = inline.cell_outputs(REPLAYED, _replay_namespace(), template="t.qmd", line=7)
+    with pytest.raises(inline.ReplayMismatch):
+        inline.cell_outputs(text, template="t.qmd", line=7,
+                            replay=inline.Replay(meta["portraits"][inline.REPLAY]))
+
+
+def test_under_quarto_a_cell_shows_its_words_only(monkeypatch):
+    monkeypatch.setenv("QUARTO_FIG_FORMAT", "retina")
+    outputs = inline.cell_outputs(REPLAYED, _replay_namespace())
+    assert len(outputs) == 1 and outputs[0][1] == {}
