@@ -153,7 +153,7 @@ def _evidence_label(cell) -> str:
         return ("Graphique" if m.group(1) == "fig" else "Tableau") + f"\u202f: {m.group(2)}"
     for output in cell.get("outputs", []):
         text = (output.get("data") or {}).get("text/markdown")
-        if isinstance(text, str) and text.strip() and not _role(output):
+        if isinstance(text, str) and text.strip() and not outputs.role_of(output):
             first = next(ln for ln in text.strip().splitlines() if ln.strip())
             first = re.sub(r"^#+\s*|[*_`|\\]", "", first).strip()
             return "Texte\u202f: " + (first if len(first) <= 70 else first[:69].rstrip() + "…")
@@ -183,14 +183,14 @@ def _portrait_target(cell, last_heading: str) -> tuple[str, str]:
         return "", heading
     for output in cell.get("outputs", []):
         text = (output.get("data") or {}).get("text/markdown")
-        if isinstance(text, str) and not _role(output):
+        if isinstance(text, str) and not outputs.role_of(output):
             for m in _HEADING.finditer(text):
                 heading = pandoc_identifier(m.group(1))
                 break
     if m := _LABEL.search(cell.get("source", "")):
         return m.group(1), heading
     first = next((pandoc_identifier(m.group(1)) for output in cell.get("outputs", [])
-                  if isinstance(t := (output.get("data") or {}).get("text/markdown"), str) and not _role(output)
+                  if isinstance(t := (output.get("data") or {}).get("text/markdown"), str) and not outputs.role_of(output)
                   for m in _HEADING.finditer(t)), None)
     return first or last_heading, heading
 

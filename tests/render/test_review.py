@@ -154,15 +154,23 @@ def test_pandoc_identifier(heading, ident):
     assert review.pandoc_identifier(heading) == ident
 
 
-def test_evidence_targets_are_the_reverse_of_the_links_to_the_portrait():
+@pytest.mark.parametrize("replay_log", [False, True])
+def test_evidence_targets_are_the_reverse_of_the_links_to_the_portrait(replay_log):
+    """Also when the text's Markdown output carries its replay log (as executed by the build):
+    that metadata has no role, and the text is still what readers see."""
     import json
+
+    from portraits.template import inline
 
     nb = nbformat.read(FIXTURE, as_version=4)
     evidence = nb.cells[3].outputs[1]
     evidence.metadata["portraits"]["anchor"] = "preuve-l12"
+    if replay_log:
+        nb.cells[3].outputs[0].metadata = {"portraits": {inline.REPLAY: [{"expr": "p.x"}]}}
     nb.cells[3].outputs[0].data["text/markdown"] = "## Une part de l'industrie élevée\n\n" + \
         nb.cells[3].outputs[0].data["text/markdown"]
     page = BeautifulSoup(review.render_review(nb, "ti-0002"), "html.parser")
     back = page.select_one(".review-evidence a.review-to-portrait")["href"].partition("#")[2]
     raw = json.loads(nbformat.writes(nb))  # as the renderer reads it: texts as lists of lines
+    assert back == "une-part-de-lindustrie-élevée"
     assert review.evidence_targets(raw) == {back: "preuve-l12"}
