@@ -139,7 +139,8 @@ def inline_svg(svg: str) -> str:
     return _SVG_FONTS.sub("", _SVG_PROLOG.sub("", svg), count=1)
 
 
-def _role(output) -> dict:
+def _portraits_meta(output) -> dict:
+    """The output's ``portraits`` metadata (its role, anchor, replay log...; {} if none)."""
     return (output.get("metadata") or {}).get("portraits") or {}
 
 
@@ -190,7 +191,8 @@ def _portrait_target(cell, last_heading: str) -> tuple[str, str]:
     if m := _LABEL.search(cell.get("source", "")):
         return m.group(1), heading
     first = next((pandoc_identifier(m.group(1)) for output in cell.get("outputs", [])
-                  if isinstance(t := (output.get("data") or {}).get("text/markdown"), str) and not outputs.role_of(output)
+                  if isinstance(t := (output.get("data") or {}).get("text/markdown"), str)
+                  and not outputs.role_of(output)
                   for m in _HEADING.finditer(t)), None)
     return first or last_heading, heading
 
@@ -206,8 +208,8 @@ def evidence_targets(nb: dict) -> dict[str, str]:
     for cell in rejoin_lines(nbformat.from_dict(nb)).get("cells", []):
         target, heading = _portrait_target(cell, heading)
         for output in cell.get("outputs", []):
-            anchor = _role(output).get("anchor")
-            if target and anchor and _role(output).get("role") == outputs.EVIDENCE_ROLE:
+            anchor = _portraits_meta(output).get("anchor")
+            if target and anchor and outputs.role_of(output) == outputs.EVIDENCE_ROLE:
                 found.setdefault(target, anchor)
     return found
 
@@ -221,15 +223,15 @@ def _readable(nb: nbformat.NotebookNode, tid: str = "") -> list[dict[str, str]]:
         target, heading = _portrait_target(cell, heading)
         for output in cell.get("outputs", []):
             data = output.get("data") or {}
-            role = _role(output).get("role")
+            role = outputs.role_of(output)
             if role == outputs.METADATA_ROLE:  # data, not Markdown (its "---" would be a heading)
                 text = data.get("text/plain") or data.get("text/markdown") or ""
                 output["data"] = {"text/html": '<div class="review-metadata"><p>Métadonnées du document, '
                                   'lues par les conditions du modèle (available, comparable)</p>'
                                   f"<pre>{html.escape(text)}</pre></div>"}
                 continue
-            if role == outputs.EVIDENCE_ROLE and _role(output).get("anchor"):
-                anchor = _role(output)["anchor"]
+            if role == outputs.EVIDENCE_ROLE and _portraits_meta(output).get("anchor"):
+                anchor = _portraits_meta(output)["anchor"]
                 found.append({"anchor": anchor, "text": _evidence_label(cell)})
                 if portrait and target:
                     output["metadata"]["portraits"]["portrait_href"] = f"{portrait}#{target}"
