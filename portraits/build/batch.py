@@ -127,6 +127,7 @@ def _record(res: dict[str, Any], the_plan: dict[str, dict[str, Any]], manifest: 
     if res.get("text_only"):  # made of the same files as last time (its code did not run)
         entry["package_files"] = previous.get("package_files")
         entry["text_only"] = True
+        entry["rendered_blocks"] = bool(res.get("rendered_blocks"))  # portraits.render.incremental
     else:
         _record_files(manifest, entry, res.get("package_files"), digests)
     manifest["territories"][tid] = entry

@@ -46,11 +46,17 @@ def output_paths(output_dir: Path, tid: str) -> dict[str, Path]:
     return outputs.paths(output_dir, tid)
 
 
-def _render(job: Job, tid: str, paths: dict[str, Path]) -> dict[str, Path]:
+def render_cache(output_dir: Path, tid: str) -> Path:
+    """Where the built-in engine keeps what pandoc wrote for the territory's last render."""
+    return Path(output_dir) / ".build" / "render" / tid
+
+
+def _render(job: Job, tid: str, paths: dict[str, Path], previous: bytes | None = None) -> dict[str, Path]:
     from portraits import render
     from portraits.render import context
 
     return render.render(paths["notebook"], engine=job.engine, context=context.render_context(tid),
+                         cache=render_cache(job.output_dir, tid), previous=previous,
                          **{fmt: paths[fmt] for fmt in job.formats})
 
 
@@ -70,19 +76,21 @@ def _warm_review() -> None:
         pass
 
 
-def _reworded(job: Job, tid: str, paths: dict[str, Path]) -> nbformat.NotebookNode | None:
-    """The new notebook from the last one, when only words of text cells changed
-    (``portraits.execution.narrative.replay``); None when the template must run."""
+def _reworded(job: Job, tid: str, paths: dict[str, Path]) -> tuple[nbformat.NotebookNode, bytes] | None:
+    """The new notebook from the last one (and the last one's bytes, which the renderer may
+    start from), when only words of text cells changed (``portraits.execution.narrative.replay``);
+    None when the template must run."""
     from portraits.execution import narrative
     from portraits.execution.execute import prepare_notebook
 
     try:
-        previous = nbformat.read(paths["notebook"], as_version=4)
+        data = paths["notebook"].read_bytes()
+        previous = nbformat.reads(data.decode("utf-8"), as_version=4)
     except (OSError, ValueError):  # gone or damaged: run the template
         return None
     nb = prepare_notebook(job.template, {"territory": tid}, input_path=str(job.template_path),
                           output_path=str(paths["notebook"]))
-    return nb if narrative.replay(previous, nb) else None
+    return (nb, data) if narrative.replay(previous, nb) else None
 
 
 def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -95,15 +103,16 @@ def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, A
     out: dict[str, Any] = {"territory": tid, "status": "ok", "durations": {}, "outputs": [],
                            "error": None, "extract": None, "kernel_restarted": False}
     started = time.monotonic()
-    nb = _reworded(job, tid, paths) if tid in job.text_only else None
-    if nb is not None:  # its code ran last time with the same inputs: the data files are the same
+    reworded = _reworded(job, tid, paths) if tid in job.text_only else None
+    if reworded is not None:  # its code ran last time with the same inputs: the data files are the same
+        nb, previous = reworded
         with atomic.atomic_open(paths["notebook"]) as fh:
             nbformat.write(nb, fh)
         out["durations"]["execute"] = time.monotonic() - started
         out["text_only"] = True
         out["outputs"] += [paths["notebook"], paths["csv"], paths["xlsx"]]
         table = data_table.comparison_frame(tid)
-        return out, {"nb": nb, "table": table, "paths": paths, "started": started}
+        return out, {"nb": nb, "table": table, "paths": paths, "started": started, "previous": previous}
     result = kernel.execute(job.template, {"territory": tid}, timeout=job.timeout,
                             input_path=str(job.template_path), output_path=str(paths["notebook"]))
     out["durations"]["execute"] = result.duration
@@ -139,8 +148,9 @@ def finish_one(job: Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[s
     stage = "render"
     try:
         t0 = time.monotonic()
-        rendered = _render(job, tid, paths) if job.formats else {}
+        rendered = _render(job, tid, paths, pending.get("previous")) if job.formats else {}
         out["outputs"] += list(rendered.values())
+        out["rendered_blocks"] = bool(rendered) and rendered.by_blocks  # not the whole page
         out["durations"]["render"] = time.monotonic() - t0
         stage = "review"
         t0, cpu0 = time.monotonic(), time.thread_time()

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from portraits.core import outputs
 from portraits.core.errors import RenderError
+from portraits.render.shared import drop_hidden_outputs, hidden_output
 
 ENGINES = ("auto", "builtin", "quarto")
 
-__all__ = ["ENGINES", "RenderError", "choose_engine", "quarto_available", "render"]
+__all__ = ["ENGINES", "RenderError", "Rendered", "choose_engine", "quarto_available", "render"]
 
 
 def quarto_available(quarto: str = "quarto") -> bool:
@@ -36,43 +37,44 @@ def choose_engine(engine: str = "auto") -> str:
     return engine
 
 
-def hidden_output(output: dict) -> bool:
-    """An output kept for reviewers only (never rendered, never compared as portrait text)."""
-    return outputs.role_of(output) is not None
+class Rendered(dict):
+    """{format: path} of what a render wrote, and whether only the changed blocks were rendered."""
+
+    def __init__(self, done: dict, *, by_blocks: bool = False):
+        super().__init__(done)
+        self.by_blocks = by_blocks
 
 
 def reader_notebook(ipynb: Path, tmp: Path, nb: dict | None = None) -> Path:
     """The notebook as the renderers must see it: without the reviewers' outputs (a copy in
     ``tmp`` when there are some, else ``ipynb`` itself)."""
     nb = json.loads(Path(ipynb).read_text(encoding="utf-8")) if nb is None else nb
-    hidden = False
-    for cell in nb.get("cells", []):
-        shown = cell.get("outputs") or []
-        kept = [o for o in shown if not hidden_output(o)]
-        if len(kept) != len(shown):
-            cell["outputs"], hidden = kept, True
-    if not hidden:
+    if not drop_hidden_outputs(nb):
         return Path(ipynb)
     out = tmp / Path(ipynb).name
     out.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     return out
 
 
-def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None,
-           **targets: Path | None) -> dict[str, Path]:
+def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None, cache: Path | None = None,
+           previous: bytes | None = None, **targets: Path | None) -> dict[str, Path]:
     """Render an executed notebook to the formats given as keywords (``html=path``,
     ``pdf=path``, ``docx=path``: any id of ``portraits.core.outputs.FORMATS``); returns {format: path}
     for what was written.
 
     context: per-document metadata for the page (title, subtitle, name, date, toc...), see
-    docs/RENDERING.md."""
+    docs/RENDERING.md. cache: the directory where the built-in engine keeps what pandoc wrote;
+    previous: the notebook last rendered there (its bytes), from which this one may differ only
+    in the words of text cells: then only the changed blocks are rendered again
+    (portraits.render.incremental)."""
     unknown = outputs.unknown_formats(targets)
     if unknown:
         raise RenderError(f"unknown format(s) {', '.join(unknown)} (known: {', '.join(outputs.FORMATS)})")
     wanted = {fmt: Path(path) for fmt, path in targets.items() if path is not None}
     chosen = choose_engine(engine)
     with tempfile.TemporaryDirectory(prefix="portraits-render-") as tmp:
-        nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
+        data = Path(ipynb).read_bytes()
+        nb = json.loads(data)
         contexts = {fmt: context for fmt in wanted}
         if "html" in wanted and (context or {}).get("review"):
             contexts["html"] = {**context, "evidence-links": _evidence_links(nb, context["review"])}
@@ -80,12 +82,18 @@ def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None,
         if chosen == "quarto":
             from portraits.render.quarto import render_quarto
 
-            return dict(zip(wanted, render_quarto(notebook, wanted, metadata=context)))
-        from portraits.render import builtin
+            return Rendered(dict(zip(wanted, render_quarto(notebook, wanted, metadata=context))))
+        from portraits.render import builtin, incremental
 
         # in the registry's order: HTML first (the change review reads it), then PDF, Word
         ordered = {fmt: wanted[fmt] for fmt in outputs.FORMATS if fmt in wanted}
-        return builtin.render_documents(notebook, ordered, contexts)
+        if cache is None:
+            return Rendered(builtin.render_documents(notebook, ordered, contexts))
+        if previous is not None:
+            done = incremental.rerender(incremental.Change(previous, data, nb), ordered, contexts, Path(cache))
+            if done is not None:
+                return Rendered(done, by_blocks=True)
+        return Rendered(builtin.render_documents(notebook, ordered, contexts, keep=incremental.keeper(Path(cache), data)))
 
 
 def _evidence_links(nb: dict, review_page: str) -> dict[str, str]:

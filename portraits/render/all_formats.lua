@@ -19,6 +19,13 @@ JOB.json (written by portraits/render/builtin.py):
              cwd                the directory the filters write beside (Typst's images)
 Metadata is as --metadata-file: parsed as Markdown, under the notebook's own.
 
+With `pairs` instead of `input` (portraits/render/incremental.py), the job renders blocks, not
+pages: each pair is [old, new], two small notebooks (the front matter and one text cell, before
+and after a wording edit); for each output, the top-level blocks the two differ in are written
+on their own, and `result` gets {FORMAT: [[old text, new text], ...]}, or {refused: why} when
+the change is one a page cannot take block by block (a heading, figure, table, note or
+cross-reference changed, or the blocks no longer pair up).
+
 Filters read the global FORMAT when they load (pandoc_helpers.lua), so each output loads them
 afresh, with FORMAT set to its writer, and its own copies of their modules.
 ]]
@@ -34,10 +41,15 @@ end
 
 -- as --metadata-file: the values parsed as Markdown (JSON is YAML), under the notebook's own
 -- metadata (``own``: its keys as read), over what the passes took from the front matter
+local parsed = setmetatable({}, { __mode = "k" }) -- by values table: both sides of a pair share it
+
 local function with_metadata(doc, values, own)
   if not values or next(values) == nil then return doc end
-  local yaml = pandoc.json.encode(values)
-  local meta = pandoc.read("---\n" .. yaml .. "\n---\n", "markdown").meta
+  local meta = parsed[values]
+  if not meta then
+    meta = pandoc.read("---\n" .. pandoc.json.encode(values) .. "\n---\n", "markdown").meta
+    parsed[values] = meta
+  end
   for key, value in pairs(meta) do
     if not own[key] then doc.meta[key] = value end
   end
@@ -112,9 +124,90 @@ local function render_all()
   end
 end
 
+-- the elements whose rendering depends on the rest of the page (numbering, the table of
+-- contents, notes, evidence links, images written beside the Typst file)
+local GLOBAL = { "Header", "Figure", "Table", "Note", "Cite", "Image" }
+
+local function global_elements(doc)
+  local found = pandoc.List()
+  local filter = {}
+  for _, tag in ipairs(GLOBAL) do
+    filter[tag] = function(el) found:insert(pandoc.json.encode(el)) end
+  end
+  doc:walk(filter)
+  return found
+end
+
+local function same_list(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do if a[i] ~= b[i] then return false end end
+  return true
+end
+
+-- the texts of the top-level blocks two documents differ in, written alone (nil: no pairing)
+local function changed_blocks(old, new, out)
+  if #old.blocks ~= #new.blocks then return nil end
+  local options = { wrap_text = "wrap-none", highlight_method = "none" }
+  local changed = pandoc.List()
+  for i = 1, #old.blocks do
+    local a, b = old.blocks[i], new.blocks[i]
+    if pandoc.json.encode(a) ~= pandoc.json.encode(b) then
+      changed:insert({ pandoc.write(pandoc.Pandoc({ a }, old.meta), out.format, options),
+                       pandoc.write(pandoc.Pandoc({ b }, new.meta), out.format, options) })
+    end
+  end
+  return changed
+end
+
+local function render_fragments()
+  local shared = job.shared or {}
+  local sources = {}
+  FORMAT = ""
+  for i, pair in ipairs(job.pairs) do
+    sources[i] = {}
+    for side = 1, 2 do
+      local doc = pandoc.read(read_file(pair[side]), job.from)
+      local own = {}
+      for key in pairs(doc.meta) do own[key] = true end
+      doc = run_filters(with_metadata(doc, shared.metadata, own), shared.filters or {})
+      sources[i][side] = { doc = doc, own = own }
+    end
+    if not same_list(global_elements(sources[i][1].doc), global_elements(sources[i][2].doc)) then
+      return { refused = "a heading, figure, table, note or cross-reference changed" }
+    end
+  end
+  local result = {}
+  for _, out in ipairs(job.outputs) do
+    FORMAT = out.format
+    forget_modules(preloaded)
+    local texts = pandoc.List()
+    for _, pair in ipairs(sources) do
+      local docs = {}
+      for side = 1, 2 do
+        local doc = with_metadata(pair[side].doc:clone(), out.metadata, pair[side].own)
+        docs[side] = pandoc.system.with_working_directory(out.cwd or ".", function()
+          return run_filters(doc, out.filters or {})
+        end)
+      end
+      local changed = changed_blocks(docs[1], docs[2], out)
+      if not changed then return { refused = "the blocks of a changed cell no longer pair up" } end
+      texts:extend(changed)
+    end
+    result[out.format] = texts
+  end
+  return result
+end
+
+local function run_job()
+  if not job.pairs then return render_all() end
+  local fh = assert(io.open(job.result, "wb"))
+  fh:write(pandoc.json.encode(render_fragments()))
+  fh:close()
+end
+
 -- a failure says what pandoc or a filter said, as the pandoc command would, without the Lua
 -- stack trace of this script
-local ok, err = pcall(render_all)
+local ok, err = pcall(run_job)
 if not ok then
   io.stderr:write((tostring(err):gsub("\nstack traceback:.*$", "")), "\n")
   os.exit(1)

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -120,43 +121,65 @@ def _typst_output(tmp: Path, context: dict | None) -> dict:
             "variables": {"mainfont": fonts.font_family()}, "cwd": str(tmp)}
 
 
-def _run_all_formats(ipynb: Path, outputs: list[dict], tmp: Path) -> None:
-    """One pandoc process for every output: all_formats.lua reads the notebook once, runs the
-    passes shared by all formats once, then each output's filters and writer (what one
-    `pandoc -L quarto_cells.lua ... -t FORMAT` per output did). The metadata every output
-    has goes to the shared passes (the front matter is read there), the rest to its output."""
+def render_job(outputs: list[dict]) -> dict:
+    """The job all_formats.lua runs for ``outputs`` (without its input): the metadata every
+    output has goes to the shared passes (the front matter is read there), the rest to its output."""
     metas = [out.pop("metadata", {}) for out in outputs]
     common = {k: v for k, v in metas[0].items() if all(k in m and m[k] == v for m in metas)} if metas else {}
     for out, meta in zip(outputs, metas):
         out["metadata"] = {k: v for k, v in meta.items() if k not in common}
-    job = tmp / "job.json"
-    job.write_text(json.dumps({"input": str(ipynb), "from": PANDOC_FROM, "outputs": outputs,
-                               "shared": {"filters": [str(COMMON_PASSES)], "metadata": common}},
-                              ensure_ascii=False), encoding="utf-8")
-    _run_pandoc(["lua", str(ALL_FORMATS), str(job)], cwd=tmp)
+    return {"from": PANDOC_FROM, "outputs": outputs, "shared": {"filters": [str(COMMON_PASSES)], "metadata": common}}
 
 
-def render_documents(ipynb: Path, targets: dict[str, Path], contexts: dict[str, dict | None]) -> dict[str, Path]:
+def run_job(job: dict, tmp: Path) -> None:
+    """all_formats.lua on ``job`` (render_job's, with its ``input`` or ``pairs``), in ``tmp``."""
+    path = tmp / "job.json"
+    path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    _run_pandoc(["lua", str(ALL_FORMATS), str(path)], cwd=tmp)
+
+
+def _run_all_formats(ipynb: Path, outputs: list[dict], tmp: Path) -> dict:
+    """One pandoc process for every output: all_formats.lua reads the notebook once, runs the
+    passes shared by all formats once, then each output's filters and writer (what one
+    `pandoc -L quarto_cells.lua ... -t FORMAT` per output did). Returns the job."""
+    job = {**render_job(outputs), "input": str(ipynb)}
+    run_job(job, tmp)
+    return job
+
+
+def document_parts(tmp: Path, formats, contexts: dict[str, dict | None]) -> list[dict]:
+    """all_formats.lua's outputs for ``formats`` (the HTML page, the PDF's Typst source) in ``tmp``."""
+    return [part(tmp, contexts.get(fmt)) for fmt, part in (("html", _html_output), ("pdf", _typst_output))
+            if fmt in formats]
+
+
+def write_page(page: str, target: Path) -> Path:
+    """The HTML page pandoc wrote, with one font subset for the page and its inline charts, of
+    the characters they show."""
+    atomic.write_text(target, page.replace(FONT_MARKER, f"<style>\n{fonts.page_font_css(shown_text(page))}</style>", 1))
+    return Path(target)
+
+
+def render_documents(ipynb: Path, targets: dict[str, Path], contexts: dict[str, dict | None], *,
+                     keep: Callable[[Path, dict], None] | None = None) -> dict[str, Path]:
     """Write the formats of ``targets`` ({"html"|"pdf"|"docx": path}), each with its context
-    (page metadata): the HTML page and the PDF's Typst source from one pandoc process."""
+    (page metadata): the HTML page and the PDF's Typst source from one pandoc process.
+    ``keep(directory, job)``, once every output is written, may keep what pandoc wrote there
+    (portraits.render.incremental)."""
     ipynb = existing_notebook(ipynb)
     done: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="portraits-render-") as tmp_name:
         tmp = Path(tmp_name)
-        outputs = [part(tmp, contexts.get(fmt)) for fmt, part in (("html", _html_output), ("pdf", _typst_output))
-                   if fmt in targets]
-        if outputs:
-            _run_all_formats(ipynb, outputs, tmp)
+        outputs = document_parts(tmp, targets, contexts)
+        job = _run_all_formats(ipynb, outputs, tmp) if outputs else None
         if "html" in targets:
-            page = (tmp / "portrait.html").read_text(encoding="utf-8")
-            # one font subset for the page and its inline charts, of the characters they show
-            page = page.replace(FONT_MARKER, f"<style>\n{fonts.page_font_css(shown_text(page))}</style>", 1)
-            atomic.write_text(targets["html"], page)
-            done["html"] = Path(targets["html"])
+            done["html"] = write_page((tmp / "portrait.html").read_text(encoding="utf-8"), targets["html"])
         if "pdf" in targets:
-            done["pdf"] = _compile_typst(ipynb, tmp / "portrait.typ", tmp, Path(targets["pdf"]))
+            done["pdf"] = compile_typst(ipynb.name, tmp / "portrait.typ", tmp, Path(targets["pdf"]))
         if "docx" in targets:
             done["docx"] = _render_docx(ipynb, Path(targets["docx"]), tmp, contexts.get("docx"))
+        if keep is not None and job is not None:
+            keep(tmp, job)
     return {fmt: done[fmt] for fmt in targets if fmt in done}
 
 
@@ -195,11 +218,12 @@ def render_pdf(ipynb: Path, out: Path, *, context: dict | None = None) -> Path:
     return render_documents(ipynb, {"pdf": Path(out)}, {"pdf": context})["pdf"]
 
 
-def _compile_typst(ipynb: Path, typ: Path, root: Path, out: Path) -> Path:
+def compile_typst(name: str, typ: Path, root: Path, out: Path) -> Path:
+    """The PDF of ``typ`` (images resolved from ``root``), for the notebook called ``name``."""
     try:  # in a build, by the workers' shared Typst process (typst_service)
         pdf = typst_service.compile_pdf(typ, root, fonts.font_dir(), _timestamp())
     except typst_service.TypstFailed as exc:
-        raise RenderError(f"typst failed on {ipynb.name}: {exc}") from exc
+        raise RenderError(f"typst failed on {name}: {exc}") from exc
     atomic.write_bytes(out, pdf)
     return out
 

@@ -1,6 +1,6 @@
 """What both rendering engines share: the project's Quarto settings (`_quarto.yml`, the one
-place both read: lang, filters, crossref), the notebook checked before an engine starts, and the
-tail of a tool's stderr for messages. A module of its own so that ``portraits.render.render``
+place both read: lang, filters, crossref), the notebook checked before an engine starts, the
+outputs no engine renders (the reviewers'), and the tail of a tool's stderr for messages. A module of its own so that ``portraits.render.render``
 imports the engines, and the engines this module, without a cycle."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from portraits.core import config
+from portraits.core import config, outputs
 from portraits.core.errors import RenderError
 
 # The project's Quarto settings, the one place both engines read (lang, filters, crossref)
@@ -56,3 +56,20 @@ def existing_notebook(ipynb: Path) -> Path:
 def stderr_tail(text: str, lines: int = 20) -> str:
     """The last lines of a tool's stderr, for a RenderError's message (the cause is at the end)."""
     return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def hidden_output(output: dict) -> bool:
+    """An output kept for reviewers only (never rendered, never compared as portrait text)."""
+    return outputs.role_of(output) is not None
+
+
+def drop_hidden_outputs(nb: dict) -> bool:
+    """Remove the reviewers' outputs from ``nb`` (in place), as the renderers must see it;
+    True if there were some."""
+    hidden = False
+    for cell in nb.get("cells", []):
+        shown = cell.get("outputs") or []
+        kept = [o for o in shown if not hidden_output(o)]
+        if len(kept) != len(shown):
+            cell["outputs"], hidden = kept, True
+    return hidden

@@ -17,11 +17,14 @@ from portraits.core import config
 pytestmark = pytest.mark.e2e
 TIDS = ["ti-8413", "ti-0601"]  # Mayotte: the sentence's conditions take their other branch there
 SENTENCE = "L'industrie représente `{python} industry_share` des ["
-# other words in a sentence, in a block hidden for some territories, and a line more before
-# every later cell (their template lines, anchors included, move)
-REWORDINGS = [(SENTENCE, "L'industrie pèse,\nau total, `{python} industry_share` des ["),
+# other words in a sentence, and in a block hidden for some territories: the pages are
+# rendered block by block (portraits.render.incremental)
+REWORDINGS = [(SENTENCE, "L'industrie pèse, au total, `{python} industry_share` des ["),
               ("La part de l'industrie dans l'emploi n'est pas disponible pour ce territoire",
                "La part de l'industrie dans l'emploi manque pour ce territoire")]
+# then a line more before every later cell: their template lines, evidence anchors included,
+# move, and so do the page's links to its evidence: the pages are rendered whole
+LINE_MORE = ("L'industrie pèse, au total,", "L'industrie pèse,\nau total,")
 
 
 def _build(template, out, *args):
@@ -61,6 +64,7 @@ def test_a_wording_edit_rebuilds_without_running_the_template(builds):
     for tid in TIDS:
         assert not first[tid].get("text_only") and not forced[tid].get("text_only")
         assert rebuilt[tid]["text_only"] and rebuilt[tid]["reasons"] == ["template"]
+        assert rebuilt[tid]["rendered_blocks"]
         # made of the same package files: the next build finds it up to date
         assert rebuilt[tid]["package_files"] == first[tid]["package_files"]
 
@@ -85,6 +89,21 @@ def test_the_next_build_is_a_no_op(builds):
                            "--template", str(template), "--output", str(out)],
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0 and "0 built, 2 up to date" in proc.stdout + proc.stderr
+
+
+def test_a_rewording_that_moves_lines_renders_whole_pages_equal_to_a_forced_build(builds, tmp_path):
+    template, out, *_ = builds
+    _edit(template, [LINE_MORE])
+    try:
+        entries = _build(template, out)
+        forced = tmp_path / "forced"
+        _build(template, forced, "--force")
+    finally:
+        _edit(template, [LINE_MORE[::-1]])
+    for tid in TIDS:
+        assert entries[tid]["text_only"] and not entries[tid]["rendered_blocks"]
+        for sub, ext in (("html", "html"), ("pdf", "pdf")):
+            assert (out / sub / f"{tid}.{ext}").read_bytes() == (forced / sub / f"{tid}.{ext}").read_bytes(), sub
 
 
 @pytest.mark.parametrize("edit", [
