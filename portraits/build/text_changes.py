@@ -44,7 +44,7 @@ _SKIP = {"script", "style", "svg", "img", "template", "noscript", "button", "inp
 _LEAVES = {"p", "li", "dt", "dd", "pre", "blockquote", "summary", "address"}
 _BLOCK_CHILDREN = {"p", "ul", "ol", "dl", "div", "table", "figure", "section", "aside", "blockquote",
                    "pre", "h1", "h2", "h3", "h4", "h5", "h6", "nav", "header", "footer", "main"}
-_STRUCTURE = sorted(_BLOCK_CHILDREN | _LEAVES | _HEADINGS | {"figcaption", "caption"})
+_STRUCTURE = frozenset(_BLOCK_CHILDREN | _LEAVES | _HEADINGS | {"figcaption", "caption"})
 _NOTE_CLASSES = {"source", "sources", "note", "notes", "footnotes", "footnote"}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])(?:[»\u202f\u00a0]*) +(?=\S)")
 # Heavy content that carries no text: cut before parsing (a page is about 0.9 MB, mostly this).
@@ -104,6 +104,11 @@ def _table_blocks(table, index: int) -> list[dict[str, str]]:
     return blocks
 
 
+def _has_structure(el) -> bool:
+    # what el.find(list(_STRUCTURE)) says, without building bs4's matcher at every element
+    return any(d.name in _STRUCTURE for d in el.descendants if d.name)
+
+
 def extract_blocks(html: str) -> list[dict[str, str]]:
     """The page's text as (kind, text) blocks, in reading order; table cells also have a key."""
     from bs4 import BeautifulSoup, NavigableString, Tag
@@ -149,7 +154,7 @@ def extract_blocks(html: str) -> list[dict[str, str]]:
                 flush()
                 n_tables += 1
                 blocks.extend(_table_blocks(child, n_tables))
-            elif child.find(_STRUCTURE) is not None:
+            elif _has_structure(child):
                 flush()
                 walk(child, in_note)  # a container: its parts one by one
             elif name in _LEAVES or name in _BLOCK_CHILDREN:
