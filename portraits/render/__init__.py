@@ -57,7 +57,7 @@ def reader_notebook(ipynb: Path, tmp: Path, nb: dict | None = None) -> Path:
 
 
 def render(ipynb: Path, *, engine: str = "auto", context: dict | None = None, cache: Path | None = None,
-           previous: bytes | None = None, **targets: Path | None) -> dict[str, Path]:
+           previous: bytes | None = None, **targets: Path | None) -> Rendered:
     """Render an executed notebook to the formats given as keywords (``html=path``,
     ``pdf=path``, ``docx=path``: any id of ``portraits.core.outputs.FORMATS``); returns {format: path}
     for what was written.
