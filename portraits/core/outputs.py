@@ -73,3 +73,8 @@ def role_metadata(role: str) -> dict:
 def role_of(output: dict) -> str | None:
     """The role of a notebook output (None for what readers see)."""
     return ((output.get("metadata") or {}).get("portraits") or {}).get("role")
+
+
+# The tag of the template's text cells: Markdown with inline expressions evaluated in the kernel
+# (portraits.template.reader writes them; execution replays them, the renderer splices them).
+NARRATIVE_TAG = "narrative"

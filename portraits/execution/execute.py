@@ -38,7 +38,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from portraits.core.errors import KernelStartError
-from portraits.execution import kernel_imports
+from portraits.execution import kernel_imports, narrative
 from portraits.template import names, reader
 
 log = logging.getLogger(__name__)
@@ -380,7 +380,7 @@ def _locate(error: CellError, cell: nbformat.NotebookNode, traceback: list[str] 
         return
     error.template = Path(template_path).name
     error.template_line = first
-    if "narrative" in (cell.metadata.get("tags") or []):
+    if narrative.is_narrative(cell):
         error.label = "Markdown"
         return
     try:

@@ -27,8 +27,9 @@ from typing import Any
 import nbformat
 
 from portraits.template import conditions, inline
+from portraits.core.outputs import NARRATIVE_TAG
 
-TAG = "narrative"
+TAG = NARRATIVE_TAG
 def is_narrative(cell: nbformat.NotebookNode) -> bool:
     return cell.cell_type == "code" and TAG in (cell.metadata.get("tags") or [])
 

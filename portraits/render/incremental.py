@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 from portraits.core import atomic
+from portraits.core.outputs import NARRATIVE_TAG
 from portraits.render import builtin
 from portraits.render.builtin import HERE, TEMPLATES
 from portraits.render.shared import drop_hidden_outputs
@@ -36,8 +37,7 @@ from portraits.render.shared import drop_hidden_outputs
 STAMP = "render.json"
 # what is kept of each format: the file all_formats.lua writes, and its pandoc writer
 KEPT = {"html": ("portrait.html", "html5"), "pdf": ("portrait.typ", "typst")}
-NOT_KEPT = ("job.json", "metadata.json", "fragments.json")
-TEXT_CELLS = ("narrative",)  # the tag of cells that evaluate a text (portraits.execution.narrative)
+NOT_KEPT = ("job.json", "metadata.json")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,8 +66,8 @@ def _digest(path: Path) -> str:
 def job_key(job: dict) -> str:
     """What a kept render depends on besides the notebook: the job without its paths, every
     filter, module and template file of the engine, the project's filters, pandoc itself."""
-    outputs = [{k: v for k, v in out.items() if k not in ("output", "cwd")} for out in job["outputs"]]
-    parts = {"from": job["from"], "shared": job["shared"], "outputs": outputs}
+    parts = {"from": job["from"], "shared": job["shared"],
+             "outputs": [{k: v for k, v in out.items() if k not in ("output", "cwd")} for out in job["outputs"]]}
     files = sorted({*HERE.glob("*.lua"), *TEMPLATES.glob("portrait.*")}
                    | {Path(f) for f in (job["shared"]["metadata"].get("portraits-filters") or [])
                       if isinstance(f, str)})
@@ -102,7 +102,7 @@ def keeper(cache: Path, notebook: bytes):
 def _is_text_cell(cell: dict) -> bool:
     tags = (cell.get("metadata") or {}).get("tags") or []
     return cell.get("cell_type") == "markdown" or (
-        cell.get("cell_type") == "code" and any(t in tags for t in TEXT_CELLS))
+        cell.get("cell_type") == "code" and NARRATIVE_TAG in tags)
 
 
 def _shown(cell: dict) -> tuple:

@@ -34,6 +34,7 @@ import nbformat
 from portraits.core.errors import TemplateError
 from portraits.template.api_source import class_api, dotted
 from portraits.template import inline
+from portraits.core.outputs import NARRATIVE_TAG
 
 # What IPython's InteractiveShell puts in the user namespace and builtins (init_user_ns,
 # init_builtins, BuiltinTrap) on top of Python's builtins; `_1`, `_i1`... are matched apart.
@@ -183,7 +184,7 @@ class _Cell:
 
     @property
     def narrative(self) -> bool:
-        return "narrative" in (self.cell.metadata.get("tags") or [])
+        return NARRATIVE_TAG in (self.cell.metadata.get("tags") or [])
 
 
 def _read(index: int, cell: nbformat.NotebookNode) -> _Cell:

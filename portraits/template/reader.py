@@ -28,6 +28,7 @@ import yaml
 from portraits.template import names
 from portraits.template import inline
 from portraits.core.errors import TemplateError  # noqa: F401 (raised here, imported from here by callers)
+from portraits.core.outputs import NARRATIVE_TAG
 
 # Options Quarto reads from the `#|` lines itself (quarto-cli kJupyterCellOptionKeys and the
 # execution options): they stay in the source. Any other key goes to the cell metadata.
@@ -252,7 +253,7 @@ def _markdown_cell(text: str, template: str, line: int) -> nbformat.NotebookNode
               f"# {template}, line {line}: Markdown evaluated by portraits.template.inline\n"
               f"from portraits.template.inline import markdown\n"
               f"markdown({literal}, template={template!r}, line={line - 1})")
-    return nbformat.v4.new_code_cell(source, metadata={"tags": ["narrative"], **_at(line)})
+    return nbformat.v4.new_code_cell(source, metadata={"tags": [NARRATIVE_TAG], **_at(line)})
 
 
 def _at(line: int) -> dict:
