@@ -46,12 +46,15 @@ LINKS: tuple[tuple[str, str, str, bool], ...] = tuple(
 
 _exporter = None  # one per process: building it loads the templates (about 0.5 s)
 _HIGHLIGHTED: dict[tuple, str] = {}  # code cell -> its highlighted HTML (CachedHighlight)
+_MARKDOWN: dict[tuple, Any] = {}  # the exporter's settings -> its Markdown parser (markdown2html)
 
 
 def _exporter_class():
+    import jinja2
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class CachedHighlight(Highlight2HTML):
@@ -84,6 +87,23 @@ def _exporter_class():
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+        @jinja2.pass_context
+        def markdown2html(self, context, source):
+            """nbconvert's filter, with one parser per setting rather than one per Markdown
+            text: making one registers its rules (about a third of a page's time)."""
+            cell = context.get("cell", {})
+            if cell.get("attachments"):  # the renderer holds them: a parser of its own
+                return super().markdown2html(context, source)
+            path = context.get("resources", {}).get("metadata", {}).get("path", "")
+            key = (path, self.embed_images, self.anchor_link_text, self.exclude_anchor_links,
+                   repr(sorted(self.lexer_options.items())))
+            if key not in _MARKDOWN:
+                _MARKDOWN[key] = MarkdownWithMath(renderer=IPythonRenderer(
+                    escape=False, attachments={}, embed_images=self.embed_images, path=path,
+                    anchor_link_text=self.anchor_link_text, exclude_anchor_links=self.exclude_anchor_links,
+                    **self.lexer_options))
+            return _MARKDOWN[key].render(source)
 
     return ReviewExporter
 

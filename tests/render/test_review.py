@@ -100,6 +100,24 @@ def test_pandoc_markup_of_the_commentary_is_shown_as_plain_text_and_the_notebook
     assert nbformat.writes(nb) == before
 
 
+def test_markdown_is_nbconverts_own_with_one_parser_for_every_cell():
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(FIXTURE, as_version=4)
+    texts = ["# Titre\n\nUn *mot* et `code`, $x^2$ :\n\n| a | b |\n|---|---|\n| 1 | 2 |", "- un\n- deux"]
+    picture = {"image/png": "iVBORw0KGgo="}
+    nb.cells[:0] = [nbformat.v4.new_markdown_cell(t) for t in [*texts, texts[0]]]
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("![x](attachment:x.png)", attachments={"x.png": picture}))
+    review._MARKDOWN.clear()
+    page = review.render_review(nb, "ti-0002")
+    assert len(review._MARKDOWN) == 1  # one parser for the cells without attachments
+    plain = HTMLExporter(exclude_anchor_links=True)
+    for cell in nb.cells[:4]:
+        expected = plain.markdown2html({"cell": cell, "resources": {"metadata": {}}}, cell.source)
+        assert expected and expected in page
+    assert "data:image/png;base64,iVBORw0KGgo=" in page  # the attachment's own renderer
+
+
 def test_styles_and_fonts_are_one_shared_file_written_only_when_it_changes(soup, tmp_path):
     assert not soup.find("style")  # no style sheet in the page itself
     [link] = soup.find_all("link", rel="stylesheet")
