@@ -84,3 +84,14 @@ def test_the_service_ends_with_a_build_that_was_killed(tmp_path):
         time.sleep(0.2)
     os.kill(service_pid, signal.SIGKILL)
     pytest.fail("the Typst service outlived its build")
+
+
+def test_the_fonts_are_loaded_once_per_process_and_the_pdf_is_typsts_own(typ):
+    import typst
+
+    typst_service._fonts.cache_clear()
+    first, second = _here(typ), _here(typ)
+    assert typst_service._fonts.cache_info().misses == 1 and typst_service._fonts.cache_info().hits == 1
+    # what typst compiles from the list of paths, its fonts read again
+    assert first == second == typst.compile(str(typ), root=str(typ.parent), font_paths=[str(fonts.font_dir())],
+                                            ignore_system_fonts=True, timestamp=0)
