@@ -121,6 +121,11 @@ def site_indicators(place: str, path: Path | None = None) -> tuple[str, ...]:
     return tuple(e["id"] for e in sorted(placed, key=lambda e: e[place]))
 
 
+def entry(indicator_id: str, path: Path | None = None) -> dict:
+    """The catalogue's entry of an indicator ({} when it has none), read once per process."""
+    return next((e for e in _entries(path) if e["id"] == indicator_id), {})
+
+
 def default_map_indicator(path: Path | None = None) -> str:
     """The indicator the catalogue's map shows first."""
     return next(e["id"] for e in _entries(path) if e.get("catalogue_map_default"))

@@ -76,7 +76,7 @@ def french_text(text: str) -> str:
 
 def indicator_meta(indicator_id: str, unit: str = "", year: str = "", france_scope: str | None = None) -> IndicatorMeta:
     """Labels, unit and flags of an indicator, from the catalogue (portraits/data/indicators.toml)."""
-    entry = next((e for e in indicators.load_catalogue() if e["id"] == indicator_id), {})
+    entry = indicators.entry(indicator_id)
     return IndicatorMeta(
         id=indicator_id,
         label=french_text(entry.get("label") or indicator_id),

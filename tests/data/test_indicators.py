@@ -308,6 +308,12 @@ def test_roles_are_the_fields_the_catalogue_declares():
     assert indicators.default_map_indicator() in columns + indicators.site_indicators("catalogue_map")
 
 
+def test_an_entry_is_the_catalogues_read_once():
+    by_id = {e["id"]: e for e in indicators.load_catalogue()}
+    assert indicators.entry("population") == by_id["population"] and indicators.entry("no_such") == {}
+    assert indicators.entry("population") is indicators.entry("population")  # not parsed again
+
+
 def test_a_role_the_catalogue_does_not_declare_is_a_clear_error():
     assert indicators.require_role("population", "key_figure")["id"] == "population"
     with pytest.raises(CatalogueError, match="population cannot be used as series: indicators.toml "
