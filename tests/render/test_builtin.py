@@ -185,11 +185,21 @@ def test_tool_failures_are_render_errors(tmp_path, fixture, write, message):
 def test_pandoc_heap_option_only_where_pandoc_accepts_it(tmp_path):
     # the wheel's pandoc takes RTS options; a pandoc built without -rtsopts would refuse them
     assert builtin._rts_options(builtin._pandoc_path()) == tuple(builtin.PANDOC_RTS)
+    fragments = tuple(builtin.FRAGMENTS_RTS)
+    assert builtin._rts_options(builtin._pandoc_path(), fragments) == fragments
     strict = tmp_path / "pandoc"
     strict.write_text('#!/bin/sh\ncase "$1" in +RTS) echo "Most RTS options are disabled" >&2; exit 1;; esac\n'
                       'echo "pandoc 3.9"\n')
     strict.chmod(0o755)
-    assert builtin._rts_options(str(strict)) == ()
+    assert builtin._rts_options(str(strict)) == () == builtin._rts_options(str(strict), fragments)
+
+
+def test_a_job_of_changed_blocks_gets_its_own_heap_options(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(builtin, "_run_pandoc", lambda args, cwd, rts=builtin.PANDOC_RTS: seen.append(rts))
+    builtin.run_job({"input": "x.ipynb"}, tmp_path)
+    builtin.run_job({"pairs": []}, tmp_path)
+    assert seen == [builtin.PANDOC_RTS, builtin.FRAGMENTS_RTS]
 
 
 def test_reviewers_outputs_are_removed_before_rendering(tmp_path):
