@@ -228,6 +228,9 @@ def worker_main(conn, job: Job, parent_pid: int, lock_fd: int | None) -> None:
     finally:
         renderer.shutdown(wait=False, cancel_futures=True)
         kernel.shutdown()
+        from portraits.render import pandoc_service
+
+        pandoc_service.stop_all()
 
 
 class _Pipeline:

@@ -30,7 +30,7 @@ Filters read the global FORMAT when they load (pandoc_helpers.lua), so each outp
 afresh, with FORMAT set to its writer, and its own copies of their modules.
 ]]
 
-local job = pandoc.json.decode(io.open(arg[1], "rb"):read("a"), false)
+local job -- the job being run (set below, once per job in --serve mode)
 
 local function read_file(path)
   local fh = assert(io.open(path, "rb"))
@@ -207,8 +207,34 @@ end
 
 -- a failure says what pandoc or a filter said, as the pandoc command would, without the Lua
 -- stack trace of this script
-local ok, err = pcall(run_job)
-if not ok then
-  io.stderr:write((tostring(err):gsub("\nstack traceback:.*$", "")), "\n")
-  os.exit(1)
+local function message(err)
+  return (tostring(err):gsub("\nstack traceback:.*$", ""))
+end
+
+local function load_job(path)
+  job = pandoc.json.decode(read_file(path), false)
+end
+
+if arg[1] ~= "--serve" then
+  local ok, err = pcall(function() load_job(arg[1]); run_job() end)
+  if not ok then
+    io.stderr:write(message(err), "\n")
+    os.exit(1)
+  end
+  return
+end
+
+-- `--serve` (portraits/render/pandoc_service.py): one job file per line on stdin, run in its
+-- directory, as the command above would in its own process; each answered on stdout by a line
+-- REPLY .. {"ok": true} or {"error": message}. It ends with its input.
+local REPLY = "\30portraits-job "
+local path_before = package.path -- the filters add their directory to it when they load
+for line in io.lines() do
+  package.path = path_before
+  local ok, err = pcall(function()
+    load_job(line)
+    pandoc.system.with_working_directory(line:match("^(.*)/[^/]*$") or ".", run_job)
+  end)
+  io.stdout:write(REPLY, pandoc.json.encode(ok and { ok = true } or { error = message(err) }), "\n")
+  io.stdout:flush()
 end

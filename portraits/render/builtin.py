@@ -23,7 +23,7 @@ import pypandoc
 from portraits.core import fonts
 from portraits.core import atomic
 from portraits.core.errors import RenderError
-from portraits.render import typst_service
+from portraits.render import pandoc_service, typst_service
 from portraits.render.shared import existing_notebook, project_settings, stderr_tail
 
 HERE = Path(__file__).resolve().parent
@@ -139,6 +139,11 @@ def run_job(job: dict, tmp: Path) -> None:
     """all_formats.lua on ``job`` (render_job's, with its ``input`` or ``pairs``), in ``tmp``."""
     path = tmp / "job.json"
     path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    if "pairs" in job:  # a few blocks: by the process's pandoc service, when it can
+        pandoc = _pandoc_path()
+        command = [pandoc, *_rts_options(pandoc, tuple(FRAGMENTS_RTS)), "lua", str(ALL_FORMATS)]
+        if pandoc_service.run(command, path.resolve()):
+            return
     _run_pandoc(["lua", str(ALL_FORMATS), str(path)], cwd=tmp, rts=FRAGMENTS_RTS if "pairs" in job else PANDOC_RTS)
 
 

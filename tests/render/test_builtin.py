@@ -197,6 +197,7 @@ def test_pandoc_heap_option_only_where_pandoc_accepts_it(tmp_path):
 def test_a_job_of_changed_blocks_gets_its_own_heap_options(tmp_path, monkeypatch):
     seen = []
     monkeypatch.setattr(builtin, "_run_pandoc", lambda args, cwd, rts=builtin.PANDOC_RTS: seen.append(rts))
+    monkeypatch.setattr(builtin.pandoc_service, "run", lambda command, path: False)  # as when it cannot start
     builtin.run_job({"input": "x.ipynb"}, tmp_path)
     builtin.run_job({"pairs": []}, tmp_path)
     assert seen == [builtin.PANDOC_RTS, builtin.FRAGMENTS_RTS]
