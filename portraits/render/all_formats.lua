@@ -231,6 +231,7 @@ local REPLY = "\30portraits-job "
 local path_before = package.path -- the filters add their directory to it when they load
 for line in io.lines() do
   package.path = path_before
+  pandoc.mediabag.empty() -- the last job's images: this one reads its own
   local ok, err = pcall(function()
     load_job(line)
     pandoc.system.with_working_directory(line:match("^(.*)/[^/]*$") or ".", run_job)
