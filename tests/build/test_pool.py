@@ -11,7 +11,7 @@ from portraits.build import pool, worker
 def test_hung_render_fails_alone_and_the_territory_behind_it_is_retried(env, monkeypatch):
     # A worker renders one territory while its kernel executes the next: when the render hangs,
     # the worker is killed; the hung territory fails, the one executing meanwhile is rebuilt.
-    def render(job, tid, paths):
+    def render(job, tid, paths, previous=None):
         if tid == "ti-0001":
             time.sleep(600)
         return {}
