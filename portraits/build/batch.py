@@ -128,6 +128,7 @@ def _record(res: dict[str, Any], the_plan: dict[str, dict[str, Any]], manifest: 
         entry["package_files"] = previous.get("package_files")
         entry["text_only"] = True
         entry["rendered_blocks"] = bool(res.get("rendered_blocks"))  # portraits.render.incremental
+        entry["review_by_cells"] = bool(res.get("review_by_cells"))  # portraits.render.review_blocks
     else:
         _record_files(manifest, entry, res.get("package_files"), digests)
     manifest["territories"][tid] = entry

@@ -60,11 +60,14 @@ def _render(job: Job, tid: str, paths: dict[str, Path], previous: bytes | None =
                          **{fmt: paths[fmt] for fmt in job.formats})
 
 
-def _write_review(job: Job, tid: str, nb: nbformat.NotebookNode) -> Path:
-    """output/review/ID.html: the executed notebook with its code, for reviewers (nbconvert)."""
-    from portraits.render import review
+def _write_review(job: Job, tid: str, nb: nbformat.NotebookNode,
+                  previous: tuple[nbformat.NotebookNode, bytes] | None = None) -> tuple[Path, bool]:
+    """output/review/ID.html: the executed notebook with its code, for reviewers (nbconvert);
+    from the last page when ``previous`` (the last notebook and its bytes) allows it."""
+    from portraits.render import review, review_blocks
 
-    return review.write_review(job.output_dir, tid, nb, name=review.territory_name(tid))
+    return review_blocks.write_review(job.output_dir, tid, nb, name=review.territory_name(tid),
+                                      cache=render_cache(job.output_dir, tid), previous=previous)
 
 
 def _warm_review() -> None:
@@ -76,10 +79,10 @@ def _warm_review() -> None:
         pass
 
 
-def _reworded(job: Job, tid: str, paths: dict[str, Path]) -> tuple[nbformat.NotebookNode, bytes] | None:
-    """The new notebook from the last one (and the last one's bytes, which the renderer may
-    start from), when only words of text cells changed (``portraits.execution.narrative.replay``);
-    None when the template must run."""
+def _reworded(job: Job, tid: str, paths: dict[str, Path]) -> tuple[nbformat.NotebookNode, tuple] | None:
+    """The new notebook from the last one (and the last one, parsed and as bytes, which the
+    renderer and the review page may start from), when only words of text cells changed
+    (``portraits.execution.narrative.replay``); None when the template must run."""
     from portraits.execution import narrative
     from portraits.execution.execute import prepare_notebook
 
@@ -90,7 +93,7 @@ def _reworded(job: Job, tid: str, paths: dict[str, Path]) -> tuple[nbformat.Note
         return None
     nb = prepare_notebook(job.template, {"territory": tid}, input_path=str(job.template_path),
                           output_path=str(paths["notebook"]))
-    return (nb, data) if narrative.replay(previous, nb) else None
+    return (nb, (previous, data)) if narrative.replay(previous, nb) else None
 
 
 def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -124,7 +127,7 @@ def execute_one(kernel, job: Job, tid: str) -> tuple[dict[str, Any], dict[str, A
     if result.error is not None:
         err = result.error
         try:  # the review page shows the failing cell with its traceback
-            out["outputs"].append(_write_review(job, tid, result.nb))
+            out["outputs"].append(_write_review(job, tid, result.nb)[0])
         except Exception:  # noqa: BLE001 - the execution error is what the report must say
             pass
         return _failed(out, Failure(tid, "execute", err.ename, err.evalue, err.cell_index,
@@ -148,13 +151,15 @@ def finish_one(job: Job, out: dict[str, Any], pending: dict[str, Any]) -> dict[s
     stage = "render"
     try:
         t0 = time.monotonic()
-        rendered = _render(job, tid, paths, pending.get("previous")) if job.formats else {}
+        previous = pending.get("previous")  # (notebook, bytes): a wording edit's
+        rendered = _render(job, tid, paths, previous and previous[1]) if job.formats else {}
         out["outputs"] += list(rendered.values())
         out["rendered_blocks"] = bool(rendered) and rendered.by_blocks  # not the whole page
         out["durations"]["render"] = time.monotonic() - t0
         stage = "review"
         t0, cpu0 = time.monotonic(), time.thread_time()
-        out["outputs"].append(_write_review(job, tid, pending["nb"]))
+        page, out["review_by_cells"] = _write_review(job, tid, pending["nb"], previous)
+        out["outputs"].append(page)
         out["durations"]["review"] = time.monotonic() - t0
         out["durations"]["review_cpu"] = time.thread_time() - cpu0  # this thread's CPU only
         stage = "extract"

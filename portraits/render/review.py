@@ -194,7 +194,7 @@ def pandoc_identifier(heading: str) -> str:
     return re.sub(r"^[^a-zà-ÿ]+", "", text) or "section"
 
 
-def _portrait_target(cell, last_heading: str) -> tuple[str, str]:
+def portrait_target(cell, last_heading: str) -> tuple[str, str]:
     """(the portrait's id of what a cell shows, the last heading id after it): a chart's or
     table's label, else the cell's heading, else the heading the cell follows."""
     heading = last_heading
@@ -226,7 +226,7 @@ def evidence_targets(nb: dict) -> dict[str, str]:
 
     found, heading = {}, ""
     for cell in rejoin_lines(nbformat.from_dict(nb)).get("cells", []):
-        target, heading = _portrait_target(cell, heading)
+        target, heading = portrait_target(cell, heading)
         for output in cell.get("outputs", []):
             anchor = _portraits_meta(output).get("anchor")
             if target and anchor and outputs.role_of(output) == outputs.EVIDENCE_ROLE:
@@ -234,13 +234,14 @@ def evidence_targets(nb: dict) -> dict[str, str]:
     return found
 
 
-def _readable(nb: nbformat.NotebookNode, tid: str = "") -> list[dict[str, str]]:
+def _readable(nb: nbformat.NotebookNode, tid: str = "", heading: str = "") -> list[dict[str, str]]:
     """Make the outputs readable on the page; returns the evidence tables' anchors and labels,
-    each evidence output given the link to what it supports in the portrait."""
-    found, heading = [], ""
+    each evidence output given the link to what it supports in the portrait (``heading``: the
+    portrait's section the first cell is in)."""
+    found = []
     portrait = "../" + outputs.BY_ID["html"].relative(tid) if tid else ""
     for cell in nb.cells:
-        target, heading = _portrait_target(cell, heading)
+        target, heading = portrait_target(cell, heading)
         for output in cell.get("outputs", []):
             data = output.get("data") or {}
             role = outputs.role_of(output)
@@ -260,6 +261,11 @@ def _readable(nb: nbformat.NotebookNode, tid: str = "") -> list[dict[str, str]]:
             if isinstance(data.get("image/svg+xml"), str):
                 data["image/svg+xml"] = inline_svg(data["image/svg+xml"])
     return found
+
+
+def evidence_list(nb: nbformat.NotebookNode, tid: str = "", heading: str = "") -> list[dict[str, str]]:
+    """The evidence tables the page lists at its top (anchors and labels), for ``nb``'s cells."""
+    return _readable(nbformat.from_dict(nb), tid, heading)
 
 
 @functools.cache
@@ -301,12 +307,13 @@ class _OwnCopy(nbformat.NotebookNode):
 
 
 def render_review(nb: nbformat.NotebookNode, tid: str, *, name: str = "",
-                  link_list: list[dict[str, Any]] | None = None) -> str:
-    """The review page's HTML for an executed notebook."""
+                  link_list: list[dict[str, Any]] | None = None, heading: str = "") -> str:
+    """The review page's HTML for an executed notebook (``heading``: the portrait's section its
+    first cell is in, for some of its cells alone: ``review_blocks``)."""
     title = f"Relecture – {name} ({tid})" if name else f"Relecture – {tid}"
     nb = _OwnCopy(nbformat.from_dict(nb))  # a copy (new dicts all the way down): changed below
     nb.metadata["title"] = title
-    found = _readable(nb, tid)
+    found = _readable(nb, tid, heading)
     resources = {"metadata": {"name": title},
                  "review": {"territory": tid, "name": name, "stylesheet": STYLESHEET, "evidence": found,
                             "links": links(tid) if link_list is None else link_list}}

@@ -47,6 +47,11 @@ def _outputs(path):
     return [c.get("outputs") for c in nbformat.read(path, as_version=4).cells]
 
 
+def _review(out, tid):
+    """The review page, but for the random id papermill gives its parameters cell."""
+    return re.sub(r'cell-id=[0-9a-f]{8}"', "", (out / "review" / f"{tid}.html").read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("text-only")
@@ -64,7 +69,7 @@ def test_a_wording_edit_rebuilds_without_running_the_template(builds):
     for tid in TIDS:
         assert not first[tid].get("text_only") and not forced[tid].get("text_only")
         assert rebuilt[tid]["text_only"] and rebuilt[tid]["reasons"] == ["template"]
-        assert rebuilt[tid]["rendered_blocks"]
+        assert rebuilt[tid]["rendered_blocks"] and rebuilt[tid]["review_by_cells"]
         # made of the same package files: the next build finds it up to date
         assert rebuilt[tid]["package_files"] == first[tid]["package_files"]
 
@@ -75,10 +80,7 @@ def test_the_portraits_equal_a_forced_build(builds, tid):
     for sub, ext in (("html", "html"), ("pdf", "pdf"), ("data", "csv")):
         assert (out / sub / f"{tid}.{ext}").read_bytes() == (forced / sub / f"{tid}.{ext}").read_bytes(), sub
     assert _outputs(out / "notebooks" / f"{tid}.ipynb") == _outputs(forced / "notebooks" / f"{tid}.ipynb")
-    # the review page too, but for the random id papermill gives its parameters cell
-    ids = re.compile(r'cell-id=[0-9a-f]{8}"')
-    review = [ids.sub("", (d / "review" / f"{tid}.html").read_text(encoding="utf-8")) for d in (out, forced)]
-    assert review[0] == review[1]
+    assert _review(out, tid) == _review(forced, tid)
     page = (out / "html" / f"{tid}.html").read_text(encoding="utf-8")
     assert ("au total" in page) == (tid != "ti-0601") and ("manque pour ce territoire" in page) == (tid == "ti-0601")
 
@@ -104,6 +106,8 @@ def test_a_rewording_that_moves_lines_renders_whole_pages_equal_to_a_forced_buil
         assert entries[tid]["text_only"] and not entries[tid]["rendered_blocks"]
         for sub, ext in (("html", "html"), ("pdf", "pdf")):
             assert (out / sub / f"{tid}.{ext}").read_bytes() == (forced / sub / f"{tid}.{ext}").read_bytes(), sub
+        assert not entries[tid]["review_by_cells"]  # its evidence anchors moved: the whole page
+        assert _review(out, tid) == _review(forced, tid)
 
 
 @pytest.mark.parametrize("edit", [
