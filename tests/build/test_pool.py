@@ -41,3 +41,22 @@ def test_hung_render_fails_alone_and_the_territory_behind_it_is_retried(env, mon
 def test_workers_are_the_jobs_asked_but_no_more_than_territories():
     assert pool.n_workers(4, 2) == 2 and pool.n_workers(2, 10) == 2 and pool.n_workers(3, 0) == 0
     assert pool.n_workers(None, 1000) == pool.default_jobs() >= 1
+
+
+def test_workers_inherit_the_parents_objects_frozen_and_the_parent_unfreezes(env, monkeypatch):
+    import gc
+
+    log = env.tmp / "frozen.log"
+    execute_one = worker.execute_one
+
+    def logged(kernel, job, tid):
+        with open(log, "a") as fh:
+            fh.write(f"{gc.get_freeze_count()}\n")
+        return execute_one(kernel, job, tid)
+
+    monkeypatch.setattr(worker, "execute_one", logged)
+    result = env.build(jobs=2, formats=[])
+    assert sorted(result.built) == ["ti-0001", "ti-0002", "ti-0003"]
+    counts = [int(x) for x in log.read_text().split()]
+    assert len(counts) == 3 and min(counts) > 10_000  # the imports and data, out of the collector's way
+    assert gc.get_freeze_count() == 0
