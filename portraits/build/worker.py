@@ -88,8 +88,11 @@ def _reworded(job: Job, tid: str, paths: dict[str, Path]) -> tuple[nbformat.Note
 
     try:
         data = paths["notebook"].read_bytes()
-        previous = nbformat.reads(data.decode("utf-8"), as_version=4)
+        # our own last notebook: read as nbformat.reads does, without its schema validation
+        previous = nbformat.reader.reads(data.decode("utf-8"))
     except (OSError, ValueError):  # gone or damaged: run the template
+        return None
+    if previous.get("nbformat") != 4:
         return None
     nb = prepare_notebook(job.template, {"territory": tid}, input_path=str(job.template_path),
                           output_path=str(paths["notebook"]))
