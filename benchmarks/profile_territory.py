@@ -147,10 +147,10 @@ def instrument(meter: Meter, lua_times: Path) -> None:
         setattr(builtin, attr, shim)
     real_pandoc = builtin._run_pandoc
 
-    def pandoc(args, cwd):
+    def pandoc(args, cwd, **options):  # options: its RTS options
         lua_times.write_text("")
         with meter.span("pandoc (HTML page and Typst source, one process)") as label:
-            real_pandoc(args, cwd)
+            real_pandoc(args, cwd, **options)
         for line in lua_times.read_text().splitlines():
             # "format <tab> index <tab> module.lua: function <tab> s" (lua_stages.lua)
             fmt, _, name, seconds = line.split("\t")
@@ -286,6 +286,7 @@ def main() -> int:
                         help="also list the N functions with most cumulative time in the cells")
     args = parser.parse_args()
     out = Path(args.output or tempfile.mkdtemp(prefix="profile-territory-"))
+    out.mkdir(parents=True, exist_ok=True)
     figures = benchlib.Figures("profile_territory", {"id": args.id, "first": args.first, "cprofile": args.cprofile})
     first = args.first or next(t for t in store.list_territories().territory_id if t != args.id)
     meter = Meter()
