@@ -139,12 +139,13 @@ def run_job(job: dict, tmp: Path) -> None:
     """all_formats.lua on ``job`` (render_job's, with its ``input`` or ``pairs``), in ``tmp``."""
     path = tmp / "job.json"
     path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
-    if "pairs" in job:  # a few blocks: by the process's pandoc service, when it can
-        pandoc = _pandoc_path()
-        command = [pandoc, *_rts_options(pandoc, tuple(FRAGMENTS_RTS)), "lua", str(ALL_FORMATS)]
-        if pandoc_service.run(command, path.resolve()):
-            return
-    _run_pandoc(["lua", str(ALL_FORMATS), str(path)], cwd=tmp, rts=FRAGMENTS_RTS if "pairs" in job else PANDOC_RTS)
+    if "pairs" not in job:
+        _run_pandoc(["lua", str(ALL_FORMATS), str(path)], cwd=tmp)
+        return
+    # a few blocks: by the process's pandoc service, when it can
+    pandoc = _pandoc_path()
+    if not pandoc_service.run([pandoc, *_rts_options(pandoc, tuple(FRAGMENTS_RTS)), "lua", str(ALL_FORMATS)], path.resolve()):
+        _run_pandoc(["lua", str(ALL_FORMATS), str(path)], cwd=tmp, rts=FRAGMENTS_RTS)
 
 
 def _run_all_formats(ipynb: Path, outputs: list[dict], tmp: Path) -> dict:
