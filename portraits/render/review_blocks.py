@@ -16,6 +16,7 @@ nbconvert renders whole notebooks only, hence this module.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -37,15 +38,19 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _context(name: str, link_list: list[dict[str, Any]]) -> str:
+@functools.lru_cache(maxsize=1)
+def _code() -> dict:
+    """What renders every page, hashed once per process rather than once per territory."""
     import mistune
     import nbconvert
 
     templates = sorted(review.TEMPLATE_DIR.rglob("*"))
-    return _sha(json.dumps({"name": name, "links": link_list, "nbconvert": nbconvert.__version__,
-                            "mistune": mistune.__version__,
-                            "templates": [_sha(p.read_bytes()) for p in templates if p.is_file()]},
-                           sort_keys=True, default=str).encode())
+    return {"nbconvert": nbconvert.__version__, "mistune": mistune.__version__,
+            "templates": [_sha(p.read_bytes()) for p in templates if p.is_file()]}
+
+
+def _context(name: str, link_list: list[dict[str, Any]]) -> str:
+    return _sha(json.dumps({"name": name, "links": link_list, **_code()}, sort_keys=True, default=str).encode())
 
 
 def write_review(output_dir: Path, tid: str, nb: nbformat.NotebookNode, *, name: str, cache: Path,
